@@ -1,0 +1,273 @@
+//! The command line: argument definitions and the commands behind them.
+
+use std::collections::BTreeSet;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::eval::module::{CliVar, VarInputs};
+use crate::inputs::{read_tfvars, ForcedFormat, Parameters};
+use crate::model::InputError;
+use crate::report::{self, FailOn, Format, RenderOptions};
+use crate::rules;
+use crate::run::{run, Outcome, RunOptions};
+use crate::source::SourceFile;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  no finding at or above --fail-on (suppressed findings never count)
+  1  at least one finding at or above --fail-on
+  2  usage or configuration error, or a file could not be read or parsed
+     (all other files are still linted and reported)
+
+Environment:
+  TF_VAR_name     value of Terraform variable `name` (as Terraform reads it)
+  NO_COLOR        disables colour with --color auto
+  KPULINT_TODAY   date (YYYY-MM-DD) used to expire suppressions, for reproducible runs
+
+Examples:
+  kpulint                                   lint the current directory
+  kpulint infra/ --var-file prod.tfvars     lint with variable values
+  kpulint explain KPU004                    what a rule checks and why";
+
+/// Lint AWS Managed Service for Apache Flink capacity (KPUs) in Terraform and CloudFormation
+/// against the declared state size.
+#[derive(Debug, Parser)]
+#[command(name = "kpulint", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories (the default command)
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+    /// List every rule: id, name, default severity and summary
+    Rules,
+    /// Print a rule's documentation (what, why, formula, example, fix, sources)
+    Explain {
+        /// Rule id or name, e.g. KPU004 or overscale-margin
+        rule: String,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Files or directories to lint (`-` reads standard input)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Use this config file instead of discovering .kpulint.hcl
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Set a Terraform variable (repeatable; later wins, as in Terraform)
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read Terraform variables from a .tfvars or .tfvars.json file (repeatable)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Set a CloudFormation parameter (repeatable)
+    #[arg(long = "parameter", value_name = "NAME=VALUE")]
+    pub parameters: Vec<String>,
+    /// Read every input as this format instead of detecting it
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<ForcedFormat>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_enum, default_value = "warning")]
+    pub fail_on: Option<FailOn>,
+    /// Colour in human output
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Option<Color>,
+    /// Print findings only, no notices or summary
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Also show suppressed findings in human output
+    #[arg(long)]
+    pub show_suppressed: bool,
+}
+
+/// Parses arguments (keeping `--var` / `--var-file` order) and runs the command.
+pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        None => {
+            let order = arg_order(&matches);
+            check(cli.check, order)
+        }
+        Some(Command::Check(args)) => {
+            let order = matches.subcommand_matches("check").map(arg_order).unwrap_or_default();
+            check(args, order)
+        }
+        Some(Command::Rules) => print_rules(),
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Completions { shell }) => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "kpulint", &mut buf);
+            write_stdout(&buf).map(|_| 0)
+        }
+        Some(Command::Man) => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(|e| e.to_string()).and_then(|_| write_stdout(&buf).map(|_| 0))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("kpulint: {msg}");
+            2
+        }
+    }
+}
+
+/// `(is_var_file, index)` for each `--var` / `--var-file`, in command-line order.
+fn arg_order(m: &clap::ArgMatches) -> Vec<(bool, usize)> {
+    let mut order: Vec<(usize, bool, usize)> = Vec::new();
+    if let Some(idx) = m.indices_of("vars") {
+        order.extend(idx.enumerate().map(|(i, pos)| (pos, false, i)));
+    }
+    if let Some(idx) = m.indices_of("var_files") {
+        order.extend(idx.enumerate().map(|(i, pos)| (pos, true, i)));
+    }
+    order.sort();
+    order.into_iter().map(|(_, f, i)| (f, i)).collect()
+}
+
+/// Writes to stdout; a closed pipe (`kpulint rules | head -1`) is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
+}
+
+fn print_rules() -> Result<i32, String> {
+    let mut s = String::new();
+    s.push_str(&format!("{:<7} {:<22} {:<8} {}\n", "ID", "NAME", "SEVERITY", "SUMMARY"));
+    for r in rules::all() {
+        s.push_str(&format!("{:<7} {:<22} {:<8} {}\n", r.id, r.name, r.severity.as_str(), r.summary()));
+    }
+    write_stdout(s.as_bytes()).map(|_| 0)
+}
+
+fn explain(rule: &str) -> Result<i32, String> {
+    match rules::by_id(rule) {
+        Some(r) => write_stdout(r.doc.as_bytes()).map(|_| 0),
+        None => Err(format!("unknown rule \"{rule}\"; run `kpulint rules` for the list")),
+    }
+}
+
+fn split_assignment(s: &str, flag: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("{flag} expects NAME=VALUE, got \"{s}\"")),
+    }
+}
+
+fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
+    let mut pre_errors: Vec<InputError> = Vec::new();
+    let mut vars = VarInputs::default();
+    for (is_file, i) in order {
+        if is_file {
+            let Some(path) = args.var_files.get(i) else { continue };
+            match read_tfvars(path) {
+                Ok(t) => vars.cli.push(CliVar::File(t)),
+                Err(e) => pre_errors.push(e),
+            }
+        } else {
+            let Some(raw) = args.vars.get(i) else { continue };
+            let (name, value) = split_assignment(raw, "--var")?;
+            let file = SourceFile::new(format!("--var {name}"), format!("{name}={value}"));
+            let span = file.span(name.len() + 1..file.text.len());
+            vars.cli.push(CliVar::Var { name, value, span });
+        }
+    }
+    for (k, v) in std::env::vars() {
+        if let Some(name) = k.strip_prefix("TF_VAR_") {
+            vars.env.insert(name.to_string(), v);
+        }
+    }
+    let mut parameters = Parameters::new();
+    for raw in &args.parameters {
+        let (k, v) = split_assignment(raw, "--parameter")?;
+        parameters.insert(k, v);
+    }
+    let opts = RunOptions {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        vars,
+        forced: args.input_format,
+        parameters,
+        today: None,
+        baseline: None,
+    };
+    let mut outcome: Outcome = run(&opts);
+    outcome.errors.splice(0..0, pre_errors);
+
+    let format = args.format.unwrap_or(Format::Human);
+    let fail_on = args.fail_on.unwrap_or(FailOn::Warning);
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match args.color.unwrap_or(Color::Auto) {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && !no_color,
+    };
+    let render_opts = RenderOptions { color, quiet: args.quiet, show_suppressed: args.show_suppressed, fail_on };
+    let mut buf = Vec::new();
+    report::render(format, &outcome, &render_opts, &mut buf).map_err(|e| e.to_string())?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => write_stdout(&buf)?,
+    }
+    let _ = BTreeSet::<()>::new();
+    Ok(report::exit_code(&outcome, fail_on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,449 @@
+//! `.kpulint.hcl`: thresholds, declared state size and need per application, rule overrides,
+//! prices and path-scoped ignores. Every value is checked; a bad one is an error at its exact
+//! location, never ignored.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobMatcher};
+
+use crate::date::Date;
+use crate::eval::value::Value;
+use crate::inputs::hcl::{parse_body, Lower};
+use crate::inputs::terraform::{Attr, BodyNode};
+use crate::model::{InputError, Severity};
+use crate::source::{SourceFile, Span};
+use crate::units::{parse_percentage, parse_size, Bytes};
+
+pub const CONFIG_FILE: &str = ".kpulint.hcl";
+
+/// Where a declared value came from, most specific first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeclSource {
+    Annotation,
+    Tag,
+    Config,
+}
+
+/// A declared value and where it was declared.
+#[derive(Debug, Clone)]
+pub struct Declared<T> {
+    pub value: T,
+    pub span: Span,
+    pub source: DeclSource,
+}
+
+/// Thresholds and assumptions (the `defaults` block).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    /// KPU004: allowed `kpus / needed_kpus − 1`.
+    pub overscale_margin: f64,
+    /// KPU005: allowed share of vCPU/memory bought only for disk.
+    pub bundle_waste: f64,
+    /// Disk needed per byte of declared state (fact sheet §9).
+    pub storage_factor: f64,
+    pub kpu_quota: u64,
+    pub region: String,
+    /// KPU010: snapshot + restore throughput during a scale event.
+    pub rescale_gb_per_minute: f64,
+    /// KPU010: longest acceptable scale event.
+    pub slow_rescale_minutes: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            overscale_margin: 0.10,
+            bundle_waste: 0.50,
+            storage_factor: 2.0,
+            kpu_quota: 64,
+            region: "us-east-1".into(),
+            // Zalando: 235–245 GB of state took 11–12 minutes per scaling operation [Z2].
+            rescale_gb_per_minute: 20.0,
+            slow_rescale_minutes: 10.0,
+        }
+    }
+}
+
+/// An `application "pattern" { ... }` block.
+#[derive(Debug, Clone)]
+pub struct AppDecl {
+    pub pattern: String,
+    matcher: GlobMatcher,
+    pub state_size: Option<Declared<Bytes>>,
+    pub required_parallelism: Option<Declared<u64>>,
+}
+
+impl AppDecl {
+    pub fn matches(&self, address: &str) -> bool {
+        self.pattern == address || self.matcher.is_match(address)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSetting {
+    pub enabled: bool,
+    pub severity: Option<Severity>,
+}
+
+/// A `prices "region" { ... }` block or a built-in price list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prices {
+    pub kpu_hour_usd: f64,
+    pub running_storage_gb_month_usd: f64,
+}
+
+/// `ignore { paths = [...], rules = [...], reason = "...", until = "YYYY-MM-DD" }`
+#[derive(Debug, Clone)]
+pub struct IgnoreScope {
+    pub paths: Vec<GlobMatcher>,
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    pub until: Option<Date>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file this came from (`None`: built-in defaults).
+    pub file: Option<Arc<SourceFile>>,
+    pub defaults: Thresholds,
+    pub applications: Vec<AppDecl>,
+    pub rules: BTreeMap<String, RuleSetting>,
+    pub prices: BTreeMap<String, Prices>,
+    pub ignores: Vec<IgnoreScope>,
+}
+
+impl Config {
+    /// The directory the config applies from (ignore paths are relative to it).
+    pub fn base_dir(&self) -> Option<PathBuf> {
+        self.file.as_ref().map(|f| Path::new(&f.path).parent().map(Path::to_path_buf).unwrap_or_default())
+    }
+
+    pub fn application(&self, address: &str) -> Option<&AppDecl> {
+        // The exact address wins over a glob; otherwise the last matching block.
+        self.applications
+            .iter()
+            .find(|a| a.pattern == address)
+            .or_else(|| self.applications.iter().rev().find(|a| a.matches(address)))
+    }
+}
+
+const DEFAULT_KEYS: &[&str] = &[
+    "overscale_margin",
+    "bundle_waste",
+    "storage_factor",
+    "kpu_quota",
+    "region",
+    "rescale_gb_per_minute",
+    "slow_rescale_minutes",
+];
+
+/// Parses a config file. Errors are collected; the config still holds every valid value.
+pub fn parse_config(file: &Arc<SourceFile>, known_rules: &[&str]) -> (Config, Vec<InputError>) {
+    let mut cfg = Config { file: Some(Arc::clone(file)), ..Config::default() };
+    let mut errors = Vec::new();
+    let body = match parse_body(file) {
+        Ok(b) => b,
+        Err(e) => return (cfg, vec![e]),
+    };
+    let lower = Lower { file };
+    let body = lower.body(&body);
+    let mut p = P { errors: &mut errors };
+    for attr in &body.attrs {
+        p.err(&attr.name_span, format!("unknown top-level setting \"{}\": settings go in a `defaults` block", attr.name), None);
+    }
+    for block in &body.blocks {
+        let labels = &block.labels;
+        match (block.ident.as_str(), labels.len()) {
+            ("defaults", 0) => p.defaults(&block.body, &mut cfg.defaults),
+            ("application", 1) => {
+                if let Some(decl) = p.application(&labels[0], &block.span, &block.body) {
+                    cfg.applications.push(decl);
+                }
+            }
+            ("rule", 1) => {
+                let id = labels[0].to_uppercase();
+                if !known_rules.contains(&id.as_str()) {
+                    p.err(&block.span, format!("unknown rule \"{}\"", labels[0]), Some("run `kpulint rules` for the list of rule ids".into()));
+                    continue;
+                }
+                let setting = p.rule(&block.body);
+                cfg.rules.insert(id, setting);
+            }
+            ("prices", 1) => {
+                if let Some(prices) = p.prices(&block.span, &block.body) {
+                    cfg.prices.insert(labels[0].clone(), prices);
+                }
+            }
+            ("ignore", 0) => {
+                if let Some(scope) = p.ignore(&block.span, &block.body, known_rules) {
+                    cfg.ignores.push(scope);
+                }
+            }
+            (ident, _) => p.err(
+                &block.span,
+                format!("unknown block `{ident}` (or wrong number of labels)"),
+                Some("expected `defaults {}`, `application \"ADDRESS\" {}`, `rule \"KPU00N\" {}`, `prices \"REGION\" {}` or `ignore {}`".into()),
+            ),
+        }
+    }
+    (cfg, errors)
+}
+
+struct P<'e> {
+    errors: &'e mut Vec<InputError>,
+}
+
+impl P<'_> {
+    fn err(&mut self, span: &Span, msg: String, help: Option<String>) {
+        let mut e = InputError::new(span.clone(), format!("{}: {msg}", CONFIG_FILE));
+        e.help = help;
+        self.errors.push(e);
+    }
+
+    fn value(&mut self, attr: &Attr) -> Option<Value> {
+        let vars = BTreeMap::new();
+        let cx = crate::eval::expr::Context::new(&vars, &NoLocals);
+        match cx.eval(&attr.expr) {
+            Ok(Value::Unknown(_)) => {
+                self.err(&attr.expr.span, format!("{} must be a literal value", attr.name), None);
+                None
+            }
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.err(&e.span, e.message, None);
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, attr: &Attr, min: f64, max: f64) -> Option<f64> {
+        let v = self.value(attr)?;
+        match v {
+            Value::Number(n) if (min..=max).contains(&n) => Some(n),
+            Value::Number(n) => {
+                self.err(&attr.expr.span, format!("{} = {n} is out of range ({min} to {max})", attr.name), None);
+                None
+            }
+            other => {
+                self.err(&attr.expr.span, format!("{} must be a number, found {}", attr.name, other.type_name()), None);
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, attr: &Attr) -> Option<String> {
+        match self.value(attr)? {
+            Value::String(s) => Some(s),
+            other => {
+                self.err(&attr.expr.span, format!("{} must be a string, found {}", attr.name, other.type_name()), None);
+                None
+            }
+        }
+    }
+
+    fn percentage(&mut self, attr: &Attr) -> Option<f64> {
+        let s = self.string(attr)?;
+        match parse_percentage(&s) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.err(&attr.expr.span, e.to_string(), None);
+                None
+            }
+        }
+    }
+
+    fn no_blocks(&mut self, body: &BodyNode) {
+        for b in &body.blocks {
+            self.err(&b.span, format!("unexpected block `{}` here", b.ident), None);
+        }
+    }
+
+    fn defaults(&mut self, body: &BodyNode, t: &mut Thresholds) {
+        self.no_blocks(body);
+        for attr in &body.attrs {
+            match attr.name.as_str() {
+                "overscale_margin" => if let Some(v) = self.percentage(attr) { t.overscale_margin = v },
+                "bundle_waste" => if let Some(v) = self.percentage(attr) { t.bundle_waste = v.min(1.0) },
+                "storage_factor" => if let Some(v) = self.number(attr, 0.1, 100.0) { t.storage_factor = v },
+                "kpu_quota" => {
+                    if let Some(v) = self.number(attr, 1.0, 1_000_000.0) {
+                        if v.fract() != 0.0 {
+                            self.err(&attr.expr.span, "kpu_quota must be a whole number".into(), None);
+                        } else {
+                            t.kpu_quota = v as u64;
+                        }
+                    }
+                }
+                "region" => if let Some(v) = self.string(attr) { t.region = v },
+                "rescale_gb_per_minute" => if let Some(v) = self.number(attr, 0.001, 1e6) { t.rescale_gb_per_minute = v },
+                "slow_rescale_minutes" => if let Some(v) = self.number(attr, 0.0, 1e6) { t.slow_rescale_minutes = v },
+                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in defaults"), Some(format!("known settings: {}", DEFAULT_KEYS.join(", ")))),
+            }
+        }
+    }
+
+    fn application(&mut self, pattern: &str, span: &Span, body: &BodyNode) -> Option<AppDecl> {
+        self.no_blocks(body);
+        let matcher = match Glob::new(pattern) {
+            Ok(g) => g.compile_matcher(),
+            Err(e) => {
+                self.err(span, format!("invalid application pattern \"{pattern}\": {e}"), None);
+                return None;
+            }
+        };
+        let mut decl = AppDecl { pattern: pattern.to_string(), matcher, state_size: None, required_parallelism: None };
+        for attr in &body.attrs {
+            match attr.name.as_str() {
+                "state_size" => {
+                    if let Some(s) = self.string(attr) {
+                        match parse_size(&s) {
+                            Ok(b) => decl.state_size = Some(Declared { value: b, span: attr.expr.span.clone(), source: DeclSource::Config }),
+                            Err(e) => self.err(&attr.expr.span, e.to_string(), None),
+                        }
+                    }
+                }
+                "required_parallelism" => {
+                    let v = self.value(attr);
+                    match v.as_ref().and_then(Value::to_number) {
+                        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1e6 => {
+                            decl.required_parallelism = Some(Declared { value: n as u64, span: attr.expr.span.clone(), source: DeclSource::Config })
+                        }
+                        _ if v.is_none() => {}
+                        _ => self.err(&attr.expr.span, "required_parallelism must be a whole number from 1 to 1000000".into(), None),
+                    }
+                }
+                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in application block"), Some("known settings: state_size, required_parallelism".into())),
+            }
+        }
+        Some(decl)
+    }
+
+    fn rule(&mut self, body: &BodyNode) -> RuleSetting {
+        self.no_blocks(body);
+        let mut setting = RuleSetting { enabled: true, severity: None };
+        for attr in &body.attrs {
+            match attr.name.as_str() {
+                "enabled" => match self.value(attr) {
+                    Some(Value::Bool(b)) => setting.enabled = b,
+                    Some(other) => self.err(&attr.expr.span, format!("enabled must be true or false, found {}", other.type_name()), None),
+                    None => {}
+                },
+                "severity" => {
+                    if let Some(s) = self.string(attr) {
+                        match Severity::parse(&s) {
+                            Some(sev) => setting.severity = Some(sev),
+                            None => self.err(&attr.expr.span, format!("unknown severity \"{s}\": use \"error\", \"warning\" or \"note\""), None),
+                        }
+                    }
+                }
+                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in rule block"), Some("known settings: enabled, severity".into())),
+            }
+        }
+        setting
+    }
+
+    fn prices(&mut self, span: &Span, body: &BodyNode) -> Option<Prices> {
+        self.no_blocks(body);
+        let (mut kpu, mut storage) = (None, None);
+        for attr in &body.attrs {
+            match attr.name.as_str() {
+                "kpu_hour_usd" => kpu = self.number(attr, 0.0, 1000.0),
+                "running_storage_gb_month_usd" => storage = self.number(attr, 0.0, 1000.0),
+                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in prices block"), Some("known settings: kpu_hour_usd, running_storage_gb_month_usd".into())),
+            }
+        }
+        match (kpu, storage) {
+            (Some(k), Some(s)) => Some(Prices { kpu_hour_usd: k, running_storage_gb_month_usd: s }),
+            _ => {
+                self.err(span, "a prices block needs both kpu_hour_usd and running_storage_gb_month_usd".into(), None);
+                None
+            }
+        }
+    }
+
+    fn ignore(&mut self, span: &Span, body: &BodyNode, known_rules: &[&str]) -> Option<IgnoreScope> {
+        self.no_blocks(body);
+        let mut scope = IgnoreScope { paths: Vec::new(), rules: Vec::new(), reason: None, until: None, span: span.clone() };
+        let mut ok = true;
+        for attr in &body.attrs {
+            match attr.name.as_str() {
+                "paths" | "rules" => {
+                    let Some(Value::List(items)) = self.value(attr) else {
+                        self.err(&attr.expr.span, format!("{} must be a list of strings", attr.name), None);
+                        ok = false;
+                        continue;
+                    };
+                    for item in items {
+                        let Value::String(s) = item else {
+                            self.err(&attr.expr.span, format!("{} must be a list of strings", attr.name), None);
+                            ok = false;
+                            continue;
+                        };
+                        if attr.name == "paths" {
+                            match Glob::new(&s) {
+                                Ok(g) => scope.paths.push(g.compile_matcher()),
+                                Err(e) => {
+                                    self.err(&attr.expr.span, format!("invalid path glob \"{s}\": {e}"), None);
+                                    ok = false;
+                                }
+                            }
+                        } else if known_rules.contains(&s.to_uppercase().as_str()) {
+                            scope.rules.push(s.to_uppercase());
+                        } else {
+                            self.err(&attr.expr.span, format!("unknown rule \"{s}\""), None);
+                            ok = false;
+                        }
+                    }
+                }
+                "reason" => scope.reason = self.string(attr).filter(|r| !r.trim().is_empty()),
+                "until" => {
+                    if let Some(s) = self.string(attr) {
+                        match Date::parse(&s) {
+                            Some(d) => scope.until = Some(d),
+                            None => {
+                                self.err(&attr.expr.span, format!("until = \"{s}\" is not a date: use YYYY-MM-DD"), None);
+                                ok = false;
+                            }
+                        }
+                    }
+                }
+                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in ignore block"), Some("known settings: paths, rules, reason, until".into())),
+            }
+        }
+        if scope.reason.is_none() {
+            self.err(span, "an ignore block needs a non-empty reason".into(), Some("say why the finding is accepted: reason = \"...\"".into()));
+            ok = false;
+        }
+        ok.then_some(scope)
+    }
+}
+
+struct NoLocals;
+impl crate::eval::expr::LocalsSource for NoLocals {
+    fn local(&self, name: &str, span: &Span) -> crate::eval::expr::EvalResult {
+        Err(crate::eval::expr::EvalError::new(format!("local.{name} cannot be used in {CONFIG_FILE}"), span))
+    }
+}
+
+/// Finds the config for a scanned path: the nearest `.kpulint.hcl` walking up from `start`,
+/// stopping at the repository root (a directory holding `.git`).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let mut dir = if start.is_dir() { start.to_path_buf() } else { start.parent()?.to_path_buf() };
+    if dir.as_os_str().is_empty() {
+        dir = PathBuf::from(".");
+    }
+    let mut dir = dir.canonicalize().ok()?;
+    loop {
+        let candidate = dir.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() || !dir.pop() {
+            return None;
+        }
+    }
+}

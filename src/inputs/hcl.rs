@@ -1,0 +1,272 @@
+//! Terraform native syntax (`.tf`, `.tfvars`) via `hcl-edit`, lowered into the shared model with
+//! every expression's byte span.
+
+use std::sync::Arc;
+
+use hcl_edit::expr::{self as hx, Expression, TraversalOperator};
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::template::{Element, Template};
+use hcl_edit::Span as _;
+
+use super::directives::scan_directives;
+use super::terraform::{Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable};
+use crate::model::expr::{Accessor, BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, UnaryOp};
+use crate::model::InputError;
+use crate::source::{SourceFile, Span};
+
+/// Parses HCL text into an `hcl_edit` body, turning a syntax error into an [`InputError`] at its
+/// exact position.
+pub fn parse_body(file: &Arc<SourceFile>) -> Result<Body, InputError> {
+    hcl_edit::parser::parse_body(&file.text).map_err(|e| {
+        let loc = e.location();
+        let offset = loc.offset().min(file.text.len());
+        InputError::new(
+            file.span(offset..offset),
+            format!("invalid HCL: {}", e.message()),
+        )
+    })
+}
+
+/// Parses a `.tf` file.
+pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
+    let body = parse_body(file)?;
+    let mut tf = TfFile::new(Arc::clone(file));
+    let lower = Lower { file };
+    for block in body.blocks() {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        match (block.ident.as_str(), labels.as_slice()) {
+            ("variable", [name]) => {
+                let b = lower.body(&block.body);
+                tf.variables.push(Variable {
+                    name: name.to_string(),
+                    span: lower.header(block),
+                    default: b.attr("default").map(|a| a.expr.clone()),
+                    type_text: block
+                        .body
+                        .get_attribute("type")
+                        .and_then(|a| a.value.span())
+                        .map(|r| file.text[r].to_string()),
+                });
+            }
+            ("locals", []) => {
+                for a in lower.body(&block.body).attrs {
+                    tf.locals.push(Local { name: a.name, expr: a.expr });
+                }
+            }
+            ("resource", [rtype, name]) => {
+                let span = lower.span_of(block.span());
+                let header = lower.header(block);
+                let directives = scan_directives(file, &span);
+                tf.resources.push(Resource {
+                    rtype: rtype.to_string(),
+                    name: name.to_string(),
+                    header,
+                    span,
+                    body: lower.body(&block.body),
+                    directives,
+                });
+            }
+            ("module", [name]) => tf.modules.push(ModuleCallDecl {
+                name: name.to_string(),
+                header: lower.header(block),
+                body: lower.body(&block.body),
+            }),
+            ("provider", [name]) => tf.providers.push(Provider {
+                name: name.to_string(),
+                body: lower.body(&block.body),
+            }),
+            _ => {}
+        }
+    }
+    Ok(tf)
+}
+
+/// Parses a `.tfvars` file: top-level attributes only.
+pub fn parse_tfvars(file: &Arc<SourceFile>) -> Result<Vec<Attr>, InputError> {
+    let body = parse_body(file)?;
+    let lower = Lower { file };
+    if let Some(block) = body.blocks().next() {
+        let span = lower.header(block);
+        return Err(InputError::new(span, "blocks are not allowed in a .tfvars file"));
+    }
+    Ok(lower.body(&body).attrs)
+}
+
+/// Parses one standalone expression (a `--var` value of a complex type).
+pub fn parse_expr(file: &Arc<SourceFile>) -> Result<Expr, InputError> {
+    hcl_edit::parser::parse_expr(&file.text)
+        .map(|e| Lower { file }.expr(&e))
+        .map_err(|e| {
+            let offset = e.location().offset().min(file.text.len());
+            InputError::new(file.span(offset..offset), format!("invalid expression: {}", e.message()))
+        })
+}
+
+/// Lowers `hcl_edit` nodes into [`Expr`] with spans in one file.
+pub struct Lower<'a> {
+    pub file: &'a Arc<SourceFile>,
+}
+
+impl Lower<'_> {
+    fn span_of(&self, r: Option<std::ops::Range<usize>>) -> Span {
+        self.file.span(r.unwrap_or(0..0))
+    }
+
+    /// `resource "a" "b"`: from the identifier to the last label.
+    fn header(&self, block: &Block) -> Span {
+        let start = block.ident.span().map(|r| r.start).or(block.span().map(|r| r.start)).unwrap_or(0);
+        let end = block
+            .labels
+            .last()
+            .and_then(|l| l.span())
+            .map(|r| r.end)
+            .or(block.ident.span().map(|r| r.end))
+            .unwrap_or(start);
+        self.file.span(start..end)
+    }
+
+    pub fn body(&self, body: &Body) -> BodyNode {
+        let mut out = BodyNode::default();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(a) => out.attrs.push(Attr {
+                    name: a.key.as_str().to_string(),
+                    name_span: self.span_of(a.key.span()),
+                    expr: self.expr(&a.value),
+                }),
+                Structure::Block(b) => out.blocks.push(BlockNode {
+                    ident: b.ident.as_str().to_string(),
+                    labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                    span: self.span_of(b.span()),
+                    body: self.body(&b.body),
+                }),
+            }
+        }
+        out
+    }
+
+    pub fn expr(&self, e: &Expression) -> Expr {
+        let span = self.span_of(e.span());
+        let kind = match e {
+            Expression::Null(_) => ExprKind::Null,
+            Expression::Bool(b) => ExprKind::Bool(*b.value()),
+            Expression::Number(n) => match n.value().as_f64() {
+                Some(f) if f.is_finite() => ExprKind::Number(f),
+                _ => ExprKind::Number(f64::INFINITY),
+            },
+            Expression::String(s) => ExprKind::String(s.value().clone()),
+            Expression::Array(items) => ExprKind::Tuple(items.iter().map(|i| self.expr(i)).collect()),
+            Expression::Object(obj) => ExprKind::Object(
+                obj.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            hx::ObjectKey::Ident(id) => ObjectKey::Ident(id.as_str().to_string()),
+                            hx::ObjectKey::Expression(Expression::String(s)) => ObjectKey::Ident(s.value().clone()),
+                            hx::ObjectKey::Expression(Expression::Variable(v)) => ObjectKey::Ident(v.as_str().to_string()),
+                            hx::ObjectKey::Expression(k) => ObjectKey::Expr(self.expr(k)),
+                        };
+                        (key, self.expr(v.expr()))
+                    })
+                    .collect(),
+            ),
+            Expression::StringTemplate(t) => self.template(t),
+            Expression::HeredocTemplate(h) => self.template(&h.template),
+            Expression::Parenthesis(p) => return self.expr(p.inner()),
+            Expression::Variable(v) => ExprKind::Traversal {
+                root: v.as_str().to_string(),
+                root_span: span.clone(),
+                path: Vec::new(),
+            },
+            Expression::Conditional(c) => ExprKind::Conditional(
+                Box::new(self.expr(&c.cond_expr)),
+                Box::new(self.expr(&c.true_expr)),
+                Box::new(self.expr(&c.false_expr)),
+            ),
+            Expression::FuncCall(f) => {
+                if f.name.is_namespaced() {
+                    ExprKind::Unsupported(format!("the provider function {}", span.text()))
+                } else {
+                    ExprKind::Call {
+                        name: f.name.name.as_str().to_string(),
+                        args: f.args.iter().map(|a| self.expr(a)).collect(),
+                        expand_final: f.args.expand_final(),
+                    }
+                }
+            }
+            Expression::Traversal(t) => {
+                let path: Vec<Accessor> = t
+                    .operators
+                    .iter()
+                    .map(|op| match op.value() {
+                        TraversalOperator::GetAttr(id) => Accessor::Attr(id.as_str().to_string()),
+                        TraversalOperator::Index(ix) => Accessor::Index(self.expr(ix)),
+                        TraversalOperator::LegacyIndex(i) => Accessor::Index(Expr::new(
+                            ExprKind::Number(*i.value() as f64),
+                            self.span_of(i.span()),
+                        )),
+                        TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => Accessor::Splat,
+                    })
+                    .collect();
+                match &t.expr {
+                    Expression::Variable(v) => ExprKind::Traversal {
+                        root: v.as_str().to_string(),
+                        root_span: self.span_of(v.span()),
+                        path,
+                    },
+                    other => ExprKind::Index {
+                        target: Box::new(self.expr(other)),
+                        path,
+                    },
+                }
+            }
+            Expression::UnaryOp(u) => ExprKind::Unary(
+                match u.operator.value() {
+                    hx::UnaryOperator::Neg => UnaryOp::Neg,
+                    hx::UnaryOperator::Not => UnaryOp::Not,
+                },
+                Box::new(self.expr(&u.expr)),
+            ),
+            Expression::BinaryOp(b) => {
+                use hx::BinaryOperator as B;
+                let op = match b.operator.value() {
+                    B::Eq => BinaryOp::Eq,
+                    B::NotEq => BinaryOp::NotEq,
+                    B::LessEq => BinaryOp::LtEq,
+                    B::GreaterEq => BinaryOp::GtEq,
+                    B::Less => BinaryOp::Lt,
+                    B::Greater => BinaryOp::Gt,
+                    B::Plus => BinaryOp::Add,
+                    B::Minus => BinaryOp::Sub,
+                    B::Mul => BinaryOp::Mul,
+                    B::Div => BinaryOp::Div,
+                    B::Mod => BinaryOp::Mod,
+                    B::And => BinaryOp::And,
+                    B::Or => BinaryOp::Or,
+                };
+                ExprKind::Binary(op, Box::new(self.expr(&b.lhs_expr)), Box::new(self.expr(&b.rhs_expr)))
+            }
+            Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
+                value_var: f.intro.value_var.as_str().to_string(),
+                collection: self.expr(&f.intro.collection_expr),
+                key_expr: f.key_expr.as_ref().map(|k| self.expr(k)),
+                value_expr: self.expr(&f.value_expr),
+                cond: f.cond.as_ref().map(|c| self.expr(&c.expr)),
+                grouping: f.grouping,
+            })),
+        };
+        Expr::new(kind, span)
+    }
+
+    fn template(&self, t: &Template) -> ExprKind {
+        let mut parts = Vec::new();
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => parts.push(TemplatePart::Literal(s.value().clone())),
+                Element::Interpolation(i) => parts.push(TemplatePart::Interpolation(self.expr(&i.expr))),
+                Element::Directive(_) => parts.push(TemplatePart::Unsupported("directive %{...}".into())),
+            }
+        }
+        ExprKind::Template(parts)
+    }
+}

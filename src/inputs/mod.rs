@@ -1,0 +1,393 @@
+//! Reads input files and parses them, in parallel, into the model: Terraform modules (HCL and
+//! JSON syntax) for `eval`, and applications straight from plans and CloudFormation templates.
+
+pub mod cfn;
+pub mod directives;
+pub mod hcl;
+pub mod plan;
+pub mod terraform;
+pub mod tf_json;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::{display, Candidate, FileKind};
+use crate::eval::module::{module_source, normalize, ModuleDir, ModuleSet, ModuleSource, TfVars};
+use crate::model::{InputError, Inventory};
+use crate::source::SourceFile;
+use terraform::{TfFile, FLINK_RESOURCE};
+
+/// Forces how files are read (`--input-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForcedFormat {
+    Terraform,
+    TerraformJson,
+    Plan,
+    Cloudformation,
+}
+
+/// CloudFormation parameter values from `--parameter NAME=VALUE`.
+pub type Parameters = BTreeMap<String, String>;
+
+/// Everything read from the inputs, ready for evaluation.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub modules: ModuleSet,
+    /// Module directories to evaluate as roots.
+    pub roots: Vec<PathBuf>,
+    /// Applications read from plans and templates, and every read or parse error.
+    pub inventory: Inventory,
+    /// Number of files read.
+    pub files: usize,
+}
+
+/// Reads a file (or stdin for `-`) as UTF-8.
+pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
+    let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { display(path) };
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+    };
+    if let Err(e) = read {
+        let f = SourceFile::new(name.clone(), "");
+        return Err(InputError::new(f.whole(), format!("cannot read {name}: {e}")));
+    }
+    // A UTF-8 byte-order mark is not part of the content.
+    let content = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    match String::from_utf8(content) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let prefix_chars = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
+            let f = SourceFile::new(name.clone(), lossy);
+            Err(InputError::new(f.span(prefix_chars..prefix_chars), format!("{name} is not valid UTF-8 (invalid byte at offset {valid})")))
+        }
+    }
+}
+
+fn is_auto_tfvars(name: &str) -> bool {
+    name == "terraform.tfvars" || name == "terraform.tfvars.json" || name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+}
+
+/// Local module sources written in a file, found without parsing (`source = "./x"`).
+fn quick_module_sources(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start().trim_start_matches('"');
+        let Some(rest) = t.strip_prefix("source") else { continue };
+        let rest = rest.trim_start().trim_start_matches('"').trim_start();
+        let Some(rest) = rest.strip_prefix([':', '=']) else { continue };
+        let rest = rest.trim_start();
+        if let Some(q) = rest.strip_prefix('"') {
+            if let Some(end) = q.find('"') {
+                out.push(q[..end].to_string());
+            }
+        }
+    }
+    out
+}
+
+/// One directory's Terraform files, read but not yet parsed.
+#[derive(Default)]
+struct RawDir {
+    files: Vec<(Arc<SourceFile>, FileKind)>,
+    scanned: bool,
+}
+
+impl RawDir {
+    fn has_flink(&self) -> bool {
+        self.files.iter().any(|(f, _)| f.text.contains(FLINK_RESOURCE))
+    }
+}
+
+fn list_tf_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
+        .map(|p| crate::discover::clean(&p))
+        .collect();
+    out.sort();
+    out
+}
+
+fn parent_key(path: &Path) -> PathBuf {
+    normalize(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Reads and parses every candidate.
+pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Parameters) -> Loaded {
+    let mut loaded = Loaded::default();
+    let read: Vec<(Candidate, Result<Arc<SourceFile>, InputError>)> =
+        candidates.par_iter().map(|c| (c.clone(), read_source(&c.path))).collect();
+    loaded.files = read.len();
+
+    let mut dirs: BTreeMap<PathBuf, RawDir> = BTreeMap::new();
+    let mut others: Vec<(Candidate, Arc<SourceFile>)> = Vec::new();
+    for (cand, result) in read {
+        let file = match result {
+            Ok(f) => f,
+            Err(e) => {
+                loaded.inventory.errors.push(e);
+                continue;
+            }
+        };
+        let kind = match forced {
+            Some(ForcedFormat::Terraform) => Some(FileKind::Tf),
+            Some(ForcedFormat::TerraformJson) => Some(FileKind::TfJson),
+            Some(ForcedFormat::Plan) | Some(ForcedFormat::Cloudformation) => Some(FileKind::Json),
+            None => cand.kind,
+        };
+        match kind {
+            Some(k @ (FileKind::Tf | FileKind::TfJson)) if cand.path.as_os_str() != "-" => {
+                let d = dirs.entry(parent_key(&cand.path)).or_default();
+                d.scanned = true;
+                d.files.push((file, k));
+            }
+            Some(FileKind::TfVars) => {} // read per module below; named ones via --var-file
+            _ => others.push((cand, file)),
+        }
+    }
+
+    // Follow local module calls to directories outside the scanned paths.
+    let mut queue: Vec<PathBuf> = dirs.keys().cloned().collect();
+    let mut seen: BTreeSet<PathBuf> = queue.iter().cloned().collect();
+    let mut calls: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    while let Some(dir) = queue.pop() {
+        let sources: Vec<String> = dirs
+            .get(&dir)
+            .map(|d| d.files.iter().flat_map(|(f, _)| quick_module_sources(&f.text)).collect())
+            .unwrap_or_default();
+        for src in sources {
+            if !(src.starts_with("./") || src.starts_with("../")) {
+                continue;
+            }
+            let child = normalize(&dir.join(&src));
+            calls.entry(dir.clone()).or_default().push(child.clone());
+            if seen.insert(child.clone()) {
+                let mut raw = RawDir::default();
+                for p in list_tf_files(&child) {
+                    match read_source(&p) {
+                        Ok(f) => {
+                            let k = FileKind::of(&p).unwrap_or(FileKind::Tf);
+                            raw.files.push((f, k));
+                        }
+                        Err(e) => loaded.inventory.errors.push(e),
+                    }
+                }
+                dirs.insert(child.clone(), raw);
+                queue.push(child);
+            }
+        }
+    }
+
+    // A directory matters if it holds a Flink application or calls one that does.
+    let mut relevant: BTreeSet<PathBuf> = dirs.iter().filter(|(_, d)| d.has_flink()).map(|(k, _)| k.clone()).collect();
+    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> =
+        dirs.iter().filter(|(_, d)| d.scanned).map(|(k, _)| (k.clone(), installed_modules(k))).collect();
+    loop {
+        let before = relevant.len();
+        for (dir, children) in &calls {
+            if children.iter().any(|c| relevant.contains(c)) {
+                relevant.insert(dir.clone());
+            }
+        }
+        for (dir, inst) in &installed {
+            if !inst.is_empty() && dirs.get(dir).is_some_and(|d| d.files.iter().any(|(f, _)| f.text.contains("module"))) {
+                relevant.insert(dir.clone());
+            }
+        }
+        if relevant.len() == before {
+            break;
+        }
+    }
+    // Explicitly named Terraform files are always parsed, so their errors are never hidden.
+    for c in candidates.iter().filter(|c| c.explicit && matches!(c.kind, Some(FileKind::Tf | FileKind::TfJson))) {
+        relevant.insert(parent_key(&c.path));
+    }
+
+    // Parse the relevant directories' files in parallel.
+    let to_parse: Vec<(PathBuf, Arc<SourceFile>, FileKind)> = dirs
+        .iter()
+        .filter(|(k, _)| relevant.contains(*k))
+        .flat_map(|(k, d)| d.files.iter().map(move |(f, kind)| (k.clone(), Arc::clone(f), *kind)))
+        .collect();
+    let parsed: Vec<(PathBuf, Result<TfFile, InputError>)> = to_parse
+        .par_iter()
+        .map(|(dir, file, kind)| {
+            let r = match kind {
+                FileKind::TfJson => tf_json::parse_tf_json(file),
+                _ => hcl::parse_tf(file),
+            };
+            (dir.clone(), r)
+        })
+        .collect();
+    for (dir, result) in parsed {
+        let module = loaded.modules.dirs.entry(dir.clone()).or_insert_with(|| ModuleDir {
+            display: display(&dir),
+            ..ModuleDir::default()
+        });
+        match result {
+            Ok(tf) => module.files.push(Arc::new(tf)),
+            Err(e) => loaded.inventory.errors.push(e),
+        }
+    }
+
+    // Roots: scanned, relevant directories that no loaded module calls.
+    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
+    for (dir, m) in &loaded.modules.dirs {
+        for f in &m.files {
+            for call in &f.modules {
+                if let ModuleSource::Local(child) = module_source(call, dir) {
+                    called.insert(child);
+                }
+            }
+        }
+    }
+    for (dir, raw) in &dirs {
+        if raw.scanned && relevant.contains(dir) && !called.contains(dir) && loaded.modules.dirs.contains_key(dir) {
+            loaded.roots.push(dir.clone());
+        }
+    }
+    for root in loaded.roots.clone() {
+        let tfvars = auto_tfvars(&root, &mut loaded.inventory.errors);
+        if let Some(m) = loaded.modules.dirs.get_mut(&root) {
+            m.auto_tfvars = tfvars;
+            m.installed_modules = installed.get(&root).cloned().unwrap_or_default();
+        }
+    }
+    load_installed_modules(&mut loaded);
+
+    // Plans and CloudFormation templates, in parallel.
+    let results: Vec<Inventory> = others
+        .par_iter()
+        .map(|(cand, file)| parse_other(cand, file, forced, params))
+        .collect();
+    for inv in results {
+        loaded.inventory.extend(inv);
+    }
+    loaded
+}
+
+/// Modules downloaded by `terraform init` that a root calls: parse them like local ones.
+fn load_installed_modules(loaded: &mut Loaded) {
+    let wanted: Vec<PathBuf> = loaded
+        .modules
+        .dirs
+        .values()
+        .flat_map(|m| m.installed_modules.values().cloned())
+        .filter(|d| !loaded.modules.dirs.contains_key(d))
+        .collect();
+    for dir in wanted {
+        let mut module = ModuleDir { display: display(&dir), ..ModuleDir::default() };
+        for p in list_tf_files(&dir) {
+            let parsed = read_source(&p).and_then(|f| match FileKind::of(&p) {
+                Some(FileKind::TfJson) => tf_json::parse_tf_json(&f),
+                _ => hcl::parse_tf(&f),
+            });
+            match parsed {
+                Ok(tf) => module.files.push(Arc::new(tf)),
+                Err(e) => loaded.inventory.errors.push(e),
+            }
+        }
+        loaded.modules.dirs.insert(dir, module);
+    }
+}
+
+/// `.terraform/modules/modules.json`: `{"Modules":[{"Key":"kda","Source":"...","Dir":"..."}]}`.
+fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
+    let path = root.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&path) else { return BTreeMap::new() };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return BTreeMap::new() };
+    let mut out = BTreeMap::new();
+    for m in json.get("Modules").and_then(|m| m.as_array()).into_iter().flatten() {
+        let (Some(key), Some(dir)) = (m.get("Key").and_then(|k| k.as_str()), m.get("Dir").and_then(|d| d.as_str())) else {
+            continue;
+        };
+        if key.is_empty() {
+            continue;
+        }
+        out.insert(key.to_string(), normalize(&root.join(dir)));
+    }
+    out
+}
+
+/// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order.
+fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| is_auto_tfvars(n))
+        .collect();
+    names.sort_by_key(|n| (!n.starts_with("terraform.tfvars"), n.ends_with(".json") && n.starts_with("terraform"), n.clone()));
+    let mut out = Vec::new();
+    for name in names {
+        match read_tfvars(&crate::discover::clean(&dir.join(&name))) {
+            Ok(t) => out.push(t),
+            Err(e) => errors.push(e),
+        }
+    }
+    out
+}
+
+/// Reads a `.tfvars` or `.tfvars.json` file.
+pub fn read_tfvars(path: &Path) -> Result<TfVars, InputError> {
+    let file = read_source(path)?;
+    let attrs = if path.to_string_lossy().ends_with(".json") {
+        tf_json::parse_tfvars_json(&file)?
+    } else {
+        hcl::parse_tfvars(&file)?
+    };
+    Ok(TfVars { file, attrs })
+}
+
+fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, forced: Option<ForcedFormat>, params: &Parameters) -> Inventory {
+    let text: &str = &file.text;
+    let stdin = cand.path.as_os_str() == "-";
+    let json_syntax = if stdin { text.trim_start().starts_with('{') } else { cand.kind != Some(FileKind::Yaml) };
+    match forced {
+        Some(ForcedFormat::Plan) => return plan::parse(file),
+        Some(ForcedFormat::Cloudformation) if json_syntax => return cfn::parse_json(file, params),
+        Some(ForcedFormat::Cloudformation) => return cfn::parse_yaml(file, params),
+        _ => {}
+    }
+    if !cand.explicit {
+        // Walking a repository: cheap substring checks first, most JSON and YAML is neither.
+        if json_syntax && text.contains(FLINK_RESOURCE) && plan::looks_like(text) {
+            return plan::parse(file);
+        }
+        if text.contains(cfn::FLINK_TYPE) {
+            return if json_syntax { cfn::parse_json(file, params) } else { cfn::parse_yaml(file, params) };
+        }
+        return Inventory::default();
+    }
+    if json_syntax && plan::looks_like(text) {
+        return plan::parse(file);
+    }
+    if cfn::looks_like_template(text) {
+        return if json_syntax { cfn::parse_json(file, params) } else { cfn::parse_yaml(file, params) };
+    }
+    let what = if cand.kind.is_none() && !stdin {
+        "not a file type kpulint reads (.tf, .tf.json, .tfvars, a .json plan or template, a .yaml/.yml template)"
+    } else {
+        "neither Terraform, a Terraform plan nor a CloudFormation template"
+    };
+    let mut inv = Inventory::default();
+    inv.errors.push(
+        InputError::new(file.whole(), format!("{} is {what}", file.path)).with_help("use --input-format to force a format"),
+    );
+    inv
+}

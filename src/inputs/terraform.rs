@@ -1,0 +1,119 @@
+//! The Terraform configuration model shared by the HCL and JSON syntaxes: variables, locals,
+//! resources, module calls and providers, with expressions left unevaluated for `eval`.
+
+use std::sync::Arc;
+
+use crate::model::expr::Expr;
+use crate::model::Directive;
+use crate::source::{SourceFile, Span};
+
+/// An attribute `name = expr`.
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub name: String,
+    pub name_span: Span,
+    pub expr: Expr,
+}
+
+/// A nested block `ident "label" { ... }`.
+#[derive(Debug, Clone)]
+pub struct BlockNode {
+    pub ident: String,
+    pub labels: Vec<String>,
+    /// From the identifier to the closing brace.
+    pub span: Span,
+    pub body: BodyNode,
+}
+
+/// A block body in either syntax.
+#[derive(Debug, Clone, Default)]
+pub struct BodyNode {
+    pub attrs: Vec<Attr>,
+    pub blocks: Vec<BlockNode>,
+}
+
+impl BodyNode {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn blocks<'a>(&'a self, ident: &'a str) -> impl Iterator<Item = &'a BlockNode> + 'a {
+        self.blocks.iter().filter(move |b| b.ident == ident)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    pub span: Span,
+    pub default: Option<Expr>,
+    /// The `type` constraint as written (`number`, `map(string)`, ...).
+    pub type_text: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub expr: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub rtype: String,
+    pub name: String,
+    /// The `resource "type" "name"` header, where resource-level findings point.
+    pub header: Span,
+    pub span: Span,
+    pub body: BodyNode,
+    pub directives: Vec<Directive>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModuleCallDecl {
+    pub name: String,
+    pub header: Span,
+    pub body: BodyNode,
+}
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub name: String,
+    pub body: BodyNode,
+}
+
+/// One parsed `.tf` or `.tf.json` file.
+#[derive(Debug, Clone)]
+pub struct TfFile {
+    pub file: Arc<SourceFile>,
+    pub variables: Vec<Variable>,
+    pub locals: Vec<Local>,
+    pub resources: Vec<Resource>,
+    pub modules: Vec<ModuleCallDecl>,
+    pub providers: Vec<Provider>,
+}
+
+impl TfFile {
+    pub fn new(file: Arc<SourceFile>) -> Self {
+        TfFile {
+            file,
+            variables: Vec::new(),
+            locals: Vec::new(),
+            resources: Vec::new(),
+            modules: Vec::new(),
+            providers: Vec::new(),
+        }
+    }
+
+    /// Files without a Flink application, a variable, a local, a module call or a provider
+    /// cannot change any result.
+    pub fn is_relevant(&self) -> bool {
+        !(self.variables.is_empty()
+            && self.locals.is_empty()
+            && self.resources.is_empty()
+            && self.modules.is_empty()
+            && self.providers.is_empty())
+    }
+}
+
+/// The resource type kpulint lints.
+pub const FLINK_RESOURCE: &str = "aws_kinesisanalyticsv2_application";

@@ -1,0 +1,304 @@
+//! Runs the rules over every analysed application, applies per-rule configuration, inline and
+//! config suppressions and the baseline, and returns the findings in a deterministic order.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::analysis::Analysis;
+use crate::config::Config;
+use crate::date::Date;
+use crate::model::{DirectiveKind, DirectiveTarget, Setting, Severity};
+use crate::rules::suppression::{self, InlineSuppression, KPU900, KPU901, KPU902};
+use crate::rules::{self, RuleMeta, CHECKS};
+use crate::source::Span;
+
+/// A secondary location shown with a finding (a module call, where a value was written).
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+/// How a finding was accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppressed {
+    /// `inSource` (comment, Metadata, tag) or `external` (config file, baseline), as SARIF says.
+    pub kind: &'static str,
+    pub reason: String,
+    pub until: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub span: Span,
+    pub label: String,
+    pub message: String,
+    pub help: String,
+    /// The application's address (`None` for findings about suppressions in the config).
+    pub application: Option<String>,
+    pub related: Vec<Related>,
+    pub suppressed: Option<Suppressed>,
+    /// Stable across unrelated edits: rule, application, file and occurrence, no line numbers.
+    pub fingerprint: String,
+}
+
+/// Options that change which findings count.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    pub today: Date,
+    /// Fingerprints accepted by `--baseline`, with the baseline's path for the reason.
+    pub baseline: Option<(String, BTreeSet<String>)>,
+}
+
+/// FNV-1a, 64 bit: a stable hash without a dependency.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn rule_enabled(config: &Config, rule: &RuleMeta) -> Option<Severity> {
+    match config.rules.get(rule.id) {
+        Some(s) if !s.enabled => None,
+        Some(s) => Some(s.severity.unwrap_or(rule.severity)),
+        None => Some(rule.severity),
+    }
+}
+
+/// Secondary locations for a finding at `span`: where its value was written, and the module
+/// calls the application was reached through.
+fn related(a: &Analysis, span: &Span) -> Vec<Related> {
+    let pc = &a.app.parallelism;
+    let origins = [
+        pc.parallelism.origin(),
+        pc.parallelism_per_kpu.origin(),
+        pc.auto_scaling_enabled.origin(),
+        pc.configuration_type.origin(),
+    ];
+    let spans = [
+        pc.parallelism.span(),
+        pc.parallelism_per_kpu.span(),
+        pc.auto_scaling_enabled.span(),
+        pc.configuration_type.span(),
+    ];
+    let mut out = Vec::new();
+    for (s, o) in spans.iter().zip(origins) {
+        if let (Some(s), Some(o)) = (s, o) {
+            if *s == span && o.span != *span {
+                out.push(Related { span: o.span.clone(), message: o.label.clone() });
+            }
+        }
+    }
+    for call in &a.app.module_calls {
+        out.push(Related { span: call.span.clone(), message: format!("reached through {}", call.address) });
+    }
+    out
+}
+
+pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
+    let known = rules::ids();
+    let mut findings = Vec::new();
+    // Config ignore blocks, keyed by (config file, block index): did they match anything?
+    let mut config_scope_used: BTreeMap<(String, usize), bool> = BTreeMap::new();
+    let mut configs: BTreeMap<String, &Config> = BTreeMap::new();
+
+    for a in analyses {
+        let config: &Config = &a.config;
+        let config_key = config.file.as_ref().map(|f| f.path.clone()).unwrap_or_default();
+        configs.insert(config_key.clone(), config);
+        let mut app_findings: Vec<Finding> = Vec::new();
+        let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
+        for (meta, check) in CHECKS {
+            let Some(severity) = rule_enabled(config, meta) else { continue };
+            for hit in check(a) {
+                let n = occurrences.entry(meta.id).or_default();
+                *n += 1;
+                let fp = fingerprint(&[meta.id, &a.app.address, hit.span.path(), &n.to_string()]);
+                app_findings.push(Finding {
+                    rule: meta,
+                    severity,
+                    related: related(a, &hit.span),
+                    span: hit.span,
+                    label: hit.label,
+                    message: hit.message,
+                    help: hit.help,
+                    application: Some(a.app.address.clone()),
+                    suppressed: None,
+                    fingerprint: fp,
+                });
+            }
+        }
+
+        // Inline suppressions of this application.
+        let inline: Vec<InlineSuppression> = a
+            .app
+            .directives
+            .iter()
+            .filter(|d| d.kind == DirectiveKind::Ignore)
+            .map(|d| suppression::parse(d, &known))
+            .collect();
+        let mut meta_findings = Vec::new();
+        for s in &inline {
+            let matches = |f: &Finding| {
+                s.rules.iter().any(|r| r == f.rule.id)
+                    && match s.target {
+                        DirectiveTarget::Resource => true,
+                        DirectiveTarget::Line(line) => f.span.same_file(&s.span) && f.span.location().line == line,
+                    }
+            };
+            if !s.problems.is_empty() {
+                if let Some(sev) = rule_enabled(config, &KPU900) {
+                    meta_findings.push(meta_finding(&KPU900, sev, &s.span, a, format!("suppression is not valid and hides nothing: {}", s.problems.join("; ")), "write `kpulint-ignore: KPU004 reason=\"why\" until=YYYY-MM-DD`".into()));
+                }
+                continue;
+            }
+            let expired = s.until.is_some_and(|u| u < opts.today);
+            let mut used = false;
+            for f in app_findings.iter_mut().filter(|f| matches(f)) {
+                used = true;
+                if !expired && f.suppressed.is_none() {
+                    f.suppressed = Some(Suppressed { kind: "inSource", reason: s.reason.clone().unwrap_or_default(), until: s.until });
+                }
+            }
+            if expired {
+                if let Some(sev) = rule_enabled(config, &KPU902) {
+                    let until = s.until.map(|d| d.to_string()).unwrap_or_default();
+                    meta_findings.push(meta_finding(&KPU902, sev, &s.span, a, format!("suppression of {} expired on {until}; the finding is active again", s.rules.join(", ")), "fix the finding, or renew the suppression with a new until= date and reason".into()));
+                }
+            } else if !used {
+                if let Some(sev) = rule_enabled(config, &KPU901) {
+                    meta_findings.push(meta_finding(&KPU901, sev, &s.span, a, format!("suppression of {} matches no finding", s.rules.join(", ")), "remove the unused suppression".into()));
+                }
+            }
+        }
+
+        // Config `ignore` blocks scoped by path.
+        let base = config.base_dir();
+        for (i, scope) in config.ignores.iter().enumerate() {
+            let used = config_scope_used.entry((config_key.clone(), i)).or_insert(false);
+            let expired = scope.until.is_some_and(|u| u < opts.today);
+            for f in app_findings.iter_mut() {
+                let rel = relative_to(f.span.path(), base.as_deref());
+                let path_ok = scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&rel));
+                let rule_ok = scope.rules.is_empty() || scope.rules.iter().any(|r| r == f.rule.id);
+                if path_ok && rule_ok {
+                    *used = true;
+                    if !expired && f.suppressed.is_none() {
+                        f.suppressed = Some(Suppressed { kind: "external", reason: scope.reason.clone().unwrap_or_default(), until: scope.until });
+                    }
+                }
+            }
+        }
+        findings.extend(app_findings);
+        findings.extend(meta_findings);
+    }
+
+    // Unused or expired config ignore blocks.
+    for ((config_key, i), used) in &config_scope_used {
+        let Some(config) = configs.get(config_key) else { continue };
+        let Some(scope) = config.ignores.get(*i) else { continue };
+        let expired = scope.until.is_some_and(|u| u < opts.today);
+        let span = rules::first_line(&scope.span);
+        if expired {
+            if let Some(sev) = rule_enabled(config, &KPU902) {
+                findings.push(config_finding(&KPU902, sev, span, format!("ignore block expired on {}; its findings are active again", scope.until.map(|d| d.to_string()).unwrap_or_default()), "fix the findings, or renew the block with a new until date and reason"));
+            }
+        } else if !used {
+            if let Some(sev) = rule_enabled(config, &KPU901) {
+                findings.push(config_finding(&KPU901, sev, span, "ignore block matches no finding".into(), "remove the unused ignore block"));
+            }
+        }
+    }
+
+    if let Some((path, accepted)) = &opts.baseline {
+        for f in findings.iter_mut().filter(|f| f.suppressed.is_none() && accepted.contains(&f.fingerprint)) {
+            f.suppressed = Some(Suppressed { kind: "external", reason: format!("accepted in baseline {path}"), until: None });
+        }
+    }
+
+    findings.sort_by(|a, b| {
+        (a.span.path(), a.span.start, a.rule.id, &a.message).cmp(&(b.span.path(), b.span.start, b.rule.id, &b.message))
+    });
+    findings
+}
+
+fn relative_to(path: &str, base: Option<&Path>) -> String {
+    let p = Path::new(path);
+    let rel = match base {
+        Some(b) if !b.as_os_str().is_empty() => p.strip_prefix(b).unwrap_or(p),
+        _ => p,
+    };
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+fn meta_finding(rule: &'static RuleMeta, severity: Severity, span: &Span, a: &Analysis, message: String, help: String) -> Finding {
+    Finding {
+        rule,
+        severity,
+        span: span.clone(),
+        label: "this suppression".into(),
+        message,
+        help,
+        application: Some(a.app.address.clone()),
+        related: Vec::new(),
+        suppressed: None,
+        fingerprint: fingerprint(&[rule.id, &a.app.address, span.path(), span.text()]),
+    }
+}
+
+fn config_finding(rule: &'static RuleMeta, severity: Severity, span: Span, message: String, help: &str) -> Finding {
+    Finding {
+        rule,
+        severity,
+        fingerprint: fingerprint(&[rule.id, span.path(), span.text()]),
+        span,
+        label: "this ignore block".into(),
+        message,
+        help: help.into(),
+        application: None,
+        related: Vec::new(),
+        suppressed: None,
+    }
+}
+
+/// Settings that were written with a value of the wrong type: errors, not findings.
+pub fn invalid_settings(a: &Analysis) -> Vec<(Span, String)> {
+    let pc = &a.app.parallelism;
+    let mut out = Vec::new();
+    let mut add = |name: &str, s: Option<(&Span, &String)>| {
+        if let Some((span, msg)) = s {
+            out.push((span.clone(), format!("{name} of {}: {msg}", a.app.address)));
+        }
+    };
+    fn inv<T>(s: &Setting<T>) -> Option<(&Span, &String)> {
+        match s {
+            Setting::Invalid { span, message } => Some((span, message)),
+            _ => None,
+        }
+    }
+    add("configuration_type", inv(&pc.configuration_type));
+    add("parallelism", inv(&pc.parallelism));
+    add("parallelism_per_kpu", inv(&pc.parallelism_per_kpu));
+    add("auto_scaling_enabled", inv(&pc.auto_scaling_enabled));
+    add("runtime_environment", inv(&a.app.runtime_environment));
+    add("snapshots_enabled", inv(&a.app.snapshots_enabled));
+    add("region", inv(&a.app.region));
+    if let Setting::Known { value, span, .. } = &pc.configuration_type {
+        if value != "CUSTOM" && value != "DEFAULT" {
+            out.push((span.clone(), format!("configuration_type of {} is \"{value}\": it must be \"CUSTOM\" or \"DEFAULT\"", a.app.address)));
+        }
+    }
+    for t in &a.app.tags {
+        if let Setting::Invalid { span, message } = &t.value {
+            out.push((span.clone(), format!("tag {}: {message}", t.key)));
+        }
+    }
+    out
+}

@@ -1,0 +1,291 @@
+//! The format-neutral model every input parser produces: Managed Flink applications whose
+//! sizing settings are resolved (or explicitly unresolved) and carry their source spans.
+
+pub mod expr;
+
+use crate::source::Span;
+
+/// The file formats kpulint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputFormat {
+    TerraformHcl,
+    TerraformJson,
+    TerraformPlan,
+    CloudformationJson,
+    CloudformationYaml,
+}
+
+impl InputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::TerraformHcl => "terraform",
+            InputFormat::TerraformJson => "terraform-json",
+            InputFormat::TerraformPlan => "plan",
+            InputFormat::CloudformationJson => "cloudformation-json",
+            InputFormat::CloudformationYaml => "cloudformation-yaml",
+        }
+    }
+}
+
+/// Why a value could not be evaluated, and how the user can supply it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unresolved {
+    /// What is missing, e.g. "var.parallelism has no default and no value was given".
+    pub what: String,
+    /// How to supply it, e.g. "pass --var parallelism=N or --var-file FILE".
+    pub hint: String,
+}
+
+/// Where a value was really written when the attribute only refers to it
+/// (a tfvars entry, a variable default, a module argument, a CloudFormation parameter).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub span: Span,
+    pub label: String,
+}
+
+/// One setting of an application, as read and evaluated.
+#[derive(Debug, Clone, Default)]
+pub enum Setting<T> {
+    /// Not written at all.
+    #[default]
+    Absent,
+    Known {
+        value: T,
+        span: Span,
+        origin: Option<Origin>,
+    },
+    /// Written, but its value cannot be known before apply (or without more input).
+    Unknown { span: Span, reason: Unresolved },
+    /// Written with a value of the wrong type (`parallelism = "lots"`).
+    Invalid { span: Span, message: String },
+}
+
+impl<T> Setting<T> {
+    pub fn known(value: T, span: Span) -> Self {
+        Setting::Known {
+            value,
+            span,
+            origin: None,
+        }
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Setting::Known { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn span(&self) -> Option<&Span> {
+        match self {
+            Setting::Absent => None,
+            Setting::Known { span, .. }
+            | Setting::Unknown { span, .. }
+            | Setting::Invalid { span, .. } => Some(span),
+        }
+    }
+
+    pub fn origin(&self) -> Option<&Origin> {
+        match self {
+            Setting::Known { origin, .. } => origin.as_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn is_written(&self) -> bool {
+        !matches!(self, Setting::Absent)
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Setting<U> {
+        match self {
+            Setting::Absent => Setting::Absent,
+            Setting::Known {
+                value,
+                span,
+                origin,
+            } => Setting::Known {
+                value: f(value),
+                span,
+                origin,
+            },
+            Setting::Unknown { span, reason } => Setting::Unknown { span, reason },
+            Setting::Invalid { span, message } => Setting::Invalid { span, message },
+        }
+    }
+}
+
+/// `application_configuration.flink_application_configuration.parallelism_configuration`
+/// (`ParallelismConfiguration` in CloudFormation).
+#[derive(Debug, Clone, Default)]
+pub struct ParallelismConfig {
+    /// Span of the block itself; `None` when the block is not written.
+    pub block: Option<Span>,
+    pub configuration_type: Setting<String>,
+    /// Numbers stay `f64` here: whether they are whole and in range is a rule's business.
+    pub parallelism: Setting<f64>,
+    pub parallelism_per_kpu: Setting<f64>,
+    pub auto_scaling_enabled: Setting<bool>,
+}
+
+/// A resource tag (Terraform `tags`, CloudFormation `Tags`).
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub key: String,
+    pub value: Setting<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectiveKind {
+    /// `# kpulint: state_size=240GB required_parallelism=12`
+    Declare,
+    /// `# kpulint-ignore: KPU004 reason="..." until=2027-01-31`
+    Ignore,
+}
+
+/// What a comment directive applies to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DirectiveTarget {
+    /// The whole resource (comment above the resource block, or CloudFormation Metadata).
+    Resource,
+    /// The attribute (or nested block) that starts on this 1-based line.
+    Line(usize),
+}
+
+/// A `kpulint:` / `kpulint-ignore:` comment (or its structured equivalent) found for a resource.
+#[derive(Debug, Clone)]
+pub struct Directive {
+    pub kind: DirectiveKind,
+    /// The text after the `kpulint:` / `kpulint-ignore:` marker.
+    pub body: String,
+    /// Span of `body` in the file.
+    pub span: Span,
+    pub target: DirectiveTarget,
+}
+
+/// A module call an application was reached through (outermost first).
+#[derive(Debug, Clone)]
+pub struct ModuleCall {
+    /// `module.orders["prod"]`
+    pub address: String,
+    /// The `module "orders" {` block header.
+    pub span: Span,
+}
+
+/// One Managed Flink application (`aws_kinesisanalyticsv2_application`,
+/// `AWS::KinesisAnalyticsV2::Application`), one per `count`/`for_each` instance.
+#[derive(Debug, Clone)]
+pub struct Application {
+    /// `aws_kinesisanalyticsv2_application.orders_join`, `module.x["prod"].aws_...this[0]`,
+    /// or the CloudFormation logical id.
+    pub address: String,
+    pub format: InputFormat,
+    /// The resource header: where findings go when no attribute is more exact.
+    pub span: Span,
+    pub module_calls: Vec<ModuleCall>,
+    pub runtime_environment: Setting<String>,
+    pub parallelism: ParallelismConfig,
+    pub snapshots_enabled: Setting<bool>,
+    /// The region the application is deployed in (resource `region`, provider `region`).
+    pub region: Setting<String>,
+    pub tags: Vec<Tag>,
+    pub directives: Vec<Directive>,
+}
+
+impl Application {
+    pub fn new(address: impl Into<String>, format: InputFormat, span: Span) -> Self {
+        Application {
+            address: address.into(),
+            format,
+            span,
+            module_calls: Vec::new(),
+            runtime_environment: Setting::Absent,
+            parallelism: ParallelismConfig::default(),
+            snapshots_enabled: Setting::Absent,
+            region: Setting::Absent,
+            tags: Vec::new(),
+            directives: Vec::new(),
+        }
+    }
+
+    pub fn tag(&self, key: &str) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.key == key)
+    }
+}
+
+/// A file that could not be read or parsed, or a declaration/config value that is invalid.
+/// Every one of these makes the exit code 2.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl InputError {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        InputError {
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Something the user should know that is neither a finding nor an error
+/// (a region without built-in prices, a registry module that was not followed).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub span: Option<Span>,
+    pub message: String,
+}
+
+/// What one input produced.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub applications: Vec<Application>,
+    pub errors: Vec<InputError>,
+    pub notices: Vec<Notice>,
+}
+
+impl Inventory {
+    pub fn extend(&mut self, other: Inventory) {
+        self.applications.extend(other.applications);
+        self.errors.extend(other.errors);
+        self.notices.extend(other.notices);
+    }
+}
+
+/// How serious a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "note" => Some(Severity::Note),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! `--format human`: miette-rendered findings with source snippets, labels and help, then a
+//! one-line summary.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity as MSeverity, SourceCode};
+
+use super::{counts, RenderOptions};
+use crate::lint::Finding;
+use crate::model::{InputError, Severity};
+use crate::rules::plural;
+use crate::run::Outcome;
+use crate::source::Span;
+
+/// One diagnostic as miette sees it.
+struct Diag {
+    code: Option<String>,
+    message: String,
+    severity: MSeverity,
+    help: Option<String>,
+    source: NamedSource<Arc<str>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Diag>,
+}
+
+impl fmt::Debug for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<MSeverity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+        }
+    }
+}
+
+fn source_of(span: &Span) -> NamedSource<Arc<str>> {
+    NamedSource::new(span.path(), Arc::clone(&span.file.text))
+}
+
+fn label(span: &Span, text: Option<String>, primary: bool) -> LabeledSpan {
+    let len = span.end.saturating_sub(span.start);
+    if primary {
+        LabeledSpan::new_primary_with_span(text, (span.start, len))
+    } else {
+        LabeledSpan::new_with_span(text, (span.start, len))
+    }
+}
+
+fn severity(s: Severity) -> MSeverity {
+    match s {
+        Severity::Error => MSeverity::Error,
+        Severity::Warning => MSeverity::Warning,
+        Severity::Note => MSeverity::Advice,
+    }
+}
+
+fn finding_diag(f: &Finding) -> Diag {
+    let mut labels = vec![label(&f.span, Some(f.label.clone()), true)];
+    let mut related = Vec::new();
+    for r in &f.related {
+        if r.span.same_file(&f.span) {
+            labels.push(label(&r.span, Some(r.message.clone()), false));
+        } else {
+            related.push(Diag {
+                code: None,
+                message: r.message.clone(),
+                severity: MSeverity::Advice,
+                help: None,
+                source: source_of(&r.span),
+                labels: vec![label(&r.span, Some(r.message.clone()), true)],
+                related: Vec::new(),
+            });
+        }
+    }
+    let mut message = f.message.clone();
+    if let Some(s) = &f.suppressed {
+        message = format!("{message} [suppressed: {}]", s.reason);
+    }
+    Diag {
+        code: Some(format!("{} {}", f.rule.id, f.rule.name)),
+        message,
+        severity: severity(f.severity),
+        help: Some(f.help.clone()),
+        source: source_of(&f.span),
+        labels,
+        related,
+    }
+}
+
+fn error_diag(e: &InputError) -> Diag {
+    Diag {
+        code: Some("error".into()),
+        message: e.message.clone(),
+        severity: MSeverity::Error,
+        help: e.help.clone(),
+        source: source_of(&e.span),
+        labels: vec![label(&e.span, None, true)],
+        related: Vec::new(),
+    }
+}
+
+pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100);
+    let draw = |d: &Diag, out: &mut dyn Write| -> io::Result<()> {
+        let mut s = String::new();
+        handler.render_report(&mut s, d).map_err(|_| io::Error::other("cannot render a diagnostic"))?;
+        out.write_all(s.as_bytes())
+    };
+    for e in &outcome.errors {
+        draw(&error_diag(e), out)?;
+    }
+    for f in &outcome.findings {
+        if f.suppressed.is_some() && !opts.show_suppressed {
+            continue;
+        }
+        draw(&finding_diag(f), out)?;
+    }
+    if opts.quiet {
+        return Ok(());
+    }
+    for n in &outcome.notices {
+        match &n.span {
+            Some(s) => {
+                let l = s.location();
+                writeln!(out, "note: {}:{}:{}: {}", s.path(), l.line, l.column, n.message)?;
+            }
+            None => writeln!(out, "note: {}", n.message)?,
+        }
+    }
+    writeln!(out, "{}", summary_line(outcome))
+}
+
+/// `3 applications, 2 warnings, 1 note in 14 files`
+pub fn summary_line(outcome: &Outcome) -> String {
+    let c = counts(&outcome.findings);
+    let apps = outcome.analyses.len() as u64;
+    let mut parts = vec![format!("{apps} application{}", plural(apps))];
+    for (n, word) in [(c.errors, "error"), (c.warnings, "warning"), (c.notes, "note")] {
+        if n > 0 {
+            parts.push(format!("{n} {word}{}", plural(n as u64)));
+        }
+    }
+    if c.errors + c.warnings + c.notes == 0 {
+        parts.push("no findings".into());
+    }
+    if c.suppressed > 0 {
+        parts.push(format!("{} suppressed", c.suppressed));
+    }
+    let e = outcome.errors.len() as u64;
+    if e > 0 {
+        parts.push(format!("{e} input error{}", plural(e)));
+    }
+    let files = outcome.files as u64;
+    format!("{} in {files} file{}", parts.join(", "), plural(files))
+}

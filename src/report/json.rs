@@ -1,0 +1,247 @@
+//! `--format json`: the stable machine-readable contract (documented in the README).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::counts;
+use crate::analysis::{Analysis, NotSized};
+use crate::lint::Finding;
+use crate::model::{InputError, Notice, Setting};
+use crate::run::Outcome;
+use crate::source::Span;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    version: u32,
+    tool: Tool,
+    applications: Vec<App<'a>>,
+    findings: Vec<FindingOut<'a>>,
+    errors: Vec<ErrorOut<'a>>,
+    notices: Vec<NoticeOut<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct At<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn at(span: &Span) -> At<'_> {
+    let l = span.location();
+    At { file: span.path(), line: l.line, column: l.column, end_line: l.end_line, end_column: l.end_column }
+}
+
+#[derive(Serialize)]
+struct ModuleCallOut<'a> {
+    address: &'a str,
+    #[serde(flatten)]
+    at: At<'a>,
+}
+
+#[derive(Serialize)]
+struct App<'a> {
+    address: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    format: &'static str,
+    module_calls: Vec<ModuleCallOut<'a>>,
+    runtime_environment: Option<&'a str>,
+    /// `false` for SQL applications, which have no Flink parallelism.
+    applicable: bool,
+    /// `sized`, `not_applicable`, `unresolved` or `invalid`.
+    status: &'static str,
+    configuration_type: Option<&'a str>,
+    parallelism: Option<serde_json::Value>,
+    parallelism_per_kpu: Option<serde_json::Value>,
+    auto_scaling_enabled: Option<bool>,
+    kpus: Option<u64>,
+    billed_kpus: Option<u64>,
+    running_storage_gb: Option<u64>,
+    autoscale_ceiling_parallelism: Option<u64>,
+    state_size_gb: Option<serde_json::Value>,
+    state_size_source: Option<crate::config::DeclSource>,
+    required_parallelism: Option<u64>,
+    required_parallelism_source: Option<crate::config::DeclSource>,
+    needed_kpus: Option<u64>,
+    region: &'a str,
+    monthly_cost_usd: Option<serde_json::Value>,
+}
+
+/// Whole numbers print without a fraction (`24`, not `24.0`).
+pub fn num(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Number::from_f64(v).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+fn known<T: Clone>(s: &Setting<T>) -> Option<T> {
+    s.value().cloned()
+}
+
+fn app(a: &Analysis) -> App<'_> {
+    let (line, column) = a.app.span.file.line_col(a.app.span.start);
+    let pc = &a.app.parallelism;
+    let sized = a.sizing.as_ref().ok();
+    let status = match &a.sizing {
+        Ok(_) => "sized",
+        Err(NotSized::NotApplicable) => "not_applicable",
+        Err(NotSized::Unresolved) => "unresolved",
+        Err(NotSized::Invalid) => "invalid",
+    };
+    let (configuration_type, parallelism, per_kpu, auto) = match sized {
+        Some(s) => (
+            Some(if s.custom { "CUSTOM" } else { "DEFAULT" }),
+            Some(s.effective.parallelism as f64),
+            Some(s.effective.parallelism_per_kpu as f64),
+            s.auto_scaling,
+        ),
+        None => (pc.configuration_type.value().map(String::as_str), known(&pc.parallelism), known(&pc.parallelism_per_kpu), known(&pc.auto_scaling_enabled)),
+    };
+    App {
+        address: &a.app.address,
+        file: a.app.span.path(),
+        line,
+        column,
+        format: a.app.format.name(),
+        module_calls: a.app.module_calls.iter().map(|c| ModuleCallOut { address: &c.address, at: at(&c.span) }).collect(),
+        runtime_environment: a.app.runtime_environment.value().map(String::as_str),
+        applicable: !matches!(a.sizing, Err(NotSized::NotApplicable)),
+        status,
+        configuration_type,
+        parallelism: parallelism.map(num),
+        parallelism_per_kpu: per_kpu.map(num),
+        auto_scaling_enabled: auto,
+        kpus: sized.map(|s| s.kpus),
+        billed_kpus: sized.and_then(|s| s.billed_kpus),
+        running_storage_gb: sized.map(|s| s.running_storage_gb),
+        autoscale_ceiling_parallelism: sized.map(|s| s.autoscale_ceiling_parallelism),
+        state_size_gb: a.state_size.as_ref().map(|d| num((d.value.gb() * 1e6).round() / 1e6)),
+        state_size_source: a.state_size.as_ref().map(|d| d.source),
+        required_parallelism: a.required_parallelism.as_ref().map(|d| d.value),
+        required_parallelism_source: a.required_parallelism.as_ref().map(|d| d.source),
+        needed_kpus: sized.and_then(|s| s.needed_kpus()),
+        region: &a.region,
+        monthly_cost_usd: sized.and_then(|s| s.monthly_cost_usd).map(num),
+    }
+}
+
+#[derive(Serialize)]
+struct RelatedOut<'a> {
+    message: &'a str,
+    #[serde(flatten)]
+    at: At<'a>,
+}
+
+#[derive(Serialize)]
+struct SuppressionOut<'a> {
+    kind: &'a str,
+    reason: &'a str,
+    until: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    #[serde(flatten)]
+    at: At<'a>,
+    message: &'a str,
+    help: &'a str,
+    application: Option<&'a str>,
+    related: Vec<RelatedOut<'a>>,
+    fingerprint: &'a str,
+    suppressed: bool,
+    suppression: Option<SuppressionOut<'a>>,
+}
+
+fn finding(f: &Finding) -> FindingOut<'_> {
+    FindingOut {
+        rule: f.rule.id,
+        name: f.rule.name,
+        severity: f.severity.as_str(),
+        at: at(&f.span),
+        message: &f.message,
+        help: &f.help,
+        application: f.application.as_deref(),
+        related: f.related.iter().map(|r| RelatedOut { message: &r.message, at: at(&r.span) }).collect(),
+        fingerprint: &f.fingerprint,
+        suppressed: f.suppressed.is_some(),
+        suppression: f.suppressed.as_ref().map(|s| SuppressionOut { kind: s.kind, reason: &s.reason, until: s.until.map(|d| d.to_string()) }),
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    #[serde(flatten)]
+    at: At<'a>,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+fn error(e: &InputError) -> ErrorOut<'_> {
+    ErrorOut { at: at(&e.span), message: &e.message, help: e.help.as_deref() }
+}
+
+#[derive(Serialize)]
+struct NoticeOut<'a> {
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+fn notice(n: &Notice) -> NoticeOut<'_> {
+    let loc = n.span.as_ref().map(|s| s.location());
+    NoticeOut { file: n.span.as_ref().map(|s| s.path()), line: loc.map(|l| l.line), column: loc.map(|l| l.column), message: &n.message }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    applications: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    suppressed: usize,
+    input_errors: usize,
+}
+
+pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let c = counts(&outcome.findings);
+    let doc = Doc {
+        version: VERSION,
+        tool: Tool { name: "kpulint", version: env!("CARGO_PKG_VERSION") },
+        applications: outcome.analyses.iter().map(app).collect(),
+        findings: outcome.findings.iter().map(finding).collect(),
+        errors: outcome.errors.iter().map(error).collect(),
+        notices: outcome.notices.iter().map(notice).collect(),
+        summary: Summary {
+            files: outcome.files,
+            applications: outcome.analyses.len(),
+            errors: c.errors,
+            warnings: c.warnings,
+            notes: c.notes,
+            suppressed: c.suppressed,
+            input_errors: outcome.errors.len(),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}

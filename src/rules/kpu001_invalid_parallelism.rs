@@ -1,0 +1,52 @@
+//! KPU001: `parallelism < 1`, `parallelism_per_kpu` outside 1..8, or either not whole.
+
+use super::{Hit, RuleMeta};
+use crate::analysis::{Analysis, MAX_PLAUSIBLE_PARALLELISM};
+use crate::model::{Setting, Severity};
+use crate::sizing::MAX_PARALLELISM_PER_KPU;
+use crate::units::fmt_num;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "KPU001",
+    name: "invalid-parallelism",
+    severity: Severity::Error,
+    doc: include_str!("../../rules/KPU001.md"),
+};
+
+pub fn check(a: &Analysis) -> Vec<Hit> {
+    let pc = &a.app.parallelism;
+    let mut hits = Vec::new();
+    if let Setting::Known { value, span, .. } = &pc.parallelism {
+        let problem = if value.fract() != 0.0 {
+            Some("is not a whole number".to_string())
+        } else if *value < 1.0 {
+            Some("is below the minimum of 1".to_string())
+        } else if *value > MAX_PLAUSIBLE_PARALLELISM {
+            Some(format!("is above {}, beyond any KPU quota", fmt_num(MAX_PLAUSIBLE_PARALLELISM)))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            hits.push(Hit {
+                span: span.clone(),
+                label: "invalid parallelism".into(),
+                message: format!("parallelism = {} {problem}; the application cannot be sized", fmt_num(*value)),
+                help: "set parallelism to a whole number of at least 1".into(),
+            });
+        }
+    }
+    if let Setting::Known { value, span, .. } = &pc.parallelism_per_kpu {
+        if value.fract() != 0.0 || *value < 1.0 || *value > MAX_PARALLELISM_PER_KPU as f64 {
+            hits.push(Hit {
+                span: span.clone(),
+                label: "must be 1 to 8".into(),
+                message: format!(
+                    "parallelism_per_kpu = {} is outside 1..{MAX_PARALLELISM_PER_KPU}: the service allows at most {MAX_PARALLELISM_PER_KPU} slots per KPU, although Terraform and CloudFormation only check that it is at least 1",
+                    fmt_num(*value)
+                ),
+                help: format!("set parallelism_per_kpu to a whole number from 1 to {MAX_PARALLELISM_PER_KPU}"),
+            });
+        }
+    }
+    hits
+}

@@ -1,0 +1,38 @@
+//! KPU006: parallelism is not a multiple of parallelism_per_kpu.
+
+use super::{plural, Hit, RuleMeta};
+use crate::analysis::Analysis;
+use crate::model::Severity;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "KPU006",
+    name: "partial-kpu",
+    severity: Severity::Note,
+    doc: include_str!("../../rules/KPU006.md"),
+};
+
+pub fn check(a: &Analysis) -> Vec<Hit> {
+    let Ok(s) = &a.sizing else { return Vec::new() };
+    let (p, per) = (s.effective.parallelism, s.effective.parallelism_per_kpu);
+    if !s.custom || p % per == 0 {
+        return Vec::new();
+    }
+    let idle = s.kpus * per - p;
+    let lower = p / per * per;
+    let upper = lower + per;
+    let options = if lower >= 1 {
+        format!("parallelism {lower} ({} KPU{}) or {upper} ({} KPUs)", lower / per, plural(lower / per), upper / per)
+    } else {
+        format!("parallelism {upper} ({} KPU{})", upper / per, plural(upper / per))
+    };
+    let span = a.app.parallelism.parallelism.span().cloned().unwrap_or_else(|| super::parallelism_anchor(a));
+    vec![Hit {
+        span,
+        label: format!("{idle} idle slot{}", plural(idle)),
+        message: format!(
+            "parallelism {p} with {per} slots per KPU needs {} KPUs; {idle} of the last KPU's {per} slots are paid for and idle",
+            s.kpus
+        ),
+        help: format!("use {options}"),
+    }]
+}

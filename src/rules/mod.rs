@@ -1,0 +1,165 @@
+//! The rules: one file per rule, each a small pure function of an [`Analysis`].
+
+use crate::analysis::Analysis;
+use crate::model::Severity;
+use crate::source::Span;
+
+pub mod kpu001_invalid_parallelism;
+pub mod kpu002_custom_values_ignored;
+pub mod kpu003_state_exceeds_storage;
+pub mod kpu004_overscale_margin;
+pub mod kpu005_bundle_waste;
+pub mod kpu006_partial_kpu;
+pub mod kpu007_kpu_quota;
+pub mod kpu008_undeclared_state;
+pub mod kpu009_unresolved_value;
+pub mod kpu010_slow_rescale;
+pub mod suppression;
+
+/// A rule's identity; its documentation page lives in `rules/<ID>.md`.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// The Markdown page from `rules/`, embedded in the binary.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The one-line summary from the page's `- **Summary:**` line.
+    pub fn summary(&self) -> &'static str {
+        self.doc
+            .lines()
+            .find_map(|l| l.strip_prefix("- **Summary:** "))
+            .unwrap_or("")
+    }
+
+    /// Where the rule's page is published (used as SARIF `helpUri`).
+    pub fn url(&self) -> String {
+        format!("{}/blob/main/rules/{}.md", env!("CARGO_PKG_REPOSITORY"), self.id)
+    }
+}
+
+/// What a rule reports, before severity overrides and suppressions are applied.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub span: Span,
+    /// Short label shown under the source snippet.
+    pub label: String,
+    pub message: String,
+    pub help: String,
+}
+
+pub type Check = fn(&Analysis) -> Vec<Hit>;
+
+/// Every sizing rule with its check, in id order.
+pub const CHECKS: &[(&RuleMeta, Check)] = &[
+    (&kpu001_invalid_parallelism::META, kpu001_invalid_parallelism::check),
+    (&kpu002_custom_values_ignored::META, kpu002_custom_values_ignored::check),
+    (&kpu003_state_exceeds_storage::META, kpu003_state_exceeds_storage::check),
+    (&kpu004_overscale_margin::META, kpu004_overscale_margin::check),
+    (&kpu005_bundle_waste::META, kpu005_bundle_waste::check),
+    (&kpu006_partial_kpu::META, kpu006_partial_kpu::check),
+    (&kpu007_kpu_quota::META, kpu007_kpu_quota::check),
+    (&kpu008_undeclared_state::META, kpu008_undeclared_state::check),
+    (&kpu009_unresolved_value::META, kpu009_unresolved_value::check),
+    (&kpu010_slow_rescale::META, kpu010_slow_rescale::check),
+];
+
+/// Every rule, including the suppression rules, in id order.
+pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
+    CHECKS.iter().map(|(m, _)| *m).chain(suppression::RULES.iter().copied())
+}
+
+pub fn by_id(id: &str) -> Option<&'static RuleMeta> {
+    all().find(|r| r.id.eq_ignore_ascii_case(id) || r.name.eq_ignore_ascii_case(id))
+}
+
+pub fn ids() -> Vec<&'static str> {
+    all().map(|r| r.id).collect()
+}
+
+/// The span a finding about this application should point at: the first written setting among
+/// `spans`, else the `parallelism_configuration` block, else the resource header.
+pub fn anchor(a: &Analysis, spans: &[Option<&Span>]) -> Span {
+    spans
+        .iter()
+        .flatten()
+        .next()
+        .map(|s| (*s).clone())
+        .or_else(|| a.app.parallelism.block.as_ref().map(first_line))
+        .unwrap_or_else(|| a.app.span.clone())
+}
+
+/// The first line of a multi-line span, so a label points at a block's header.
+pub fn first_line(span: &Span) -> Span {
+    let text = span.text();
+    let end = text.find('\n').map(|i| span.start + i).unwrap_or(span.end);
+    let head = span.file.span(span.start..end);
+    let trimmed = head.text().trim_end_matches(['{', ' ', '\r']);
+    span.file.span(span.start..span.start + trimmed.len())
+}
+
+/// Where a finding about the application's parallelism points.
+pub fn parallelism_anchor(a: &Analysis) -> Span {
+    let pc = &a.app.parallelism;
+    if a.sizing.as_ref().is_ok_and(|s| s.custom) {
+        anchor(a, &[pc.parallelism.span(), pc.configuration_type.span()])
+    } else {
+        anchor(a, &[pc.configuration_type.span()])
+    }
+}
+
+/// "s" when `n` is not 1.
+pub fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `$1,103.90`
+pub fn usd(v: f64) -> String {
+    let cents = (v * 100.0).round() as i128;
+    let (whole, frac) = (cents / 100, (cents % 100).abs());
+    let digits = whole.abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}${grouped}.{frac:02}", if whole < 0 { "-" } else { "" })
+}
+
+/// `20%` / `12.5%`
+pub fn pct(fraction: f64) -> String {
+    format!("{}%", crate::units::fmt_num(fraction * 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_page_with_its_id_name_and_severity() {
+        for r in all() {
+            let first = r.doc.lines().next().unwrap_or("");
+            assert_eq!(first, format!("# {} {}", r.id, r.name), "page title of {}", r.id);
+            assert!(r.doc.contains(&format!("- **Default severity:** {}", r.severity.as_str())), "{}", r.id);
+            assert!(!r.summary().is_empty(), "{} has no summary", r.id);
+        }
+    }
+
+    #[test]
+    fn money() {
+        assert_eq!(usd(1103.9), "$1,103.90");
+        assert_eq!(usd(85.3), "$85.30");
+        assert_eq!(usd(1234567.891), "$1,234,567.89");
+        assert_eq!(pct(0.2), "20%");
+        assert_eq!(pct(2.0 / 3.0), "66.67%");
+    }
+}

@@ -1,0 +1,114 @@
+//! Suppressions: `# kpulint-ignore: KPU004 reason="..." until=YYYY-MM-DD` comments (or their
+//! CloudFormation `Metadata` / Terraform tag equivalents) and config `ignore` blocks.
+//! A suppression needs a reason; after `until` it stops working; unused ones are reported.
+
+use super::RuleMeta;
+use crate::date::Date;
+use crate::model::{Directive, DirectiveTarget, Severity};
+use crate::source::Span;
+
+pub const KPU900: RuleMeta = RuleMeta {
+    id: "KPU900",
+    name: "bad-suppression",
+    severity: Severity::Warning,
+    doc: include_str!("../../rules/KPU900.md"),
+};
+pub const KPU901: RuleMeta = RuleMeta {
+    id: "KPU901",
+    name: "unused-suppression",
+    severity: Severity::Note,
+    doc: include_str!("../../rules/KPU901.md"),
+};
+pub const KPU902: RuleMeta = RuleMeta {
+    id: "KPU902",
+    name: "expired-suppression",
+    severity: Severity::Note,
+    doc: include_str!("../../rules/KPU902.md"),
+};
+
+pub const RULES: &[&RuleMeta] = &[&KPU900, &KPU901, &KPU902];
+
+/// A parsed inline suppression.
+#[derive(Debug, Clone)]
+pub struct InlineSuppression {
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    pub until: Option<Date>,
+    pub target: DirectiveTarget,
+    pub span: Span,
+    /// Why it is malformed (KPU900); a malformed suppression hides nothing.
+    pub problems: Vec<String>,
+}
+
+/// Parses the body of a `kpulint-ignore:` directive: rule ids (comma or space separated),
+/// then `reason="..."` and `until=YYYY-MM-DD`.
+pub fn parse(d: &Directive, known_rules: &[&str]) -> InlineSuppression {
+    let mut s = InlineSuppression {
+        rules: Vec::new(),
+        reason: None,
+        until: None,
+        target: d.target.clone(),
+        span: d.span.clone(),
+        problems: Vec::new(),
+    };
+    let body = d.body.trim();
+    let (ids, rest) = match body.find(|c: char| c == '=' ) {
+        // Rule ids end where the first key=value begins.
+        Some(eq) => {
+            let key_start = body[..eq].rfind(|c: char| c.is_whitespace() || c == ',').map(|i| i + 1).unwrap_or(0);
+            (&body[..key_start], &body[key_start..])
+        }
+        None => (body, ""),
+    };
+    for id in ids.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+        let upper = id.to_uppercase();
+        if known_rules.contains(&upper.as_str()) {
+            s.rules.push(upper);
+        } else {
+            s.problems.push(format!("unknown rule \"{id}\""));
+        }
+    }
+    if s.rules.is_empty() && s.problems.is_empty() {
+        s.problems.push("no rule id: write e.g. `kpulint-ignore: KPU004 reason=\"...\"`".into());
+    }
+    let mut rest = rest.trim();
+    while !rest.is_empty() {
+        let Some(eq) = rest.find('=') else {
+            s.problems.push(format!("expected key=value, found \"{rest}\""));
+            break;
+        };
+        let key = rest[..eq].trim();
+        let after = &rest[eq + 1..];
+        let (value, next) = if let Some(q) = after.strip_prefix('"') {
+            match q.find('"') {
+                Some(end) => (&q[..end], &q[end + 1..]),
+                None => {
+                    s.problems.push(format!("unterminated quote in {key}="));
+                    (q, "")
+                }
+            }
+        } else {
+            let end = after.find(char::is_whitespace).unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        match key {
+            "reason" => {
+                if value.trim().is_empty() {
+                    s.problems.push("empty reason".into());
+                } else {
+                    s.reason = Some(value.trim().to_string());
+                }
+            }
+            "until" => match Date::parse(value) {
+                Some(date) => s.until = Some(date),
+                None => s.problems.push(format!("until={value} is not a date: use YYYY-MM-DD")),
+            },
+            other => s.problems.push(format!("unknown key \"{other}\" (expected reason= and until=)")),
+        }
+        rest = next.trim_start_matches([',', ' ', '\t']).trim();
+    }
+    if s.reason.is_none() && !s.problems.iter().any(|p| p.contains("reason")) {
+        s.problems.push("missing reason=\"...\": say why the finding is accepted".into());
+    }
+    s
+}

@@ -1,0 +1,130 @@
+//! The pipeline, start to end: discover → inputs → eval → analysis (sizing) → rules.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::analysis::{analyze, Analysis};
+use crate::config::{self, Config};
+use crate::date::Date;
+use crate::discover::{discover, display};
+use crate::eval::module::{evaluate, VarInputs};
+use crate::inputs::{self, ForcedFormat, Parameters};
+use crate::lint::{invalid_settings, lint, Finding, LintOptions};
+use crate::model::{InputError, Notice};
+use crate::rules;
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub vars: VarInputs,
+    pub forced: Option<ForcedFormat>,
+    pub parameters: Parameters,
+    pub today: Option<Date>,
+    pub baseline: Option<(String, BTreeSet<String>)>,
+}
+
+/// Everything one run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: usize,
+    pub analyses: Vec<Analysis>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    pub notices: Vec<Notice>,
+}
+
+/// Shows a config path relative to the current directory when it is below it.
+fn display_config(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
+    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) => display(rel),
+        None => path.display().to_string(),
+    }
+}
+
+fn load_config(path: &Path, errors: &mut Vec<InputError>) -> Config {
+    let file = match inputs::read_source(path) {
+        Ok(f) => f,
+        Err(e) => {
+            errors.push(e);
+            return Config::default();
+        }
+    };
+    let file = SourceFile::new(display_config(path), Arc::clone(&file.text));
+    let (cfg, errs) = config::parse_config(&file, &rules::ids());
+    errors.extend(errs);
+    cfg
+}
+
+pub fn run(opts: &RunOptions) -> Outcome {
+    let mut out = Outcome::default();
+    let paths = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
+
+    let (candidates, walk_errors) = discover(&paths);
+    for e in walk_errors {
+        let f = SourceFile::new(display(&e.path), "");
+        out.errors.push(InputError::new(f.whole(), e.message));
+    }
+
+    let loaded = inputs::load(&candidates, opts.forced, &opts.parameters);
+    out.files = loaded.files;
+    let mut inventory = loaded.inventory;
+    inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
+    out.errors.extend(inventory.errors);
+    out.notices.extend(inventory.notices);
+
+    // One config for everything with --config; otherwise the nearest one per directory.
+    let explicit = opts.config.as_ref().map(|p| Arc::new(load_config(p, &mut out.errors)));
+    let default = Arc::new(Config::default());
+    let mut by_path: BTreeMap<PathBuf, Arc<Config>> = BTreeMap::new();
+    let mut found_for_dir: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
+    let mut config_for = |path: &str, errors: &mut Vec<InputError>| -> Arc<Config> {
+        if let Some(c) = &explicit {
+            return Arc::clone(c);
+        }
+        let dir = match Path::new(path).parent() {
+            Some(d) if path != "<stdin>" && !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let found = found_for_dir.entry(dir.clone()).or_insert_with(|| config::discover(&dir)).clone();
+        match found {
+            Some(p) => Arc::clone(by_path.entry(p.clone()).or_insert_with(|| Arc::new(load_config(&p, errors)))),
+            None => Arc::clone(&default),
+        }
+    };
+
+    let mut fallback_regions = BTreeSet::new();
+    for app in inventory.applications {
+        let config = config_for(app.span.path(), &mut out.errors);
+        let a = analyze(app, config, &mut out.errors);
+        for (span, message) in invalid_settings(&a) {
+            out.errors.push(InputError::new(span, message));
+        }
+        if a.prices_fallback && a.sizing.is_ok() && fallback_regions.insert(a.region.clone()) {
+            out.notices.push(Notice {
+                span: None,
+                message: format!(
+                    "no prices for region {}: costs use us-east-1 prices; add a `prices \"{}\" {{ kpu_hour_usd = ..., running_storage_gb_month_usd = ... }}` block to .kpulint.hcl",
+                    a.region, a.region
+                ),
+            });
+        }
+        out.analyses.push(a);
+    }
+
+    let lint_opts = LintOptions { today: opts.today.unwrap_or_else(Date::today), baseline: opts.baseline.clone() };
+    out.findings = lint(&out.analyses, &lint_opts);
+
+    out.analyses.sort_by(|a, b| (a.app.span.path(), a.app.span.start, &a.app.address).cmp(&(b.app.span.path(), b.app.span.start, &b.app.address)));
+    out.errors.sort_by(|a, b| (a.span.path(), a.span.start, &a.message).cmp(&(b.span.path(), b.span.start, &b.message)));
+    out.errors.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    out.notices.sort_by(|a, b| {
+        let key = |n: &Notice| (n.span.as_ref().map(|s| (s.path().to_string(), s.start)), n.message.clone());
+        key(a).cmp(&key(b))
+    });
+    out.notices.dedup_by(|a, b| a.message == b.message && a.span == b.span);
+    out
+}

@@ -1,0 +1,181 @@
+//! Pure KPU arithmetic (fact sheet §1–§5). No I/O, no model lookups: numbers in, numbers out.
+
+use crate::config::Prices;
+
+/// GB of running application storage that come with each KPU [A2].
+pub const STORAGE_GB_PER_KPU: u64 = 50;
+/// Hours in a billing month, as AWS's and infracost's monthly figures use [I3].
+pub const HOURS_PER_MONTH: f64 = 730.0;
+/// Documented maximum `parallelism_per_kpu` [A2].
+pub const MAX_PARALLELISM_PER_KPU: u64 = 8;
+
+/// us-east-1 prices [P1], [P2].
+pub const US_EAST_1: Prices = Prices { kpu_hour_usd: 0.11, running_storage_gb_month_usd: 0.10 };
+/// eu-west-2, derived from infracost's golden file [I2]: $92.71 / 730 h, $58.00 / 500 GB.
+pub const EU_WEST_2: Prices = Prices { kpu_hour_usd: 0.127, running_storage_gb_month_usd: 0.116 };
+
+/// Built-in prices for a region, if kpulint has them.
+pub fn builtin_prices(region: &str) -> Option<Prices> {
+    match region {
+        "us-east-1" => Some(US_EAST_1),
+        "eu-west-2" => Some(EU_WEST_2),
+        _ => None,
+    }
+}
+
+/// The kind of application, which decides the orchestration overhead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppKind {
+    /// Flink streaming application: 1 orchestration KPU [A4].
+    Flink,
+    /// Studio notebook (`ZEPPELIN-FLINK-*`): 2 extra KPUs [P1], [P2].
+    Studio,
+    /// `SQL-1_0`: no Flink parallelism; never sized.
+    Sql,
+}
+
+pub fn app_kind(runtime_environment: &str) -> AppKind {
+    let r = runtime_environment.to_ascii_uppercase();
+    if r.starts_with("ZEPPELIN") {
+        AppKind::Studio
+    } else if r.starts_with("SQL") {
+        AppKind::Sql
+    } else {
+        AppKind::Flink
+    }
+}
+
+/// Parallelism settings the service actually applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effective {
+    pub parallelism: u64,
+    pub parallelism_per_kpu: u64,
+    pub auto_scaling: bool,
+}
+
+/// What the service uses for `configuration_type = DEFAULT` or a missing block [A6], [T3].
+pub const SERVICE_DEFAULT: Effective = Effective { parallelism: 1, parallelism_per_kpu: 1, auto_scaling: true };
+
+/// `ceil(parallelism / parallelism_per_kpu)`: slots come in whole KPUs (fact sheet §1, INFERENCE).
+pub fn kpus(parallelism: u64, parallelism_per_kpu: u64) -> u64 {
+    parallelism.div_ceil(parallelism_per_kpu.max(1))
+}
+
+/// KPUs billed: allocated plus orchestration (1 for Flink, 2 for Studio) [A4], [P2].
+pub fn billed_kpus(kpus: u64, kind: AppKind) -> u64 {
+    kpus + if kind == AppKind::Studio { 2 } else { 1 }
+}
+
+/// 50 GB per allocated KPU; orchestration KPUs add none [P2], [I1].
+pub fn running_storage_gb(kpus: u64) -> u64 {
+    kpus * STORAGE_GB_PER_KPU
+}
+
+/// Monthly cost of billed KPUs and their running storage.
+pub fn monthly_cost_usd(billed_kpus: u64, storage_gb: u64, prices: &Prices) -> f64 {
+    round_cents(billed_kpus as f64 * HOURS_PER_MONTH * prices.kpu_hour_usd + storage_gb as f64 * prices.running_storage_gb_month_usd)
+}
+
+/// What one more allocated KPU costs per month: its KPU-hours and its 50 GB of storage.
+pub fn kpu_month_usd(prices: &Prices) -> f64 {
+    round_cents(HOURS_PER_MONTH * prices.kpu_hour_usd + STORAGE_GB_PER_KPU as f64 * prices.running_storage_gb_month_usd)
+}
+
+/// What the vCPU and memory of `n` KPUs cost per month (their storage excluded).
+pub fn compute_month_usd(n: u64, prices: &Prices) -> f64 {
+    round_cents(n as f64 * HOURS_PER_MONTH * prices.kpu_hour_usd)
+}
+
+pub fn round_cents(usd: f64) -> f64 {
+    (usd * 100.0).round() / 100.0
+}
+
+/// KPUs whose disk holds `state_gb × storage_factor` (fact sheet §9).
+pub fn storage_kpus(state_gb: f64, storage_factor: f64) -> u64 {
+    let needed_gb = state_gb * storage_factor;
+    // Guard against float noise: 480.0000001 GB must not buy an extra KPU.
+    let k = (needed_gb / STORAGE_GB_PER_KPU as f64 - 1e-9).ceil();
+    if k < 1.0 {
+        1
+    } else if k > u64::MAX as f64 / 2.0 {
+        u64::MAX / 2
+    } else {
+        k as u64
+    }
+}
+
+/// KPUs whose slots run `required_parallelism`.
+pub fn compute_kpus(required_parallelism: u64, parallelism_per_kpu: u64) -> u64 {
+    kpus(required_parallelism, parallelism_per_kpu)
+}
+
+/// Autoscaling never goes below the configured parallelism [A3] and never above
+/// `parallelism_per_kpu × kpu_quota` [A6].
+pub fn autoscale_ceiling_parallelism(parallelism_per_kpu: u64, kpu_quota: u64) -> u64 {
+    parallelism_per_kpu.saturating_mul(kpu_quota)
+}
+
+/// Minutes a scale event spends on snapshot and restore at the given rate.
+pub fn rescale_minutes(state_gb: f64, gb_per_minute: f64) -> f64 {
+    state_gb / gb_per_minute
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kpu_math() {
+        assert_eq!(kpus(1, 1), 1);
+        assert_eq!(kpus(10, 4), 3); // Terraform docs example: 2.5 rounds up
+        assert_eq!(kpus(24, 2), 12);
+        assert_eq!(kpus(12, 1), 12);
+        assert_eq!(kpus(65, 1), 65);
+        assert_eq!(billed_kpus(12, AppKind::Flink), 13);
+        assert_eq!(billed_kpus(4, AppKind::Studio), 6);
+        assert_eq!(running_storage_gb(12), 600);
+    }
+
+    #[test]
+    fn cost_matches_issue_example() {
+        // kpus 12, billed 13, 600 GB: 13 × 730 × 0.11 + 600 × 0.10 = 1043.90 + 60 = 1103.90
+        assert_eq!(monthly_cost_usd(13, 600, &US_EAST_1), 1103.9);
+        assert_eq!(kpu_month_usd(&US_EAST_1), 85.3);
+        assert_eq!(compute_month_usd(6, &US_EAST_1), 481.8);
+    }
+
+    #[test]
+    fn cost_matches_infracost_eu_west_2() {
+        // infracost golden: 10 stream KPUs $927.10, 1 orchestration $92.71, 500 GB $58.00.
+        let p = EU_WEST_2;
+        assert_eq!(round_cents(10.0 * HOURS_PER_MONTH * p.kpu_hour_usd), 927.1);
+        assert_eq!(round_cents(HOURS_PER_MONTH * p.kpu_hour_usd), 92.71);
+        assert_eq!(round_cents(500.0 * p.running_storage_gb_month_usd), 58.0);
+    }
+
+    #[test]
+    fn aws_pricing_page_studio_example() {
+        // 4 KPUs + 2 for the notebook, 30 × 24 h, 200 GB storage ≈ $495.20 [P2].
+        let kpu = 6.0 * 720.0 * US_EAST_1.kpu_hour_usd;
+        let storage = 200.0 * US_EAST_1.running_storage_gb_month_usd;
+        assert_eq!(round_cents(kpu + storage), 495.2);
+    }
+
+    #[test]
+    fn storage_kpus_round_up_without_float_noise() {
+        assert_eq!(storage_kpus(240.0, 2.0), 10);
+        assert_eq!(storage_kpus(240.1, 2.0), 11);
+        assert_eq!(storage_kpus(0.0, 2.0), 1);
+        assert_eq!(storage_kpus(25.0, 2.0), 1);
+        assert_eq!(compute_kpus(13, 2), 7);
+    }
+
+    #[test]
+    fn runtime_kinds() {
+        assert_eq!(app_kind("FLINK-1_20"), AppKind::Flink);
+        assert_eq!(app_kind("ZEPPELIN-FLINK-2_0"), AppKind::Studio);
+        assert_eq!(app_kind("SQL-1_0"), AppKind::Sql);
+        assert_eq!(autoscale_ceiling_parallelism(2, 64), 128);
+        assert_eq!(rescale_minutes(240.0, 20.0), 12.0);
+    }
+}
