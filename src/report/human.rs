@@ -89,7 +89,8 @@ fn finding_diag(f: &Finding) -> Diag {
     let mut labels = vec![label(&f.span, Some(f.label.clone()), true)];
     let mut related = Vec::new();
     for r in &f.related {
-        if r.span.same_file(&f.span) {
+        let near = r.span.same_file(&f.span) && r.span.location().line.abs_diff(f.span.location().line) <= 4;
+        if near {
             labels.push(label(&r.span, Some(r.message.clone()), false));
         } else {
             related.push(Diag {
@@ -103,12 +104,12 @@ fn finding_diag(f: &Finding) -> Diag {
             });
         }
     }
-    let mut message = f.message.clone();
+    let mut message = format!("{}[{}] {}", f.severity.as_str(), f.rule.id, f.message);
     if let Some(s) = &f.suppressed {
         message = format!("{message} [suppressed: {}]", s.reason);
     }
     Diag {
-        code: Some(format!("{} {}", f.rule.id, f.rule.name)),
+        code: None,
         message,
         severity: severity(f.severity),
         help: Some(f.help.clone()),
@@ -120,8 +121,8 @@ fn finding_diag(f: &Finding) -> Diag {
 
 fn error_diag(e: &InputError) -> Diag {
     Diag {
-        code: Some("error".into()),
-        message: e.message.clone(),
+        code: None,
+        message: format!("error: {}", e.message),
         severity: MSeverity::Error,
         help: e.help.clone(),
         source: source_of(&e.span),
@@ -136,7 +137,8 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
     let draw = |d: &Diag, out: &mut dyn Write| -> io::Result<()> {
         let mut s = String::new();
         handler.render_report(&mut s, d).map_err(|_| io::Error::other("cannot render a diagnostic"))?;
-        out.write_all(s.as_bytes())
+        out.write_all(s.as_bytes())?;
+        writeln!(out)
     };
     for e in &outcome.errors {
         draw(&error_diag(e), out)?;

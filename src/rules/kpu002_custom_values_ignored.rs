@@ -33,7 +33,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         span: span.clone(),
         label: "DEFAULT ignores the values below".into(),
         message: format!(
-            "configuration_type is \"DEFAULT\", so the service ignores {list} and runs parallelism 1, 1 per KPU, autoscaling on"
+            "configuration_type is \"DEFAULT\": the service ignores the {list} written here and runs parallelism 1, 1 per KPU, autoscaling on"
         ),
         help: format!("set configuration_type = \"CUSTOM\" for {list} to take effect, or delete them"),
     }]
