@@ -92,16 +92,38 @@ pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputErro
         Some(r) => r.clone(),
         None => thresholds.region.clone(),
     };
-    let (prices, prices_fallback) = match config.prices.get(&region).cloned().or_else(|| sizing::builtin_prices(&region)) {
+    let (prices, prices_fallback) = match config
+        .prices
+        .get(&region)
+        .cloned()
+        .or_else(|| sizing::builtin_prices(&region))
+    {
         Some(p) => (p, false),
         None => (sizing::US_EAST_1, true),
     };
     let sizing = if kind == Some(AppKind::Sql) {
         Err(NotSized::NotApplicable)
     } else {
-        size(&app, kind, thresholds, &prices, state_size.as_ref(), required_parallelism.as_ref())
+        size(
+            &app,
+            kind,
+            thresholds,
+            &prices,
+            state_size.as_ref(),
+            required_parallelism.as_ref(),
+        )
     };
-    Analysis { app, kind, state_size, required_parallelism, config, region, prices, prices_fallback, sizing }
+    Analysis {
+        app,
+        kind,
+        state_size,
+        required_parallelism,
+        config,
+        region,
+        prices,
+        prices_fallback,
+        sizing,
+    }
 }
 
 /// A whole number in `1..=max`, or `None`.
@@ -135,7 +157,11 @@ fn size(
             Setting::Invalid { .. } => return Err(NotSized::Invalid),
         };
         (
-            Effective { parallelism, parallelism_per_kpu: per_kpu, auto_scaling: auto_scaling.unwrap_or(true) },
+            Effective {
+                parallelism,
+                parallelism_per_kpu: per_kpu,
+                auto_scaling: auto_scaling.unwrap_or(true),
+            },
             auto_scaling,
         )
     } else {
@@ -152,7 +178,10 @@ fn size(
         billed_kpus: billed,
         running_storage_gb: storage_gb,
         monthly_cost_usd: billed.map(|b| sizing::monthly_cost_usd(b, storage_gb, prices)),
-        autoscale_ceiling_parallelism: sizing::autoscale_ceiling_parallelism(effective.parallelism_per_kpu, t.kpu_quota),
+        autoscale_ceiling_parallelism: sizing::autoscale_ceiling_parallelism(
+            effective.parallelism_per_kpu,
+            t.kpu_quota,
+        ),
         storage_kpus: state.map(|s| sizing::storage_kpus(s.value.gb(), t.storage_factor)),
         compute_kpus: required.map(|r| sizing::compute_kpus(r.value, effective.parallelism_per_kpu)),
     })
@@ -199,8 +228,17 @@ fn declarations(
         if let Some(tag) = app.tag(TAG_STATE_SIZE) {
             if let Setting::Known { value, span, .. } = &tag.value {
                 match parse_size(value) {
-                    Ok(b) => state = Some(Declared { value: b, span: span.clone(), source: DeclSource::Tag }),
-                    Err(e) => errors.push(InputError::new(span.clone(), format!("invalid {TAG_STATE_SIZE} tag: {e}"))),
+                    Ok(b) => {
+                        state = Some(Declared {
+                            value: b,
+                            span: span.clone(),
+                            source: DeclSource::Tag,
+                        })
+                    }
+                    Err(e) => errors.push(InputError::new(
+                        span.clone(),
+                        format!("invalid {TAG_STATE_SIZE} tag: {e}"),
+                    )),
                 }
             }
         }
@@ -209,8 +247,19 @@ fn declarations(
         if let Some(tag) = app.tag(TAG_REQUIRED_PARALLELISM) {
             if let Setting::Known { value, span, .. } = &tag.value {
                 match parse_required(value) {
-                    Some(n) => required = Some(Declared { value: n, span: span.clone(), source: DeclSource::Tag }),
-                    None => errors.push(InputError::new(span.clone(), format!("invalid {TAG_REQUIRED_PARALLELISM} tag \"{value}\": use a whole number from 1 to 1000000"))),
+                    Some(n) => {
+                        required = Some(Declared {
+                            value: n,
+                            span: span.clone(),
+                            source: DeclSource::Tag,
+                        })
+                    }
+                    None => errors.push(InputError::new(
+                        span.clone(),
+                        format!(
+                            "invalid {TAG_REQUIRED_PARALLELISM} tag \"{value}\": use a whole number from 1 to 1000000"
+                        ),
+                    )),
                 }
             }
         }
@@ -265,7 +314,11 @@ pub fn directive_pairs(d: &Directive, errors: &mut Vec<InputError>) -> Vec<(Stri
             }
             (&body[start..i], start, i)
         };
-        out.push((key.to_string(), value.to_string(), d.span.file.span(base + vstart..base + vend)));
+        out.push((
+            key.to_string(),
+            value.to_string(),
+            d.span.file.span(base + vstart..base + vend),
+        ));
     }
     out
 }

@@ -144,7 +144,10 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         }
         Some(Command::Man) => {
             let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(|e| e.to_string()).and_then(|_| write_stdout(&buf).map(|_| 0))
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| e.to_string())
+                .and_then(|_| write_stdout(&buf).map(|_| 0))
         }
     };
     match result {
@@ -183,7 +186,13 @@ fn print_rules() -> Result<i32, String> {
     let mut s = String::new();
     s.push_str(&format!("{:<7} {:<22} {:<8} {}\n", "ID", "NAME", "SEVERITY", "SUMMARY"));
     for r in rules::all() {
-        s.push_str(&format!("{:<7} {:<22} {:<8} {}\n", r.id, r.name, r.severity.as_str(), r.summary()));
+        s.push_str(&format!(
+            "{:<7} {:<22} {:<8} {}\n",
+            r.id,
+            r.name,
+            r.severity.as_str(),
+            r.summary()
+        ));
     }
     write_stdout(s.as_bytes()).map(|_| 0)
 }
@@ -251,7 +260,12 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         Color::Never => false,
         Color::Auto => to_terminal && !no_color,
     };
-    let render_opts = RenderOptions { color, quiet: args.quiet, show_suppressed: args.show_suppressed, fail_on };
+    let render_opts = RenderOptions {
+        color,
+        quiet: args.quiet,
+        show_suppressed: args.show_suppressed,
+        fail_on,
+    };
     let mut buf = Vec::new();
     report::render(format, &outcome, &render_opts, &mut buf).map_err(|e| e.to_string())?;
     match &args.output {

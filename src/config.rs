@@ -119,7 +119,9 @@ pub struct Config {
 impl Config {
     /// The directory the config applies from (ignore paths are relative to it).
     pub fn base_dir(&self) -> Option<PathBuf> {
-        self.file.as_ref().map(|f| Path::new(&f.path).parent().map(Path::to_path_buf).unwrap_or_default())
+        self.file
+            .as_ref()
+            .map(|f| Path::new(&f.path).parent().map(Path::to_path_buf).unwrap_or_default())
     }
 
     pub fn application(&self, address: &str) -> Option<&AppDecl> {
@@ -143,7 +145,10 @@ const DEFAULT_KEYS: &[&str] = &[
 
 /// Parses a config file. Errors are collected; the config still holds every valid value.
 pub fn parse_config(file: &Arc<SourceFile>, known_rules: &[&str]) -> (Config, Vec<InputError>) {
-    let mut cfg = Config { file: Some(Arc::clone(file)), ..Config::default() };
+    let mut cfg = Config {
+        file: Some(Arc::clone(file)),
+        ..Config::default()
+    };
     let mut errors = Vec::new();
     let body = match parse_body(file) {
         Ok(b) => b,
@@ -153,7 +158,14 @@ pub fn parse_config(file: &Arc<SourceFile>, known_rules: &[&str]) -> (Config, Ve
     let body = lower.body(&body);
     let mut p = P { errors: &mut errors };
     for attr in &body.attrs {
-        p.err(&attr.name_span, format!("unknown top-level setting \"{}\": settings go in a `defaults` block", attr.name), None);
+        p.err(
+            &attr.name_span,
+            format!(
+                "unknown top-level setting \"{}\": settings go in a `defaults` block",
+                attr.name
+            ),
+            None,
+        );
     }
     for block in &body.blocks {
         let labels = &block.labels;
@@ -225,11 +237,19 @@ impl P<'_> {
         match v {
             Value::Number(n) if (min..=max).contains(&n) => Some(n),
             Value::Number(n) => {
-                self.err(&attr.expr.span, format!("{} = {n} is out of range ({min} to {max})", attr.name), None);
+                self.err(
+                    &attr.expr.span,
+                    format!("{} = {n} is out of range ({min} to {max})", attr.name),
+                    None,
+                );
                 None
             }
             other => {
-                self.err(&attr.expr.span, format!("{} must be a number, found {}", attr.name, other.type_name()), None);
+                self.err(
+                    &attr.expr.span,
+                    format!("{} must be a number, found {}", attr.name, other.type_name()),
+                    None,
+                );
                 None
             }
         }
@@ -239,7 +259,11 @@ impl P<'_> {
         match self.value(attr)? {
             Value::String(s) => Some(s),
             other => {
-                self.err(&attr.expr.span, format!("{} must be a string, found {}", attr.name, other.type_name()), None);
+                self.err(
+                    &attr.expr.span,
+                    format!("{} must be a string, found {}", attr.name, other.type_name()),
+                    None,
+                );
                 None
             }
         }
@@ -266,9 +290,21 @@ impl P<'_> {
         self.no_blocks(body);
         for attr in &body.attrs {
             match attr.name.as_str() {
-                "overscale_margin" => if let Some(v) = self.percentage(attr) { t.overscale_margin = v },
-                "bundle_waste" => if let Some(v) = self.percentage(attr) { t.bundle_waste = v.min(1.0) },
-                "storage_factor" => if let Some(v) = self.number(attr, 0.1, 100.0) { t.storage_factor = v },
+                "overscale_margin" => {
+                    if let Some(v) = self.percentage(attr) {
+                        t.overscale_margin = v
+                    }
+                }
+                "bundle_waste" => {
+                    if let Some(v) = self.percentage(attr) {
+                        t.bundle_waste = v.min(1.0)
+                    }
+                }
+                "storage_factor" => {
+                    if let Some(v) = self.number(attr, 0.1, 100.0) {
+                        t.storage_factor = v
+                    }
+                }
                 "kpu_quota" => {
                     if let Some(v) = self.number(attr, 1.0, 1_000_000.0) {
                         if v.fract() != 0.0 {
@@ -278,10 +314,26 @@ impl P<'_> {
                         }
                     }
                 }
-                "region" => if let Some(v) = self.string(attr) { t.region = v },
-                "rescale_gb_per_minute" => if let Some(v) = self.number(attr, 0.001, 1e6) { t.rescale_gb_per_minute = v },
-                "slow_rescale_minutes" => if let Some(v) = self.number(attr, 0.0, 1e6) { t.slow_rescale_minutes = v },
-                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in defaults"), Some(format!("known settings: {}", DEFAULT_KEYS.join(", ")))),
+                "region" => {
+                    if let Some(v) = self.string(attr) {
+                        t.region = v
+                    }
+                }
+                "rescale_gb_per_minute" => {
+                    if let Some(v) = self.number(attr, 0.001, 1e6) {
+                        t.rescale_gb_per_minute = v
+                    }
+                }
+                "slow_rescale_minutes" => {
+                    if let Some(v) = self.number(attr, 0.0, 1e6) {
+                        t.slow_rescale_minutes = v
+                    }
+                }
+                other => self.err(
+                    &attr.name_span,
+                    format!("unknown setting \"{other}\" in defaults"),
+                    Some(format!("known settings: {}", DEFAULT_KEYS.join(", "))),
+                ),
             }
         }
     }
@@ -295,13 +347,24 @@ impl P<'_> {
                 return None;
             }
         };
-        let mut decl = AppDecl { pattern: pattern.to_string(), matcher, state_size: None, required_parallelism: None };
+        let mut decl = AppDecl {
+            pattern: pattern.to_string(),
+            matcher,
+            state_size: None,
+            required_parallelism: None,
+        };
         for attr in &body.attrs {
             match attr.name.as_str() {
                 "state_size" => {
                     if let Some(s) = self.string(attr) {
                         match parse_size(&s) {
-                            Ok(b) => decl.state_size = Some(Declared { value: b, span: attr.expr.span.clone(), source: DeclSource::Config }),
+                            Ok(b) => {
+                                decl.state_size = Some(Declared {
+                                    value: b,
+                                    span: attr.expr.span.clone(),
+                                    source: DeclSource::Config,
+                                })
+                            }
                             Err(e) => self.err(&attr.expr.span, e.to_string(), None),
                         }
                     }
@@ -310,13 +373,25 @@ impl P<'_> {
                     let v = self.value(attr);
                     match v.as_ref().and_then(Value::to_number) {
                         Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1e6 => {
-                            decl.required_parallelism = Some(Declared { value: n as u64, span: attr.expr.span.clone(), source: DeclSource::Config })
+                            decl.required_parallelism = Some(Declared {
+                                value: n as u64,
+                                span: attr.expr.span.clone(),
+                                source: DeclSource::Config,
+                            })
                         }
                         _ if v.is_none() => {}
-                        _ => self.err(&attr.expr.span, "required_parallelism must be a whole number from 1 to 1000000".into(), None),
+                        _ => self.err(
+                            &attr.expr.span,
+                            "required_parallelism must be a whole number from 1 to 1000000".into(),
+                            None,
+                        ),
                     }
                 }
-                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in application block"), Some("known settings: state_size, required_parallelism".into())),
+                other => self.err(
+                    &attr.name_span,
+                    format!("unknown setting \"{other}\" in application block"),
+                    Some("known settings: state_size, required_parallelism".into()),
+                ),
             }
         }
         Some(decl)
@@ -324,23 +399,38 @@ impl P<'_> {
 
     fn rule(&mut self, body: &BodyNode) -> RuleSetting {
         self.no_blocks(body);
-        let mut setting = RuleSetting { enabled: true, severity: None };
+        let mut setting = RuleSetting {
+            enabled: true,
+            severity: None,
+        };
         for attr in &body.attrs {
             match attr.name.as_str() {
                 "enabled" => match self.value(attr) {
                     Some(Value::Bool(b)) => setting.enabled = b,
-                    Some(other) => self.err(&attr.expr.span, format!("enabled must be true or false, found {}", other.type_name()), None),
+                    Some(other) => self.err(
+                        &attr.expr.span,
+                        format!("enabled must be true or false, found {}", other.type_name()),
+                        None,
+                    ),
                     None => {}
                 },
                 "severity" => {
                     if let Some(s) = self.string(attr) {
                         match Severity::parse(&s) {
                             Some(sev) => setting.severity = Some(sev),
-                            None => self.err(&attr.expr.span, format!("unknown severity \"{s}\": use \"error\", \"warning\" or \"note\""), None),
+                            None => self.err(
+                                &attr.expr.span,
+                                format!("unknown severity \"{s}\": use \"error\", \"warning\" or \"note\""),
+                                None,
+                            ),
                         }
                     }
                 }
-                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in rule block"), Some("known settings: enabled, severity".into())),
+                other => self.err(
+                    &attr.name_span,
+                    format!("unknown setting \"{other}\" in rule block"),
+                    Some("known settings: enabled, severity".into()),
+                ),
             }
         }
         setting
@@ -353,13 +443,24 @@ impl P<'_> {
             match attr.name.as_str() {
                 "kpu_hour_usd" => kpu = self.number(attr, 0.0, 1000.0),
                 "running_storage_gb_month_usd" => storage = self.number(attr, 0.0, 1000.0),
-                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in prices block"), Some("known settings: kpu_hour_usd, running_storage_gb_month_usd".into())),
+                other => self.err(
+                    &attr.name_span,
+                    format!("unknown setting \"{other}\" in prices block"),
+                    Some("known settings: kpu_hour_usd, running_storage_gb_month_usd".into()),
+                ),
             }
         }
         match (kpu, storage) {
-            (Some(k), Some(s)) => Some(Prices { kpu_hour_usd: k, running_storage_gb_month_usd: s }),
+            (Some(k), Some(s)) => Some(Prices {
+                kpu_hour_usd: k,
+                running_storage_gb_month_usd: s,
+            }),
             _ => {
-                self.err(span, "a prices block needs both kpu_hour_usd and running_storage_gb_month_usd".into(), None);
+                self.err(
+                    span,
+                    "a prices block needs both kpu_hour_usd and running_storage_gb_month_usd".into(),
+                    None,
+                );
                 None
             }
         }
@@ -367,19 +468,33 @@ impl P<'_> {
 
     fn ignore(&mut self, span: &Span, body: &BodyNode, known_rules: &[&str]) -> Option<IgnoreScope> {
         self.no_blocks(body);
-        let mut scope = IgnoreScope { paths: Vec::new(), rules: Vec::new(), reason: None, until: None, span: span.clone() };
+        let mut scope = IgnoreScope {
+            paths: Vec::new(),
+            rules: Vec::new(),
+            reason: None,
+            until: None,
+            span: span.clone(),
+        };
         let mut ok = true;
         for attr in &body.attrs {
             match attr.name.as_str() {
                 "paths" | "rules" => {
                     let Some(Value::List(items)) = self.value(attr) else {
-                        self.err(&attr.expr.span, format!("{} must be a list of strings", attr.name), None);
+                        self.err(
+                            &attr.expr.span,
+                            format!("{} must be a list of strings", attr.name),
+                            None,
+                        );
                         ok = false;
                         continue;
                     };
                     for item in items {
                         let Value::String(s) = item else {
-                            self.err(&attr.expr.span, format!("{} must be a list of strings", attr.name), None);
+                            self.err(
+                                &attr.expr.span,
+                                format!("{} must be a list of strings", attr.name),
+                                None,
+                            );
                             ok = false;
                             continue;
                         };
@@ -405,17 +520,29 @@ impl P<'_> {
                         match Date::parse(&s) {
                             Some(d) => scope.until = Some(d),
                             None => {
-                                self.err(&attr.expr.span, format!("until = \"{s}\" is not a date: use YYYY-MM-DD"), None);
+                                self.err(
+                                    &attr.expr.span,
+                                    format!("until = \"{s}\" is not a date: use YYYY-MM-DD"),
+                                    None,
+                                );
                                 ok = false;
                             }
                         }
                     }
                 }
-                other => self.err(&attr.name_span, format!("unknown setting \"{other}\" in ignore block"), Some("known settings: paths, rules, reason, until".into())),
+                other => self.err(
+                    &attr.name_span,
+                    format!("unknown setting \"{other}\" in ignore block"),
+                    Some("known settings: paths, rules, reason, until".into()),
+                ),
             }
         }
         if scope.reason.is_none() {
-            self.err(span, "an ignore block needs a non-empty reason".into(), Some("say why the finding is accepted: reason = \"...\"".into()));
+            self.err(
+                span,
+                "an ignore block needs a non-empty reason".into(),
+                Some("say why the finding is accepted: reason = \"...\"".into()),
+            );
             ok = false;
         }
         ok.then_some(scope)
@@ -425,14 +552,21 @@ impl P<'_> {
 struct NoLocals;
 impl crate::eval::expr::LocalsSource for NoLocals {
     fn local(&self, name: &str, span: &Span) -> crate::eval::expr::EvalResult {
-        Err(crate::eval::expr::EvalError::new(format!("local.{name} cannot be used in {CONFIG_FILE}"), span))
+        Err(crate::eval::expr::EvalError::new(
+            format!("local.{name} cannot be used in {CONFIG_FILE}"),
+            span,
+        ))
     }
 }
 
 /// Finds the config for a scanned path: the nearest `.kpulint.hcl` walking up from `start`,
 /// stopping at the repository root (a directory holding `.git`).
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let mut dir = if start.is_dir() { start.to_path_buf() } else { start.parent()?.to_path_buf() };
+    let mut dir = if start.is_dir() {
+        start.to_path_buf()
+    } else {
+        start.parent()?.to_path_buf()
+    };
     if dir.as_os_str().is_empty() {
         dir = PathBuf::from(".");
     }

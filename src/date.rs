@@ -18,8 +18,13 @@ impl Date {
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return None;
         }
-        let date = Date { year: y.parse().ok()?, month: m.parse().ok()?, day: d.parse().ok()? };
-        (1..=12).contains(&date.month)
+        let date = Date {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
+        (1..=12)
+            .contains(&date.month)
             .then_some(())
             .filter(|_| date.day >= 1 && date.day <= days_in_month(date.year, date.month))
             .map(|_| date)
@@ -30,7 +35,10 @@ impl Date {
         if let Some(d) = std::env::var("KPULINT_TODAY").ok().and_then(|s| Date::parse(&s)) {
             return d;
         }
-        let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         Date::from_days((secs / 86_400) as i64)
     }
 
@@ -45,7 +53,11 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        Date { year: (if m <= 2 { y + 1 } else { y }) as i32, month: m, day: d }
+        Date {
+            year: (if m <= 2 { y + 1 } else { y }) as i32,
+            month: m,
+            day: d,
+        }
     }
 }
 

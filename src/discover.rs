@@ -59,16 +59,27 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
     let mut errors = Vec::new();
     for root in roots {
         if root.as_os_str() == "-" {
-            files.push(Candidate { path: root.clone(), kind: None, explicit: true });
+            files.push(Candidate {
+                path: root.clone(),
+                kind: None,
+                explicit: true,
+            });
             continue;
         }
         match std::fs::metadata(root) {
             Err(e) => {
-                errors.push(WalkError { path: root.clone(), message: format!("cannot read {}: {e}", root.display()) });
+                errors.push(WalkError {
+                    path: root.clone(),
+                    message: format!("cannot read {}: {e}", root.display()),
+                });
                 continue;
             }
             Ok(m) if m.is_file() => {
-                files.push(Candidate { path: clean(root), kind: FileKind::of(root), explicit: true });
+                files.push(Candidate {
+                    path: clean(root),
+                    kind: FileKind::of(root),
+                    explicit: true,
+                });
                 continue;
             }
             Ok(_) => {}
@@ -86,11 +97,18 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     if let Some(kind) = FileKind::of(e.path()) {
-                        files.push(Candidate { path: clean(e.path()), kind: Some(kind), explicit: false });
+                        files.push(Candidate {
+                            path: clean(e.path()),
+                            kind: Some(kind),
+                            explicit: false,
+                        });
                     }
                 }
                 Ok(_) => {}
-                Err(e) => errors.push(WalkError { path: root.clone(), message: e.to_string() }),
+                Err(e) => errors.push(WalkError {
+                    path: root.clone(),
+                    message: e.to_string(),
+                }),
             }
         }
     }
@@ -108,7 +126,9 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
 
 /// `./a/b.tf` → `a/b.tf`, so paths print the way users write them.
 pub fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// How a path is shown in output.

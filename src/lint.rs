@@ -92,12 +92,18 @@ fn related(a: &Analysis, span: &Span) -> Vec<Related> {
     for (s, o) in spans.iter().zip(origins) {
         if let (Some(s), Some(o)) = (s, o) {
             if *s == span && o.span != *span {
-                out.push(Related { span: o.span.clone(), message: o.label.clone() });
+                out.push(Related {
+                    span: o.span.clone(),
+                    message: o.label.clone(),
+                });
             }
         }
     }
     for call in &a.app.module_calls {
-        out.push(Related { span: call.span.clone(), message: format!("reached through {}", call.address) });
+        out.push(Related {
+            span: call.span.clone(),
+            message: format!("reached through {}", call.address),
+        });
     }
     out
 }
@@ -116,7 +122,9 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
         let mut app_findings: Vec<Finding> = Vec::new();
         let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
         for (meta, check) in CHECKS {
-            let Some(severity) = rule_enabled(config, meta) else { continue };
+            let Some(severity) = rule_enabled(config, meta) else {
+                continue;
+            };
             for hit in check(a) {
                 let n = occurrences.entry(meta.id).or_default();
                 *n += 1;
@@ -155,7 +163,14 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
             };
             if !s.problems.is_empty() {
                 if let Some(sev) = rule_enabled(config, &KPU900) {
-                    meta_findings.push(meta_finding(&KPU900, sev, &s.span, a, format!("suppression is not valid and hides nothing: {}", s.problems.join("; ")), "write `kpulint-ignore: KPU004 reason=\"why\" until=YYYY-MM-DD`".into()));
+                    meta_findings.push(meta_finding(
+                        &KPU900,
+                        sev,
+                        &s.span,
+                        a,
+                        format!("suppression is not valid and hides nothing: {}", s.problems.join("; ")),
+                        "write `kpulint-ignore: KPU004 reason=\"why\" until=YYYY-MM-DD`".into(),
+                    ));
                 }
                 continue;
             }
@@ -164,17 +179,38 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
             for f in app_findings.iter_mut().filter(|f| matches(f)) {
                 used = true;
                 if !expired && f.suppressed.is_none() {
-                    f.suppressed = Some(Suppressed { kind: "inSource", reason: s.reason.clone().unwrap_or_default(), until: s.until });
+                    f.suppressed = Some(Suppressed {
+                        kind: "inSource",
+                        reason: s.reason.clone().unwrap_or_default(),
+                        until: s.until,
+                    });
                 }
             }
             if expired {
                 if let Some(sev) = rule_enabled(config, &KPU902) {
                     let until = s.until.map(|d| d.to_string()).unwrap_or_default();
-                    meta_findings.push(meta_finding(&KPU902, sev, &s.span, a, format!("suppression of {} expired on {until}; the finding is active again", s.rules.join(", ")), "fix the finding, or renew the suppression with a new until= date and reason".into()));
+                    meta_findings.push(meta_finding(
+                        &KPU902,
+                        sev,
+                        &s.span,
+                        a,
+                        format!(
+                            "suppression of {} expired on {until}; the finding is active again",
+                            s.rules.join(", ")
+                        ),
+                        "fix the finding, or renew the suppression with a new until= date and reason".into(),
+                    ));
                 }
             } else if !used {
                 if let Some(sev) = rule_enabled(config, &KPU901) {
-                    meta_findings.push(meta_finding(&KPU901, sev, &s.span, a, format!("suppression of {} matches no finding", s.rules.join(", ")), "remove the unused suppression".into()));
+                    meta_findings.push(meta_finding(
+                        &KPU901,
+                        sev,
+                        &s.span,
+                        a,
+                        format!("suppression of {} matches no finding", s.rules.join(", ")),
+                        "remove the unused suppression".into(),
+                    ));
                 }
             }
         }
@@ -191,7 +227,11 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
                 if path_ok && rule_ok {
                     *used = true;
                     if !expired && f.suppressed.is_none() {
-                        f.suppressed = Some(Suppressed { kind: "external", reason: scope.reason.clone().unwrap_or_default(), until: scope.until });
+                        f.suppressed = Some(Suppressed {
+                            kind: "external",
+                            reason: scope.reason.clone().unwrap_or_default(),
+                            until: scope.until,
+                        });
                     }
                 }
             }
@@ -202,24 +242,48 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
 
     // Unused or expired config ignore blocks.
     for ((config_key, i), used) in &config_scope_used {
-        let Some(config) = configs.get(config_key) else { continue };
+        let Some(config) = configs.get(config_key) else {
+            continue;
+        };
         let Some(scope) = config.ignores.get(*i) else { continue };
         let expired = scope.until.is_some_and(|u| u < opts.today);
         let span = rules::first_line(&scope.span);
         if expired {
             if let Some(sev) = rule_enabled(config, &KPU902) {
-                findings.push(config_finding(&KPU902, sev, span, format!("ignore block expired on {}; its findings are active again", scope.until.map(|d| d.to_string()).unwrap_or_default()), "fix the findings, or renew the block with a new until date and reason"));
+                findings.push(config_finding(
+                    &KPU902,
+                    sev,
+                    span,
+                    format!(
+                        "ignore block expired on {}; its findings are active again",
+                        scope.until.map(|d| d.to_string()).unwrap_or_default()
+                    ),
+                    "fix the findings, or renew the block with a new until date and reason",
+                ));
             }
         } else if !used {
             if let Some(sev) = rule_enabled(config, &KPU901) {
-                findings.push(config_finding(&KPU901, sev, span, "ignore block matches no finding".into(), "remove the unused ignore block"));
+                findings.push(config_finding(
+                    &KPU901,
+                    sev,
+                    span,
+                    "ignore block matches no finding".into(),
+                    "remove the unused ignore block",
+                ));
             }
         }
     }
 
     if let Some((path, accepted)) = &opts.baseline {
-        for f in findings.iter_mut().filter(|f| f.suppressed.is_none() && accepted.contains(&f.fingerprint)) {
-            f.suppressed = Some(Suppressed { kind: "external", reason: format!("accepted in baseline {path}"), until: None });
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.suppressed.is_none() && accepted.contains(&f.fingerprint))
+        {
+            f.suppressed = Some(Suppressed {
+                kind: "external",
+                reason: format!("accepted in baseline {path}"),
+                until: None,
+            });
         }
     }
 
@@ -238,7 +302,14 @@ fn relative_to(path: &str, base: Option<&Path>) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-fn meta_finding(rule: &'static RuleMeta, severity: Severity, span: &Span, a: &Analysis, message: String, help: String) -> Finding {
+fn meta_finding(
+    rule: &'static RuleMeta,
+    severity: Severity,
+    span: &Span,
+    a: &Analysis,
+    message: String,
+    help: String,
+) -> Finding {
     Finding {
         rule,
         severity,
@@ -292,7 +363,13 @@ pub fn invalid_settings(a: &Analysis) -> Vec<(Span, String)> {
     add("region", inv(&a.app.region));
     if let Setting::Known { value, span, .. } = &pc.configuration_type {
         if value != "CUSTOM" && value != "DEFAULT" {
-            out.push((span.clone(), format!("configuration_type of {} is \"{value}\": it must be \"CUSTOM\" or \"DEFAULT\"", a.app.address)));
+            out.push((
+                span.clone(),
+                format!(
+                    "configuration_type of {} is \"{value}\": it must be \"CUSTOM\" or \"DEFAULT\"",
+                    a.app.address
+                ),
+            ));
         }
     }
     for t in &a.app.tags {

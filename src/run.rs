@@ -61,7 +61,11 @@ fn load_config(path: &Path, errors: &mut Vec<InputError>) -> Config {
 
 pub fn run(opts: &RunOptions) -> Outcome {
     let mut out = Outcome::default();
-    let paths = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
 
     let (candidates, walk_errors) = discover(&paths);
     for e in walk_errors {
@@ -89,9 +93,16 @@ pub fn run(opts: &RunOptions) -> Outcome {
             Some(d) if path != "<stdin>" && !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let found = found_for_dir.entry(dir.clone()).or_insert_with(|| config::discover(&dir)).clone();
+        let found = found_for_dir
+            .entry(dir.clone())
+            .or_insert_with(|| config::discover(&dir))
+            .clone();
         match found {
-            Some(p) => Arc::clone(by_path.entry(p.clone()).or_insert_with(|| Arc::new(load_config(&p, errors)))),
+            Some(p) => Arc::clone(
+                by_path
+                    .entry(p.clone())
+                    .or_insert_with(|| Arc::new(load_config(&p, errors))),
+            ),
             None => Arc::clone(&default),
         }
     };
@@ -115,14 +126,29 @@ pub fn run(opts: &RunOptions) -> Outcome {
         out.analyses.push(a);
     }
 
-    let lint_opts = LintOptions { today: opts.today.unwrap_or_else(Date::today), baseline: opts.baseline.clone() };
+    let lint_opts = LintOptions {
+        today: opts.today.unwrap_or_else(Date::today),
+        baseline: opts.baseline.clone(),
+    };
     out.findings = lint(&out.analyses, &lint_opts);
 
-    out.analyses.sort_by(|a, b| (a.app.span.path(), a.app.span.start, &a.app.address).cmp(&(b.app.span.path(), b.app.span.start, &b.app.address)));
-    out.errors.sort_by(|a, b| (a.span.path(), a.span.start, &a.message).cmp(&(b.span.path(), b.span.start, &b.message)));
+    out.analyses.sort_by(|a, b| {
+        (a.app.span.path(), a.app.span.start, &a.app.address).cmp(&(
+            b.app.span.path(),
+            b.app.span.start,
+            &b.app.address,
+        ))
+    });
+    out.errors
+        .sort_by(|a, b| (a.span.path(), a.span.start, &a.message).cmp(&(b.span.path(), b.span.start, &b.message)));
     out.errors.dedup_by(|a, b| a.span == b.span && a.message == b.message);
     out.notices.sort_by(|a, b| {
-        let key = |n: &Notice| (n.span.as_ref().map(|s| (s.path().to_string(), s.start)), n.message.clone());
+        let key = |n: &Notice| {
+            (
+                n.span.as_ref().map(|s| (s.path().to_string(), s.start)),
+                n.message.clone(),
+            )
+        };
         key(a).cmp(&key(b))
     });
     out.notices.dedup_by(|a, b| a.message == b.message && a.span == b.span);

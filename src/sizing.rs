@@ -10,9 +10,15 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 pub const MAX_PARALLELISM_PER_KPU: u64 = 8;
 
 /// us-east-1 prices [P1], [P2].
-pub const US_EAST_1: Prices = Prices { kpu_hour_usd: 0.11, running_storage_gb_month_usd: 0.10 };
+pub const US_EAST_1: Prices = Prices {
+    kpu_hour_usd: 0.11,
+    running_storage_gb_month_usd: 0.10,
+};
 /// eu-west-2, derived from infracost's golden file [I2]: $92.71 / 730 h, $58.00 / 500 GB.
-pub const EU_WEST_2: Prices = Prices { kpu_hour_usd: 0.127, running_storage_gb_month_usd: 0.116 };
+pub const EU_WEST_2: Prices = Prices {
+    kpu_hour_usd: 0.127,
+    running_storage_gb_month_usd: 0.116,
+};
 
 /// Built-in prices for a region, if kpulint has them.
 pub fn builtin_prices(region: &str) -> Option<Prices> {
@@ -54,7 +60,11 @@ pub struct Effective {
 }
 
 /// What the service uses for `configuration_type = DEFAULT` or a missing block [A6], [T3].
-pub const SERVICE_DEFAULT: Effective = Effective { parallelism: 1, parallelism_per_kpu: 1, auto_scaling: true };
+pub const SERVICE_DEFAULT: Effective = Effective {
+    parallelism: 1,
+    parallelism_per_kpu: 1,
+    auto_scaling: true,
+};
 
 /// `ceil(parallelism / parallelism_per_kpu)`: slots come in whole KPUs (fact sheet §1, INFERENCE).
 pub fn kpus(parallelism: u64, parallelism_per_kpu: u64) -> u64 {
@@ -73,7 +83,10 @@ pub fn running_storage_gb(kpus: u64) -> u64 {
 
 /// Monthly cost of billed KPUs and their running storage.
 pub fn monthly_cost_usd(billed_kpus: u64, storage_gb: u64, prices: &Prices) -> f64 {
-    round_cents(billed_kpus as f64 * HOURS_PER_MONTH * prices.kpu_hour_usd + storage_gb as f64 * prices.running_storage_gb_month_usd)
+    round_cents(
+        billed_kpus as f64 * HOURS_PER_MONTH * prices.kpu_hour_usd
+            + storage_gb as f64 * prices.running_storage_gb_month_usd,
+    )
 }
 
 /// What one more allocated KPU costs per month: its KPU-hours and its 50 GB of storage.

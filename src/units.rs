@@ -79,8 +79,18 @@ pub fn parse_size(text: &str) -> Result<Bytes, UnitError> {
         "MiB" => 1024f64.powi(2),
         "GiB" => 1024f64.powi(3),
         "TiB" => 1024f64.powi(4),
-        "" => return Err(UnitError::UnknownUnit { text: text.to_string(), unit: "(none)".into() }),
-        other => return Err(UnitError::UnknownUnit { text: text.to_string(), unit: other.to_string() }),
+        "" => {
+            return Err(UnitError::UnknownUnit {
+                text: text.to_string(),
+                unit: "(none)".into(),
+            })
+        }
+        other => {
+            return Err(UnitError::UnknownUnit {
+                text: text.to_string(),
+                unit: other.to_string(),
+            })
+        }
     };
     let bytes = n * factor;
     if bytes > 1e18 {
@@ -95,7 +105,10 @@ pub fn parse_percentage(text: &str) -> Result<f64, UnitError> {
     let Some(num) = t.strip_suffix('%') else {
         return Err(UnitError::NotAPercentage(text.to_string()));
     };
-    let n: f64 = num.trim().parse().map_err(|_| UnitError::NotAPercentage(text.to_string()))?;
+    let n: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| UnitError::NotAPercentage(text.to_string()))?;
     if !n.is_finite() || !(0.0..=1000.0).contains(&n) {
         return Err(UnitError::PercentageRange(text.to_string()));
     }
@@ -118,7 +131,10 @@ mod tests {
         assert!(matches!(parse_size("240XB"), Err(UnitError::UnknownUnit { .. })));
         assert!(matches!(parse_size("lots"), Err(UnitError::NotANumber(_))));
         assert!(matches!(parse_size("-1GB"), Err(UnitError::Negative(_))));
-        assert!(matches!(parse_size("1e30GB"), Err(UnitError::NotANumber(_)) | Err(UnitError::UnknownUnit { .. }) | Err(UnitError::TooLarge(_))));
+        assert!(matches!(
+            parse_size("1e30GB"),
+            Err(UnitError::NotANumber(_)) | Err(UnitError::UnknownUnit { .. }) | Err(UnitError::TooLarge(_))
+        ));
         assert!(matches!(parse_size("9999999999TB"), Err(UnitError::TooLarge(_))));
     }
 

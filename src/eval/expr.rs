@@ -91,10 +91,7 @@ impl<'a> Context<'a> {
                         ObjectKey::Expr(k) => match self.eval_in(k, scope)? {
                             u @ Value::Unknown(_) => return Ok(u),
                             v => v.to_string_value().ok_or_else(|| {
-                                EvalError::new(
-                                    format!("object key must be a string, not {}", v.type_name()),
-                                    &k.span,
-                                )
+                                EvalError::new(format!("object key must be a string, not {}", v.type_name()), &k.span)
                             })?,
                         },
                     };
@@ -102,11 +99,7 @@ impl<'a> Context<'a> {
                 }
                 Ok(Value::Object(out))
             }
-            ExprKind::Traversal {
-                root,
-                root_span,
-                path,
-            } => self.eval_traversal(root, root_span, path, expr, scope),
+            ExprKind::Traversal { root, root_span, path } => self.eval_traversal(root, root_span, path, expr, scope),
             ExprKind::Index { target, path } => {
                 let base = self.eval_in(target, scope)?;
                 self.apply_path(base, path, scope, &expr.span)
@@ -156,12 +149,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn eval_template(
-        &self,
-        parts: &[TemplatePart],
-        expr: &Expr,
-        scope: &mut Vec<(String, Value)>,
-    ) -> EvalResult {
+    fn eval_template(&self, parts: &[TemplatePart], expr: &Expr, scope: &mut Vec<(String, Value)>) -> EvalResult {
         // Terraform's rule: a template that is a single interpolation keeps the value's type.
         if let [TemplatePart::Interpolation(inner)] = parts {
             return self.eval_in(inner, scope);
@@ -184,7 +172,10 @@ impl<'a> Context<'a> {
                 },
                 TemplatePart::Unsupported(what) => {
                     return Ok(Value::unknown(
-                        format!("the template {what} in {} is not evaluated by kpulint", expr.span.text().trim()),
+                        format!(
+                            "the template {what} in {} is not evaluated by kpulint",
+                            expr.span.text().trim()
+                        ),
                         "write the value as a literal or a variable",
                     ))
                 }
@@ -229,7 +220,10 @@ impl<'a> Context<'a> {
             }
             "local" => {
                 let Some(name) = first_attr else {
-                    return Err(EvalError::new("`local` must be followed by a local value name", root_span));
+                    return Err(EvalError::new(
+                        "`local` must be followed by a local value name",
+                        root_span,
+                    ));
                 };
                 let v = self.locals.local(name, &expr.span)?;
                 self.apply_path(v, &path[1..], scope, &expr.span)
@@ -255,7 +249,10 @@ impl<'a> Context<'a> {
             },
             "terraform" => match first_attr {
                 Some("workspace") => Ok(Value::String("default".into())),
-                _ => Ok(Value::unknown(format!("{dotted} is not evaluated by kpulint"), "write the value as a literal or a variable")),
+                _ => Ok(Value::unknown(
+                    format!("{dotted} is not evaluated by kpulint"),
+                    "write the value as a literal or a variable",
+                )),
             },
             "data" => Ok(Value::unknown(
                 format!("{dotted} is read from a data source when Terraform plans"),
@@ -265,7 +262,10 @@ impl<'a> Context<'a> {
                 format!("{dotted} is an output of another module"),
                 "lint the `terraform show -json` plan instead, or pass the value with --var",
             )),
-            "self" => Ok(Value::unknown(format!("{dotted} refers to the resource itself"), "write the value as a literal")),
+            "self" => Ok(Value::unknown(
+                format!("{dotted} refers to the resource itself"),
+                "write the value as a literal",
+            )),
             _ => Ok(Value::unknown(
                 format!("{dotted} is an attribute of another resource, known only after apply"),
                 "lint the `terraform show -json` plan instead, or write the value as a literal",
@@ -329,9 +329,7 @@ impl<'a> Context<'a> {
                         Err(e) => last_err = Some(e),
                     }
                 }
-                return Err(last_err.unwrap_or_else(|| {
-                    EvalError::new("try() needs at least one argument", &expr.span)
-                }));
+                return Err(last_err.unwrap_or_else(|| EvalError::new("try() needs at least one argument", &expr.span)));
             }
             "can" => {
                 let [arg] = args else {
@@ -417,9 +415,9 @@ impl<'a> Context<'a> {
                     if key.is_unknown() {
                         return Ok(key);
                     }
-                    let key = key.to_string_value().ok_or_else(|| {
-                        EvalError::new("a for expression key must be a string", &expr.span)
-                    })?;
+                    let key = key
+                        .to_string_value()
+                        .ok_or_else(|| EvalError::new("a for expression key must be a string", &expr.span))?;
                     if f.grouping {
                         grouped.entry(key).or_default().push(value);
                     } else if object.insert(key.clone(), value).is_some() {
@@ -464,7 +462,10 @@ fn dotted_name(root: &str, path: &[Accessor]) -> String {
 }
 
 fn type_error(expected: &str, found: &Value, span: &Span) -> EvalError {
-    EvalError::new(format!("expected a {expected}, found {}: {found}", found.type_name()), span)
+    EvalError::new(
+        format!("expected a {expected}, found {}: {found}", found.type_name()),
+        span,
+    )
 }
 
 /// `value[key]` / `value.key`.
@@ -487,14 +488,20 @@ pub fn index_value(value: Value, key: &Value, span: &Span) -> EvalResult {
                 Ok(items.swap_remove(idx as usize))
             } else {
                 Err(EvalError::new(
-                    format!("index {} is out of range for a list of {len} elements", format_number(idx)),
+                    format!(
+                        "index {} is out of range for a list of {len} elements",
+                        format_number(idx)
+                    ),
                     span,
                 ))
             }
         }
         u @ Value::Unknown(_) => Ok(u),
         Value::Null => Err(EvalError::new("attempt to index a null value", span)),
-        other => Err(EvalError::new(format!("a {} cannot be indexed", other.type_name()), span)),
+        other => Err(EvalError::new(
+            format!("a {} cannot be indexed", other.type_name()),
+            span,
+        )),
     }
 }
 

@@ -9,29 +9,85 @@ use crate::source::Span;
 
 /// Functions kpulint evaluates (besides `try` and `can`, which the evaluator handles lazily).
 pub const SUPPORTED: &[&str] = &[
-    "abs", "ceil", "floor", "max", "min", "pow", "signum", "parseint", "tonumber", "tostring",
-    "tobool", "tolist", "toset", "tomap", "lookup", "coalesce", "coalescelist", "length", "element",
-    "concat", "merge", "contains", "keys", "values", "lower", "upper", "trimspace", "join",
-    "split", "replace", "format", "flatten", "distinct", "range", "zipmap", "one", "sum",
-    "startswith", "endswith", "strcontains", "substr", "title", "trim", "trimprefix", "trimsuffix",
-    "index", "reverse", "slice", "compact", "sort",
+    "abs",
+    "ceil",
+    "floor",
+    "max",
+    "min",
+    "pow",
+    "signum",
+    "parseint",
+    "tonumber",
+    "tostring",
+    "tobool",
+    "tolist",
+    "toset",
+    "tomap",
+    "lookup",
+    "coalesce",
+    "coalescelist",
+    "length",
+    "element",
+    "concat",
+    "merge",
+    "contains",
+    "keys",
+    "values",
+    "lower",
+    "upper",
+    "trimspace",
+    "join",
+    "split",
+    "replace",
+    "format",
+    "flatten",
+    "distinct",
+    "range",
+    "zipmap",
+    "one",
+    "sum",
+    "startswith",
+    "endswith",
+    "strcontains",
+    "substr",
+    "title",
+    "trim",
+    "trimprefix",
+    "trimsuffix",
+    "index",
+    "reverse",
+    "slice",
+    "compact",
+    "sort",
 ];
 
 pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
     // Most functions return unknown when any argument is unknown.
-    if !matches!(name, "coalesce" | "lookup" | "length" | "tolist" | "toset" | "tomap" | "merge" | "concat") {
+    if !matches!(
+        name,
+        "coalesce" | "lookup" | "length" | "tolist" | "toset" | "tomap" | "merge" | "concat"
+    ) {
         if let Some(u) = args.iter().find_map(|a| a.first_unknown()) {
             return Ok(Value::Unknown(u.clone()));
         }
     }
     let err = |msg: String| Err(EvalError::new(format!("{name}(): {msg}"), span));
-    let num = |v: &Value| v.to_number().ok_or_else(|| EvalError::new(format!("{name}(): expected a number, found {}", v.type_name()), span));
-    let string = |v: &Value| v.to_string_value().ok_or_else(|| EvalError::new(format!("{name}(): expected a string, found {}", v.type_name()), span));
+    let num = |v: &Value| {
+        v.to_number()
+            .ok_or_else(|| EvalError::new(format!("{name}(): expected a number, found {}", v.type_name()), span))
+    };
+    let string = |v: &Value| {
+        v.to_string_value()
+            .ok_or_else(|| EvalError::new(format!("{name}(): expected a string, found {}", v.type_name()), span))
+    };
     let arity = |n: usize| -> Result<(), EvalError> {
         if args.len() == n {
             Ok(())
         } else {
-            Err(EvalError::new(format!("{name}() takes {n} argument(s), {} given", args.len()), span))
+            Err(EvalError::new(
+                format!("{name}() takes {n} argument(s), {} given", args.len()),
+                span,
+            ))
         }
     };
     match name {
@@ -40,9 +96,10 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             if name == "tonumber" {
                 return match &args[0] {
                     Value::Null => Ok(Value::Null),
-                    v => v.to_number().map(Value::Number).ok_or_else(|| {
-                        EvalError::new(format!("tonumber(): cannot convert {v} to a number"), span)
-                    }),
+                    v => v
+                        .to_number()
+                        .map(Value::Number)
+                        .ok_or_else(|| EvalError::new(format!("tonumber(): cannot convert {v} to a number"), span)),
                 };
             }
             let n = num(&args[0])?;
@@ -75,7 +132,11 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         "pow" => {
             arity(2)?;
             let n = num(&args[0])?.powf(num(&args[1])?);
-            if n.is_finite() { Ok(Value::Number(n)) } else { err("result is out of range".into()) }
+            if n.is_finite() {
+                Ok(Value::Number(n))
+            } else {
+                err("result is out of range".into())
+            }
         }
         "parseint" => {
             arity(2)?;
@@ -99,7 +160,10 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             arity(1)?;
             match &args[0] {
                 Value::Null => Ok(Value::Null),
-                v => v.to_bool().map(Value::Bool).ok_or_else(|| EvalError::new(format!("tobool(): cannot convert {v} to a bool"), span)),
+                v => v
+                    .to_bool()
+                    .map(Value::Bool)
+                    .ok_or_else(|| EvalError::new(format!("tobool(): cannot convert {v} to a bool"), span)),
             }
         }
         "tolist" | "toset" | "tomap" => {
@@ -187,7 +251,9 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         }
         "index" => {
             arity(2)?;
-            let Value::List(items) = &args[0] else { return err("expected a list".into()) };
+            let Value::List(items) = &args[0] else {
+                return err("expected a list".into());
+            };
             items
                 .iter()
                 .position(|v| v == &args[1])
@@ -219,12 +285,16 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         }
         "contains" => {
             arity(2)?;
-            let Value::List(items) = &args[0] else { return err("expected a list".into()) };
+            let Value::List(items) = &args[0] else {
+                return err("expected a list".into());
+            };
             Ok(Value::Bool(items.contains(&args[1])))
         }
         "keys" | "values" => {
             arity(1)?;
-            let Value::Object(map) = &args[0] else { return err("expected a map".into()) };
+            let Value::Object(map) = &args[0] else {
+                return err("expected a map".into());
+            };
             Ok(Value::List(if name == "keys" {
                 map.keys().map(|k| Value::String(k.clone())).collect()
             } else {
@@ -242,7 +312,9 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                     .split(' ')
                     .map(|w| {
                         let mut c = w.chars();
-                        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+                        c.next()
+                            .map(|f| f.to_uppercase().chain(c).collect())
+                            .unwrap_or_default()
                     })
                     .collect::<Vec<String>>()
                     .join(" "),
@@ -273,14 +345,24 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             let s: Vec<char> = string(&args[0])?.chars().collect();
             let offset = num(&args[1])?;
             let length = num(&args[2])?;
-            let start = if offset < 0.0 { (s.len() as f64 + offset).max(0.0) } else { offset.min(s.len() as f64) } as usize;
-            let end = if length < 0.0 { s.len() } else { (start + length as usize).min(s.len()) };
+            let start = if offset < 0.0 {
+                (s.len() as f64 + offset).max(0.0)
+            } else {
+                offset.min(s.len() as f64)
+            } as usize;
+            let end = if length < 0.0 {
+                s.len()
+            } else {
+                (start + length as usize).min(s.len())
+            };
             Ok(Value::String(s[start..end].iter().collect()))
         }
         "join" => {
             arity(2)?;
             let sep = string(&args[0])?;
-            let Value::List(items) = &args[1] else { return err("expected a list".into()) };
+            let Value::List(items) = &args[1] else {
+                return err("expected a list".into());
+            };
             let parts: Result<Vec<String>, EvalError> = items.iter().map(string).collect();
             Ok(Value::String(parts?.join(&sep)))
         }
@@ -291,7 +373,9 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             if s.is_empty() {
                 return Ok(Value::List(Vec::new()));
             }
-            Ok(Value::List(s.split(sep.as_str()).map(|p| Value::String(p.to_string())).collect()))
+            Ok(Value::List(
+                s.split(sep.as_str()).map(|p| Value::String(p.to_string())).collect(),
+            ))
         }
         "replace" => {
             arity(3)?;
@@ -320,7 +404,9 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         }
         "distinct" => {
             arity(1)?;
-            let Value::List(items) = &args[0] else { return err("expected a list".into()) };
+            let Value::List(items) = &args[0] else {
+                return err("expected a list".into());
+            };
             let mut out: Vec<Value> = Vec::new();
             for i in items {
                 if !out.contains(i) {
@@ -331,19 +417,25 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         }
         "reverse" => {
             arity(1)?;
-            let Value::List(items) = &args[0] else { return err("expected a list".into()) };
+            let Value::List(items) = &args[0] else {
+                return err("expected a list".into());
+            };
             Ok(Value::List(items.iter().rev().cloned().collect()))
         }
         "sort" => {
             arity(1)?;
-            let Value::List(items) = &args[0] else { return err("expected a list".into()) };
+            let Value::List(items) = &args[0] else {
+                return err("expected a list".into());
+            };
             let mut s: Vec<String> = items.iter().map(string).collect::<Result<_, _>>()?;
             s.sort();
             Ok(Value::List(s.into_iter().map(Value::String).collect()))
         }
         "compact" => {
             arity(1)?;
-            let Value::List(items) = &args[0] else { return err("expected a list".into()) };
+            let Value::List(items) = &args[0] else {
+                return err("expected a list".into());
+            };
             Ok(Value::List(
                 items
                     .iter()
@@ -354,7 +446,9 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         }
         "slice" => {
             arity(3)?;
-            let Value::List(items) = &args[0] else { return err("expected a list".into()) };
+            let Value::List(items) = &args[0] else {
+                return err("expected a list".into());
+            };
             let (a, b) = (num(&args[1])?, num(&args[2])?);
             if a < 0.0 || b < a || b as usize > items.len() {
                 return err("index out of range".into());
@@ -374,9 +468,17 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             }
             let count = ((end - start) / step).ceil();
             if !(0.0..=1024.0).contains(&count) {
-                return if count < 0.0 { Ok(Value::List(Vec::new())) } else { err("more than 1024 elements".into()) };
+                return if count < 0.0 {
+                    Ok(Value::List(Vec::new()))
+                } else {
+                    err("more than 1024 elements".into())
+                };
             }
-            Ok(Value::List((0..count as usize).map(|i| Value::Number(start + step * i as f64)).collect()))
+            Ok(Value::List(
+                (0..count as usize)
+                    .map(|i| Value::Number(start + step * i as f64))
+                    .collect(),
+            ))
         }
         "zipmap" => {
             arity(2)?;
@@ -416,10 +518,15 @@ fn flatten_numbers(args: &[Value], name: &str, span: &Span) -> Result<Vec<f64>, 
         match a {
             Value::List(items) => {
                 for i in items {
-                    out.push(i.to_number().ok_or_else(|| EvalError::new(format!("{name}(): expected numbers"), span))?);
+                    out.push(
+                        i.to_number()
+                            .ok_or_else(|| EvalError::new(format!("{name}(): expected numbers"), span))?,
+                    );
                 }
             }
-            v => out.push(v.to_number().ok_or_else(|| EvalError::new(format!("{name}(): expected a number, found {}", v.type_name()), span))?),
+            v => out.push(v.to_number().ok_or_else(|| {
+                EvalError::new(format!("{name}(): expected a number, found {}", v.type_name()), span)
+            })?),
         }
     }
     Ok(out)
@@ -452,7 +559,11 @@ fn format(args: &[Value], span: &Span) -> EvalResult {
                     return Err(EvalError::new("format(): not enough arguments", span));
                 };
                 match v {
-                    'd' => out.push_str(&format_number(arg.to_number().map(f64::trunc).ok_or_else(|| EvalError::new("format(): %d needs a number", span))?)),
+                    'd' => out.push_str(&format_number(
+                        arg.to_number()
+                            .map(f64::trunc)
+                            .ok_or_else(|| EvalError::new("format(): %d needs a number", span))?,
+                    )),
                     _ => out.push_str(&arg.to_string_value().unwrap_or_else(|| arg.to_string())),
                 }
             }

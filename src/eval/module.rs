@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use super::expr::{Context, EvalError, EvalResult, LocalsSource};
 use super::value::{format_number, Value};
-use crate::inputs::terraform::{Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Resource, TfFile, Variable, FLINK_RESOURCE};
+use crate::inputs::terraform::{
+    Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Resource, TfFile, Variable, FLINK_RESOURCE,
+};
 use crate::model::expr::{Expr, ExprKind};
 use crate::model::{
     Application, InputError, InputFormat, Inventory, ModuleCall, Notice, Origin, ParallelismConfig, Setting, Tag,
@@ -176,12 +178,15 @@ fn raw_var_value(var: &Variable, raw: &str, span: &Span, errors: &mut Vec<InputE
         return Value::String(raw.to_string());
     }
     let file = SourceFile::new(span.path().to_string(), raw.to_string());
-    match crate::inputs::hcl::parse_expr(&file).and_then(|e| {
-        constant_eval(&e).map_err(|err| InputError::new(span.clone(), err.message))
-    }) {
+    match crate::inputs::hcl::parse_expr(&file)
+        .and_then(|e| constant_eval(&e).map_err(|err| InputError::new(span.clone(), err.message)))
+    {
         Ok(v) => v,
         Err(e) => {
-            errors.push(InputError::new(span.clone(), format!("invalid value for var.{}: {}", var.name, e.message)));
+            errors.push(InputError::new(
+                span.clone(),
+                format!("invalid value for var.{}: {}", var.name, e.message),
+            ));
             Value::unknown(format!("var.{} has an invalid value", var.name), "fix the value")
         }
     }
@@ -200,11 +205,23 @@ fn root_variables(
             Some(d) => match constant_eval(d) {
                 Ok(val) => {
                     vars.insert(v.name.clone(), val);
-                    origins.insert(v.name.clone(), Origin { span: d.span.clone(), label: format!("default of var.{}", v.name) });
+                    origins.insert(
+                        v.name.clone(),
+                        Origin {
+                            span: d.span.clone(),
+                            label: format!("default of var.{}", v.name),
+                        },
+                    );
                 }
                 Err(e) => {
-                    errors.push(InputError::new(e.span, format!("invalid default for var.{}: {}", v.name, e.message)));
-                    vars.insert(v.name.clone(), Value::unknown(format!("var.{} has an invalid default", v.name), "fix the default"));
+                    errors.push(InputError::new(
+                        e.span,
+                        format!("invalid default for var.{}: {}", v.name, e.message),
+                    ));
+                    vars.insert(
+                        v.name.clone(),
+                        Value::unknown(format!("var.{} has an invalid default", v.name), "fix the default"),
+                    );
                 }
             },
             None => {
@@ -218,10 +235,19 @@ fn root_variables(
         if let Some(var) = declared.get(name.as_str()) {
             let span = var.span.clone();
             vars.insert(name.clone(), raw_var_value(var, raw, &span, errors));
-            origins.insert(name.clone(), Origin { span, label: format!("value from TF_VAR_{name}") });
+            origins.insert(
+                name.clone(),
+                Origin {
+                    span,
+                    label: format!("value from TF_VAR_{name}"),
+                },
+            );
         }
     }
-    let apply_file = |tfvars: &TfVars, vars: &mut BTreeMap<String, Value>, origins: &mut BTreeMap<String, Origin>, errors: &mut Vec<InputError>| {
+    let apply_file = |tfvars: &TfVars,
+                      vars: &mut BTreeMap<String, Value>,
+                      origins: &mut BTreeMap<String, Origin>,
+                      errors: &mut Vec<InputError>| {
         for attr in &tfvars.attrs {
             if !declared.contains_key(attr.name.as_str()) {
                 continue;
@@ -229,9 +255,18 @@ fn root_variables(
             match constant_eval(&attr.expr) {
                 Ok(val) => {
                     vars.insert(attr.name.clone(), val);
-                    origins.insert(attr.name.clone(), Origin { span: attr.expr.span.clone(), label: format!("value from {}", tfvars.file.path) });
+                    origins.insert(
+                        attr.name.clone(),
+                        Origin {
+                            span: attr.expr.span.clone(),
+                            label: format!("value from {}", tfvars.file.path),
+                        },
+                    );
                 }
-                Err(e) => errors.push(InputError::new(e.span, format!("invalid value for {}: {}", attr.name, e.message))),
+                Err(e) => errors.push(InputError::new(
+                    e.span,
+                    format!("invalid value for {}: {}", attr.name, e.message),
+                )),
             }
         }
     };
@@ -244,7 +279,13 @@ fn root_variables(
             CliVar::Var { name, value, span } => {
                 if let Some(var) = declared.get(name.as_str()) {
                     vars.insert(name.clone(), raw_var_value(var, value, span, errors));
-                    origins.insert(name.clone(), Origin { span: span.clone(), label: format!("value from --var {name}") });
+                    origins.insert(
+                        name.clone(),
+                        Origin {
+                            span: span.clone(),
+                            label: format!("value from --var {name}"),
+                        },
+                    );
                 }
             }
         }
@@ -252,7 +293,12 @@ fn root_variables(
     (vars, origins)
 }
 
-fn root_region(module: &ModuleDir, vars: &BTreeMap<String, Value>, origins: &BTreeMap<String, Origin>, inv: &mut Inventory) -> Setting<String> {
+fn root_region(
+    module: &ModuleDir,
+    vars: &BTreeMap<String, Value>,
+    origins: &BTreeMap<String, Origin>,
+    inv: &mut Inventory,
+) -> Setting<String> {
     let provider = module
         .files
         .iter()
@@ -295,7 +341,10 @@ impl LocalsSource for LocalTable<'_> {
             return v.clone();
         }
         let Some(expr) = self.defs.get(name) else {
-            return Err(EvalError::new(format!("reference to undeclared local value \"{name}\""), span));
+            return Err(EvalError::new(
+                format!("reference to undeclared local value \"{name}\""),
+                span,
+            ));
         };
         if !self.in_progress.borrow_mut().insert(name.to_string()) {
             return Err(EvalError::new(format!("local.{name} refers to itself"), span));
@@ -339,7 +388,10 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
             Ok(v) => match v.to_number() {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 10_000.0 => Repetition::Count(n as usize),
                 _ => {
-                    inv.errors.push(InputError::new(count.expr.span.clone(), format!("count must be a whole number between 0 and 10000, found {v}")));
+                    inv.errors.push(InputError::new(
+                        count.expr.span.clone(),
+                        format!("count must be a whole number between 0 and 10000, found {v}"),
+                    ));
                     Repetition::Count(0)
                 }
             },
@@ -360,7 +412,10 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
                         Value::String(s) => out.push((s.clone(), Value::String(s))),
                         Value::Unknown(u) => return Repetition::Unknown(each.expr.span.clone(), (*u).clone()),
                         other => {
-                            inv.errors.push(InputError::new(each.expr.span.clone(), format!("for_each over a set needs strings, found {}", other.type_name())));
+                            inv.errors.push(InputError::new(
+                                each.expr.span.clone(),
+                                format!("for_each over a set needs strings, found {}", other.type_name()),
+                            ));
                             return Repetition::Each(Vec::new());
                         }
                     }
@@ -370,7 +425,10 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
                 Repetition::Each(out)
             }
             Ok(other) => {
-                inv.errors.push(InputError::new(each.expr.span.clone(), format!("for_each needs a map or a set of strings, found {}", other.type_name())));
+                inv.errors.push(InputError::new(
+                    each.expr.span.clone(),
+                    format!("for_each needs a map or a set of strings, found {}", other.type_name()),
+                ));
                 Repetition::Each(Vec::new())
             }
             Err(e) => {
@@ -383,7 +441,10 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
 }
 
 /// `(instance key suffix, each, count.index)` for every instance.
-fn instances(rep: Repetition, inv: &mut Inventory, what: &str) -> Vec<(String, Option<(Value, Value)>, Option<f64>)> {
+/// One instance: its address suffix (`[0]`, `["prod"]`), `each.key`/`each.value`, `count.index`.
+type InstanceKey = (String, Option<(Value, Value)>, Option<f64>);
+
+fn instances(rep: Repetition, inv: &mut Inventory, what: &str) -> Vec<InstanceKey> {
     match rep {
         Repetition::Single => vec![(String::new(), None, None)],
         Repetition::Count(n) => (0..n).map(|i| (format!("[{i}]"), None, Some(i as f64))).collect(),
@@ -431,10 +492,19 @@ impl<'a> Instance<'a> {
     }
 
     fn call_module(&self, call: &ModuleCallDecl, base: &Context, inv: &mut Inventory, depth: usize) {
-        let key = if self.key_prefix.is_empty() { call.name.clone() } else { format!("{}.{}", self.key_prefix, call.name) };
+        let key = if self.key_prefix.is_empty() {
+            call.name.clone()
+        } else {
+            format!("{}.{}", self.key_prefix, call.name)
+        };
         let child_dir = match module_source(call, &self.dir) {
             ModuleSource::Local(p) => p,
-            ModuleSource::Remote(src) => match self.set.dirs.get(&self.root_dir).and_then(|m| m.installed_modules.get(&key)) {
+            ModuleSource::Remote(src) => match self
+                .set
+                .dirs
+                .get(&self.root_dir)
+                .and_then(|m| m.installed_modules.get(&key))
+            {
                 Some(dir) => dir.clone(),
                 None => {
                     inv.notices.push(Notice {
@@ -452,12 +522,19 @@ impl<'a> Instance<'a> {
         let Some(child) = self.set.dirs.get(&child_dir) else {
             inv.notices.push(Notice {
                 span: Some(call.header.clone()),
-                message: format!("module.{} was not followed: no Terraform files in {}", call.name, child_dir.display()),
+                message: format!(
+                    "module.{} was not followed: no Terraform files in {}",
+                    call.name,
+                    child_dir.display()
+                ),
             });
             return;
         };
         if depth >= MAX_MODULE_DEPTH {
-            inv.errors.push(InputError::new(call.header.clone(), format!("module calls nest deeper than {MAX_MODULE_DEPTH} levels (a module calling itself?)")));
+            inv.errors.push(InputError::new(
+                call.header.clone(),
+                format!("module calls nest deeper than {MAX_MODULE_DEPTH} levels (a module calling itself?)"),
+            ));
             return;
         }
         let what = format!("{}module.{}", self.prefix, call.name);
@@ -477,25 +554,44 @@ impl<'a> Instance<'a> {
                             Ok(v) => v,
                             Err(e) => {
                                 inv.errors.push(InputError::new(e.span, e.message));
-                                Value::unknown(format!("the argument {} of {address} is invalid", var.name), "fix the module argument")
+                                Value::unknown(
+                                    format!("the argument {} of {address} is invalid", var.name),
+                                    "fix the module argument",
+                                )
                             }
                         };
-                        let origin = self
-                            .origin_of(&arg.expr, &cx)
-                            .unwrap_or_else(|| Origin { span: arg.expr.span.clone(), label: format!("passed by {address}") });
+                        let origin = self.origin_of(&arg.expr, &cx).unwrap_or_else(|| Origin {
+                            span: arg.expr.span.clone(),
+                            label: format!("passed by {address}"),
+                        });
                         (v, Some(origin))
                     }
                     None => match &var.default {
                         Some(d) => match constant_eval(d) {
-                            Ok(v) => (v, Some(Origin { span: d.span.clone(), label: format!("default of var.{}", var.name) })),
+                            Ok(v) => (
+                                v,
+                                Some(Origin {
+                                    span: d.span.clone(),
+                                    label: format!("default of var.{}", var.name),
+                                }),
+                            ),
                             Err(e) => {
                                 inv.errors.push(InputError::new(e.span, e.message));
-                                (Value::unknown(format!("var.{} has an invalid default", var.name), "fix the default"), None)
+                                (
+                                    Value::unknown(
+                                        format!("var.{} has an invalid default", var.name),
+                                        "fix the default",
+                                    ),
+                                    None,
+                                )
                             }
                         },
                         None => (
                             Value::unknown(
-                                format!("{address} does not pass {} and var.{} has no default", var.name, var.name),
+                                format!(
+                                    "{address} does not pass {} and var.{} has no default",
+                                    var.name, var.name
+                                ),
                                 format!("add `{} = ...` to the module block", var.name),
                             ),
                             None,
@@ -508,7 +604,10 @@ impl<'a> Instance<'a> {
                 }
             }
             let mut calls = self.calls.clone();
-            calls.push(ModuleCall { address: address.clone(), span: call.header.clone() });
+            calls.push(ModuleCall {
+                address: address.clone(),
+                span: call.header.clone(),
+            });
             let inst = Instance {
                 set: self.set,
                 dir: child_dir.clone(),
@@ -537,13 +636,30 @@ impl<'a> Instance<'a> {
         }
     }
 
-    fn application(&self, res: &Resource, address: &str, cx: &Context, locals: &LocalTable, inv: &mut Inventory) -> Application {
-        let format = if res.header.path().ends_with(".json") { InputFormat::TerraformJson } else { InputFormat::TerraformHcl };
+    fn application(
+        &self,
+        res: &Resource,
+        address: &str,
+        cx: &Context,
+        locals: &LocalTable,
+        inv: &mut Inventory,
+    ) -> Application {
+        let format = if res.header.path().ends_with(".json") {
+            InputFormat::TerraformJson
+        } else {
+            InputFormat::TerraformHcl
+        };
         let mut app = Application::new(address, format, res.header.clone());
         app.module_calls = self.calls.clone();
         app.directives = res.directives.clone();
         let body = &res.body;
-        app.runtime_environment = self.setting(cx, body.attr("runtime_environment").map(|a| &a.expr), locals, convert_string, "a string");
+        app.runtime_environment = self.setting(
+            cx,
+            body.attr("runtime_environment").map(|a| &a.expr),
+            locals,
+            convert_string,
+            "a string",
+        );
         app.region = match body.attr("region") {
             Some(a) => self.setting(cx, Some(&a.expr), locals, convert_string, "a string"),
             None => self.region.clone(),
@@ -561,12 +677,20 @@ impl<'a> Instance<'a> {
                 acx.each = cx.each.clone();
                 acx.count_index = cx.count_index;
                 acx.extra = cx.extra.iter().cloned().chain(extra).collect();
-                if let Resolved::Block(snap, extra) = resolve_block(&acx, &ac.body, "application_snapshot_configuration") {
+                if let Resolved::Block(snap, extra) =
+                    resolve_block(&acx, &ac.body, "application_snapshot_configuration")
+                {
                     let mut scx = self.context(locals);
                     scx.each = acx.each.clone();
                     scx.count_index = acx.count_index;
                     scx.extra = acx.extra.iter().cloned().chain(extra).collect();
-                    app.snapshots_enabled = self.setting(&scx, snap.body.attr("snapshots_enabled").map(|a| &a.expr), locals, convert_bool, "a bool");
+                    app.snapshots_enabled = self.setting(
+                        &scx,
+                        snap.body.attr("snapshots_enabled").map(|a| &a.expr),
+                        locals,
+                        convert_bool,
+                        "a bool",
+                    );
                 }
                 match resolve_block(&acx, &ac.body, "flink_application_configuration") {
                     Resolved::Absent => {}
@@ -612,7 +736,14 @@ impl<'a> Instance<'a> {
         }
     }
 
-    fn setting<T>(&self, cx: &Context, expr: Option<&Expr>, locals: &LocalTable, convert: fn(&Value) -> Option<T>, expected: &str) -> Setting<T> {
+    fn setting<T>(
+        &self,
+        cx: &Context,
+        expr: Option<&Expr>,
+        locals: &LocalTable,
+        convert: fn(&Value) -> Option<T>,
+        expected: &str,
+    ) -> Setting<T> {
         let _ = locals;
         let Some(expr) = expr else { return Setting::Absent };
         let mut s = to_setting(cx, Some(expr), &self.origins, &NoLocals, convert, expected);
@@ -648,10 +779,16 @@ impl<'a> Instance<'a> {
                 .map(|(k, v)| Tag {
                     key: k,
                     value: match v {
-                        Value::Unknown(u) => Setting::Unknown { span: attr.expr.span.clone(), reason: (*u).clone() },
+                        Value::Unknown(u) => Setting::Unknown {
+                            span: attr.expr.span.clone(),
+                            reason: (*u).clone(),
+                        },
                         v => match v.to_string_value() {
                             Some(s) => Setting::known(s, attr.expr.span.clone()),
-                            None => Setting::Invalid { span: attr.expr.span.clone(), message: format!("tag values must be strings, found {}", v.type_name()) },
+                            None => Setting::Invalid {
+                                span: attr.expr.span.clone(),
+                                message: format!("tag values must be strings, found {}", v.type_name()),
+                            },
                         },
                     },
                 })
@@ -678,7 +815,10 @@ fn to_setting<T>(
     let span = expr.span.clone();
     match cx.eval(expr) {
         Ok(Value::Null) => Setting::Absent,
-        Ok(Value::Unknown(u)) => Setting::Unknown { span, reason: (*u).clone() },
+        Ok(Value::Unknown(u)) => Setting::Unknown {
+            span,
+            reason: (*u).clone(),
+        },
         Ok(v) => match convert(&v) {
             Some(value) => {
                 let origin = match expr.as_reference() {
@@ -687,9 +827,15 @@ fn to_setting<T>(
                 };
                 Setting::Known { value, span, origin }
             }
-            None => Setting::Invalid { span, message: format!("expected {expected}, found {} {v}", v.type_name()) },
+            None => Setting::Invalid {
+                span,
+                message: format!("expected {expected}, found {} {v}", v.type_name()),
+            },
         },
-        Err(e) => Setting::Invalid { span: e.span, message: e.message },
+        Err(e) => Setting::Invalid {
+            span: e.span,
+            message: e.message,
+        },
     }
 }
 
@@ -716,7 +862,10 @@ fn resolve_block<'b>(cx: &Context, body: &'b BodyNode, ident: &'b str) -> Resolv
     if let Some(b) = body.blocks(ident).next() {
         return Resolved::Block(b, Vec::new());
     }
-    let Some(dynamic) = body.blocks("dynamic").find(|b| b.labels.first().map(String::as_str) == Some(ident)) else {
+    let Some(dynamic) = body
+        .blocks("dynamic")
+        .find(|b| b.labels.first().map(String::as_str) == Some(ident))
+    else {
         return Resolved::Absent;
     };
     let Some(content) = dynamic.body.blocks("content").next() else {
@@ -738,17 +887,30 @@ fn resolve_block<'b>(cx: &Context, body: &'b BodyNode, ident: &'b str) -> Resolv
         Ok(other) => {
             return Resolved::Unknown(
                 for_each.expr.span.clone(),
-                Unresolved { what: format!("dynamic \"{ident}\" for_each is a {}, not a collection", other.type_name()), hint: "fix the for_each expression".into() },
+                Unresolved {
+                    what: format!(
+                        "dynamic \"{ident}\" for_each is a {}, not a collection",
+                        other.type_name()
+                    ),
+                    hint: "fix the for_each expression".into(),
+                },
             )
         }
         Err(e) => {
-            return Resolved::Unknown(e.span.clone(), Unresolved { what: e.message, hint: "fix the for_each expression".into() });
+            return Resolved::Unknown(
+                e.span.clone(),
+                Unresolved {
+                    what: e.message,
+                    hint: "fix the for_each expression".into(),
+                },
+            );
         }
     };
     match first {
         None => Resolved::Absent,
         Some((k, v)) => {
-            let binding: BTreeMap<String, Value> = [("key".to_string(), k), ("value".to_string(), v)].into_iter().collect();
+            let binding: BTreeMap<String, Value> =
+                [("key".to_string(), k), ("value".to_string(), v)].into_iter().collect();
             Resolved::Block(content, vec![(iterator, Value::Object(binding))])
         }
     }

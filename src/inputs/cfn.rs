@@ -15,12 +15,18 @@ pub fn looks_like_template(text: &str) -> bool {
 
 pub fn parse_json(file: &Arc<SourceFile>, _params: &Parameters) -> Inventory {
     let mut inv = Inventory::default();
-    inv.errors.push(InputError::new(file.whole(), "CloudFormation JSON: not implemented yet"));
+    inv.errors.push(InputError::new(
+        file.whole(),
+        "CloudFormation JSON: not implemented yet",
+    ));
     inv
 }
 
 pub fn parse_yaml(file: &Arc<SourceFile>, _params: &Parameters) -> Inventory {
     let mut inv = Inventory::default();
-    inv.errors.push(InputError::new(file.whole(), "CloudFormation YAML: not implemented yet"));
+    inv.errors.push(InputError::new(
+        file.whole(),
+        "CloudFormation YAML: not implemented yet",
+    ));
     inv
 }

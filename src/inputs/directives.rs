@@ -76,7 +76,10 @@ fn is_blank_or_comment(file: &SourceFile, line: usize) -> bool {
 }
 
 fn directive_at(file: &Arc<SourceFile>, text: &str, body_start: usize, target: DirectiveTarget) -> Option<Directive> {
-    let line_end = text[body_start..].find('\n').map(|i| body_start + i).unwrap_or(text.len());
+    let line_end = text[body_start..]
+        .find('\n')
+        .map(|i| body_start + i)
+        .unwrap_or(text.len());
     let comment = &text[body_start..line_end];
     let lead = comment.len() - comment.trim_start().len();
     let rest = &comment[lead..];

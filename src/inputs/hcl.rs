@@ -20,10 +20,7 @@ pub fn parse_body(file: &Arc<SourceFile>) -> Result<Body, InputError> {
     hcl_edit::parser::parse_body(&file.text).map_err(|e| {
         let loc = e.location();
         let offset = loc.offset().min(file.text.len());
-        InputError::new(
-            file.span(offset..offset),
-            format!("invalid HCL: {}", e.message()),
-        )
+        InputError::new(file.span(offset..offset), format!("invalid HCL: {}", e.message()))
     })
 }
 
@@ -50,7 +47,10 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
             }
             ("locals", []) => {
                 for a in lower.body(&block.body).attrs {
-                    tf.locals.push(Local { name: a.name, expr: a.expr });
+                    tf.locals.push(Local {
+                        name: a.name,
+                        expr: a.expr,
+                    });
                 }
             }
             ("resource", [rtype, name]) => {
@@ -98,7 +98,10 @@ pub fn parse_expr(file: &Arc<SourceFile>) -> Result<Expr, InputError> {
         .map(|e| Lower { file }.expr(&e))
         .map_err(|e| {
             let offset = e.location().offset().min(file.text.len());
-            InputError::new(file.span(offset..offset), format!("invalid expression: {}", e.message()))
+            InputError::new(
+                file.span(offset..offset),
+                format!("invalid expression: {}", e.message()),
+            )
         })
 }
 
@@ -114,7 +117,12 @@ impl Lower<'_> {
 
     /// `resource "a" "b"`: from the identifier to the last label.
     fn header(&self, block: &Block) -> Span {
-        let start = block.ident.span().map(|r| r.start).or(block.span().map(|r| r.start)).unwrap_or(0);
+        let start = block
+            .ident
+            .span()
+            .map(|r| r.start)
+            .or(block.span().map(|r| r.start))
+            .unwrap_or(0);
         let end = block
             .labels
             .last()
@@ -162,7 +170,9 @@ impl Lower<'_> {
                         let key = match k {
                             hx::ObjectKey::Ident(id) => ObjectKey::Ident(id.as_str().to_string()),
                             hx::ObjectKey::Expression(Expression::String(s)) => ObjectKey::Ident(s.value().clone()),
-                            hx::ObjectKey::Expression(Expression::Variable(v)) => ObjectKey::Ident(v.as_str().to_string()),
+                            hx::ObjectKey::Expression(Expression::Variable(v)) => {
+                                ObjectKey::Ident(v.as_str().to_string())
+                            }
                             hx::ObjectKey::Expression(k) => ObjectKey::Expr(self.expr(k)),
                         };
                         (key, self.expr(v.expr()))
@@ -200,10 +210,9 @@ impl Lower<'_> {
                     .map(|op| match op.value() {
                         TraversalOperator::GetAttr(id) => Accessor::Attr(id.as_str().to_string()),
                         TraversalOperator::Index(ix) => Accessor::Index(self.expr(ix)),
-                        TraversalOperator::LegacyIndex(i) => Accessor::Index(Expr::new(
-                            ExprKind::Number(*i.value() as f64),
-                            self.span_of(i.span()),
-                        )),
+                        TraversalOperator::LegacyIndex(i) => {
+                            Accessor::Index(Expr::new(ExprKind::Number(*i.value() as f64), self.span_of(i.span())))
+                        }
                         TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => Accessor::Splat,
                     })
                     .collect();

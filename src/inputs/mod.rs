@@ -47,12 +47,18 @@ pub struct Loaded {
 
 /// Reads a file (or stdin for `-`) as UTF-8.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
-    let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { display(path) };
+    let name = if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        display(path)
+    };
     let mut bytes = Vec::new();
     let read = if path.as_os_str() == "-" {
         std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map(|_| ())
     };
     if let Err(e) = read {
         let f = SourceFile::new(name.clone(), "");
@@ -67,13 +73,19 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let prefix_chars = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
             let f = SourceFile::new(name.clone(), lossy);
-            Err(InputError::new(f.span(prefix_chars..prefix_chars), format!("{name} is not valid UTF-8 (invalid byte at offset {valid})")))
+            Err(InputError::new(
+                f.span(prefix_chars..prefix_chars),
+                format!("{name} is not valid UTF-8 (invalid byte at offset {valid})"),
+            ))
         }
     }
 }
 
 fn is_auto_tfvars(name: &str) -> bool {
-    name == "terraform.tfvars" || name == "terraform.tfvars.json" || name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+    name == "terraform.tfvars"
+        || name == "terraform.tfvars.json"
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
 }
 
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
@@ -83,7 +95,9 @@ fn quick_module_sources(text: &str) -> Vec<String> {
         let t = line.trim_start().trim_start_matches('"');
         let Some(rest) = t.strip_prefix("source") else { continue };
         let rest = rest.trim_start().trim_start_matches('"').trim_start();
-        let Some(rest) = rest.strip_prefix([':', '=']) else { continue };
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            continue;
+        };
         let rest = rest.trim_start();
         if let Some(q) = rest.strip_prefix('"') {
             if let Some(end) = q.find('"') {
@@ -108,7 +122,11 @@ impl RawDir {
 }
 
 fn list_tf_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else {
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
         return Vec::new();
     };
     let mut out: Vec<PathBuf> = entries
@@ -128,8 +146,10 @@ fn parent_key(path: &Path) -> PathBuf {
 /// Reads and parses every candidate.
 pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Parameters) -> Loaded {
     let mut loaded = Loaded::default();
-    let read: Vec<(Candidate, Result<Arc<SourceFile>, InputError>)> =
-        candidates.par_iter().map(|c| (c.clone(), read_source(&c.path))).collect();
+    let read: Vec<(Candidate, Result<Arc<SourceFile>, InputError>)> = candidates
+        .par_iter()
+        .map(|c| (c.clone(), read_source(&c.path)))
+        .collect();
     loaded.files = read.len();
 
     let mut dirs: BTreeMap<PathBuf, RawDir> = BTreeMap::new();
@@ -166,7 +186,12 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
     while let Some(dir) = queue.pop() {
         let sources: Vec<String> = dirs
             .get(&dir)
-            .map(|d| d.files.iter().flat_map(|(f, _)| quick_module_sources(&f.text)).collect())
+            .map(|d| {
+                d.files
+                    .iter()
+                    .flat_map(|(f, _)| quick_module_sources(&f.text))
+                    .collect()
+            })
             .unwrap_or_default();
         for src in sources {
             if !(src.starts_with("./") || src.starts_with("../")) {
@@ -192,9 +217,16 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
     }
 
     // A directory matters if it holds a Flink application or calls one that does.
-    let mut relevant: BTreeSet<PathBuf> = dirs.iter().filter(|(_, d)| d.has_flink()).map(|(k, _)| k.clone()).collect();
-    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> =
-        dirs.iter().filter(|(_, d)| d.scanned).map(|(k, _)| (k.clone(), installed_modules(k))).collect();
+    let mut relevant: BTreeSet<PathBuf> = dirs
+        .iter()
+        .filter(|(_, d)| d.has_flink())
+        .map(|(k, _)| k.clone())
+        .collect();
+    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = dirs
+        .iter()
+        .filter(|(_, d)| d.scanned)
+        .map(|(k, _)| (k.clone(), installed_modules(k)))
+        .collect();
     loop {
         let before = relevant.len();
         for (dir, children) in &calls {
@@ -203,7 +235,11 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
             }
         }
         for (dir, inst) in &installed {
-            if !inst.is_empty() && dirs.get(dir).is_some_and(|d| d.files.iter().any(|(f, _)| f.text.contains("module"))) {
+            if !inst.is_empty()
+                && dirs
+                    .get(dir)
+                    .is_some_and(|d| d.files.iter().any(|(f, _)| f.text.contains("module")))
+            {
                 relevant.insert(dir.clone());
             }
         }
@@ -212,7 +248,10 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
         }
     }
     // Explicitly named Terraform files are always parsed, so their errors are never hidden.
-    for c in candidates.iter().filter(|c| c.explicit && matches!(c.kind, Some(FileKind::Tf | FileKind::TfJson))) {
+    for c in candidates
+        .iter()
+        .filter(|c| c.explicit && matches!(c.kind, Some(FileKind::Tf | FileKind::TfJson)))
+    {
         relevant.insert(parent_key(&c.path));
     }
 
@@ -289,7 +328,10 @@ fn load_installed_modules(loaded: &mut Loaded) {
         .filter(|d| !loaded.modules.dirs.contains_key(d))
         .collect();
     for dir in wanted {
-        let mut module = ModuleDir { display: display(&dir), ..ModuleDir::default() };
+        let mut module = ModuleDir {
+            display: display(&dir),
+            ..ModuleDir::default()
+        };
         for p in list_tf_files(&dir) {
             let parsed = read_source(&p).and_then(|f| match FileKind::of(&p) {
                 Some(FileKind::TfJson) => tf_json::parse_tf_json(&f),
@@ -307,11 +349,18 @@ fn load_installed_modules(loaded: &mut Loaded) {
 /// `.terraform/modules/modules.json`: `{"Modules":[{"Key":"kda","Source":"...","Dir":"..."}]}`.
 fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&path) else { return BTreeMap::new() };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return BTreeMap::new() };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return BTreeMap::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return BTreeMap::new();
+    };
     let mut out = BTreeMap::new();
     for m in json.get("Modules").and_then(|m| m.as_array()).into_iter().flatten() {
-        let (Some(key), Some(dir)) = (m.get("Key").and_then(|k| k.as_str()), m.get("Dir").and_then(|d| d.as_str())) else {
+        let (Some(key), Some(dir)) = (
+            m.get("Key").and_then(|k| k.as_str()),
+            m.get("Dir").and_then(|d| d.as_str()),
+        ) else {
             continue;
         };
         if key.is_empty() {
@@ -324,7 +373,11 @@ fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
 
 /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order.
 fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else {
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
@@ -332,7 +385,13 @@ fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .filter(|n| is_auto_tfvars(n))
         .collect();
-    names.sort_by_key(|n| (!n.starts_with("terraform.tfvars"), n.ends_with(".json") && n.starts_with("terraform"), n.clone()));
+    names.sort_by_key(|n| {
+        (
+            !n.starts_with("terraform.tfvars"),
+            n.ends_with(".json") && n.starts_with("terraform"),
+            n.clone(),
+        )
+    });
     let mut out = Vec::new();
     for name in names {
         match read_tfvars(&crate::discover::clean(&dir.join(&name))) {
@@ -354,10 +413,19 @@ pub fn read_tfvars(path: &Path) -> Result<TfVars, InputError> {
     Ok(TfVars { file, attrs })
 }
 
-fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, forced: Option<ForcedFormat>, params: &Parameters) -> Inventory {
+fn parse_other(
+    cand: &Candidate,
+    file: &Arc<SourceFile>,
+    forced: Option<ForcedFormat>,
+    params: &Parameters,
+) -> Inventory {
     let text: &str = &file.text;
     let stdin = cand.path.as_os_str() == "-";
-    let json_syntax = if stdin { text.trim_start().starts_with('{') } else { cand.kind != Some(FileKind::Yaml) };
+    let json_syntax = if stdin {
+        text.trim_start().starts_with('{')
+    } else {
+        cand.kind != Some(FileKind::Yaml)
+    };
     match forced {
         Some(ForcedFormat::Plan) => return plan::parse(file),
         Some(ForcedFormat::Cloudformation) if json_syntax => return cfn::parse_json(file, params),
@@ -370,7 +438,11 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, forced: Option<ForcedFo
             return plan::parse(file);
         }
         if text.contains(cfn::FLINK_TYPE) {
-            return if json_syntax { cfn::parse_json(file, params) } else { cfn::parse_yaml(file, params) };
+            return if json_syntax {
+                cfn::parse_json(file, params)
+            } else {
+                cfn::parse_yaml(file, params)
+            };
         }
         return Inventory::default();
     }
@@ -378,7 +450,11 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, forced: Option<ForcedFo
         return plan::parse(file);
     }
     if cfn::looks_like_template(text) {
-        return if json_syntax { cfn::parse_json(file, params) } else { cfn::parse_yaml(file, params) };
+        return if json_syntax {
+            cfn::parse_json(file, params)
+        } else {
+            cfn::parse_yaml(file, params)
+        };
     }
     let what = if cand.kind.is_none() && !stdin {
         "not a file type kpulint reads (.tf, .tf.json, .tfvars, a .json plan or template, a .yaml/.yml template)"
@@ -387,7 +463,8 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, forced: Option<ForcedFo
     };
     let mut inv = Inventory::default();
     inv.errors.push(
-        InputError::new(file.whole(), format!("{} is {what}", file.path)).with_help("use --input-format to force a format"),
+        InputError::new(file.whole(), format!("{} is {what}", file.path))
+            .with_help("use --input-format to force a format"),
     );
     inv
 }

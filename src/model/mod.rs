@@ -81,9 +81,7 @@ impl<T> Setting<T> {
     pub fn span(&self) -> Option<&Span> {
         match self {
             Setting::Absent => None,
-            Setting::Known { span, .. }
-            | Setting::Unknown { span, .. }
-            | Setting::Invalid { span, .. } => Some(span),
+            Setting::Known { span, .. } | Setting::Unknown { span, .. } | Setting::Invalid { span, .. } => Some(span),
         }
     }
 
@@ -101,11 +99,7 @@ impl<T> Setting<T> {
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Setting<U> {
         match self {
             Setting::Absent => Setting::Absent,
-            Setting::Known {
-                value,
-                span,
-                origin,
-            } => Setting::Known {
+            Setting::Known { value, span, origin } => Setting::Known {
                 value: f(value),
                 span,
                 origin,

@@ -5,7 +5,9 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity as MSeverity, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity as MSeverity, SourceCode,
+};
 
 use super::{counts, RenderOptions};
 use crate::lint::Finding;
@@ -132,11 +134,19 @@ fn error_diag(e: &InputError) -> Diag {
 }
 
 pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100);
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100);
     let draw = |d: &Diag, out: &mut dyn Write| -> io::Result<()> {
         let mut s = String::new();
-        handler.render_report(&mut s, d).map_err(|_| io::Error::other("cannot render a diagnostic"))?;
+        handler
+            .render_report(&mut s, d)
+            .map_err(|_| io::Error::other("cannot render a diagnostic"))?;
         out.write_all(s.as_bytes())?;
         writeln!(out)
     };

@@ -41,7 +41,13 @@ struct At<'a> {
 
 fn at(span: &Span) -> At<'_> {
     let l = span.location();
-    At { file: span.path(), line: l.line, column: l.column, end_line: l.end_line, end_column: l.end_column }
+    At {
+        file: span.path(),
+        line: l.line,
+        column: l.column,
+        end_line: l.end_line,
+        end_column: l.end_column,
+    }
 }
 
 #[derive(Serialize)]
@@ -86,7 +92,9 @@ pub fn num(v: f64) -> serde_json::Value {
     if v.fract() == 0.0 && v.abs() < 9e15 {
         serde_json::Value::from(v as i64)
     } else {
-        serde_json::Number::from_f64(v).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+        serde_json::Number::from_f64(v)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -111,7 +119,12 @@ fn app(a: &Analysis) -> App<'_> {
             Some(s.effective.parallelism_per_kpu as f64),
             s.auto_scaling,
         ),
-        None => (pc.configuration_type.value().map(String::as_str), known(&pc.parallelism), known(&pc.parallelism_per_kpu), known(&pc.auto_scaling_enabled)),
+        None => (
+            pc.configuration_type.value().map(String::as_str),
+            known(&pc.parallelism),
+            known(&pc.parallelism_per_kpu),
+            known(&pc.auto_scaling_enabled),
+        ),
     };
     App {
         address: &a.app.address,
@@ -119,7 +132,15 @@ fn app(a: &Analysis) -> App<'_> {
         line,
         column,
         format: a.app.format.name(),
-        module_calls: a.app.module_calls.iter().map(|c| ModuleCallOut { address: &c.address, at: at(&c.span) }).collect(),
+        module_calls: a
+            .app
+            .module_calls
+            .iter()
+            .map(|c| ModuleCallOut {
+                address: &c.address,
+                at: at(&c.span),
+            })
+            .collect(),
         runtime_environment: a.app.runtime_environment.value().map(String::as_str),
         applicable: !matches!(a.sizing, Err(NotSized::NotApplicable)),
         status,
@@ -180,10 +201,21 @@ fn finding(f: &Finding) -> FindingOut<'_> {
         message: &f.message,
         help: &f.help,
         application: f.application.as_deref(),
-        related: f.related.iter().map(|r| RelatedOut { message: &r.message, at: at(&r.span) }).collect(),
+        related: f
+            .related
+            .iter()
+            .map(|r| RelatedOut {
+                message: &r.message,
+                at: at(&r.span),
+            })
+            .collect(),
         fingerprint: &f.fingerprint,
         suppressed: f.suppressed.is_some(),
-        suppression: f.suppressed.as_ref().map(|s| SuppressionOut { kind: s.kind, reason: &s.reason, until: s.until.map(|d| d.to_string()) }),
+        suppression: f.suppressed.as_ref().map(|s| SuppressionOut {
+            kind: s.kind,
+            reason: &s.reason,
+            until: s.until.map(|d| d.to_string()),
+        }),
     }
 }
 
@@ -196,7 +228,11 @@ struct ErrorOut<'a> {
 }
 
 fn error(e: &InputError) -> ErrorOut<'_> {
-    ErrorOut { at: at(&e.span), message: &e.message, help: e.help.as_deref() }
+    ErrorOut {
+        at: at(&e.span),
+        message: &e.message,
+        help: e.help.as_deref(),
+    }
 }
 
 #[derive(Serialize)]
@@ -209,7 +245,12 @@ struct NoticeOut<'a> {
 
 fn notice(n: &Notice) -> NoticeOut<'_> {
     let loc = n.span.as_ref().map(|s| s.location());
-    NoticeOut { file: n.span.as_ref().map(|s| s.path()), line: loc.map(|l| l.line), column: loc.map(|l| l.column), message: &n.message }
+    NoticeOut {
+        file: n.span.as_ref().map(|s| s.path()),
+        line: loc.map(|l| l.line),
+        column: loc.map(|l| l.column),
+        message: &n.message,
+    }
 }
 
 #[derive(Serialize)]
@@ -227,7 +268,10 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let c = counts(&outcome.findings);
     let doc = Doc {
         version: VERSION,
-        tool: Tool { name: "kpulint", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "kpulint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         applications: outcome.analyses.iter().map(app).collect(),
         findings: outcome.findings.iter().map(finding).collect(),
         errors: outcome.errors.iter().map(error).collect(),

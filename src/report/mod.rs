@@ -75,7 +75,11 @@ pub fn counts(findings: &[Finding]) -> Counts {
 pub fn exit_code(outcome: &Outcome, fail_on: FailOn) -> i32 {
     if !outcome.errors.is_empty() {
         2
-    } else if outcome.findings.iter().any(|f| f.suppressed.is_none() && fail_on.fails(f.severity)) {
+    } else if outcome
+        .findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && fail_on.fails(f.severity))
+    {
         1
     } else {
         0

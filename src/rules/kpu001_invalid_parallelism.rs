@@ -22,7 +22,10 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         } else if *value < 1.0 {
             Some("is below the minimum of 1".to_string())
         } else if *value > MAX_PLAUSIBLE_PARALLELISM {
-            Some(format!("is above {}, beyond any KPU quota", fmt_num(MAX_PLAUSIBLE_PARALLELISM)))
+            Some(format!(
+                "is above {}, beyond any KPU quota",
+                fmt_num(MAX_PLAUSIBLE_PARALLELISM)
+            ))
         } else {
             None
         };
@@ -30,7 +33,10 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             hits.push(Hit {
                 span: span.clone(),
                 label: "invalid parallelism".into(),
-                message: format!("parallelism = {} {problem}; the application cannot be sized", fmt_num(*value)),
+                message: format!(
+                    "parallelism = {} {problem}; the application cannot be sized",
+                    fmt_num(*value)
+                ),
                 help: "set parallelism to a whole number of at least 1".into(),
             });
         }

@@ -13,7 +13,9 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
     let pc = &a.app.parallelism;
-    let Setting::Known { value, span, .. } = &pc.configuration_type else { return Vec::new() };
+    let Setting::Known { value, span, .. } = &pc.configuration_type else {
+        return Vec::new();
+    };
     if value != "DEFAULT" {
         return Vec::new();
     }

@@ -14,7 +14,9 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
-    let (Ok(s), Some(state)) = (&a.sizing, &a.state_size) else { return Vec::new() };
+    let (Ok(s), Some(state)) = (&a.sizing, &a.state_size) else {
+        return Vec::new();
+    };
     let factor = a.thresholds().storage_factor;
     let needed_gb = state.value.gb() * factor;
     if needed_gb <= s.running_storage_gb as f64 + 1e-9 {
@@ -22,7 +24,11 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     }
     let storage_kpus = s.storage_kpus.unwrap_or(s.kpus);
     let min_parallelism = storage_kpus * s.effective.parallelism_per_kpu;
-    let floor = if s.effective.auto_scaling { " at the autoscaling floor" } else { "" };
+    let floor = if s.effective.auto_scaling {
+        " at the autoscaling floor"
+    } else {
+        ""
+    };
     vec![Hit {
         span: parallelism_anchor(a),
         label: format!("{} KPU{} = {} GB of disk", s.kpus, plural(s.kpus), s.running_storage_gb),

@@ -14,7 +14,9 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
     let Ok(s) = &a.sizing else { return Vec::new() };
-    let Some(needed) = s.needed_kpus().filter(|n| *n > 0) else { return Vec::new() };
+    let Some(needed) = s.needed_kpus().filter(|n| *n > 0) else {
+        return Vec::new();
+    };
     if s.kpus <= needed {
         return Vec::new();
     }
@@ -49,7 +51,11 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         help: format!(
             "set parallelism = {fit} ({needed} KPU{}){}; {}",
             plural(needed),
-            if s.custom { "" } else { " with configuration_type = \"CUSTOM\"" },
+            if s.custom {
+                ""
+            } else {
+                " with configuration_type = \"CUSTOM\""
+            },
             if s.effective.auto_scaling {
                 "autoscaling already adds KPUs when CPU stays above 75%"
             } else {

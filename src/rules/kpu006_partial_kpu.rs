@@ -21,11 +21,22 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     let lower = p / per * per;
     let upper = lower + per;
     let options = if lower >= 1 {
-        format!("parallelism {lower} ({} KPU{}) or {upper} ({} KPUs)", lower / per, plural(lower / per), upper / per)
+        format!(
+            "parallelism {lower} ({} KPU{}) or {upper} ({} KPUs)",
+            lower / per,
+            plural(lower / per),
+            upper / per
+        )
     } else {
         format!("parallelism {upper} ({} KPU{})", upper / per, plural(upper / per))
     };
-    let span = a.app.parallelism.parallelism.span().cloned().unwrap_or_else(|| super::parallelism_anchor(a));
+    let span = a
+        .app
+        .parallelism
+        .parallelism
+        .span()
+        .cloned()
+        .unwrap_or_else(|| super::parallelism_anchor(a));
     vec![Hit {
         span,
         label: format!("{idle} idle slot{}", plural(idle)),

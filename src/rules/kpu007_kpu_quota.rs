@@ -20,7 +20,10 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     }
     let per = s.effective.parallelism_per_kpu;
     let autoscale = if s.effective.auto_scaling {
-        format!("; autoscaling can never go above parallelism {} ({per} × {quota})", s.autoscale_ceiling_parallelism)
+        format!(
+            "; autoscaling can never go above parallelism {} ({per} × {quota})",
+            s.autoscale_ceiling_parallelism
+        )
     } else {
         String::new()
     };

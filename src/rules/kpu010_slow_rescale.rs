@@ -14,7 +14,9 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
-    let (Ok(s), Some(state)) = (&a.sizing, &a.state_size) else { return Vec::new() };
+    let (Ok(s), Some(state)) = (&a.sizing, &a.state_size) else {
+        return Vec::new();
+    };
     if s.auto_scaling != Some(true) {
         return Vec::new();
     }

@@ -149,7 +149,12 @@ mod tests {
         for r in all() {
             let first = r.doc.lines().next().unwrap_or("");
             assert_eq!(first, format!("# {} {}", r.id, r.name), "page title of {}", r.id);
-            assert!(r.doc.contains(&format!("- **Default severity:** {}", r.severity.as_str())), "{}", r.id);
+            assert!(
+                r.doc
+                    .contains(&format!("- **Default severity:** {}", r.severity.as_str())),
+                "{}",
+                r.id
+            );
             assert!(!r.summary().is_empty(), "{} has no summary", r.id);
         }
     }

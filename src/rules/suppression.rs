@@ -52,15 +52,21 @@ pub fn parse(d: &Directive, known_rules: &[&str]) -> InlineSuppression {
         problems: Vec::new(),
     };
     let body = d.body.trim();
-    let (ids, rest) = match body.find(|c: char| c == '=' ) {
+    let (ids, rest) = match body.find('=') {
         // Rule ids end where the first key=value begins.
         Some(eq) => {
-            let key_start = body[..eq].rfind(|c: char| c.is_whitespace() || c == ',').map(|i| i + 1).unwrap_or(0);
+            let key_start = body[..eq]
+                .rfind(|c: char| c.is_whitespace() || c == ',')
+                .map(|i| i + 1)
+                .unwrap_or(0);
             (&body[..key_start], &body[key_start..])
         }
         None => (body, ""),
     };
-    for id in ids.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+    for id in ids
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
         let upper = id.to_uppercase();
         if known_rules.contains(&upper.as_str()) {
             s.rules.push(upper);
@@ -69,7 +75,8 @@ pub fn parse(d: &Directive, known_rules: &[&str]) -> InlineSuppression {
         }
     }
     if s.rules.is_empty() && s.problems.is_empty() {
-        s.problems.push("no rule id: write e.g. `kpulint-ignore: KPU004 reason=\"...\"`".into());
+        s.problems
+            .push("no rule id: write e.g. `kpulint-ignore: KPU004 reason=\"...\"`".into());
     }
     let mut rest = rest.trim();
     while !rest.is_empty() {
@@ -103,12 +110,15 @@ pub fn parse(d: &Directive, known_rules: &[&str]) -> InlineSuppression {
                 Some(date) => s.until = Some(date),
                 None => s.problems.push(format!("until={value} is not a date: use YYYY-MM-DD")),
             },
-            other => s.problems.push(format!("unknown key \"{other}\" (expected reason= and until=)")),
+            other => s
+                .problems
+                .push(format!("unknown key \"{other}\" (expected reason= and until=)")),
         }
         rest = next.trim_start_matches([',', ' ', '\t']).trim();
     }
     if s.reason.is_none() && !s.problems.iter().any(|p| p.contains("reason")) {
-        s.problems.push("missing reason=\"...\": say why the finding is accepted".into());
+        s.problems
+            .push("missing reason=\"...\": say why the finding is accepted".into());
     }
     s
 }
