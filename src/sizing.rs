@@ -177,7 +177,9 @@ mod tests {
     #[test]
     fn storage_kpus_round_up_without_float_noise() {
         assert_eq!(storage_kpus(240.0, 2.0), 10);
-        assert_eq!(storage_kpus(240.1, 2.0), 11);
+        assert_eq!(storage_kpus(240.1, 2.0), 10);
+        assert_eq!(storage_kpus(250.0, 2.0), 10);
+        assert_eq!(storage_kpus(250.1, 2.0), 11);
         assert_eq!(storage_kpus(0.0, 2.0), 1);
         assert_eq!(storage_kpus(25.0, 2.0), 1);
         assert_eq!(compute_kpus(13, 2), 7);
