@@ -154,7 +154,7 @@ pub fn parse_config(file: &Arc<SourceFile>, known_rules: &[&str]) -> (Config, Ve
         Ok(b) => b,
         Err(e) => return (cfg, vec![e]),
     };
-    let lower = Lower { file };
+    let lower = Lower::new(file);
     let body = lower.body(&body);
     let mut p = P { errors: &mut errors };
     for attr in &body.attrs {

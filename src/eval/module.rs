@@ -396,8 +396,8 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
                 }
             },
             Err(e) => {
-                inv.errors.push(InputError::new(e.span, e.message));
-                Repetition::Count(0)
+                inv.errors.push(InputError::new(e.span.clone(), e.message.clone()));
+                Repetition::Unknown(e.span, Unresolved { what: e.message, hint: "fix the count expression".into() })
             }
         };
     }
@@ -432,8 +432,8 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
                 Repetition::Each(Vec::new())
             }
             Err(e) => {
-                inv.errors.push(InputError::new(e.span, e.message));
-                Repetition::Each(Vec::new())
+                inv.errors.push(InputError::new(e.span.clone(), e.message.clone()));
+                Repetition::Unknown(e.span, Unresolved { what: e.message, hint: "fix the for_each expression".into() })
             }
         };
     }

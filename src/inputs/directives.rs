@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::model::{Directive, DirectiveKind, DirectiveTarget};
 use crate::source::{SourceFile, Span};
 
-const MARKERS: [(&str, DirectiveKind); 2] = [
+pub const MARKERS: [(&str, DirectiveKind); 2] = [
     ("kpulint-ignore:", DirectiveKind::Ignore),
     ("kpulint:", DirectiveKind::Declare),
 ];

@@ -28,7 +28,7 @@ pub fn parse_body(file: &Arc<SourceFile>) -> Result<Body, InputError> {
 pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
     let body = parse_body(file)?;
     let mut tf = TfFile::new(Arc::clone(file));
-    let lower = Lower { file };
+    let lower = Lower::new(file);
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
         match (block.ident.as_str(), labels.as_slice()) {
@@ -84,7 +84,7 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
 /// Parses a `.tfvars` file: top-level attributes only.
 pub fn parse_tfvars(file: &Arc<SourceFile>) -> Result<Vec<Attr>, InputError> {
     let body = parse_body(file)?;
-    let lower = Lower { file };
+    let lower = Lower::new(file);
     if let Some(block) = body.blocks().next() {
         let span = lower.header(block);
         return Err(InputError::new(span, "blocks are not allowed in a .tfvars file"));
@@ -95,7 +95,7 @@ pub fn parse_tfvars(file: &Arc<SourceFile>) -> Result<Vec<Attr>, InputError> {
 /// Parses one standalone expression (a `--var` value of a complex type).
 pub fn parse_expr(file: &Arc<SourceFile>) -> Result<Expr, InputError> {
     hcl_edit::parser::parse_expr(&file.text)
-        .map(|e| Lower { file }.expr(&e))
+        .map(|e| Lower::new(file).expr(&e))
         .map_err(|e| {
             let offset = e.location().offset().min(file.text.len());
             InputError::new(
@@ -108,11 +108,22 @@ pub fn parse_expr(file: &Arc<SourceFile>) -> Result<Expr, InputError> {
 /// Lowers `hcl_edit` nodes into [`Expr`] with spans in one file.
 pub struct Lower<'a> {
     pub file: &'a Arc<SourceFile>,
+    /// Added to every span: a template parsed out of a JSON string starts inside the file.
+    pub offset: usize,
 }
 
-impl Lower<'_> {
+impl<'a> Lower<'a> {
+    pub fn new(file: &'a Arc<SourceFile>) -> Self {
+        Lower { file, offset: 0 }
+    }
+
+    pub fn at(file: &'a Arc<SourceFile>, offset: usize) -> Self {
+        Lower { file, offset }
+    }
+
     fn span_of(&self, r: Option<std::ops::Range<usize>>) -> Span {
-        self.file.span(r.unwrap_or(0..0))
+        let r = r.unwrap_or(0..0);
+        self.file.span(r.start + self.offset..r.end + self.offset)
     }
 
     /// `resource "a" "b"`: from the identifier to the last label.
@@ -265,6 +276,10 @@ impl Lower<'_> {
             })),
         };
         Expr::new(kind, span)
+    }
+
+    pub fn template_expr(&self, t: &Template) -> ExprKind {
+        self.template(t)
     }
 
     fn template(&self, t: &Template) -> ExprKind {

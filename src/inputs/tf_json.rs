@@ -1,15 +1,362 @@
-//! Terraform JSON syntax (`.tf.json`, `.tfvars.json`).
+//! Terraform JSON syntax (`.tf.json`, `.tfvars.json`), lowered into the same model as HCL.
+//! Strings are templates: `"${var.p}"` keeps the variable's type, as Terraform's rule says.
 
 use std::sync::Arc;
 
-use super::terraform::{Attr, TfFile};
-use crate::model::InputError;
-use crate::source::SourceFile;
+use jsonc_parser::ast::{ObjectProp, Value};
+use jsonc_parser::common::Ranged;
 
-pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
-    Err(InputError::new(file.whole(), "Terraform JSON: not implemented yet"))
+use super::directives::MARKERS;
+use super::hcl::Lower;
+use super::terraform::{Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable};
+use crate::model::expr::{Expr, ExprKind, ObjectKey};
+use crate::model::{Directive, DirectiveTarget, InputError};
+use crate::source::{SourceFile, Span};
+
+/// Nested block types of the resources kpulint reads; every other key is an attribute.
+const BLOCKS: &[&str] = &[
+    "application_configuration",
+    "flink_application_configuration",
+    "parallelism_configuration",
+    "application_snapshot_configuration",
+    "checkpoint_configuration",
+    "monitoring_configuration",
+    "run_configuration",
+    "application_restore_configuration",
+    "flink_run_configuration",
+    "environment_properties",
+    "property_group",
+    "application_code_configuration",
+    "code_content",
+    "s3_content_location",
+    "vpc_configuration",
+    "cloudwatch_logging_options",
+    "application_encryption_configuration",
+    "application_system_rollback_configuration",
+    "sql_application_configuration",
+    "timeouts",
+    "lifecycle",
+    "content",
+];
+
+fn name_of(prop: &ObjectProp) -> String {
+    prop.name.as_str().to_string()
 }
 
+fn span(file: &Arc<SourceFile>, r: &impl Ranged) -> Span {
+    let r = r.range();
+    file.span(r.start..r.end)
+}
+
+pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
+    let root = super::json::parse(file)?;
+    let Value::Object(root) = root else {
+        return Err(InputError::new(span(file, &root), "a .tf.json file must hold a JSON object"));
+    };
+    let mut tf = TfFile::new(Arc::clone(file));
+    let cx = Json { file };
+    for prop in &root.properties {
+        let key = name_of(prop);
+        for item in each_object(&prop.value) {
+            match key.as_str() {
+                "variable" => {
+                    for (name, p) in labelled(item) {
+                        let body = cx.body(&p.value);
+                        tf.variables.push(Variable {
+                            name,
+                            span: span(file, &p.name),
+                            default: body.attr("default").map(|a| a.expr.clone()),
+                            type_text: body.attr("type").and_then(|a| match &a.expr.kind {
+                                ExprKind::String(s) => Some(s.clone()),
+                                _ => Some(a.expr.span.text().trim_matches('"').to_string()),
+                            }),
+                        });
+                    }
+                }
+                "locals" => {
+                    for p in &item.properties {
+                        tf.locals.push(Local { name: name_of(p), expr: cx.expr(&p.value) });
+                    }
+                }
+                "resource" => {
+                    for (rtype, by_type) in labelled(item) {
+                        let Value::Object(by_type) = &by_type.value else { continue };
+                        for p in &by_type.properties {
+                            for body_obj in each_value(&p.value) {
+                                let header = span(file, &p.name);
+                                tf.resources.push(Resource {
+                                    rtype: rtype.clone(),
+                                    name: name_of(p),
+                                    header: header.clone(),
+                                    span: span(file, body_obj),
+                                    body: cx.body(body_obj),
+                                    directives: cx.directives(body_obj),
+                                });
+                            }
+                        }
+                    }
+                }
+                "module" => {
+                    for (name, p) in labelled(item) {
+                        tf.modules.push(ModuleCallDecl { name, header: span(file, &p.name), body: cx.body(&p.value) });
+                    }
+                }
+                "provider" => {
+                    for (name, p) in labelled(item) {
+                        for body in each_value(&p.value) {
+                            tf.providers.push(Provider { name: name.clone(), body: cx.body(body) });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(tf)
+}
+
+/// A `.tfvars.json` file: a JSON object of constant values (no templates).
 pub fn parse_tfvars_json(file: &Arc<SourceFile>) -> Result<Vec<Attr>, InputError> {
-    Err(InputError::new(file.whole(), "Terraform JSON: not implemented yet"))
+    let root = super::json::parse(file)?;
+    let Value::Object(obj) = &root else {
+        return Err(InputError::new(span(file, &root), "a .tfvars.json file must hold a JSON object"));
+    };
+    let cx = Json { file };
+    Ok(obj
+        .properties
+        .iter()
+        .map(|p| Attr { name: name_of(p), name_span: span(file, &p.name), expr: cx.literal(&p.value) })
+        .collect())
+}
+
+/// `{ "a": {...}, "b": {...} }` → `[("a", prop), ("b", prop)]`
+fn labelled<'a, 'b>(obj: &'b jsonc_parser::ast::Object<'a>) -> impl Iterator<Item = (String, &'b ObjectProp<'a>)> {
+    obj.properties.iter().map(|p| (name_of(p), p))
+}
+
+/// A block may be written as an object or as an array of objects.
+fn each_object<'a, 'b>(v: &'b Value<'a>) -> Vec<&'b jsonc_parser::ast::Object<'a>> {
+    match v {
+        Value::Object(o) => vec![o],
+        Value::Array(a) => a
+            .elements
+            .iter()
+            .filter_map(|e| match e {
+                Value::Object(o) => Some(o),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn each_value<'a, 'b>(v: &'b Value<'a>) -> Vec<&'b Value<'a>> {
+    match v {
+        Value::Array(a) => a.elements.iter().collect(),
+        other => vec![other],
+    }
+}
+
+struct Json<'f> {
+    file: &'f Arc<SourceFile>,
+}
+
+impl Json<'_> {
+    fn body(&self, v: &Value) -> BodyNode {
+        let mut out = BodyNode::default();
+        let Value::Object(obj) = v else { return out };
+        for p in &obj.properties {
+            let key = name_of(p);
+            if key == "//" {
+                continue;
+            }
+            if key == "dynamic" {
+                for (label, dp) in each_object(&p.value).into_iter().flat_map(labelled) {
+                    for body in each_value(&dp.value) {
+                        out.blocks.push(BlockNode {
+                            ident: "dynamic".into(),
+                            labels: vec![label.clone()],
+                            span: span(self.file, body),
+                            body: self.body(body),
+                        });
+                    }
+                }
+            } else if BLOCKS.contains(&key.as_str()) && matches!(p.value, Value::Object(_) | Value::Array(_)) {
+                for body in each_value(&p.value) {
+                    out.blocks.push(BlockNode { ident: key.clone(), labels: Vec::new(), span: span(self.file, body), body: self.body(body) });
+                }
+            } else {
+                out.attrs.push(Attr { name: key, name_span: span(self.file, &p.name), expr: self.expr(&p.value) });
+            }
+        }
+        out
+    }
+
+    /// A JSON value as a Terraform expression: strings are templates.
+    fn expr(&self, v: &Value) -> Expr {
+        let sp = span(self.file, v);
+        let kind = match v {
+            Value::StringLit(s) => return self.template(&s.value, &sp),
+            Value::NumberLit(n) => ExprKind::Number(n.value.parse::<f64>().unwrap_or(f64::INFINITY)),
+            Value::BooleanLit(b) => ExprKind::Bool(b.value),
+            Value::NullKeyword(_) => ExprKind::Null,
+            Value::Array(a) => ExprKind::Tuple(a.elements.iter().map(|e| self.expr(e)).collect()),
+            Value::Object(o) => ExprKind::Object(o.properties.iter().map(|p| (ObjectKey::Ident(name_of(p)), self.expr(&p.value))).collect()),
+        };
+        Expr::new(kind, sp)
+    }
+
+    /// A JSON value taken literally (tfvars.json): strings are not templates.
+    fn literal(&self, v: &Value) -> Expr {
+        let sp = span(self.file, v);
+        let kind = match v {
+            Value::StringLit(s) => ExprKind::String(s.value.to_string()),
+            Value::Array(a) => ExprKind::Tuple(a.elements.iter().map(|e| self.literal(e)).collect()),
+            Value::Object(o) => ExprKind::Object(o.properties.iter().map(|p| (ObjectKey::Ident(name_of(p)), self.literal(&p.value))).collect()),
+            _ => return self.expr(v),
+        };
+        Expr::new(kind, sp)
+    }
+
+    /// Parses a string as a template. When the string has no escapes its text sits verbatim in
+    /// the file, so sub-expression spans are exact; otherwise they fall back to the whole string.
+    fn template(&self, value: &str, sp: &Span) -> Expr {
+        if !value.contains("${") && !value.contains("%{") {
+            return Expr::new(ExprKind::String(value.to_string()), sp.clone());
+        }
+        let raw = sp.text();
+        let verbatim = raw.len() == value.len() + 2 && &raw[1..raw.len() - 1] == value;
+        let (source, offset) = if verbatim { (Arc::clone(self.file), sp.start + 1) } else { (SourceFile::new(self.file.path.clone(), value.to_string()), 0) };
+        match hcl_edit::parser::parse_template(value) {
+            Ok(t) => {
+                let lowered = Lower::at(&source, offset).template_expr(&t);
+                if verbatim {
+                    Expr::new(lowered, sp.clone())
+                } else {
+                    // Spans into a detached copy are useless for reporting: re-anchor everything.
+                    let mut e = Expr::new(lowered, sp.clone());
+                    reanchor(&mut e, sp);
+                    e
+                }
+            }
+            Err(e) => Expr::new(ExprKind::Unsupported(format!("the template {raw} ({})", e.message())), sp.clone()),
+        }
+    }
+
+    /// `"//": "kpulint: state_size=240GB"` and `"//": "kpulint-ignore: KPU004 reason=..."`.
+    fn directives(&self, v: &Value) -> Vec<Directive> {
+        let Value::Object(obj) = v else { return Vec::new() };
+        let mut out = Vec::new();
+        for p in obj.properties.iter().filter(|p| p.name.as_str() == "//") {
+            for c in each_value(&p.value) {
+                let Value::StringLit(s) = c else { continue };
+                let text = s.value.trim();
+                for (marker, kind) in MARKERS {
+                    if let Some(body) = text.strip_prefix(marker) {
+                        out.push(Directive { kind, body: body.trim().to_string(), span: span(self.file, c), target: DirectiveTarget::Resource });
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn reanchor(e: &mut Expr, sp: &Span) {
+    use crate::model::expr::{Accessor, TemplatePart};
+    e.span = sp.clone();
+    match &mut e.kind {
+        ExprKind::Template(parts) => parts.iter_mut().for_each(|p| {
+            if let TemplatePart::Interpolation(x) = p {
+                reanchor(x, sp)
+            }
+        }),
+        ExprKind::Tuple(items) => items.iter_mut().for_each(|x| reanchor(x, sp)),
+        ExprKind::Object(entries) => entries.iter_mut().for_each(|(k, v)| {
+            if let ObjectKey::Expr(k) = k {
+                reanchor(k, sp);
+            }
+            reanchor(v, sp);
+        }),
+        ExprKind::Traversal { root_span, path, .. } => {
+            *root_span = sp.clone();
+            path.iter_mut().for_each(|a| {
+                if let Accessor::Index(x) = a {
+                    reanchor(x, sp)
+                }
+            });
+        }
+        ExprKind::Index { target, path } => {
+            reanchor(target, sp);
+            path.iter_mut().for_each(|a| {
+                if let Accessor::Index(x) = a {
+                    reanchor(x, sp)
+                }
+            });
+        }
+        ExprKind::Call { args, .. } => args.iter_mut().for_each(|x| reanchor(x, sp)),
+        ExprKind::Unary(_, x) => reanchor(x, sp),
+        ExprKind::Binary(_, a, b) => {
+            reanchor(a, sp);
+            reanchor(b, sp);
+        }
+        ExprKind::Conditional(a, b, c) => {
+            reanchor(a, sp);
+            reanchor(b, sp);
+            reanchor(c, sp);
+        }
+        ExprKind::For(f) => {
+            reanchor(&mut f.collection, sp);
+            reanchor(&mut f.value_expr, sp);
+            if let Some(k) = &mut f.key_expr {
+                reanchor(k, sp);
+            }
+            if let Some(c) = &mut f.cond {
+                reanchor(c, sp);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_resources_variables_and_templates() {
+        let src = r#"{
+  "variable": { "p": { "default": 12, "type": "number" } },
+  "locals": { "per": 1 },
+  "resource": { "aws_kinesisanalyticsv2_application": { "orders": {
+    "//": "kpulint: state_size=240GB",
+    "runtime_environment": "FLINK-1_20",
+    "application_configuration": { "flink_application_configuration": {
+      "parallelism_configuration": { "configuration_type": "CUSTOM", "parallelism": "${var.p}", "parallelism_per_kpu": "${local.per}" } } } } } }
+}"#;
+        let f = SourceFile::new("main.tf.json", src);
+        let tf = parse_tf_json(&f).unwrap();
+        assert_eq!(tf.variables[0].name, "p");
+        assert_eq!(tf.locals[0].name, "per");
+        let r = &tf.resources[0];
+        assert_eq!(r.name, "orders");
+        assert_eq!(r.directives[0].body, "state_size=240GB");
+        let pc = r.body.blocks[0].body.blocks[0].body.blocks[0].body.attr("parallelism").unwrap();
+        // The interpolated traversal points inside the JSON string.
+        match &pc.expr.kind {
+            ExprKind::Template(parts) => match &parts[0] {
+                crate::model::expr::TemplatePart::Interpolation(e) => assert_eq!(e.span.text(), "var.p"),
+                other => panic!("unexpected {other:?}"),
+            },
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_located() {
+        let f = SourceFile::new("bad.tf.json", "{\n  \"resource\": ,\n}");
+        let e = parse_tf_json(&f).unwrap_err();
+        assert_eq!(e.span.location().line, 2);
+    }
 }
