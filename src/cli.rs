@@ -8,7 +8,8 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::eval::module::{CliVar, VarInputs};
 use crate::inputs::{read_tfvars, ForcedFormat, Parameters};
-use crate::model::InputError;
+use crate::baseline;
+use crate::model::{InputError, Notice};
 use crate::report::{self, FailOn, Format, RenderOptions};
 use crate::rules;
 use crate::run::{run, Outcome, RunOptions};
@@ -108,6 +109,12 @@ pub struct CheckArgs {
     /// Also show suppressed findings in human output
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Accept the findings recorded in FILE (by fingerprint): only new findings count
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE as the baseline (reports entries that no longer match)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Parses arguments (keeping `--var` / `--var-file` order) and runs the command.
@@ -239,6 +246,16 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         let (k, v) = split_assignment(raw, "--parameter")?;
         parameters.insert(k, v);
     }
+    let baseline = match &args.baseline {
+        Some(path) => match baseline::read(path) {
+            Ok(b) => Some((crate::discover::display(path), baseline::fingerprints(&b))),
+            Err(e) => {
+                pre_errors.push(e);
+                None
+            }
+        },
+        None => None,
+    };
     let opts = RunOptions {
         paths: args.paths.clone(),
         config: args.config.clone(),
@@ -246,10 +263,36 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         forced: args.input_format,
         parameters,
         today: None,
-        baseline: None,
+        baseline,
     };
     let mut outcome: Outcome = run(&opts);
     outcome.errors.splice(0..0, pre_errors);
+    if let Some(path) = &args.write_baseline {
+        let new = baseline::from_findings(&outcome.findings);
+        if let Ok(old) = baseline::read(path) {
+            for e in baseline::stale(&old, &new) {
+                outcome.notices.push(Notice {
+                    span: None,
+                    message: format!(
+                        "baseline entry {} ({} in {}{}) no longer matches a finding; dropped",
+                        e.fingerprint,
+                        e.rule,
+                        e.file,
+                        e.application.as_deref().map(|a| format!(", {a}")).unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        if let Err(e) = baseline::write(path, &new) {
+            outcome.errors.push(e);
+        }
+        // The findings just recorded are accepted from now on.
+        let accepted: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
+        let reason = format!("accepted in baseline {}", crate::discover::display(path));
+        for f in outcome.findings.iter_mut().filter(|f| f.suppressed.is_none() && accepted.contains(f.fingerprint.as_str())) {
+            f.suppressed = Some(crate::lint::Suppressed { kind: "external", reason: reason.clone(), until: None });
+        }
+    }
 
     let format = args.format.unwrap_or(Format::Human);
     let fail_on = args.fail_on.unwrap_or(FailOn::Warning);
@@ -272,7 +315,6 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         Some(path) => std::fs::write(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => write_stdout(&buf)?,
     }
-    let _ = BTreeSet::<()>::new();
     Ok(report::exit_code(&outcome, fail_on))
 }
 

@@ -6,6 +6,7 @@
 //! [`lint`] → [`report`]. [`run`] wires the stages together.
 
 pub mod analysis;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod date;

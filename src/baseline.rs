@@ -1,0 +1,73 @@
+//! `--baseline` / `--write-baseline`: accept today's findings by stable fingerprint so CI fails
+//! only on new ones.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lint::Finding;
+use crate::model::InputError;
+use crate::source::SourceFile;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule: String,
+    #[serde(default)]
+    pub application: Option<String>,
+    pub file: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Reads a baseline file; a missing or malformed one is an error (exit 2).
+pub fn read(path: &Path) -> Result<Baseline, InputError> {
+    let file = crate::inputs::read_source(path)?;
+    serde_json::from_str::<Baseline>(&file.text).map_err(|e| {
+        let offset = file.line_start(e.line()).map(|s| s + e.column().saturating_sub(1)).unwrap_or(0);
+        InputError::new(file.span(offset..offset), format!("invalid baseline file: {e}"))
+            .with_help("regenerate it with --write-baseline FILE")
+    })
+}
+
+pub fn fingerprints(b: &Baseline) -> BTreeSet<String> {
+    b.findings.iter().map(|e| e.fingerprint.clone()).collect()
+}
+
+/// The baseline for the findings that are active now (suppressed ones need no entry).
+pub fn from_findings(findings: &[Finding]) -> Baseline {
+    let mut entries: Vec<Entry> = findings
+        .iter()
+        .filter(|f| f.suppressed.as_ref().is_none_or(|s| s.reason.starts_with("accepted in baseline")))
+        .map(|f| Entry {
+            fingerprint: f.fingerprint.clone(),
+            rule: f.rule.id.to_string(),
+            application: f.application.clone(),
+            file: f.span.path().to_string(),
+            message: f.message.clone(),
+        })
+        .collect();
+    entries.sort_by(|a, b| (&a.file, &a.rule, &a.fingerprint).cmp(&(&b.file, &b.rule, &b.fingerprint)));
+    entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    Baseline { version: 1, findings: entries }
+}
+
+/// Entries of `old` that no current finding matches.
+pub fn stale<'a>(old: &'a Baseline, new: &Baseline) -> Vec<&'a Entry> {
+    let current: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
+    old.findings.iter().filter(|e| !current.contains(e.fingerprint.as_str())).collect()
+}
+
+pub fn write(path: &Path, b: &Baseline) -> Result<(), InputError> {
+    let text = serde_json::to_string_pretty(b).map_err(|e| InputError::new(SourceFile::new(path.display().to_string(), "").whole(), e.to_string()))?;
+    std::fs::write(path, text + "\n").map_err(|e| {
+        InputError::new(SourceFile::new(path.display().to_string(), "").whole(), format!("cannot write baseline {}: {e}", path.display()))
+    })
+}
