@@ -75,11 +75,13 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
                 continue;
             }
             Ok(m) if m.is_file() => {
-                files.push(Candidate {
-                    path: clean(root),
-                    kind: FileKind::of(root),
-                    explicit: true,
-                });
+                let kind = FileKind::of(root);
+                files.push(Candidate { path: clean(root), kind, explicit: true });
+                // A Terraform module is its whole directory: one changed file (pre-commit passes
+                // file names) still needs its siblings' variables, locals and resources.
+                if matches!(kind, Some(FileKind::Tf | FileKind::TfJson | FileKind::TfVars)) {
+                    files.extend(module_siblings(root));
+                }
                 continue;
             }
             Ok(_) => {}
@@ -122,6 +124,21 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
         }
     });
     (files, errors)
+}
+
+/// The other `.tf` / `.tf.json` files of a file's directory.
+fn module_siblings(file: &Path) -> Vec<Candidate> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
+        .map(|p| Candidate { kind: FileKind::of(&p), path: clean(&p), explicit: false })
+        .collect()
 }
 
 /// `./a/b.tf` → `a/b.tf`, so paths print the way users write them.
