@@ -562,7 +562,7 @@ impl<'a> Instance<'a> {
                         };
                         let origin = self.origin_of(&arg.expr, &cx).unwrap_or_else(|| Origin {
                             span: arg.expr.span.clone(),
-                            label: format!("passed by {address}"),
+                            label: format!("{} passed by {address}", var.name),
                         });
                         (v, Some(origin))
                     }
