@@ -1,7 +1,12 @@
 //! Output formats, one file each. Every format renders the same findings in the same order.
 
+pub mod checkstyle;
+pub mod compact;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -16,6 +21,16 @@ pub enum Format {
     Human,
     /// The stable JSON contract documented in the README
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request
+    Github,
+    /// JUnit XML: one test case per application, a failure per finding at or above --fail-on
+    Junit,
+    /// Checkstyle XML, as reviewdog and other checkstyle readers expect
+    Checkstyle,
+    /// One line per finding: `file:line:col: severity[RULE] message`
+    Compact,
 }
 
 /// `--fail-on`: the lowest severity that makes the exit code 1.
@@ -90,5 +105,68 @@ pub fn render(format: Format, outcome: &Outcome, opts: &RenderOptions, out: &mut
     match format {
         Format::Human => human::render(outcome, opts, out),
         Format::Json => json::render(outcome, out),
+        Format::Sarif => sarif::render(outcome, out),
+        Format::Github => github::render(outcome, out),
+        Format::Junit => junit::render(outcome, opts, out),
+        Format::Checkstyle => checkstyle::render(outcome, out),
+        Format::Compact => compact::render(outcome, out),
+    }
+}
+
+/// Escapes an XML 1.0 attribute value: `& < > " '` become entities; tab, newline and carriage
+/// return become character references, which survive attribute-value normalisation; the other
+/// characters XML 1.0 forbids are dropped.
+fn xml_attr(s: &str) -> String {
+    xml_escape(s, true)
+}
+
+/// Escapes XML 1.0 element text: as [`xml_attr`], but tab and newline stay as they are.
+fn xml_text(s: &str) -> String {
+    xml_escape(s, false)
+}
+
+fn xml_escape(s: &str, attr: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' if attr => out.push_str("&#9;"),
+            '\n' if attr => out.push_str("&#10;"),
+            '\t' | '\n' => out.push(c),
+            '\r' => out.push_str("&#13;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A path as the CI formats write it: forward slashes on every platform.
+fn slash_path(path: &str) -> String {
+    if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/")
+    } else {
+        path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_entities_and_forbidden_characters() {
+        assert_eq!(
+            xml_attr("a & b < c > d \"e\" 'f'"),
+            "a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;"
+        );
+        assert_eq!(xml_attr("x\u{1}y\u{b}z\u{ffff}\u{7f}"), "xyz\u{7f}");
+        assert_eq!(xml_attr("l1\nl2\tt\r"), "l1&#10;l2&#9;t&#13;");
+        assert_eq!(xml_text("l1\nl2\tt\r<"), "l1\nl2\tt&#13;&lt;");
+        assert_eq!(xml_text("é ✓"), "é ✓");
     }
 }

@@ -1,0 +1,80 @@
+//! `--format checkstyle`: Checkstyle XML, the format reviewdog (`-f=checkstyle`) and many CI
+//! plugins read.
+//!
+//! ```xml
+//! <?xml version="1.0" encoding="UTF-8"?>
+//! <checkstyle version="4.3">
+//!   <file name="my infra/main.tf">
+//!     <error line="12" column="32" severity="warning" message="..." source="kpulint.KPU004"/>
+//!   </file>
+//! </checkstyle>
+//! ```
+//!
+//! One `<file>` per file with input errors or active findings, in path order; in each, the
+//! input errors (`source="kpulint.input"`) and then the findings in their usual order. Notes
+//! are `severity="info"`. Suppressed findings and notices are left out.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::{slash_path, xml_attr};
+use crate::model::Severity;
+use crate::run::Outcome;
+use crate::source::Span;
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "info",
+    }
+}
+
+fn error_line(span: &Span, severity: &str, message: &str, source: &str) -> String {
+    let l = span.location();
+    format!(
+        "    <error line=\"{}\" column=\"{}\" severity=\"{severity}\" message=\"{}\" source=\"{}\"/>\n",
+        l.line,
+        l.column,
+        xml_attr(message),
+        xml_attr(source)
+    )
+}
+
+fn with_help(message: &str, help: Option<&str>) -> String {
+    match help {
+        Some(h) if !h.is_empty() => format!("{message}\nhelp: {h}"),
+        _ => message.to_string(),
+    }
+}
+
+pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    // Both lists are sorted by path already; the map keeps files in that order.
+    let mut files: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for e in &outcome.errors {
+        files.entry(e.span.path()).or_default().push(error_line(
+            &e.span,
+            "error",
+            &with_help(&e.message, e.help.as_deref()),
+            "kpulint.input",
+        ));
+    }
+    for f in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
+        files.entry(f.span.path()).or_default().push(error_line(
+            &f.span,
+            severity(f.severity),
+            &with_help(&f.message, Some(&f.help)),
+            &format!("kpulint.{}", f.rule.id),
+        ));
+    }
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n");
+    for (path, lines) in files {
+        s.push_str(&format!("  <file name=\"{}\">\n", xml_attr(&slash_path(path))));
+        for l in lines {
+            s.push_str(&l);
+        }
+        s.push_str("  </file>\n");
+    }
+    s.push_str("</checkstyle>\n");
+    out.write_all(s.as_bytes())
+}

@@ -1,0 +1,56 @@
+//! `--format compact`: one line per input error and active finding, the `file:line:col:` form
+//! editors and `grep` understand:
+//!
+//! ```text
+//! my infra/broken.tf:4:19: error[input] invalid HCL: ...
+//! my infra/main.tf:12:32: warning[KPU004] parallelism 12 buys 12 KPUs, ...
+//! ```
+//!
+//! Input errors come first (as in human output), then findings in their usual order. Suppressed
+//! findings, notices and the summary are left out.
+
+use std::io::{self, Write};
+
+use crate::run::Outcome;
+use crate::source::Span;
+
+/// Line breaks in a message would start a new record: they become spaces.
+fn one_line(s: &str) -> String {
+    s.split(['\n', '\r'])
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn at(span: &Span) -> String {
+    let l = span.location();
+    format!("{}:{}:{}", span.path(), l.line, l.column)
+}
+
+pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    for e in &outcome.errors {
+        writeln!(out, "{}: error[input] {}", at(&e.span), one_line(&e.message))?;
+    }
+    for f in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
+        writeln!(
+            out,
+            "{}: {}[{}] {}",
+            at(&f.span),
+            f.severity.as_str(),
+            f.rule.id,
+            one_line(&f.message)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_become_spaces() {
+        assert_eq!(one_line("a\nb\r\nc"), "a b c");
+        assert_eq!(one_line("plain"), "plain");
+    }
+}
