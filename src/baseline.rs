@@ -31,7 +31,10 @@ pub struct Entry {
 pub fn read(path: &Path) -> Result<Baseline, InputError> {
     let file = crate::inputs::read_source(path)?;
     serde_json::from_str::<Baseline>(&file.text).map_err(|e| {
-        let offset = file.line_start(e.line()).map(|s| s + e.column().saturating_sub(1)).unwrap_or(0);
+        let offset = file
+            .line_start(e.line())
+            .map(|s| s + e.column().saturating_sub(1))
+            .unwrap_or(0);
         InputError::new(file.span(offset..offset), format!("invalid baseline file: {e}"))
             .with_help("regenerate it with --write-baseline FILE")
     })
@@ -45,7 +48,11 @@ pub fn fingerprints(b: &Baseline) -> BTreeSet<String> {
 pub fn from_findings(findings: &[Finding]) -> Baseline {
     let mut entries: Vec<Entry> = findings
         .iter()
-        .filter(|f| f.suppressed.as_ref().is_none_or(|s| s.reason.starts_with("accepted in baseline")))
+        .filter(|f| {
+            f.suppressed
+                .as_ref()
+                .is_none_or(|s| s.reason.starts_with("accepted in baseline"))
+        })
         .map(|f| Entry {
             fingerprint: f.fingerprint.clone(),
             rule: f.rule.id.to_string(),
@@ -56,18 +63,28 @@ pub fn from_findings(findings: &[Finding]) -> Baseline {
         .collect();
     entries.sort_by(|a, b| (&a.file, &a.rule, &a.fingerprint).cmp(&(&b.file, &b.rule, &b.fingerprint)));
     entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
-    Baseline { version: 1, findings: entries }
+    Baseline {
+        version: 1,
+        findings: entries,
+    }
 }
 
 /// Entries of `old` that no current finding matches.
 pub fn stale<'a>(old: &'a Baseline, new: &Baseline) -> Vec<&'a Entry> {
     let current: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
-    old.findings.iter().filter(|e| !current.contains(e.fingerprint.as_str())).collect()
+    old.findings
+        .iter()
+        .filter(|e| !current.contains(e.fingerprint.as_str()))
+        .collect()
 }
 
 pub fn write(path: &Path, b: &Baseline) -> Result<(), InputError> {
-    let text = serde_json::to_string_pretty(b).map_err(|e| InputError::new(SourceFile::new(path.display().to_string(), "").whole(), e.to_string()))?;
+    let text = serde_json::to_string_pretty(b)
+        .map_err(|e| InputError::new(SourceFile::new(path.display().to_string(), "").whole(), e.to_string()))?;
     std::fs::write(path, text + "\n").map_err(|e| {
-        InputError::new(SourceFile::new(path.display().to_string(), "").whole(), format!("cannot write baseline {}: {e}", path.display()))
+        InputError::new(
+            SourceFile::new(path.display().to_string(), "").whole(),
+            format!("cannot write baseline {}: {e}", path.display()),
+        )
     })
 }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use crate::baseline;
 use crate::eval::module::{CliVar, VarInputs};
 use crate::inputs::{read_tfvars, ForcedFormat, Parameters};
-use crate::baseline;
 use crate::model::{InputError, Notice};
 use crate::report::{self, FailOn, Format, RenderOptions};
 use crate::rules;
@@ -289,8 +289,16 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         // The findings just recorded are accepted from now on.
         let accepted: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
         let reason = format!("accepted in baseline {}", crate::discover::display(path));
-        for f in outcome.findings.iter_mut().filter(|f| f.suppressed.is_none() && accepted.contains(f.fingerprint.as_str())) {
-            f.suppressed = Some(crate::lint::Suppressed { kind: "external", reason: reason.clone(), until: None });
+        for f in outcome
+            .findings
+            .iter_mut()
+            .filter(|f| f.suppressed.is_none() && accepted.contains(f.fingerprint.as_str()))
+        {
+            f.suppressed = Some(crate::lint::Suppressed {
+                kind: "external",
+                reason: reason.clone(),
+                until: None,
+            });
         }
     }
 

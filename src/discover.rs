@@ -76,7 +76,11 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
             }
             Ok(m) if m.is_file() => {
                 let kind = FileKind::of(root);
-                files.push(Candidate { path: clean(root), kind, explicit: true });
+                files.push(Candidate {
+                    path: clean(root),
+                    kind,
+                    explicit: true,
+                });
                 // A Terraform module is its whole directory: one changed file (pre-commit passes
                 // file names) still needs its siblings' variables, locals and resources.
                 if matches!(kind, Some(FileKind::Tf | FileKind::TfJson | FileKind::TfVars)) {
@@ -132,12 +136,18 @@ fn module_siblings(file: &Path) -> Vec<Candidate> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     entries
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.is_file() && matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
-        .map(|p| Candidate { kind: FileKind::of(&p), path: clean(&p), explicit: false })
+        .map(|p| Candidate {
+            kind: FileKind::of(&p),
+            path: clean(&p),
+            explicit: false,
+        })
         .collect()
 }
 

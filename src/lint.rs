@@ -128,7 +128,9 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
             for hit in check(a) {
                 let n = occurrences.entry(meta.id).or_default();
                 *n += 1;
-                let fp = fingerprint(&[meta.id, &a.app.address, hit.span.path(), &n.to_string()]);
+                // The root module's call site tells apart two roots calling one shared module.
+                let root = a.app.module_calls.first().map(|c| c.span.path()).unwrap_or("");
+                let fp = fingerprint(&[meta.id, &a.app.address, hit.span.path(), root, &n.to_string()]);
                 app_findings.push(Finding {
                     rule: meta,
                     severity,

@@ -397,7 +397,13 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
             },
             Err(e) => {
                 inv.errors.push(InputError::new(e.span.clone(), e.message.clone()));
-                Repetition::Unknown(e.span, Unresolved { what: e.message, hint: "fix the count expression".into() })
+                Repetition::Unknown(
+                    e.span,
+                    Unresolved {
+                        what: e.message,
+                        hint: "fix the count expression".into(),
+                    },
+                )
             }
         };
     }
@@ -433,7 +439,13 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
             }
             Err(e) => {
                 inv.errors.push(InputError::new(e.span.clone(), e.message.clone()));
-                Repetition::Unknown(e.span, Unresolved { what: e.message, hint: "fix the for_each expression".into() })
+                Repetition::Unknown(
+                    e.span,
+                    Unresolved {
+                        what: e.message,
+                        hint: "fix the for_each expression".into(),
+                    },
+                )
             }
         };
     }

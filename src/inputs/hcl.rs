@@ -20,8 +20,19 @@ pub fn parse_body(file: &Arc<SourceFile>) -> Result<Body, InputError> {
     hcl_edit::parser::parse_body(&file.text).map_err(|e| {
         let loc = e.location();
         let offset = loc.offset().min(file.text.len());
-        InputError::new(file.span(offset..offset), format!("invalid HCL: {}", e.message()))
+        InputError::new(point(file, offset), format!("invalid HCL: {}", e.message()))
     })
+}
+
+/// A one-character span at `offset`, so an error points at the offending character.
+fn point(file: &Arc<SourceFile>, offset: usize) -> Span {
+    let offset = (0..=offset).rev().find(|o| file.text.is_char_boundary(*o)).unwrap_or(0);
+    let end = file.text[offset..]
+        .chars()
+        .next()
+        .map(|c| offset + c.len_utf8())
+        .unwrap_or(offset);
+    file.span(offset..end)
 }
 
 /// Parses a `.tf` file.
@@ -98,10 +109,7 @@ pub fn parse_expr(file: &Arc<SourceFile>) -> Result<Expr, InputError> {
         .map(|e| Lower::new(file).expr(&e))
         .map_err(|e| {
             let offset = e.location().offset().min(file.text.len());
-            InputError::new(
-                file.span(offset..offset),
-                format!("invalid expression: {}", e.message()),
-            )
+            InputError::new(point(file, offset), format!("invalid expression: {}", e.message()))
         })
 }
 

@@ -26,12 +26,18 @@ const STRICT: ParseOptions = ParseOptions {
 /// exact position.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Value<'_>, InputError> {
     match jsonc_parser::parse_to_ast(&file.text, &CollectOptions::default(), &STRICT) {
-        Ok(result) => result
-            .value
-            .ok_or_else(|| InputError::new(file.whole(), format!("{} is empty: expected a JSON document", file.path))),
+        Ok(result) => result.value.ok_or_else(|| {
+            InputError::new(
+                file.whole(),
+                format!("{} is empty: expected a JSON document", file.path),
+            )
+        }),
         Err(e) => {
             let r = e.range();
-            Err(InputError::new(file.span(r.start..r.end.max(r.start)), format!("invalid JSON: {}", e.kind())))
+            Err(InputError::new(
+                file.span(r.start..r.end.max(r.start)),
+                format!("invalid JSON: {}", e.kind()),
+            ))
         }
     }
 }

@@ -51,7 +51,10 @@ fn span(file: &Arc<SourceFile>, r: &impl Ranged) -> Span {
 pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
     let root = super::json::parse(file)?;
     let Value::Object(root) = root else {
-        return Err(InputError::new(span(file, &root), "a .tf.json file must hold a JSON object"));
+        return Err(InputError::new(
+            span(file, &root),
+            "a .tf.json file must hold a JSON object",
+        ));
     };
     let mut tf = TfFile::new(Arc::clone(file));
     let cx = Json { file };
@@ -75,12 +78,17 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                 }
                 "locals" => {
                     for p in &item.properties {
-                        tf.locals.push(Local { name: name_of(p), expr: cx.expr(&p.value) });
+                        tf.locals.push(Local {
+                            name: name_of(p),
+                            expr: cx.expr(&p.value),
+                        });
                     }
                 }
                 "resource" => {
                     for (rtype, by_type) in labelled(item) {
-                        let Value::Object(by_type) = &by_type.value else { continue };
+                        let Value::Object(by_type) = &by_type.value else {
+                            continue;
+                        };
                         for p in &by_type.properties {
                             for body_obj in each_value(&p.value) {
                                 let header = span(file, &p.name);
@@ -98,13 +106,20 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                 }
                 "module" => {
                     for (name, p) in labelled(item) {
-                        tf.modules.push(ModuleCallDecl { name, header: span(file, &p.name), body: cx.body(&p.value) });
+                        tf.modules.push(ModuleCallDecl {
+                            name,
+                            header: span(file, &p.name),
+                            body: cx.body(&p.value),
+                        });
                     }
                 }
                 "provider" => {
                     for (name, p) in labelled(item) {
                         for body in each_value(&p.value) {
-                            tf.providers.push(Provider { name: name.clone(), body: cx.body(body) });
+                            tf.providers.push(Provider {
+                                name: name.clone(),
+                                body: cx.body(body),
+                            });
                         }
                     }
                 }
@@ -119,13 +134,20 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
 pub fn parse_tfvars_json(file: &Arc<SourceFile>) -> Result<Vec<Attr>, InputError> {
     let root = super::json::parse(file)?;
     let Value::Object(obj) = &root else {
-        return Err(InputError::new(span(file, &root), "a .tfvars.json file must hold a JSON object"));
+        return Err(InputError::new(
+            span(file, &root),
+            "a .tfvars.json file must hold a JSON object",
+        ));
     };
     let cx = Json { file };
     Ok(obj
         .properties
         .iter()
-        .map(|p| Attr { name: name_of(p), name_span: span(file, &p.name), expr: cx.literal(&p.value) })
+        .map(|p| Attr {
+            name: name_of(p),
+            name_span: span(file, &p.name),
+            expr: cx.literal(&p.value),
+        })
         .collect())
 }
 
@@ -183,10 +205,19 @@ impl Json<'_> {
                 }
             } else if BLOCKS.contains(&key.as_str()) && matches!(p.value, Value::Object(_) | Value::Array(_)) {
                 for body in each_value(&p.value) {
-                    out.blocks.push(BlockNode { ident: key.clone(), labels: Vec::new(), span: span(self.file, body), body: self.body(body) });
+                    out.blocks.push(BlockNode {
+                        ident: key.clone(),
+                        labels: Vec::new(),
+                        span: span(self.file, body),
+                        body: self.body(body),
+                    });
                 }
             } else {
-                out.attrs.push(Attr { name: key, name_span: span(self.file, &p.name), expr: self.expr(&p.value) });
+                out.attrs.push(Attr {
+                    name: key,
+                    name_span: span(self.file, &p.name),
+                    expr: self.expr(&p.value),
+                });
             }
         }
         out
@@ -201,7 +232,12 @@ impl Json<'_> {
             Value::BooleanLit(b) => ExprKind::Bool(b.value),
             Value::NullKeyword(_) => ExprKind::Null,
             Value::Array(a) => ExprKind::Tuple(a.elements.iter().map(|e| self.expr(e)).collect()),
-            Value::Object(o) => ExprKind::Object(o.properties.iter().map(|p| (ObjectKey::Ident(name_of(p)), self.expr(&p.value))).collect()),
+            Value::Object(o) => ExprKind::Object(
+                o.properties
+                    .iter()
+                    .map(|p| (ObjectKey::Ident(name_of(p)), self.expr(&p.value)))
+                    .collect(),
+            ),
         };
         Expr::new(kind, sp)
     }
@@ -212,7 +248,12 @@ impl Json<'_> {
         let kind = match v {
             Value::StringLit(s) => ExprKind::String(s.value.to_string()),
             Value::Array(a) => ExprKind::Tuple(a.elements.iter().map(|e| self.literal(e)).collect()),
-            Value::Object(o) => ExprKind::Object(o.properties.iter().map(|p| (ObjectKey::Ident(name_of(p)), self.literal(&p.value))).collect()),
+            Value::Object(o) => ExprKind::Object(
+                o.properties
+                    .iter()
+                    .map(|p| (ObjectKey::Ident(name_of(p)), self.literal(&p.value)))
+                    .collect(),
+            ),
             _ => return self.expr(v),
         };
         Expr::new(kind, sp)
@@ -226,7 +267,11 @@ impl Json<'_> {
         }
         let raw = sp.text();
         let verbatim = raw.len() == value.len() + 2 && &raw[1..raw.len() - 1] == value;
-        let (source, offset) = if verbatim { (Arc::clone(self.file), sp.start + 1) } else { (SourceFile::new(self.file.path.clone(), value.to_string()), 0) };
+        let (source, offset) = if verbatim {
+            (Arc::clone(self.file), sp.start + 1)
+        } else {
+            (SourceFile::new(self.file.path.clone(), value.to_string()), 0)
+        };
         match hcl_edit::parser::parse_template(value) {
             Ok(t) => {
                 let lowered = Lower::at(&source, offset).template_expr(&t);
@@ -239,7 +284,10 @@ impl Json<'_> {
                     e
                 }
             }
-            Err(e) => Expr::new(ExprKind::Unsupported(format!("the template {raw} ({})", e.message())), sp.clone()),
+            Err(e) => Expr::new(
+                ExprKind::Unsupported(format!("the template {raw} ({})", e.message())),
+                sp.clone(),
+            ),
         }
     }
 
@@ -253,7 +301,12 @@ impl Json<'_> {
                 let text = s.value.trim();
                 for (marker, kind) in MARKERS {
                     if let Some(body) = text.strip_prefix(marker) {
-                        out.push(Directive { kind, body: body.trim().to_string(), span: span(self.file, c), target: DirectiveTarget::Resource });
+                        out.push(Directive {
+                            kind,
+                            body: body.trim().to_string(),
+                            span: span(self.file, c),
+                            target: DirectiveTarget::Resource,
+                        });
                         break;
                     }
                 }
@@ -342,7 +395,10 @@ mod tests {
         let r = &tf.resources[0];
         assert_eq!(r.name, "orders");
         assert_eq!(r.directives[0].body, "state_size=240GB");
-        let pc = r.body.blocks[0].body.blocks[0].body.blocks[0].body.attr("parallelism").unwrap();
+        let pc = r.body.blocks[0].body.blocks[0].body.blocks[0]
+            .body
+            .attr("parallelism")
+            .unwrap();
         // The interpolated traversal points inside the JSON string.
         match &pc.expr.kind {
             ExprKind::Template(parts) => match &parts[0] {
