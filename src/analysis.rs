@@ -11,6 +11,8 @@ use crate::units::{parse_size, Bytes};
 
 pub const TAG_STATE_SIZE: &str = "kpulint:state_size";
 pub const TAG_REQUIRED_PARALLELISM: &str = "kpulint:required_parallelism";
+/// A suppression as a tag (Terraform JSON, plans): `KPU004 reason="..." until=YYYY-MM-DD`.
+pub const TAG_IGNORE: &str = "kpulint:ignore";
 
 /// Parallelism above this is not a plausible configuration (the service caps it at
 /// `parallelism_per_kpu × KPU quota`); it is reported as invalid rather than sized.
@@ -221,6 +223,17 @@ fn declarations(
                     InputError::new(d.span.clone(), format!("unknown key \"{other}\" in kpulint annotation"))
                         .with_help("known keys: state_size, required_parallelism"),
                 ),
+            }
+        }
+    }
+    for tag in app.tags.iter().filter(|t| t.key.starts_with("kpulint:")) {
+        if ![TAG_STATE_SIZE, TAG_REQUIRED_PARALLELISM, TAG_IGNORE].contains(&tag.key.as_str()) {
+            if let Some(span) = tag.value.span() {
+                errors.push(
+                    InputError::new(span.clone(), format!("unknown kpulint tag \"{}\"", tag.key)).with_help(format!(
+                        "known tags: {TAG_STATE_SIZE}, {TAG_REQUIRED_PARALLELISM}, {TAG_IGNORE}"
+                    )),
+                );
             }
         }
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::date::Date;
-use crate::model::{DirectiveKind, DirectiveTarget, Setting, Severity};
+use crate::model::{Directive, DirectiveKind, DirectiveTarget, Setting, Severity};
 use crate::rules::suppression::{self, InlineSuppression, KPU900, KPU901, KPU902};
 use crate::rules::{self, RuleMeta, CHECKS};
 use crate::source::Span;
@@ -152,7 +152,9 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
             .directives
             .iter()
             .filter(|d| d.kind == DirectiveKind::Ignore)
-            .map(|d| suppression::parse(d, &known))
+            .cloned()
+            .chain(ignore_tag(a))
+            .map(|d| suppression::parse(&d, &known))
             .collect();
         let mut meta_findings = Vec::new();
         for s in &inline {
@@ -293,6 +295,21 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
         (a.span.path(), a.span.start, a.rule.id, &a.message).cmp(&(b.span.path(), b.span.start, b.rule.id, &b.message))
     });
     findings
+}
+
+/// A `kpulint:ignore` tag (Terraform JSON, plans, any resource with tags) is a suppression of
+/// the whole resource.
+fn ignore_tag(a: &Analysis) -> Option<Directive> {
+    let tag = a.app.tag(crate::analysis::TAG_IGNORE)?;
+    let Setting::Known { value, span, .. } = &tag.value else {
+        return None;
+    };
+    Some(Directive {
+        kind: DirectiveKind::Ignore,
+        body: value.clone(),
+        span: span.clone(),
+        target: DirectiveTarget::Resource,
+    })
 }
 
 fn relative_to(path: &str, base: Option<&Path>) -> String {

@@ -11,7 +11,9 @@ const FIXTURE: &str = "tests/fixtures/suppress";
 
 fn kpulint() -> Command {
     let mut cmd = Command::cargo_bin("kpulint").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").env("KPULINT_TODAY", "2026-11-26");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("KPULINT_TODAY", "2026-11-26");
     cmd
 }
 
@@ -76,7 +78,11 @@ fn expired_suppression_returns_the_finding_with_a_note() {
     assert!(note["message"].as_str().unwrap_or("").contains("expired on 2026-01-01"));
 
     // Before the date, the same suppression still works.
-    let out = kpulint().env("KPULINT_TODAY", "2025-12-31").args([FIXTURE, "--format", "json"]).output().expect("run");
+    let out = kpulint()
+        .env("KPULINT_TODAY", "2025-12-31")
+        .args([FIXTURE, "--format", "json"])
+        .output()
+        .expect("run");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     let fs = findings(&v, ".expired");
     assert_eq!(rule(&fs, "KPU004").expect("KPU004")["suppressed"], true);
@@ -95,15 +101,24 @@ fn unused_suppression_is_a_note() {
 #[test]
 fn suppressed_findings_do_not_count_toward_the_exit_code() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE).join("main.tf")).expect("fixture");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE).join("main.tf")).expect("fixture");
     // Keep only the first resource: its KPU004 is suppressed, its KPU005 is not.
     let first: String = text.split("\n\n").next().unwrap_or("").to_string();
     std::fs::write(dir.path().join("main.tf"), &first).expect("write");
-    let out = kpulint().arg(dir.path()).args(["--format", "json", "--fail-on", "warning"]).output().expect("run");
+    let out = kpulint()
+        .arg(dir.path())
+        .args(["--format", "json", "--fail-on", "warning"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1), "KPU005 is still active");
     let only_suppressed = first.replace("KPU004 reason", "KPU004, KPU005 reason");
     std::fs::write(dir.path().join("main.tf"), only_suppressed).expect("write");
-    let out = kpulint().arg(dir.path()).args(["--format", "json"]).output().expect("run");
+    let out = kpulint()
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
@@ -113,7 +128,10 @@ fn human_output_hides_suppressed_findings_unless_asked() {
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(!text.contains("[suppressed:"), "{text}");
     assert!(text.contains("suppressed"), "summary mentions suppressed count: {text}");
-    let out = kpulint().args([FIXTURE, "--color", "never", "--show-suppressed"]).output().expect("run");
+    let out = kpulint()
+        .args([FIXTURE, "--color", "never", "--show-suppressed"])
+        .output()
+        .expect("run");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(text.contains("[suppressed: cutover week"), "{text}");
 }
@@ -134,7 +152,11 @@ fn config_ignore_block_scoped_by_path() {
         "ignore {\n  paths  = [\"legacy/**\"]\n  rules  = [\"KPU004\"]\n  reason = \"legacy jobs are being migrated\"\n  until  = \"2027-03-01\"\n}\nignore {\n  paths  = [\"nothing/**\"]\n  reason = \"matches nothing\"\n}\n",
     )
     .expect("write");
-    let out = kpulint().current_dir(dir.path()).args([".", "--format", "json"]).output().expect("run");
+    let out = kpulint()
+        .current_dir(dir.path())
+        .args([".", "--format", "json"])
+        .output()
+        .expect("run");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     let fs: Vec<&Value> = v["findings"].as_array().expect("findings").iter().collect();
     let kpu004 = rule(&fs, "KPU004").expect("KPU004");
@@ -147,7 +169,12 @@ fn config_ignore_block_scoped_by_path() {
     assert_eq!(out.status.code(), Some(0), "only a note remains");
 
     // After the until date the finding is active again and a note says why.
-    let out = kpulint().current_dir(dir.path()).env("KPULINT_TODAY", "2027-03-02").args([".", "--format", "json"]).output().expect("run");
+    let out = kpulint()
+        .current_dir(dir.path())
+        .env("KPULINT_TODAY", "2027-03-02")
+        .args([".", "--format", "json"])
+        .output()
+        .expect("run");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     let fs: Vec<&Value> = v["findings"].as_array().expect("findings").iter().collect();
     assert_eq!(rule(&fs, "KPU004").expect("KPU004")["suppressed"], false);
@@ -159,8 +186,16 @@ fn config_ignore_block_scoped_by_path() {
 fn config_ignore_without_reason_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join(".kpulint.hcl"), "ignore {\n  rules = [\"KPU004\"]\n}\n").expect("write");
-    std::fs::write(dir.path().join("main.tf"), "resource \"aws_kinesisanalyticsv2_application\" \"a\" {\n  runtime_environment = \"FLINK-1_20\"\n}\n").expect("write");
-    let out = kpulint().current_dir(dir.path()).args([".", "--format", "json"]).output().expect("run");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_kinesisanalyticsv2_application\" \"a\" {\n  runtime_environment = \"FLINK-1_20\"\n}\n",
+    )
+    .expect("write");
+    let out = kpulint()
+        .current_dir(dir.path())
+        .args([".", "--format", "json"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     let e = &v["errors"][0];
@@ -179,28 +214,57 @@ fn baseline_accepts_recorded_findings_and_fails_on_new_ones() {
     };
     std::fs::write(dir.path().join("main.tf"), app("a", 13)).expect("write");
     let baseline = dir.path().join("baseline.json");
-    let out = kpulint().current_dir(dir.path()).args([".", "--write-baseline"]).arg(&baseline).output().expect("run");
+    let out = kpulint()
+        .current_dir(dir.path())
+        .args([".", "--write-baseline"])
+        .arg(&baseline)
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(0), "recorded findings are accepted");
     let recorded: Value = serde_json::from_str(&std::fs::read_to_string(&baseline).expect("baseline")).expect("json");
     assert_eq!(recorded["findings"][0]["rule"], "KPU004");
 
     // Unrelated edits (a comment added above) keep the fingerprint: still accepted.
     std::fs::write(dir.path().join("main.tf"), format!("# orders team\n\n{}", app("a", 13))).expect("write");
-    let out = kpulint().current_dir(dir.path()).args([".", "--baseline"]).arg(&baseline).output().expect("run");
+    let out = kpulint()
+        .current_dir(dir.path())
+        .args([".", "--baseline"])
+        .arg(&baseline)
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 
     // A new application with the same fault fails.
-    std::fs::write(dir.path().join("main.tf"), format!("{}\n{}", app("a", 13), app("b", 13))).expect("write");
-    let out = kpulint().current_dir(dir.path()).args([".", "--format", "json", "--baseline"]).arg(&baseline).output().expect("run");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        format!("{}\n{}", app("a", 13), app("b", 13)),
+    )
+    .expect("write");
+    let out = kpulint()
+        .current_dir(dir.path())
+        .args([".", "--format", "json", "--baseline"])
+        .arg(&baseline)
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let active: Vec<&Value> = v["findings"].as_array().expect("f").iter().filter(|f| f["suppressed"] == false).collect();
+    let active: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .filter(|f| f["suppressed"] == false)
+        .collect();
     assert_eq!(active.len(), 1);
     assert!(active[0]["application"].as_str().unwrap_or("").ends_with(".b"));
 
     // Fix the original: rewriting the baseline reports its stale entry.
     std::fs::write(dir.path().join("main.tf"), app("a", 10)).expect("write");
-    let out = kpulint().current_dir(dir.path()).args([".", "--write-baseline"]).arg(&baseline).output().expect("run");
+    let out = kpulint()
+        .current_dir(dir.path())
+        .args([".", "--write-baseline"])
+        .arg(&baseline)
+        .output()
+        .expect("run");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(text.contains("no longer matches"), "{text}");
 }
@@ -209,7 +273,11 @@ fn baseline_accepts_recorded_findings_and_fails_on_new_ones() {
 fn malformed_baseline_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("baseline.json"), "{ not json").expect("write");
-    let out = kpulint().current_dir(dir.path()).args([".", "--baseline", "baseline.json", "--format", "json"]).output().expect("run");
+    let out = kpulint()
+        .current_dir(dir.path())
+        .args([".", "--baseline", "baseline.json", "--format", "json"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["errors"][0]["file"], "baseline.json");
@@ -230,12 +298,30 @@ fn completions_and_man_page() {
 #[test]
 fn closed_pipe_is_not_a_panic() {
     let bin = assert_cmd::cargo::cargo_bin("kpulint");
-    for args in [vec!["rules"], vec!["completions", "bash"], vec!["explain", "KPU004"], vec![FIXTURE, "--color", "never"]] {
-        let script = format!("'{}' {} | head -c 1 >/dev/null; exit ${{PIPESTATUS[0]}}", bin.display(), args.join(" "));
-        let out = Std::new("bash").arg("-c").arg(&script).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("bash");
+    for args in [
+        vec!["rules"],
+        vec!["completions", "bash"],
+        vec!["explain", "KPU004"],
+        vec![FIXTURE, "--color", "never"],
+    ] {
+        let script = format!(
+            "'{}' {} | head -c 1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            bin.display(),
+            args.join(" ")
+        );
+        let out = Std::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("bash");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-        assert!(matches!(out.status.code(), Some(0) | Some(1)), "{args:?}: {:?} {stderr}", out.status.code());
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(1)),
+            "{args:?}: {:?} {stderr}",
+            out.status.code()
+        );
     }
 }
 
@@ -248,11 +334,23 @@ fn help_documents_exit_codes() {
 
 #[test]
 fn stdin_works_with_every_format() {
-    let tf = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/formats/cloudformation-json/template.json")).expect("example");
+    let tf = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/formats/cloudformation-json/template.json"),
+    )
+    .expect("example");
     for format in ["human", "json", "sarif", "github", "junit", "checkstyle", "compact"] {
-        let out = kpulint().args(["-", "--format", format]).write_stdin(tf.clone()).output().expect("run");
+        let out = kpulint()
+            .args(["-", "--format", format])
+            .write_stdin(tf.clone())
+            .output()
+            .expect("run");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(out.status.code(), Some(1), "{format}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(stdout.contains("KPU004"), "{format}: {stdout}");
     }
 }

@@ -123,7 +123,11 @@ fn finding_diag(f: &Finding) -> Diag {
 
 fn error_diag(e: &InputError) -> Diag {
     // A file that could not be read has no text to quote: the message names it.
-    let labels = if e.span.file.text.is_empty() { Vec::new() } else { vec![label(&e.span, None, true)] };
+    let labels = if e.span.file.text.is_empty() {
+        Vec::new()
+    } else {
+        vec![label(&e.span, None, true)]
+    };
     Diag {
         code: None,
         message: format!("error: {}", e.message),
