@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::expr::{Context, EvalError, EvalResult, LocalsSource};
-use super::value::{format_number, Value};
+use super::value::Value;
 use crate::inputs::terraform::{
     Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Resource, TfFile, Variable, FLINK_RESOURCE,
 };
@@ -309,7 +309,7 @@ fn root_region(
     };
     let locals = LocalTable::new(module, vars);
     let cx = Context::new(vars, &locals);
-    let s = to_setting(&cx, Some(&attr.expr), origins, &locals, convert_string, "a string");
+    let s = to_setting(&cx, Some(&attr.expr), origins, convert_string, "a string");
     if let Setting::Invalid { span, message } = &s {
         inv.errors.push(InputError::new(span.clone(), message.clone()));
     }
@@ -668,12 +668,11 @@ impl<'a> Instance<'a> {
         app.runtime_environment = self.setting(
             cx,
             body.attr("runtime_environment").map(|a| &a.expr),
-            locals,
             convert_string,
             "a string",
         );
         app.region = match body.attr("region") {
-            Some(a) => self.setting(cx, Some(&a.expr), locals, convert_string, "a string"),
+            Some(a) => self.setting(cx, Some(&a.expr), convert_string, "a string"),
             None => self.region.clone(),
         };
         app.tags = self.tags(cx, body.attr("tags"), inv);
@@ -699,7 +698,6 @@ impl<'a> Instance<'a> {
                     app.snapshots_enabled = self.setting(
                         &scx,
                         snap.body.attr("snapshots_enabled").map(|a| &a.expr),
-                        locals,
                         convert_bool,
                         "a bool",
                     );
@@ -726,7 +724,7 @@ impl<'a> Instance<'a> {
                                 pcx.each = fcx.each.clone();
                                 pcx.count_index = fcx.count_index;
                                 pcx.extra = fcx.extra.iter().cloned().chain(extra).collect();
-                                app.parallelism = self.parallelism(&pcx, pc, locals);
+                                app.parallelism = self.parallelism(&pcx, pc);
                             }
                         }
                     }
@@ -736,15 +734,15 @@ impl<'a> Instance<'a> {
         app
     }
 
-    fn parallelism(&self, cx: &Context, block: &BlockNode, locals: &LocalTable) -> ParallelismConfig {
+    fn parallelism(&self, cx: &Context, block: &BlockNode) -> ParallelismConfig {
         let b = &block.body;
         let get = |n: &str| b.attr(n).map(|a| &a.expr);
         ParallelismConfig {
             block: Some(block.span.clone()),
-            configuration_type: self.setting(cx, get("configuration_type"), locals, convert_string, "a string"),
-            parallelism: self.setting(cx, get("parallelism"), locals, convert_number, "a number"),
-            parallelism_per_kpu: self.setting(cx, get("parallelism_per_kpu"), locals, convert_number, "a number"),
-            auto_scaling_enabled: self.setting(cx, get("auto_scaling_enabled"), locals, convert_bool, "a bool"),
+            configuration_type: self.setting(cx, get("configuration_type"), convert_string, "a string"),
+            parallelism: self.setting(cx, get("parallelism"), convert_number, "a number"),
+            parallelism_per_kpu: self.setting(cx, get("parallelism_per_kpu"), convert_number, "a number"),
+            auto_scaling_enabled: self.setting(cx, get("auto_scaling_enabled"), convert_bool, "a bool"),
         }
     }
 
@@ -752,13 +750,11 @@ impl<'a> Instance<'a> {
         &self,
         cx: &Context,
         expr: Option<&Expr>,
-        locals: &LocalTable,
         convert: fn(&Value) -> Option<T>,
         expected: &str,
     ) -> Setting<T> {
-        let _ = locals;
         let Some(expr) = expr else { return Setting::Absent };
-        let mut s = to_setting(cx, Some(expr), &self.origins, &NoLocals, convert, expected);
+        let mut s = to_setting(cx, Some(expr), &self.origins, convert, expected);
         if let Setting::Known { origin, .. } = &mut s {
             if origin.is_none() {
                 *origin = self.origin_of(expr, cx);
@@ -780,7 +776,7 @@ impl<'a> Instance<'a> {
                         None => continue,
                     },
                 };
-                let setting = to_setting(cx, Some(value), &self.origins, &NoLocals, convert_string, "a string");
+                let setting = to_setting(cx, Some(value), &self.origins, convert_string, "a string");
                 out.push(Tag { key, value: setting });
             }
             return out;
@@ -819,7 +815,6 @@ fn to_setting<T>(
     cx: &Context,
     expr: Option<&Expr>,
     origins: &BTreeMap<String, Origin>,
-    _locals: &dyn LocalsSource,
     convert: fn(&Value) -> Option<T>,
     expected: &str,
 ) -> Setting<T> {
@@ -925,13 +920,5 @@ fn resolve_block<'b>(cx: &Context, body: &'b BodyNode, ident: &'b str) -> Resolv
                 [("key".to_string(), k), ("value".to_string(), v)].into_iter().collect();
             Resolved::Block(content, vec![(iterator, Value::Object(binding))])
         }
-    }
-}
-
-#[allow(dead_code)]
-fn describe(v: &Value) -> String {
-    match v {
-        Value::Number(n) => format_number(*n),
-        other => other.to_string(),
     }
 }

@@ -69,9 +69,9 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                             name,
                             span: span(file, &p.name),
                             default: body.attr("default").map(|a| a.expr.clone()),
-                            type_text: body.attr("type").and_then(|a| match &a.expr.kind {
-                                ExprKind::String(s) => Some(s.clone()),
-                                _ => Some(a.expr.span.text().trim_matches('"').to_string()),
+                            type_text: body.attr("type").map(|a| match &a.expr.kind {
+                                ExprKind::String(s) => s.clone(),
+                                _ => a.expr.span.text().trim_matches('"').to_string(),
                             }),
                         });
                     }
