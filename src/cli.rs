@@ -88,6 +88,10 @@ pub struct CheckArgs {
     /// Set a CloudFormation parameter (repeatable)
     #[arg(long = "parameter", value_name = "NAME=VALUE")]
     pub parameters: Vec<String>,
+    /// The .tf directory a plan was made from, to show where each plan value is written
+    /// (default: the plan file's own directory when it holds .tf files)
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
     /// Read every input as this format instead of detecting it
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<ForcedFormat>,
@@ -264,6 +268,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         parameters,
         today: None,
         baseline,
+        source_dir: args.source_dir.clone(),
     };
     let mut outcome: Outcome = run(&opts);
     outcome.errors.splice(0..0, pre_errors);

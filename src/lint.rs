@@ -304,10 +304,17 @@ fn ignore_tag(a: &Analysis) -> Option<Directive> {
     let Setting::Known { value, span, .. } = &tag.value else {
         return None;
     };
+    // Point inside the quotes when the value is a quoted string literal.
+    let quoted = span.text().len() == value.len() + 2 && span.text().starts_with('"');
+    let span = if quoted {
+        span.file.span(span.start + 1..span.end - 1)
+    } else {
+        span.clone()
+    };
     Some(Directive {
         kind: DirectiveKind::Ignore,
         body: value.clone(),
-        span: span.clone(),
+        span,
         target: DirectiveTarget::Resource,
     })
 }

@@ -24,6 +24,8 @@ pub struct RunOptions {
     pub parameters: Parameters,
     pub today: Option<Date>,
     pub baseline: Option<(String, BTreeSet<String>)>,
+    /// The `.tf` directory plans were made from (`--source-dir`), to locate their values.
+    pub source_dir: Option<PathBuf>,
 }
 
 /// Everything one run found.
@@ -76,6 +78,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let loaded = inputs::load(&candidates, opts.forced, &opts.parameters);
     out.files = loaded.files;
     let mut inventory = loaded.inventory;
+    inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
     out.errors.extend(inventory.errors);
     out.notices.extend(inventory.notices);

@@ -36,7 +36,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Value<'_>, InputError> {
             let r = e.range();
             Err(InputError::new(
                 file.span(r.start..r.end.max(r.start)),
-                format!("invalid JSON: {}", e.kind()),
+                format!("invalid JSON in {}: {}", file.path, e.kind()),
             ))
         }
     }

@@ -348,7 +348,7 @@ fn load_installed_modules(loaded: &mut Loaded) {
 }
 
 /// `.terraform/modules/modules.json`: `{"Modules":[{"Key":"kda","Source":"...","Dir":"..."}]}`.
-fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
+pub(crate) fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
     let path = root.join(".terraform/modules/modules.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
         return BTreeMap::new();
