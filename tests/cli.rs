@@ -786,3 +786,37 @@ fn inline_suppression_hides_a_finding_from_the_exit_code() {
     let doc = exec(cmd).json();
     assert_eq!(rules(&doc), ["KPU902", "KPU004"], "{doc:#}");
 }
+
+/// `--color auto` on a terminal: colour unless NO_COLOR is set (needs util-linux `script`).
+#[cfg(target_os = "linux")]
+#[test]
+fn colour_auto_on_a_terminal_honours_no_color() {
+    let Ok(script) = which_script() else { return };
+    let bin = env!("CARGO_BIN_EXE_kpulint");
+    let cmdline = format!("{bin} examples/kpu004-overscale-margin --color auto");
+    let tty = |no_color: bool| {
+        let mut cmd = std::process::Command::new(&script);
+        cmd.args(["-qec", &cmdline, "/dev/null"]).current_dir(root());
+        cmd.env_remove("NO_COLOR").env("TERM", "xterm");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().expect("script");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = tty(false);
+    assert!(coloured.contains("KPU004"), "{coloured}");
+    assert!(coloured.contains("\u{1b}["), "colour on a terminal: {coloured:?}");
+    let plain = tty(true);
+    assert!(plain.contains("KPU004"), "{plain}");
+    assert!(!plain.contains("\u{1b}["), "NO_COLOR: {plain:?}");
+}
+
+#[cfg(target_os = "linux")]
+fn which_script() -> Result<std::path::PathBuf, ()> {
+    ["/usr/bin/script", "/bin/script"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.is_file())
+        .ok_or(())
+}

@@ -439,6 +439,20 @@ fn unsupported_function_is_unresolved_and_named() {
 }
 
 #[test]
+#[ignore = "bug: KPU009's help names --var and --var-file only for variables; data sources and unsupported functions do not say how to supply the value with --var-file"]
+fn kpu009_help_always_says_how_to_supply_the_value() {
+    for expr in [
+        "tonumber(data.aws_ssm_parameter.p.value)",
+        "jsondecode(\"{}\").p",
+        "aws_ssm_parameter.p.value",
+    ] {
+        let (_, f) = kpu009(&simple_app("app", expr), &[]);
+        let h = f["help"].as_str().unwrap();
+        assert!(h.contains("--var") && h.contains("--var-file"), "{expr}: {h}");
+    }
+}
+
+#[test]
 fn another_resources_attribute_is_unresolved() {
     let text = simple_app("app", "aws_ssm_parameter.p.value");
     let (_, f) = kpu009(&text, &[]);
@@ -892,13 +906,29 @@ fn called_module_is_not_linted_as_a_root() {
 }
 
 #[test]
-fn a_module_calling_itself_is_an_error_not_a_hang() {
+#[ignore = "bug: a module that calls itself (source = \"./\") or a cycle of modules is never a root, so its applications vanish silently (0 applications, exit 0)"]
+fn a_module_calling_itself_is_reported_not_dropped() {
     let repo = Repo::new();
     repo.write(
         "main.tf",
         &format!("module \"me\" {{\n  source = \"./\"\n}}\n{}", simple_app("app", "4")),
     );
-    let (code, _) = repo.json(&["."]);
+    let (code, doc) = repo.json(&["."]);
+    assert!(
+        code == 2 || !doc["applications"].as_array().unwrap().is_empty(),
+        "the application is neither linted nor is the cycle reported: {doc:#}"
+    );
+}
+
+#[test]
+fn a_cycle_of_modules_does_not_hang() {
+    let repo = Repo::new();
+    repo.write(
+        "a/main.tf",
+        &format!("module \"b\" {{\n  source = \"../b\"\n}}\n{}", simple_app("a", "4")),
+    );
+    repo.write("b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n");
+    let (code, _) = json(&repo.path().join("a"), &["."]);
     assert!(code <= 2);
 }
 

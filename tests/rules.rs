@@ -655,6 +655,32 @@ resource "aws_kinesisanalyticsv2_application" "app" {
 }
 
 #[test]
+#[ignore = "bug: parallelism written in a parallelism_configuration without configuration_type (required by Terraform) is silently sized as DEFAULT, no finding, exit 0"]
+fn values_written_without_configuration_type_are_not_ignored_silently() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        r#"# kpulint: state_size=10GB required_parallelism=8
+resource "aws_kinesisanalyticsv2_application" "app" {
+  runtime_environment = "FLINK-1_20"
+  application_configuration {
+    flink_application_configuration {
+      parallelism_configuration {
+        parallelism          = 8
+        parallelism_per_kpu  = 1
+        auto_scaling_enabled = false
+      }
+    }
+  }
+}
+"#,
+    );
+    let (code, doc) = repo.json(&["."]);
+    // Either an input error (Terraform rejects it) or KPU002 (the service ignores the values).
+    assert!(code == 2 || rules(&doc).contains(&"KPU002".to_string()), "{doc:#}");
+}
+
+#[test]
 fn sql_application_is_not_applicable_and_never_sized() {
     let repo = Repo::new();
     repo.write(
