@@ -317,7 +317,8 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         .iter()
         .map(|f| {
             let file = f["file"].as_str().unwrap();
-            let dir = file.split('/').nth(1).unwrap().to_string();
+            let parts: Vec<&str> = file.split('/').collect();
+            let dir = if parts[1] == "formats" { format!("formats/{}", parts[2]) } else { parts[1].to_string() };
             (dir, f["rule"].as_str().unwrap().to_string())
         })
         .collect();
@@ -333,6 +334,18 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         ("kpu008-undeclared-state", "KPU008"),
         ("kpu009-unresolved-value", "KPU009"),
         ("kpu010-slow-rescale", "KPU010"),
+        ("fleet", "KPU004"),
+        ("fleet", "KPU005"),
+        ("formats/cloudformation-json", "KPU004"),
+        ("formats/cloudformation-json", "KPU005"),
+        ("formats/cloudformation-yaml", "KPU004"),
+        ("formats/cloudformation-yaml", "KPU005"),
+        ("formats/plan", "KPU004"),
+        ("formats/plan", "KPU005"),
+        ("formats/terraform-hcl", "KPU004"),
+        ("formats/terraform-hcl", "KPU005"),
+        ("formats/terraform-json", "KPU004"),
+        ("formats/terraform-json", "KPU005"),
         ("state-heavy", "KPU004"),
         ("state-heavy", "KPU005"),
     ]
@@ -340,7 +353,8 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(got, expected);
-    assert_eq!(doc["summary"]["applications"], 12);
+    // 12 single-module examples, the 3 fleet instances, the same application in 5 formats.
+    assert_eq!(doc["summary"]["applications"], 20);
     // Findings are ordered by file, then position.
     let keys: Vec<(String, u64, u64)> = doc["findings"]
         .as_array()
