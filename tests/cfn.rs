@@ -158,3 +158,38 @@ fn invalid_parallelism_is_an_error_at_the_value() {
     assert!(errors[0]["message"].as_str().unwrap().contains("expected a number"));
     assert_eq!(report["applications"][0]["status"], "invalid");
 }
+
+#[test]
+fn metadata_suppression_in_a_cdk_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Stack.template.json");
+    std::fs::write(
+        &path,
+        r#"{
+  "Resources": {
+    "App": {
+      "Type": "AWS::KinesisAnalyticsV2::Application",
+      "Properties": {"RuntimeEnvironment": "FLINK-1_20"},
+      "Metadata": {
+        "aws:cdk:path": "Stack/App/Resource",
+        "kpulint": {"ignore": [
+          {"rule": "KPU008", "reason": "stateless job", "until": "2099-01-31"},
+          {"rule": "KPU004", "reason": "nothing to hide"}
+        ]}
+      }
+    }
+  }
+}
+"#,
+    )
+    .unwrap();
+    let (code, report) = run(&[path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{report:#}");
+    let hit = findings(&report, "KPU008")[0];
+    assert_eq!(hit["suppressed"], true);
+    assert_eq!(hit["suppression"]["reason"], "stateless job");
+    assert_eq!(hit["suppression"]["until"], "2099-01-31");
+    // The unused suppression is reported at its Metadata entry.
+    let unused = findings(&report, "KPU901")[0];
+    assert_eq!(line_col(unused), (10, 11));
+}

@@ -920,7 +920,11 @@ fn ignore_body(file: &SourceFile, item: &Node) -> Result<String, String> {
             },
             key => {
                 let value = scalar_text(file, &e.value).unwrap_or_default().replace('"', "'");
-                rest.push(format!("{key}=\"{value}\""));
+                if key == "reason" || value.is_empty() || value.contains(char::is_whitespace) {
+                    rest.push(format!("{key}=\"{value}\""));
+                } else {
+                    rest.push(format!("{key}={value}"));
+                }
             }
         }
     }
@@ -1466,7 +1470,7 @@ q: !GetAZs ''
         let d = &a.directives[0];
         assert_eq!(d.kind, DirectiveKind::Ignore);
         assert_eq!(d.target, DirectiveTarget::Resource);
-        assert_eq!(d.body, "KPU004 reason=\"peak season 'buffer'\" until=\"2027-01-31\"");
+        assert_eq!(d.body, "KPU004 reason=\"peak season 'buffer'\" until=2027-01-31");
         assert!(d.span.text().starts_with("{\"rule\": \"KPU004\""));
         assert_eq!(at(&d.span), (7, 9));
         let s = crate::rules::suppression::parse(d, &crate::rules::ids());
