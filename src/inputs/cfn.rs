@@ -1,10 +1,10 @@
 //! CloudFormation templates (JSON and YAML, CDK output included).
 //!
-//! Both syntaxes are first lowered into one small document tree ([`Node`]) whose every node
+//! Both syntaxes are first lowered into one small document tree (`Node`) whose every node
 //! keeps its byte range in the file; YAML short-form tags (`!Ref X`, `!If [...]`) become the
 //! long form (`{"Ref": "X"}`, `{"Fn::If": [...]}`) on the way. The template is then read from
 //! that tree: one [`Application`] per `AWS::KinesisAnalyticsV2::Application` resource, with the
-//! intrinsic functions in its properties evaluated by [`eval`] (CloudFormation's "eval").
+//! intrinsic functions in its properties evaluated by `eval` (`cfn_eval.rs`) (CloudFormation's "eval").
 
 #[path = "cfn_eval.rs"]
 mod eval;
