@@ -318,22 +318,16 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         .map(|f| {
             let file = f["file"].as_str().unwrap();
             let parts: Vec<&str> = file.split('/').collect();
-            let dir = if parts[1] == "formats" { format!("formats/{}", parts[2]) } else { parts[1].to_string() };
+            let dir = if parts[1] == "formats" {
+                format!("formats/{}", parts[2])
+            } else {
+                parts[1].to_string()
+            };
             (dir, f["rule"].as_str().unwrap().to_string())
         })
         .collect();
     got.dedup();
     let expected: Vec<(String, String)> = [
-        ("kpu001-invalid-parallelism", "KPU001"),
-        ("kpu002-custom-values-ignored", "KPU002"),
-        ("kpu003-state-exceeds-storage", "KPU003"),
-        ("kpu004-overscale-margin", "KPU004"),
-        ("kpu005-bundle-waste", "KPU005"),
-        ("kpu006-partial-kpu", "KPU006"),
-        ("kpu007-kpu-quota", "KPU007"),
-        ("kpu008-undeclared-state", "KPU008"),
-        ("kpu009-unresolved-value", "KPU009"),
-        ("kpu010-slow-rescale", "KPU010"),
         ("fleet", "KPU004"),
         ("fleet", "KPU005"),
         ("formats/cloudformation-json", "KPU004"),
@@ -346,6 +340,16 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         ("formats/terraform-hcl", "KPU005"),
         ("formats/terraform-json", "KPU004"),
         ("formats/terraform-json", "KPU005"),
+        ("kpu001-invalid-parallelism", "KPU001"),
+        ("kpu002-custom-values-ignored", "KPU002"),
+        ("kpu003-state-exceeds-storage", "KPU003"),
+        ("kpu004-overscale-margin", "KPU004"),
+        ("kpu005-bundle-waste", "KPU005"),
+        ("kpu006-partial-kpu", "KPU006"),
+        ("kpu007-kpu-quota", "KPU007"),
+        ("kpu008-undeclared-state", "KPU008"),
+        ("kpu009-unresolved-value", "KPU009"),
+        ("kpu010-slow-rescale", "KPU010"),
         ("state-heavy", "KPU004"),
         ("state-heavy", "KPU005"),
     ]
