@@ -143,6 +143,8 @@ fn size(
 ) -> Result<Sizing, NotSized> {
     let pc = &app.parallelism;
     let custom = match &pc.configuration_type {
+        // Terraform and CloudFormation require the type inside the block (an input error).
+        Setting::Absent if pc.block.is_some() => return Err(NotSized::Invalid),
         Setting::Absent => false,
         Setting::Known { value, .. } if value == "DEFAULT" => false,
         Setting::Known { value, .. } if value == "CUSTOM" => true,
@@ -209,7 +211,7 @@ fn declarations(
     let mut state = None;
     let mut required = None;
     for d in app.directives.iter().filter(|d| d.kind == DirectiveKind::Declare) {
-        for (key, value, span) in directive_pairs(d, errors) {
+        for (key, value, span, key_span) in directive_pairs(d, errors) {
             match key.as_str() {
                 "state_size" => match parse_size(&value) {
                     Ok(b) => state = state.or(Some(Declared { value: b, span, source: DeclSource::Annotation })),
@@ -220,7 +222,7 @@ fn declarations(
                     None => errors.push(InputError::new(span, format!("invalid required_parallelism \"{value}\" in kpulint annotation: use a whole number from 1 to 1000000"))),
                 },
                 other => errors.push(
-                    InputError::new(d.span.clone(), format!("unknown key \"{other}\" in kpulint annotation"))
+                    InputError::new(key_span, format!("unknown key \"{other}\" in kpulint annotation"))
                         .with_help("known keys: state_size, required_parallelism"),
                 ),
             }
@@ -277,7 +279,7 @@ fn declarations(
             }
         }
     }
-    if let Some(decl) = config.application(&app.address) {
+    for decl in config.applications_for(&app.address) {
         state = state.or_else(|| decl.state_size.clone());
         required = required.or_else(|| decl.required_parallelism.clone());
     }
@@ -289,7 +291,7 @@ fn parse_required(s: &str) -> Option<u64> {
 }
 
 /// Splits `key=value key2="quoted value"` into pairs with the span of each value.
-pub fn directive_pairs(d: &Directive, errors: &mut Vec<InputError>) -> Vec<(String, String, Span)> {
+pub fn directive_pairs(d: &Directive, errors: &mut Vec<InputError>) -> Vec<(String, String, Span, Span)> {
     let mut out = Vec::new();
     let body = d.body.as_str();
     let base = d.span.start;
@@ -331,6 +333,7 @@ pub fn directive_pairs(d: &Directive, errors: &mut Vec<InputError>) -> Vec<(Stri
             key.to_string(),
             value.to_string(),
             d.span.file.span(base + vstart..base + vend),
+            d.span.file.span(base + key_start..base + key_start + key.len()),
         ));
     }
     out

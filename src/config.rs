@@ -124,12 +124,17 @@ impl Config {
             .map(|f| Path::new(&f.path).parent().map(Path::to_path_buf).unwrap_or_default())
     }
 
-    pub fn application(&self, address: &str) -> Option<&AppDecl> {
-        // The exact address wins over a glob; otherwise the last matching block.
-        self.applications
+    /// The application blocks matching `address`, most specific first: the exact address, then
+    /// globs from the last written to the first. Each declared value comes from the first block
+    /// that has it, so a broad `"*"` block fills in only what narrower blocks leave out.
+    pub fn applications_for<'a>(&'a self, address: &'a str) -> impl Iterator<Item = &'a AppDecl> + 'a {
+        let exact = self.applications.iter().filter(move |a| a.pattern == address);
+        let globs = self
+            .applications
             .iter()
-            .find(|a| a.pattern == address)
-            .or_else(|| self.applications.iter().rev().find(|a| a.matches(address)))
+            .rev()
+            .filter(move |a| a.pattern != address && a.matches(address));
+        exact.chain(globs)
     }
 }
 
@@ -144,7 +149,11 @@ const DEFAULT_KEYS: &[&str] = &[
 ];
 
 /// Parses a config file. Errors are collected; the config still holds every valid value.
-pub fn parse_config(file: &Arc<SourceFile>, known_rules: &[&str]) -> (Config, Vec<InputError>) {
+/// `resolve_rule` maps a rule id or name (`KPU004`, `overscale-margin`) to its id.
+pub fn parse_config(
+    file: &Arc<SourceFile>,
+    resolve_rule: &dyn Fn(&str) -> Option<&'static str>,
+) -> (Config, Vec<InputError>) {
     let mut cfg = Config {
         file: Some(Arc::clone(file)),
         ..Config::default()
@@ -177,13 +186,14 @@ pub fn parse_config(file: &Arc<SourceFile>, known_rules: &[&str]) -> (Config, Ve
                 }
             }
             ("rule", 1) => {
-                let id = labels[0].to_uppercase();
-                if !known_rules.contains(&id.as_str()) {
-                    p.err(&block.span, format!("unknown rule \"{}\"", labels[0]), Some("run `kpulint rules` for the list of rule ids".into()));
+                let Some(id) = resolve_rule(&labels[0]) else {
+                    // Point at the label itself: `rule "KPU099" {`.
+                    let head = rules_label_span(&block.span, &labels[0]);
+                    p.err(&head, format!("unknown rule \"{}\"", labels[0]), Some("run `kpulint rules` for the list of rule ids".into()));
                     continue;
-                }
+                };
                 let setting = p.rule(&block.body);
-                cfg.rules.insert(id, setting);
+                cfg.rules.insert(id.to_string(), setting);
             }
             ("prices", 1) => {
                 if let Some(prices) = p.prices(&block.span, &block.body) {
@@ -191,7 +201,7 @@ pub fn parse_config(file: &Arc<SourceFile>, known_rules: &[&str]) -> (Config, Ve
                 }
             }
             ("ignore", 0) => {
-                if let Some(scope) = p.ignore(&block.span, &block.body, known_rules) {
+                if let Some(scope) = p.ignore(&block.span, &block.body, resolve_rule) {
                     cfg.ignores.push(scope);
                 }
             }
@@ -203,6 +213,16 @@ pub fn parse_config(file: &Arc<SourceFile>, known_rules: &[&str]) -> (Config, Ve
         }
     }
     (cfg, errors)
+}
+
+/// The span of a block label (`"KPU099"` in `rule "KPU099" {`), found in the block's first line.
+fn rules_label_span(block: &Span, label: &str) -> Span {
+    let quoted = format!("\"{label}\"");
+    let head = block.text().lines().next().unwrap_or("");
+    match head.find(&quoted) {
+        Some(i) => block.file.span(block.start + i..block.start + i + quoted.len()),
+        None => block.first_line(),
+    }
 }
 
 struct P<'e> {
@@ -466,7 +486,12 @@ impl P<'_> {
         }
     }
 
-    fn ignore(&mut self, span: &Span, body: &BodyNode, known_rules: &[&str]) -> Option<IgnoreScope> {
+    fn ignore(
+        &mut self,
+        span: &Span,
+        body: &BodyNode,
+        resolve_rule: &dyn Fn(&str) -> Option<&'static str>,
+    ) -> Option<IgnoreScope> {
         self.no_blocks(body);
         let mut scope = IgnoreScope {
             paths: Vec::new(),
@@ -506,8 +531,8 @@ impl P<'_> {
                                     ok = false;
                                 }
                             }
-                        } else if known_rules.contains(&s.to_uppercase().as_str()) {
-                            scope.rules.push(s.to_uppercase());
+                        } else if let Some(id) = resolve_rule(&s) {
+                            scope.rules.push(id.to_string());
                         } else {
                             self.err(&attr.expr.span, format!("unknown rule \"{s}\""), None);
                             ok = false;

@@ -101,7 +101,12 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
             .filter_entry(|e| e.file_name() != ".terraform" && e.file_name() != "node_modules");
         for entry in builder.build() {
             match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                // Symlinked files count (their target is read); symlinked directories are not
+                // followed, so a link cycle cannot loop the walk.
+                Ok(e)
+                    if e.file_type()
+                        .is_some_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file())) =>
+                {
                     if let Some(kind) = FileKind::of(e.path()) {
                         files.push(Candidate {
                             path: clean(e.path()),

@@ -251,7 +251,7 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
         };
         let Some(scope) = config.ignores.get(*i) else { continue };
         let expired = scope.until.is_some_and(|u| u < opts.today);
-        let span = rules::first_line(&scope.span);
+        let span = scope.span.first_line();
         if expired {
             if let Some(sev) = rule_enabled(config, &KPU902) {
                 findings.push(config_finding(
@@ -386,7 +386,21 @@ pub fn invalid_settings(a: &Analysis) -> Vec<(Span, String)> {
     add("auto_scaling_enabled", inv(&pc.auto_scaling_enabled));
     add("runtime_environment", inv(&a.app.runtime_environment));
     add("snapshots_enabled", inv(&a.app.snapshots_enabled));
-    add("region", inv(&a.app.region));
+    // A provider region is shared by every application: report it once, without an address.
+    if let Some((span, msg)) = inv(&a.app.region) {
+        out.push((span.clone(), msg.clone()));
+    }
+    if pc.block.is_some() && matches!(pc.configuration_type, Setting::Absent) {
+        if let Some(block) = &pc.block {
+            out.push((
+                block.first_line(),
+                format!(
+                    "parallelism_configuration of {} has no configuration_type: Terraform and CloudFormation require \"CUSTOM\" or \"DEFAULT\"",
+                    a.app.address
+                ),
+            ));
+        }
+    }
     if let Setting::Known { value, span, .. } = &pc.configuration_type {
         if value != "CUSTOM" && value != "DEFAULT" {
             out.push((

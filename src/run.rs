@@ -40,10 +40,26 @@ pub struct Outcome {
 
 /// Shows a config path relative to the current directory when it is below it.
 fn display_config(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
-    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
-        Some(rel) => display(rel),
-        None => path.display().to_string(),
+    let Some(cwd) = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok()) else {
+        return path.display().to_string();
+    };
+    // `../../.kpulint.hcl` when the config sits above the current directory.
+    let mut base = cwd.as_path();
+    let mut ups = 0;
+    loop {
+        if let Ok(rel) = path.strip_prefix(base) {
+            let mut shown = PathBuf::new();
+            (0..ups).for_each(|_| shown.push(".."));
+            shown.push(rel);
+            return display(&shown);
+        }
+        match base.parent() {
+            Some(p) => {
+                base = p;
+                ups += 1;
+            }
+            None => return path.display().to_string(),
+        }
     }
 }
 
@@ -56,7 +72,7 @@ fn load_config(path: &Path, errors: &mut Vec<InputError>) -> Config {
         }
     };
     let file = SourceFile::new(display_config(path), Arc::clone(&file.text));
-    let (cfg, errs) = config::parse_config(&file, &rules::ids());
+    let (cfg, errs) = config::parse_config(&file, &|name| rules::by_id(name).map(|r| r.id));
     errors.extend(errs);
     cfg
 }
@@ -75,6 +91,21 @@ pub fn run(opts: &RunOptions) -> Outcome {
         out.errors.push(InputError::new(f.whole(), e.message));
     }
 
+    for c in candidates
+        .iter()
+        .filter(|c| c.explicit && c.kind == Some(crate::discover::FileKind::TfVars))
+    {
+        let name = display(&c.path);
+        let auto = inputs::is_auto_tfvars(c.path.file_name().and_then(|n| n.to_str()).unwrap_or(""));
+        out.notices.push(Notice {
+            span: None,
+            message: if auto {
+                format!("{name} is read with its module, as Terraform reads it")
+            } else {
+                format!("{name} is not read automatically by Terraform: pass it with --var-file {name}")
+            },
+        });
+    }
     let loaded = inputs::load(&candidates, opts.forced, &opts.parameters);
     out.files = loaded.files;
     let mut inventory = loaded.inventory;
@@ -116,6 +147,15 @@ pub fn run(opts: &RunOptions) -> Outcome {
         let a = analyze(app, config, &mut out.errors);
         for (span, message) in invalid_settings(&a) {
             out.errors.push(InputError::new(span, message));
+        }
+        if a.sizing == Err(crate::analysis::NotSized::NotApplicable) {
+            out.notices.push(Notice {
+                span: Some(a.app.span.clone()),
+                message: format!(
+                    "{} runs SQL-1_0, which has no Flink parallelism: not sized",
+                    a.app.address
+                ),
+            });
         }
         if a.prices_fallback && a.sizing.is_ok() && fallback_regions.insert(a.region.clone()) {
             out.notices.push(Notice {

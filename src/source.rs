@@ -108,6 +108,16 @@ impl Span {
         &self.file.path
     }
 
+    /// The first line of a multi-line span without a trailing `{`, so a label points at a
+    /// block's header.
+    pub fn first_line(&self) -> Span {
+        let text = self.text();
+        let end = text.find('\n').map(|i| self.start + i).unwrap_or(self.end);
+        let head = &self.file.text[self.start..end];
+        let trimmed = head.trim_end_matches(['{', ' ', '\r']);
+        self.file.span(self.start..self.start + trimmed.len())
+    }
+
     pub fn same_file(&self, other: &Span) -> bool {
         Arc::ptr_eq(&self.file, &other.file)
     }

@@ -23,6 +23,9 @@ impl fmt::Display for Bytes {
 
 /// Formats a number with at most two decimals and no trailing zeros.
 pub fn fmt_num(n: f64) -> String {
+    if n.abs() >= 1e15 {
+        return format!("{n:e}");
+    }
     let s = format!("{:.2}", n);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {

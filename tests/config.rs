@@ -269,7 +269,6 @@ fn unknown_key_in_annotation_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: an unknown annotation key after a valid pair is reported at the start of the comment, not at the key"]
 fn unknown_key_later_in_annotation_is_reported_at_the_key() {
     let text = declared_app("a", "# kpulint: state_size=240GB colour=red", "");
     let (_, e) = one_error(&text, None);
@@ -412,7 +411,6 @@ fn unknown_rule_id_is_an_error_on_its_line() {
 }
 
 #[test]
-#[ignore = "bug: an unknown rule id in .kpulint.hcl is reported at the start of the `rule` block, not at the id label"]
 fn unknown_rule_id_is_an_error_at_the_id() {
     let cfg = "rule \"KPU099\" {\n  enabled = false\n}\n";
     let e = config_error(cfg);

@@ -138,7 +138,6 @@ fn kpu004_fires_with_margin_extra_kpus_and_cost() {
 }
 
 #[test]
-#[ignore = "bug: KPU004's message omits the parallelism that would fit (only the help has it), unlike the issue and rules/KPU004.md"]
 fn kpu004_message_itself_names_the_fitting_parallelism() {
     // state-heavy: parallelism 12, 10 KPUs needed at 1 per KPU, so parallelism 10 would fit.
     let (_, doc) = example("state-heavy");
@@ -649,7 +648,7 @@ resource "aws_kinesisanalyticsv2_application" "bare" {
 }
 
 #[test]
-fn missing_configuration_type_is_default() {
+fn missing_configuration_type_in_a_written_block_is_an_error() {
     let repo = Repo::new();
     repo.write(
         "main.tf",
@@ -666,14 +665,22 @@ resource "aws_kinesisanalyticsv2_application" "app" {
 }
 "#,
     );
-    let (_, doc) = repo.json(&["."]);
+    // Terraform requires configuration_type inside the block: an input error, never a guess.
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert!(
+        doc["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no configuration_type"),
+        "{doc:#}"
+    );
     let a = only_app(&doc);
-    assert_eq!(a["kpus"], 1);
-    assert_eq!(a["configuration_type"], "DEFAULT");
+    assert_eq!(a["status"], "invalid");
+    assert_eq!(a["kpus"], Value::Null);
 }
 
 #[test]
-#[ignore = "bug: parallelism written in a parallelism_configuration without configuration_type (required by Terraform) is silently sized as DEFAULT, no finding, exit 0"]
 fn values_written_without_configuration_type_are_not_ignored_silently() {
     let repo = Repo::new();
     repo.write(

@@ -1458,7 +1458,7 @@ q: !GetAZs ''
         assert_eq!(s.rules, ["KPU005", "KPU006"]);
 
         let mut errors = Vec::new();
-        let pairs: Vec<(String, String, Span)> = a.directives[2..]
+        let pairs: Vec<(String, String, Span, Span)> = a.directives[2..]
             .iter()
             .inspect(|d| assert_eq!(d.kind, DirectiveKind::Declare))
             .flat_map(|d| crate::analysis::directive_pairs(d, &mut errors))

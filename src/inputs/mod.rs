@@ -6,6 +6,7 @@ pub mod directives;
 pub mod hcl;
 pub mod json;
 pub mod plan;
+pub mod precheck;
 pub mod terraform;
 pub mod tf_json;
 
@@ -82,7 +83,7 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
     }
 }
 
-fn is_auto_tfvars(name: &str) -> bool {
+pub fn is_auto_tfvars(name: &str) -> bool {
     name == "terraform.tfvars"
         || name == "terraform.tfvars.json"
         || name.ends_with(".auto.tfvars")

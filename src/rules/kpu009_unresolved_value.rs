@@ -1,8 +1,8 @@
 //! KPU009: a sizing value could not be evaluated; it is reported, never guessed.
 
 use super::{Hit, RuleMeta};
-use crate::analysis::Analysis;
-use crate::model::{Setting, Severity, Unresolved};
+use crate::analysis::{Analysis, TAG_IGNORE, TAG_REQUIRED_PARALLELISM, TAG_STATE_SIZE};
+use crate::model::{InputFormat, Setting, Severity, Unresolved};
 use crate::source::Span;
 
 pub const META: RuleMeta = RuleMeta {
@@ -32,13 +32,40 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         unknown.extend(u("auto_scaling_enabled", &pc.auto_scaling_enabled));
     }
     unknown.extend(u("runtime_environment", &app.runtime_environment));
+    // The region picks the prices; declarations decide what the sizing rules can check.
+    unknown.extend(u("region", &app.region));
+    for tag in app
+        .tags
+        .iter()
+        .filter(|t| [TAG_STATE_SIZE, TAG_REQUIRED_PARALLELISM, TAG_IGNORE].contains(&t.key.as_str()))
+    {
+        if let Setting::Unknown { span, reason } = &tag.value {
+            unknown.push((tag_name(&tag.key), span, reason));
+        }
+    }
+    let terraform = matches!(app.format, InputFormat::TerraformHcl | InputFormat::TerraformJson);
     unknown
         .into_iter()
         .map(|(name, span, reason)| Hit {
             span: span.clone(),
             label: "cannot be evaluated".into(),
             message: format!("{name} of {} cannot be evaluated: {}", app.address, reason.what),
-            help: reason.hint.clone(),
+            help: if terraform && !reason.hint.contains("--var-file") {
+                format!(
+                    "{}; or make it a variable and pass --var NAME=VALUE or --var-file FILE",
+                    reason.hint
+                )
+            } else {
+                reason.hint.clone()
+            },
         })
         .collect()
+}
+
+fn tag_name(key: &str) -> &'static str {
+    match key {
+        TAG_STATE_SIZE => "the \"kpulint:state_size\" tag",
+        TAG_REQUIRED_PARALLELISM => "the \"kpulint:required_parallelism\" tag",
+        _ => "the \"kpulint:ignore\" tag",
+    }
 }

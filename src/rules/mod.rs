@@ -88,17 +88,8 @@ pub fn anchor(a: &Analysis, spans: &[Option<&Span>]) -> Span {
         .flatten()
         .next()
         .map(|s| (*s).clone())
-        .or_else(|| a.app.parallelism.block.as_ref().map(first_line))
+        .or_else(|| a.app.parallelism.block.as_ref().map(Span::first_line))
         .unwrap_or_else(|| a.app.span.clone())
-}
-
-/// The first line of a multi-line span, so a label points at a block's header.
-pub fn first_line(span: &Span) -> Span {
-    let text = span.text();
-    let end = text.find('\n').map(|i| span.start + i).unwrap_or(span.end);
-    let head = span.file.span(span.start..end);
-    let trimmed = head.text().trim_end_matches(['{', ' ', '\r']);
-    span.file.span(span.start..span.start + trimmed.len())
 }
 
 /// Where a finding about the application's parallelism points.

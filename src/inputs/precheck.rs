@@ -1,0 +1,179 @@
+//! A one-pass structural check of HCL text: brackets, strings, comments and heredocs balanced,
+//! and every top-level line starting like a block or an attribute. It runs at memory speed, so
+//! files that cannot hold or feed a Flink application are checked without a full parse; only a
+//! file that fails it is parsed, to report the syntax error at its exact position.
+
+/// `false` when the text is certainly not valid HCL.
+pub fn looks_well_formed(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    // Open brackets; `$` marks an interpolation `${` (inside a string).
+    let mut stack: Vec<u8> = Vec::new();
+    // Whether we are inside a quoted string, per interpolation level.
+    let mut in_string = false;
+    let mut string_stack: Vec<bool> = Vec::new();
+    let mut line_start = true;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                b'\n' => return false,
+                // `${` / `%{` open an interpolation; `$${` / `%%{` are escapes.
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') && b.get(i.wrapping_sub(1)) != Some(&c) => {
+                    string_stack.push(true);
+                    stack.push(b'$');
+                    in_string = false;
+                    i += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if line_start && stack.is_empty() && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            // A top-level statement starts with an identifier, or is a comment.
+            let ok = c.is_ascii_alphabetic() || c == b'_' || c == b'#' || c == b'/' || c == b'}';
+            if !ok {
+                return false;
+            }
+        }
+        if !matches!(c, b' ' | b'\t' | b'\r') {
+            line_start = c == b'\n';
+        }
+        match c {
+            b'#' => skip_line(b, &mut i),
+            b'/' if b.get(i + 1) == Some(&b'/') => skip_line(b, &mut i),
+            b'/' if b.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
+                Some(end) => i += end + 3,
+                None => return false,
+            },
+            b'"' => in_string = true,
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                if !skip_heredoc(text, &mut i) {
+                    // `<<` that is not a heredoc introducer is not HCL either.
+                    return false;
+                }
+                line_start = true;
+            }
+            b'(' | b'[' | b'{' => stack.push(c),
+            b')' | b']' | b'}' => {
+                let Some(open) = stack.pop() else { return false };
+                let expected = match open {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                };
+                if c != expected {
+                    return false;
+                }
+                if open == b'$' {
+                    in_string = string_stack.pop().unwrap_or(false);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    stack.is_empty() && !in_string
+}
+
+fn skip_line(b: &[u8], i: &mut usize) {
+    // Stop before the newline: the main loop steps onto it and marks the next line's start.
+    while *i + 1 < b.len() && b[*i + 1] != b'\n' {
+        *i += 1;
+    }
+}
+
+/// Skips `<<EOT ... EOT` / `<<-EOT ... EOT`; `i` ends on the closing marker's last byte.
+fn skip_heredoc(text: &str, i: &mut usize) -> bool {
+    let rest = &text[*i + 2..];
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let marker: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if marker.is_empty() {
+        return false;
+    }
+    let Some(nl) = text[*i..].find('\n') else { return false };
+    let mut pos = *i + nl + 1;
+    while pos <= text.len() {
+        let end = text[pos..].find('\n').map(|e| pos + e).unwrap_or(text.len());
+        if text[pos..end].trim() == marker {
+            *i = end.saturating_sub(1);
+            return true;
+        }
+        if end >= text.len() {
+            break;
+        }
+        pos = end + 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_well_formed as ok;
+
+    #[test]
+    fn accepts_real_hcl() {
+        assert!(ok("variable \"x\" {\n  default = \"a ${var.b} {\"\n}\n"));
+        assert!(ok(
+            "locals {\n  m = { a = [1, 2], \"b\" = (3) }\n}\n# c { [\n// d (\n/* e { */\n"
+        ));
+        assert!(ok(
+            "resource \"a\" \"b\" {\n  policy = <<EOF\n{ unbalanced [\nEOF\n  x = <<-EOT\n    }\n    EOT\n}\n"
+        ));
+        assert!(ok("x = \"%{ if true }y%{ endif }\"\ny = \"$${literal}\"\n"));
+        assert!(ok(""));
+        assert!(ok("a = 1\r\nb = 2\r\n"));
+    }
+
+    #[test]
+    fn rejects_broken_hcl() {
+        assert!(!ok("resource \"a\" \"b\" {\n  x = 1\n"));
+        assert!(!ok("this is not hcl }"));
+        assert!(!ok("{{{ garbage"));
+        assert!(!ok("x = \"unterminated\n"));
+        assert!(!ok("x = [1, 2)\n"));
+        assert!(!ok("x = <<EOF\nnever closed\n"));
+        assert!(!ok("= 1\n"));
+        assert!(!ok("/* open comment\n"));
+    }
+}
+
+#[cfg(test)]
+mod corpus {
+    /// Every real `.tf` file kpulint ships as a fixture or example must pass the precheck.
+    #[test]
+    fn accepts_every_shipped_tf_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        let extra = std::env::var("KPULINT_PRECHECK_EXTRA").ok();
+        let dirs: Vec<std::path::PathBuf> = ["examples", "tests/fixtures"]
+            .iter()
+            .map(|d| root.join(d))
+            .chain(extra.map(Into::into))
+            .collect();
+        for dir in dirs {
+            for entry in ignore::WalkBuilder::new(dir).hidden(false).build().flatten() {
+                let p = entry.path();
+                if p.extension().is_some_and(|e| e == "tf") {
+                    let text = std::fs::read_to_string(p).unwrap_or_default();
+                    let parses = hcl_edit::parser::parse_body(&text).is_ok();
+                    if parses {
+                        assert!(
+                            super::looks_well_formed(&text),
+                            "{} parses but fails the precheck",
+                            p.display()
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20);
+    }
+}
