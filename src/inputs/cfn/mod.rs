@@ -4,10 +4,9 @@
 //! keeps its byte range in the file; YAML short-form tags (`!Ref X`, `!If [...]`) become the
 //! long form (`{"Ref": "X"}`, `{"Fn::If": [...]}`) on the way. The template is then read from
 //! that tree: one [`Application`] per `AWS::KinesisAnalyticsV2::Application` resource, with the
-//! intrinsic functions in its properties evaluated by `eval` (`cfn_eval.rs`) (CloudFormation's "eval").
+//! intrinsic functions in its properties evaluated by [`intrinsics`] (CloudFormation's "eval").
 
-#[path = "cfn_eval.rs"]
-mod eval;
+mod intrinsics;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -24,7 +23,7 @@ use crate::model::{
     ParallelismConfig, Setting, Tag as AppTag,
 };
 use crate::source::{SourceFile, Span};
-use eval::{Resolved, Template, Tri};
+use intrinsics::{Resolved, Template, Tri};
 
 pub const FLINK_TYPE: &str = "AWS::KinesisAnalyticsV2::Application";
 
@@ -684,7 +683,7 @@ fn read_application(cx: &Template<'_>, res: &Entry, format: InputFormat, inv: &m
             return app;
         }
     };
-    app.runtime_environment = cx.setting(props.get("RuntimeEnvironment"), eval::to_string);
+    app.runtime_environment = cx.setting(props.get("RuntimeEnvironment"), intrinsics::to_string);
     app.tags = read_tags(cx, props, &res.key, inv);
 
     let ac = match block(cx, props, "ApplicationConfiguration") {
@@ -702,7 +701,7 @@ fn read_application(cx: &Template<'_>, res: &Entry, format: InputFormat, inv: &m
         }
     };
     app.snapshots_enabled = match block(cx, ac, "ApplicationSnapshotConfiguration") {
-        (_, Block::Map(snap)) => cx.setting(snap.get("SnapshotsEnabled"), eval::to_bool),
+        (_, Block::Map(snap)) => cx.setting(snap.get("SnapshotsEnabled"), intrinsics::to_bool),
         (_, Block::Absent) => Setting::Absent,
         (_, Block::Unknown(span, reason)) => Setting::Unknown { span, reason },
         (_, Block::Invalid(span, message)) => Setting::Invalid { span, message },
@@ -725,10 +724,10 @@ fn read_application(cx: &Template<'_>, res: &Entry, format: InputFormat, inv: &m
         (Some(entry), Block::Map(pc)) => {
             app.parallelism = ParallelismConfig {
                 block: Some(file.span(entry.key_span.start..entry.value.span.end.max(entry.key_span.end))),
-                configuration_type: cx.setting(pc.get("ConfigurationType"), eval::to_string),
-                parallelism: cx.setting(pc.get("Parallelism"), eval::to_number),
-                parallelism_per_kpu: cx.setting(pc.get("ParallelismPerKPU"), eval::to_number),
-                auto_scaling_enabled: cx.setting(pc.get("AutoScalingEnabled"), eval::to_bool),
+                configuration_type: cx.setting(pc.get("ConfigurationType"), intrinsics::to_string),
+                parallelism: cx.setting(pc.get("Parallelism"), intrinsics::to_number),
+                parallelism_per_kpu: cx.setting(pc.get("ParallelismPerKPU"), intrinsics::to_number),
+                auto_scaling_enabled: cx.setting(pc.get("AutoScalingEnabled"), intrinsics::to_bool),
             };
         }
         (_, Block::Map(_)) | (_, Block::Absent) => {}
@@ -779,7 +778,7 @@ fn read_tags(cx: &Template<'_>, props: &Node, address: &str, inv: &mut Inventory
             inv.errors.push(bad(cx.span(item)));
             continue;
         };
-        let key = match cx.setting(Some(key), eval::to_string) {
+        let key = match cx.setting(Some(key), intrinsics::to_string) {
             Setting::Known { value, .. } => value,
             Setting::Invalid { span, message } => {
                 inv.errors.push(InputError::new(span, format!("tag key: {message}")));
@@ -789,7 +788,7 @@ fn read_tags(cx: &Template<'_>, props: &Node, address: &str, inv: &mut Inventory
             _ => continue,
         };
         let value = match value {
-            Some(_) => cx.setting(value, eval::to_string),
+            Some(_) => cx.setting(value, intrinsics::to_string),
             None => Setting::known(String::new(), cx.span(item)),
         };
         out.push(AppTag { key, value });
