@@ -1690,9 +1690,9 @@ q: !GetAZs ''
     #[test]
     fn truncated_and_mutated_templates_never_panic() {
         let sources = [
-            include_str!("../../tests/fixtures/cfn/orders-enrichment.yaml"),
-            include_str!("../../tests/fixtures/cfn/orders-enrichment.template.json"),
-            include_str!("../../tests/fixtures/cfn/clickstream-params.yaml"),
+            include_str!("../../../tests/fixtures/cfn/orders-enrichment.yaml"),
+            include_str!("../../../tests/fixtures/cfn/orders-enrichment.template.json"),
+            include_str!("../../../tests/fixtures/cfn/clickstream-params.yaml"),
         ];
         let p = params(&[("Environment", "dev")]);
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
