@@ -87,13 +87,48 @@ fn severity(s: Severity) -> MSeverity {
     }
 }
 
+/// Lines longer than this (a one-line plan JSON) are not quoted: the location is printed instead.
+const MAX_QUOTED_LINE: usize = 300;
+
+fn on_long_line(span: &Span) -> bool {
+    let text: &str = &span.file.text;
+    let start = text[..span.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[span.start..]
+        .find('\n')
+        .map(|i| span.start + i)
+        .unwrap_or(text.len());
+    end - start > MAX_QUOTED_LINE
+}
+
+/// `  at plan.json:1:5321: 12` for a span that is not quoted.
+fn location_line(span: &Span) -> String {
+    let l = span.location();
+    let text: String = span.text().chars().take(80).collect();
+    format!("\n  at {}:{}:{}: {text}", span.path(), l.line, l.column)
+}
+
 fn finding_diag(f: &Finding) -> Diag {
-    let mut labels = vec![label(&f.span, Some(f.label.clone()), true)];
+    let long = on_long_line(&f.span);
+    let mut labels = if long {
+        Vec::new()
+    } else {
+        vec![label(&f.span, Some(f.label.clone()), true)]
+    };
     let mut related = Vec::new();
     for r in &f.related {
-        let near = r.span.same_file(&f.span) && r.span.location().line.abs_diff(f.span.location().line) <= 4;
+        let near = !long && r.span.same_file(&f.span) && r.span.location().line.abs_diff(f.span.location().line) <= 4;
         if near {
             labels.push(label(&r.span, Some(r.message.clone()), false));
+        } else if on_long_line(&r.span) {
+            related.push(Diag {
+                code: None,
+                message: format!("{}{}", r.message, location_line(&r.span)),
+                severity: MSeverity::Advice,
+                help: None,
+                source: source_of(&r.span),
+                labels: Vec::new(),
+                related: Vec::new(),
+            });
         } else {
             related.push(Diag {
                 code: None,
@@ -118,6 +153,9 @@ fn finding_diag(f: &Finding) -> Diag {
     if let Some(s) = &f.suppressed {
         message = format!("{message} [suppressed: {}]", s.reason);
     }
+    if long {
+        message.push_str(&location_line(&f.span));
+    }
     Diag {
         code: None,
         message,
@@ -131,7 +169,7 @@ fn finding_diag(f: &Finding) -> Diag {
 
 fn error_diag(e: &InputError) -> Diag {
     // A file that could not be read has no text to quote: the message names it.
-    let labels = if e.span.file.text.is_empty() {
+    let labels = if e.span.file.text.is_empty() || on_long_line(&e.span) {
         Vec::new()
     } else {
         vec![label(&e.span, None, true)]
