@@ -114,6 +114,13 @@ pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputErro
             state_size.as_ref(),
             required_parallelism.as_ref(),
         )
+        .map(|mut s| {
+            // Prices depend on the region: an unresolved region (KPU009) means no cost, not a guess.
+            if matches!(app.region, Setting::Unknown { .. }) {
+                s.monthly_cost_usd = None;
+            }
+            s
+        })
     };
     Analysis {
         app,

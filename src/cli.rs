@@ -224,6 +224,11 @@ fn split_assignment(s: &str, flag: &str) -> Result<(String, String), String> {
 
 fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     let mut pre_errors: Vec<InputError> = Vec::new();
+    if let Ok(today) = std::env::var("KPULINT_TODAY") {
+        if crate::date::Date::parse(&today).is_none() {
+            return Err(format!("KPULINT_TODAY={today} is not a date: use YYYY-MM-DD"));
+        }
+    }
     let mut vars = VarInputs::default();
     for (is_file, i) in order {
         if is_file {

@@ -109,7 +109,7 @@ fn related(a: &Analysis, span: &Span) -> Vec<Related> {
 }
 
 pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
-    let known = rules::ids();
+    let resolve = |name: &str| rules::by_id(name).map(|r| r.id);
     let mut findings = Vec::new();
     // Config ignore blocks, keyed by (config file, block index): did they match anything?
     let mut config_scope_used: BTreeMap<(String, usize), bool> = BTreeMap::new();
@@ -154,7 +154,7 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
             .filter(|d| d.kind == DirectiveKind::Ignore)
             .cloned()
             .chain(ignore_tag(a))
-            .map(|d| suppression::parse(&d, &known))
+            .map(|d| suppression::parse(&d, &resolve))
             .collect();
         let mut meta_findings = Vec::new();
         for s in &inline {
@@ -179,9 +179,9 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
                 continue;
             }
             let expired = s.until.is_some_and(|u| u < opts.today);
-            let mut used = false;
+            let mut used: BTreeSet<&str> = BTreeSet::new();
             for f in app_findings.iter_mut().filter(|f| matches(f)) {
-                used = true;
+                used.insert(f.rule.id);
                 if !expired && f.suppressed.is_none() {
                     f.suppressed = Some(Suppressed {
                         kind: "inSource",
@@ -205,14 +205,21 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
                         "fix the finding, or renew the suppression with a new until= date and reason".into(),
                     ));
                 }
-            } else if !used {
+            } else if s.rules.iter().any(|r| !used.contains(r.as_str())) {
+                // Each listed rule must earn its place: report the ones that hide nothing.
+                let unused: Vec<&str> = s
+                    .rules
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|r| !used.contains(r))
+                    .collect();
                 if let Some(sev) = rule_enabled(config, &KPU901) {
                     meta_findings.push(meta_finding(
                         &KPU901,
                         sev,
                         &s.span,
                         a,
-                        format!("suppression of {} matches no finding", s.rules.join(", ")),
+                        format!("suppression of {} matches no finding", unused.join(", ")),
                         "remove the unused suppression".into(),
                     ));
                 }

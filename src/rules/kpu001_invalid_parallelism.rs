@@ -42,17 +42,37 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         }
     }
     if let Setting::Known { value, span, .. } = &pc.parallelism_per_kpu {
-        if value.fract() != 0.0 || *value < 1.0 || *value > MAX_PARALLELISM_PER_KPU as f64 {
+        let problem = if value.fract() != 0.0 {
+            Some("is not a whole number".to_string())
+        } else if *value < 1.0 || *value > MAX_PARALLELISM_PER_KPU as f64 {
+            Some(format!(
+                "is outside 1..{MAX_PARALLELISM_PER_KPU}: the service allows at most {MAX_PARALLELISM_PER_KPU} slots per KPU, although Terraform and CloudFormation only check that it is at least 1"
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
             hits.push(Hit {
                 span: span.clone(),
-                label: "must be 1 to 8".into(),
+                label: "must be a whole number from 1 to 8".into(),
                 message: format!(
-                    "parallelism_per_kpu = {} is outside 1..{MAX_PARALLELISM_PER_KPU}: the service allows at most {MAX_PARALLELISM_PER_KPU} slots per KPU, although Terraform and CloudFormation only check that it is at least 1",
-                    fmt_num(*value)
+                    "parallelism_per_kpu = {} {problem}{}",
+                    fmt_num(*value),
+                    not_sized_note(a)
                 ),
                 help: format!("set parallelism_per_kpu to a whole number from 1 to {MAX_PARALLELISM_PER_KPU}"),
             });
         }
     }
     hits
+}
+
+/// Under `CUSTOM` an invalid value leaves the application unsized; under `DEFAULT` the service
+/// ignores it (and KPU002 says so).
+fn not_sized_note(a: &Analysis) -> &'static str {
+    if a.sizing.is_err() {
+        "; the application cannot be sized"
+    } else {
+        ""
+    }
 }

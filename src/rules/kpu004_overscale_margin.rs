@@ -38,7 +38,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         span: parallelism_anchor(a),
         label: format!("{} KPUs, {} needed", s.kpus, needed),
         message: format!(
-            "parallelism {} buys {} KPUs, {} above the {} needed ({}): {} extra KPU{} cost {}/month; parallelism {fit} would fit",
+            "parallelism {} buys {} KPUs, {} above the {} needed ({}): {} extra KPU{} {} {}/month; parallelism {fit} would fit",
             s.effective.parallelism,
             s.kpus,
             pct(margin),
@@ -46,6 +46,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             why.join(", "),
             extra,
             plural(extra),
+            if extra == 1 { "costs" } else { "cost" },
             usd(cost)
         ),
         help: format!(

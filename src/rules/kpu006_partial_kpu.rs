@@ -41,8 +41,10 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         span,
         label: format!("{idle} idle slot{}", plural(idle)),
         message: format!(
-            "parallelism {p} with {per} slots per KPU needs {} KPUs; {idle} of the last KPU's {per} slots are paid for and idle",
-            s.kpus
+            "parallelism {p} with {per} slots per KPU needs {} KPU{}; {idle} of the last KPU's {per} slots {} paid for and idle",
+            s.kpus,
+            plural(s.kpus),
+            if idle == 1 { "is" } else { "are" }
         ),
         help: format!("use {options}"),
     }]

@@ -2,7 +2,7 @@
 
 use super::{Hit, RuleMeta};
 use crate::analysis::{Analysis, TAG_STATE_SIZE};
-use crate::model::Severity;
+use crate::model::{InputFormat, Setting, Severity};
 
 pub const META: RuleMeta = RuleMeta {
     id: "KPU008",
@@ -15,13 +15,34 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     if a.sizing.is_err() || a.state_size.is_some() {
         return Vec::new();
     }
-    vec![Hit {
-        span: a.app.span.clone(),
-        label: "no declared state size".into(),
-        message: format!("{} has no declared state size, so its storage sizing cannot be checked", a.app.address),
-        help: format!(
+    // A state tag that cannot be evaluated is KPU009's finding, not a missing declaration.
+    if a.app
+        .tag(TAG_STATE_SIZE)
+        .is_some_and(|t| matches!(t.value, Setting::Unknown { .. }))
+    {
+        return Vec::new();
+    }
+    let how = match a.app.format {
+        InputFormat::CloudformationJson => format!(
+            "declare it in the resource's Metadata (`\"kpulint\": {{ \"state_size\": \"240GB\" }}`), a \"{TAG_STATE_SIZE}\" tag, or an `application \"{}\" {{ state_size = \"240GB\" }}` block in .kpulint.hcl",
+            a.app.address
+        ),
+        InputFormat::TerraformJson | InputFormat::TerraformPlan => format!(
+            "declare it with a \"{TAG_STATE_SIZE}\" tag or an `application \"{}\" {{ state_size = \"240GB\" }}` block in .kpulint.hcl",
+            a.app.address
+        ),
+        _ => format!(
             "declare it with a `# kpulint: state_size=240GB` comment above the resource, a \"{TAG_STATE_SIZE}\" tag, or an `application \"{}\" {{ state_size = \"240GB\" }}` block in .kpulint.hcl",
             a.app.address
         ),
+    };
+    vec![Hit {
+        span: a.app.span.clone(),
+        label: "no declared state size".into(),
+        message: format!(
+            "{} has no declared state size, so its storage sizing cannot be checked",
+            a.app.address
+        ),
+        help: how,
     }]
 }

@@ -42,7 +42,8 @@ pub struct InlineSuppression {
 
 /// Parses the body of a `kpulint-ignore:` directive: rule ids (comma or space separated),
 /// then `reason="..."` and `until=YYYY-MM-DD`.
-pub fn parse(d: &Directive, known_rules: &[&str]) -> InlineSuppression {
+/// `resolve_rule` maps a rule id or name to its id.
+pub fn parse(d: &Directive, resolve_rule: &dyn Fn(&str) -> Option<&'static str>) -> InlineSuppression {
     let mut s = InlineSuppression {
         rules: Vec::new(),
         reason: None,
@@ -67,9 +68,8 @@ pub fn parse(d: &Directive, known_rules: &[&str]) -> InlineSuppression {
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|t| !t.is_empty())
     {
-        let upper = id.to_uppercase();
-        if known_rules.contains(&upper.as_str()) {
-            s.rules.push(upper);
+        if let Some(known) = resolve_rule(id) {
+            s.rules.push(known.to_string());
         } else {
             s.problems.push(format!("unknown rule \"{id}\""));
         }

@@ -1447,12 +1447,12 @@ q: !GetAZs ''
         assert_eq!(d.body, "KPU004 reason=\"peak season 'buffer'\" until=2027-01-31");
         assert!(d.span.text().starts_with("{\"rule\": \"KPU004\""));
         assert_eq!(at(&d.span), (7, 9));
-        let s = crate::rules::suppression::parse(d, &crate::rules::ids());
+        let s = crate::rules::suppression::parse(d, &|n| crate::rules::by_id(n).map(|r| r.id));
         assert!(s.problems.is_empty(), "{:?}", s.problems);
         assert_eq!(s.rules, ["KPU004"]);
         assert_eq!(s.reason.as_deref(), Some("peak season 'buffer'"));
         assert_eq!(s.until.map(|u| u.to_string()).as_deref(), Some("2027-01-31"));
-        let s = crate::rules::suppression::parse(&a.directives[1], &crate::rules::ids());
+        let s = crate::rules::suppression::parse(&a.directives[1], &|n| crate::rules::by_id(n).map(|r| r.id));
         assert!(s.problems.is_empty(), "{:?}", s.problems);
         assert_eq!(s.rules, ["KPU005", "KPU006"]);
 
