@@ -1,18 +1,27 @@
 //! Evaluates [`Expr`] trees the way Terraform would, with unknown values propagated instead of
 //! guessed, so an unresolvable setting is reported rather than silently skipped.
+//!
+//! Evaluation is bounded: every node costs a step of a [`Budget`], and so does every value node
+//! copied out of a variable, local or function result, so no configuration can make kpulint hang
+//! or exhaust memory; nesting is bounded too, so none can overflow the stack.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::functions;
 use super::value::{format_number, Value};
 use crate::model::expr::{Accessor, BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, UnaryOp};
 use crate::source::Span;
 
-/// A Terraform evaluation error (type mismatch, missing key, ...). `try()` catches these.
+/// A Terraform evaluation error (type mismatch, missing key, ...). `try()` catches these, except
+/// fatal ones (kpulint's own limits), which no configuration may hide.
 #[derive(Debug, Clone)]
 pub struct EvalError {
     pub message: String,
     pub span: Span,
+    /// A limit of kpulint was hit (too expensive, too deep): `try()` and `can()` do not catch it.
+    pub fatal: bool,
 }
 
 impl EvalError {
@@ -20,16 +29,134 @@ impl EvalError {
         EvalError {
             message: message.into(),
             span: span.clone(),
+            fatal: false,
+        }
+    }
+
+    pub fn fatal(message: impl Into<String>, span: &Span) -> Self {
+        EvalError {
+            fatal: true,
+            ..EvalError::new(message, span)
         }
     }
 }
 
 pub type EvalResult = Result<Value, EvalError>;
 
+/// Steps one top-level [`Context::eval`] may take, including the locals it evaluates.
+pub const MAX_EVAL_STEPS: u64 = 1_000_000;
+/// Steps all evaluations sharing one [`Budget`] may take together (one root module and all the
+/// modules it calls).
+pub const MAX_TOTAL_STEPS: u64 = 20_000_000;
+/// How deeply expression evaluation may nest (expressions inside expressions, locals inside
+/// locals), far below what would overflow the stack.
+pub const MAX_EVAL_DEPTH: u32 = 1_000;
+/// How deeply a value may nest (lists in lists, ...).
+pub const MAX_VALUE_DEPTH: usize = 256;
+
+/// The work evaluation may still do. Shared (through [`Rc`]) by every [`Context`] of one module
+/// tree, so locals evaluated on behalf of an expression count against that expression.
+#[derive(Debug)]
+pub struct Budget {
+    steps: Cell<u64>,
+    /// `steps` when the outermost `eval` in progress started.
+    start: Cell<u64>,
+    /// `eval` calls in progress (locals evaluate inside the expression that refers to them).
+    active: Cell<u32>,
+    /// Nesting of `eval_in` calls in progress.
+    depth: Cell<u32>,
+    per_eval: u64,
+    total: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(MAX_EVAL_STEPS, MAX_TOTAL_STEPS)
+    }
+}
+
+impl Budget {
+    pub fn new(per_eval: u64, total: u64) -> Self {
+        Budget {
+            steps: Cell::new(0),
+            start: Cell::new(0),
+            active: Cell::new(0),
+            depth: Cell::new(0),
+            per_eval,
+            total,
+        }
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps.get()
+    }
+
+    /// Whether the total is spent: every further evaluation fails.
+    pub fn exhausted(&self) -> bool {
+        self.steps.get() > self.total
+    }
+
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    fn charge(&self, n: u64, span: &Span) -> Result<(), EvalError> {
+        let steps = self.steps.get().saturating_add(n);
+        self.steps.set(steps);
+        if steps > self.total {
+            return Err(EvalError::fatal(
+                format!(
+                    "the configuration is too expensive to evaluate (more than {} steps in one module tree)",
+                    self.total
+                ),
+                span,
+            ));
+        }
+        if steps.saturating_sub(self.start.get()) > self.per_eval {
+            return Err(EvalError::fatal(
+                format!(
+                    "expression is too expensive to evaluate (more than {} steps)",
+                    self.per_eval
+                ),
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    fn enter(&self) -> EvalGuard<'_> {
+        if self.active.get() == 0 {
+            self.start.set(self.steps.get());
+        }
+        self.active.set(self.active.get() + 1);
+        EvalGuard(self)
+    }
+}
+
+/// One `eval` in progress.
+struct EvalGuard<'b>(&'b Budget);
+
+impl Drop for EvalGuard<'_> {
+    fn drop(&mut self) {
+        self.0.active.set(self.0.active.get().saturating_sub(1));
+    }
+}
+
 /// Supplies the values of `local.*` lazily (locals may refer to locals).
 pub trait LocalsSource {
     fn local(&self, name: &str, span: &Span) -> EvalResult;
+
+    /// Calls `f` with the value of `local.NAME`; a source that stores its values can lend them
+    /// instead of copying them (`local.big["key"]` then copies only the entry).
+    fn local_with(&self, name: &str, span: &Span, f: &mut dyn FnMut(&Value) -> EvalResult) -> EvalResult {
+        let v = self.local(name, span)?;
+        f(&v)
+    }
 }
+
+/// Names bound by enclosing `for` expressions, innermost last.
+type Scope<'e> = Vec<(&'e str, Rc<Value>)>;
 
 /// What names mean while evaluating one expression.
 pub struct Context<'a> {
@@ -44,10 +171,18 @@ pub struct Context<'a> {
     pub path_module: String,
     /// Extra root names (e.g. the iterator of a `dynamic` block).
     pub extra: Vec<(String, Value)>,
+    /// Shared with the locals and every context of the same module tree.
+    pub budget: Rc<Budget>,
 }
 
 impl<'a> Context<'a> {
+    /// A context with a budget of its own.
     pub fn new(vars: &'a BTreeMap<String, Value>, locals: &'a dyn LocalsSource) -> Self {
+        Context::with_budget(vars, locals, Rc::new(Budget::default()))
+    }
+
+    /// A context that spends `budget`.
+    pub fn with_budget(vars: &'a BTreeMap<String, Value>, locals: &'a dyn LocalsSource, budget: Rc<Budget>) -> Self {
         Context {
             vars,
             locals,
@@ -55,15 +190,70 @@ impl<'a> Context<'a> {
             count_index: None,
             path_module: ".".into(),
             extra: Vec::new(),
+            budget,
         }
     }
 
     pub fn eval(&self, expr: &Expr) -> EvalResult {
+        let _guard = self.budget.enter();
         let mut scope = Vec::new();
         self.eval_in(expr, &mut scope)
     }
 
-    fn eval_in(&self, expr: &Expr, scope: &mut Vec<(String, Value)>) -> EvalResult {
+    fn eval_in<'e>(&self, expr: &'e Expr, scope: &mut Scope<'e>) -> EvalResult {
+        self.budget.charge(1, &expr.span)?;
+        let depth = self.budget.depth.get();
+        if depth >= MAX_EVAL_DEPTH {
+            return Err(EvalError::fatal(
+                format!("expression nests too deeply to evaluate (more than {MAX_EVAL_DEPTH} levels)"),
+                &expr.span,
+            ));
+        }
+        self.budget.depth.set(depth + 1);
+        let result = self.eval_node(expr, scope);
+        self.budget.depth.set(depth);
+        result
+    }
+
+    /// Charges the copy of `v` (one step per value node, and per 16 bytes of text) and checks
+    /// its nesting, before it is copied.
+    fn charge_value(&self, v: &Value, span: &Span) -> Result<(), EvalError> {
+        let text = |s: &str| (s.len() / 16) as u64;
+        match v {
+            Value::List(_) | Value::Object(_) => {}
+            Value::String(s) => return self.budget.charge(1 + text(s), span),
+            _ => return self.budget.charge(1, span),
+        }
+        let mut stack: Vec<(&Value, usize)> = vec![(v, 0)];
+        let mut n: u64 = 0;
+        while let Some((v, depth)) = stack.pop() {
+            if depth > MAX_VALUE_DEPTH {
+                return Err(EvalError::fatal(
+                    format!("value nests too deeply (more than {MAX_VALUE_DEPTH} levels)"),
+                    span,
+                ));
+            }
+            n += 1;
+            match v {
+                Value::String(s) => n += text(s),
+                Value::List(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+                Value::Object(map) => {
+                    for (k, item) in map {
+                        n += text(k);
+                        stack.push((item, depth + 1));
+                    }
+                }
+                _ => {}
+            }
+            if n >= 4096 {
+                self.budget.charge(n, span)?;
+                n = 0;
+            }
+        }
+        self.budget.charge(n, span)
+    }
+
+    fn eval_node<'e>(&self, expr: &'e Expr, scope: &mut Scope<'e>) -> EvalResult {
         match &expr.kind {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
@@ -102,7 +292,7 @@ impl<'a> Context<'a> {
             ExprKind::Traversal { root, root_span, path } => self.eval_traversal(root, root_span, path, expr, scope),
             ExprKind::Index { target, path } => {
                 let base = self.eval_in(target, scope)?;
-                self.apply_path(base, path, scope, &expr.span)
+                self.apply_path(&base, path, scope, &expr.span)
             }
             ExprKind::Call {
                 name,
@@ -149,7 +339,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn eval_template(&self, parts: &[TemplatePart], expr: &Expr, scope: &mut Vec<(String, Value)>) -> EvalResult {
+    fn eval_template<'e>(&self, parts: &'e [TemplatePart], expr: &Expr, scope: &mut Scope<'e>) -> EvalResult {
         // Terraform's rule: a template that is a single interpolation keeps the value's type.
         if let [TemplatePart::Interpolation(inner)] = parts {
             return self.eval_in(inner, scope);
@@ -184,34 +374,33 @@ impl<'a> Context<'a> {
         Ok(Value::String(out))
     }
 
-    fn eval_traversal(
+    fn eval_traversal<'e>(
         &self,
         root: &str,
         root_span: &Span,
-        path: &[Accessor],
+        path: &'e [Accessor],
         expr: &Expr,
-        scope: &mut Vec<(String, Value)>,
+        scope: &mut Scope<'e>,
     ) -> EvalResult {
-        if let Some((_, v)) = scope.iter().rev().find(|(n, _)| n == root) {
-            let v = v.clone();
-            return self.apply_path(v, path, scope, &expr.span);
+        if let Some((_, v)) = scope.iter().rev().find(|(n, _)| *n == root) {
+            let v = Rc::clone(v);
+            return self.apply_path(&v, path, scope, &expr.span);
         }
         if let Some((_, v)) = self.extra.iter().rev().find(|(n, _)| n == root) {
-            let v = v.clone();
             return self.apply_path(v, path, scope, &expr.span);
         }
         let first_attr = match path.first() {
             Some(Accessor::Attr(a)) => Some(a.as_str()),
             _ => None,
         };
-        let dotted = dotted_name(root, path);
+        let rest = path.get(1..).unwrap_or_default();
         match root {
             "var" => {
                 let Some(name) = first_attr else {
                     return Err(EvalError::new("`var` must be followed by a variable name", root_span));
                 };
                 match self.vars.get(name) {
-                    Some(v) => self.apply_path(v.clone(), &path[1..], scope, &expr.span),
+                    Some(v) => self.apply_path(v, rest, scope, &expr.span),
                     None => Err(EvalError::new(
                         format!("reference to undeclared input variable \"{name}\""),
                         &expr.span,
@@ -225,12 +414,12 @@ impl<'a> Context<'a> {
                         root_span,
                     ));
                 };
-                let v = self.locals.local(name, &expr.span)?;
-                self.apply_path(v, &path[1..], scope, &expr.span)
+                self.locals
+                    .local_with(name, &expr.span, &mut |v| self.apply_path(v, rest, scope, &expr.span))
             }
             "each" => match (&self.each, first_attr) {
-                (Some((k, _)), Some("key")) => self.apply_path(k.clone(), &path[1..], scope, &expr.span),
-                (Some((_, v)), Some("value")) => self.apply_path(v.clone(), &path[1..], scope, &expr.span),
+                (Some((k, _)), Some("key")) => self.apply_path(k, rest, scope, &expr.span),
+                (Some((_, v)), Some("value")) => self.apply_path(v, rest, scope, &expr.span),
                 _ => Err(EvalError::new(
                     "`each` can only be used in a resource or module with for_each",
                     &expr.span,
@@ -245,57 +434,62 @@ impl<'a> Context<'a> {
             },
             "path" => match first_attr {
                 Some("module") | Some("root") | Some("cwd") => Ok(Value::String(self.path_module.clone())),
-                _ => Err(EvalError::new(format!("unknown attribute in {dotted}"), &expr.span)),
+                _ => Err(EvalError::new(
+                    format!("unknown attribute in {}", dotted_name(root, path)),
+                    &expr.span,
+                )),
             },
             "terraform" => match first_attr {
                 Some("workspace") => Ok(Value::String("default".into())),
                 _ => Ok(Value::unknown(
-                    format!("{dotted} is not evaluated by kpulint"),
+                    format!("{} is not evaluated by kpulint", dotted_name(root, path)),
                     "write the value as a literal or a variable",
                 )),
             },
             "data" => Ok(Value::unknown(
-                format!("{dotted} is read from a data source when Terraform plans"),
+                format!(
+                    "{} is read from a data source when Terraform plans",
+                    dotted_name(root, path)
+                ),
                 "lint the `terraform show -json` plan instead, or pass the value with --var",
             )),
             "module" => Ok(Value::unknown(
-                format!("{dotted} is an output of another module"),
+                format!("{} is an output of another module", dotted_name(root, path)),
                 "lint the `terraform show -json` plan instead, or pass the value with --var",
             )),
             "self" => Ok(Value::unknown(
-                format!("{dotted} refers to the resource itself"),
+                format!("{} refers to the resource itself", dotted_name(root, path)),
                 "write the value as a literal",
             )),
             _ => Ok(Value::unknown(
-                format!("{dotted} is an attribute of another resource, known only after apply"),
+                format!(
+                    "{} is an attribute of another resource, known only after apply",
+                    dotted_name(root, path)
+                ),
                 "lint the `terraform show -json` plan instead, or write the value as a literal",
             )),
         }
     }
 
-    fn apply_path(
-        &self,
-        mut value: Value,
-        path: &[Accessor],
-        scope: &mut Vec<(String, Value)>,
-        span: &Span,
-    ) -> EvalResult {
+    /// Applies `.attr`, `[key]` and splats to a borrowed value, copying only the result.
+    fn apply_path<'e>(&self, value: &Value, path: &'e [Accessor], scope: &mut Scope<'e>, span: &Span) -> EvalResult {
+        let mut cur = value;
         for (i, acc) in path.iter().enumerate() {
-            if let Value::Unknown(_) = value {
-                return Ok(value);
+            if cur.is_unknown() {
+                break;
             }
-            value = match acc {
-                Accessor::Attr(name) => index_value(value, &Value::String(name.clone()), span)?,
+            cur = match acc {
+                Accessor::Attr(name) => index_ref(cur, &Value::String(name.clone()), span)?,
                 Accessor::Index(e) => {
                     let key = self.eval_in(e, scope)?;
                     if key.is_unknown() {
                         return Ok(key);
                     }
-                    index_value(value, &key, &e.span)?
+                    index_ref(cur, &key, &e.span)?
                 }
                 Accessor::Splat => {
-                    let items = match value {
-                        Value::List(items) => items,
+                    let items: Vec<&Value> = match cur {
+                        Value::List(items) => items.iter().collect(),
                         Value::Null => Vec::new(),
                         other => vec![other],
                     };
@@ -308,24 +502,27 @@ impl<'a> Context<'a> {
                 }
             };
         }
-        Ok(value)
+        self.charge_value(cur, span)?;
+        Ok(cur.clone())
     }
 
-    fn eval_call(
+    fn eval_call<'e>(
         &self,
         name: &str,
-        args: &[Expr],
+        args: &'e [Expr],
         expand_final: bool,
         expr: &Expr,
-        scope: &mut Vec<(String, Value)>,
+        scope: &mut Scope<'e>,
     ) -> EvalResult {
-        // try() and can() see errors of their arguments, so they evaluate lazily.
+        // try() and can() see errors of their arguments, so they evaluate lazily; kpulint's own
+        // limits are not the configuration's errors, so they are never caught.
         match name {
             "try" => {
                 let mut last_err = None;
                 for arg in args {
                     match self.eval_in(arg, scope) {
                         Ok(v) => return Ok(v),
+                        Err(e) if e.fatal => return Err(e),
                         Err(e) => last_err = Some(e),
                     }
                 }
@@ -338,6 +535,7 @@ impl<'a> Context<'a> {
                 return Ok(match self.eval_in(arg, scope) {
                     Ok(v @ Value::Unknown(_)) => v,
                     Ok(_) => Value::Bool(true),
+                    Err(e) if e.fatal => return Err(e),
                     Err(_) => Value::Bool(false),
                 });
             }
@@ -360,10 +558,12 @@ impl<'a> Context<'a> {
                 None => {}
             }
         }
-        functions::call(name, values, &expr.span)
+        let result = functions::call(name, values, &expr.span)?;
+        self.charge_value(&result, &expr.span)?;
+        Ok(result)
     }
 
-    fn eval_for(&self, f: &ForExpr, expr: &Expr, scope: &mut Vec<(String, Value)>) -> EvalResult {
+    fn eval_for<'e>(&self, f: &'e ForExpr, expr: &Expr, scope: &mut Scope<'e>) -> EvalResult {
         let collection = self.eval_in(&f.collection, scope)?;
         let pairs: Vec<(Value, Value)> = match collection {
             u @ Value::Unknown(_) => return Ok(u),
@@ -386,9 +586,9 @@ impl<'a> Context<'a> {
         for (k, v) in pairs {
             let depth = scope.len();
             if let Some(kv) = &f.key_var {
-                scope.push((kv.clone(), k));
+                scope.push((kv.as_str(), Rc::new(k)));
             }
-            scope.push((f.value_var.clone(), v));
+            scope.push((f.value_var.as_str(), Rc::new(v)));
             let result = (|| -> Result<Option<(Option<Value>, Value)>, EvalError> {
                 if let Some(cond) = &f.cond {
                     match self.eval_in(cond, scope)? {
@@ -422,7 +622,10 @@ impl<'a> Context<'a> {
                         grouped.entry(key).or_default().push(value);
                     } else if object.insert(key.clone(), value).is_some() {
                         return Err(EvalError::new(
-                            format!("duplicate key \"{key}\" in for expression (use `...` to group)"),
+                            format!(
+                                "duplicate key \"{}\" in for expression (use `...` to group)",
+                                truncate(&key, 80)
+                            ),
                             &expr.span,
                         ));
                     }
@@ -463,38 +666,58 @@ fn dotted_name(root: &str, path: &[Accessor]) -> String {
 
 fn type_error(expected: &str, found: &Value, span: &Span) -> EvalError {
     EvalError::new(
-        format!("expected a {expected}, found {}: {found}", found.type_name()),
+        format!(
+            "expected a {expected}, found {}: {}",
+            found.type_name(),
+            found.summary(80)
+        ),
         span,
     )
 }
 
 /// `value[key]` / `value.key`.
 pub fn index_value(value: Value, key: &Value, span: &Span) -> EvalResult {
+    index_ref(&value, key, span).cloned()
+}
+
+/// At most `max` characters of `s`, for messages.
+pub fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_string(),
+    }
+}
+
+/// `value[key]` / `value.key`, borrowed.
+fn index_ref<'v>(value: &'v Value, key: &Value, span: &Span) -> Result<&'v Value, EvalError> {
     match value {
-        Value::Object(mut map) => {
+        Value::Object(map) => {
             let k = key
                 .to_string_value()
                 .ok_or_else(|| EvalError::new("an object key must be a string", span))?;
-            map.remove(&k)
-                .ok_or_else(|| EvalError::new(format!("this object has no attribute or key \"{k}\""), span))
+            map.get(&k).ok_or_else(|| {
+                EvalError::new(
+                    format!("this object has no attribute or key \"{}\"", truncate(&k, 80)),
+                    span,
+                )
+            })
         }
-        Value::List(mut items) => {
+        Value::List(items) => {
             let idx = key
                 .to_number()
                 .filter(|n| n.fract() == 0.0 && *n >= 0.0)
-                .ok_or_else(|| EvalError::new(format!("invalid list index {key}"), span))?;
-            let len = items.len();
-            if (idx as usize) < len {
-                Ok(items.swap_remove(idx as usize))
-            } else {
-                Err(EvalError::new(
+                .ok_or_else(|| EvalError::new(format!("invalid list index {}", key.summary(80)), span))?;
+            // `as` saturates: a huge index is simply out of range.
+            items.get(idx as usize).ok_or_else(|| {
+                EvalError::new(
                     format!(
-                        "index {} is out of range for a list of {len} elements",
-                        format_number(idx)
+                        "index {} is out of range for a list of {} elements",
+                        format_number(idx),
+                        items.len()
                     ),
                     span,
-                ))
-            }
+                )
+            })
         }
         u @ Value::Unknown(_) => Ok(u),
         Value::Null => Err(EvalError::new("attempt to index a null value", span)),
@@ -563,4 +786,162 @@ fn binary(op: BinaryOp, l: Value, r: Value, lhs: &Expr, rhs: &Expr) -> EvalResul
 
 fn values_equal(a: &Value, b: &Value) -> bool {
     a == b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    struct NoLocals;
+    impl LocalsSource for NoLocals {
+        fn local(&self, name: &str, span: &Span) -> EvalResult {
+            Err(EvalError::new(format!("no local.{name}"), span))
+        }
+    }
+
+    fn parse(text: &str) -> Expr {
+        crate::inputs::hcl::parse_expr(&SourceFile::new("t.tf", text)).expect("valid expression")
+    }
+
+    fn eval_with(vars: &BTreeMap<String, Value>, extra: Vec<(String, Value)>, text: &str) -> EvalResult {
+        let mut cx = Context::new(vars, &NoLocals);
+        cx.extra = extra;
+        cx.eval(&parse(text))
+    }
+
+    fn eval(text: &str) -> EvalResult {
+        eval_with(&BTreeMap::new(), Vec::new(), text)
+    }
+
+    const NESTED_FOR: &str = "[for a in range(1024) : [for b in range(1024) : [for c in range(1024) : a + b + c]]]";
+
+    #[test]
+    fn an_expensive_expression_is_an_error_not_a_hang() {
+        let started = std::time::Instant::now();
+        let e = eval(NESTED_FOR).expect_err("too expensive");
+        assert!(
+            e.message.contains("expression is too expensive to evaluate"),
+            "{}",
+            e.message
+        );
+        assert!(e.fatal);
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+        // Moderate work is fine.
+        assert_eq!(
+            eval("length(flatten([for a in range(100) : [for b in range(100) : a * b]]))").unwrap(),
+            Value::Number(10_000.0)
+        );
+    }
+
+    #[test]
+    fn try_and_can_do_not_hide_kpulint_limits() {
+        let e = eval(&format!("try({NESTED_FOR}, 1)")).expect_err("not caught");
+        assert!(e.message.contains("too expensive"), "{}", e.message);
+        let e = eval(&format!("can({NESTED_FOR})")).expect_err("not caught");
+        assert!(e.message.contains("too expensive"), "{}", e.message);
+        // Ordinary errors are still caught.
+        assert_eq!(eval("try(1 / 0, 2)").unwrap(), Value::Number(2.0));
+        assert_eq!(eval("can(1 / 0)").unwrap(), Value::Bool(false));
+    }
+
+    #[test]
+    fn the_budget_is_shared_and_per_eval() {
+        let vars = BTreeMap::new();
+        let budget = Rc::new(Budget::new(1_000, 5_000));
+        let cx = Context::with_budget(&vars, &NoLocals, Rc::clone(&budget));
+        let expr = parse("[for a in range(100) : a]");
+        for _ in 0..100 {
+            if cx.eval(&expr).is_err() {
+                break;
+            }
+        }
+        assert!(budget.exhausted(), "{} steps", budget.steps());
+        let e = cx.eval(&parse("1")).expect_err("nothing more");
+        assert!(
+            e.message.contains("the configuration is too expensive"),
+            "{}",
+            e.message
+        );
+        let cx = Context::with_budget(&vars, &NoLocals, Rc::new(Budget::new(1_000, 1_000_000)));
+        assert!(cx.eval(&parse("[for a in range(1000) : a]")).is_err());
+        assert!(
+            cx.eval(&parse("[for a in range(100) : a]")).is_ok(),
+            "a new eval, a new allowance"
+        );
+    }
+
+    #[test]
+    fn copying_big_values_is_charged() {
+        let big = Value::List((0..300_000).map(|i| Value::Number(f64::from(i))).collect());
+        let extra = vec![("big".to_string(), big.clone())];
+        let e = eval_with(&BTreeMap::new(), extra.clone(), "[for i in range(1024) : big]").expect_err("too big");
+        assert!(e.message.contains("too expensive"), "{}", e.message);
+        // Indexing a big value copies only the element.
+        let vars: BTreeMap<String, Value> = [("big".to_string(), big)].into_iter().collect();
+        assert_eq!(
+            eval_with(&vars, Vec::new(), "sum([for i in range(1024) : var.big[7]])").unwrap(),
+            Value::Number(7.0 * 1024.0)
+        );
+        let s = Value::String("x".repeat(1 << 20));
+        let e = eval_with(
+            &BTreeMap::new(),
+            vec![("s".into(), s)],
+            "[for i in range(1024) : \"${s}${s}\"]",
+        )
+        .expect_err("too big");
+        assert!(e.message.contains("too expensive"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_values_and_deep_expressions_are_errors() {
+        let mut v = Value::Number(1.0);
+        for _ in 0..MAX_VALUE_DEPTH + 5 {
+            v = Value::List(vec![v]);
+        }
+        let e = eval_with(&BTreeMap::new(), vec![("deep".into(), v)], "deep").expect_err("too deep");
+        assert!(e.message.contains("value nests too deeply"), "{}", e.message);
+
+        // Deeper than the parser allows: built by hand, evaluated on a big stack (as `evaluate`
+        // does).
+        let span = SourceFile::new("t.tf", "x").whole();
+        let mut expr = Expr::new(ExprKind::Number(1.0), span.clone());
+        for _ in 0..MAX_EVAL_DEPTH + 10 {
+            expr = Expr::new(ExprKind::Tuple(vec![expr]), span.clone());
+        }
+        let message = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || {
+                let vars = BTreeMap::new();
+                let r = Context::new(&vars, &NoLocals).eval(&expr).map_err(|e| e.message);
+                drop(expr);
+                r
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+            .expect_err("too deep");
+        assert!(message.contains("nests too deeply"), "{message}");
+    }
+
+    #[test]
+    fn messages_show_at_most_a_summary_of_a_value() {
+        let big = Value::List((0..100_000).map(|i| Value::Number(f64::from(i))).collect());
+        let e = eval_with(&BTreeMap::new(), vec![("big".into(), big)], "big * 2").expect_err("type error");
+        assert!(e.message.len() < 200, "{}", e.message);
+        assert!(e.message.ends_with('…'), "{}", e.message);
+    }
+
+    #[test]
+    fn huge_and_fractional_indices_are_errors() {
+        assert!(eval("[1, 2][1e300]").unwrap_err().message.contains("out of range"));
+        assert!(eval("[1, 2][-1]").unwrap_err().message.contains("invalid list index"));
+        assert!(eval("[1, 2][0.5]").unwrap_err().message.contains("invalid list index"));
+        assert_eq!(eval("[1, 2][\"1\"]").unwrap(), Value::Number(2.0));
+        assert_eq!(eval("{ a = { b = [5] } }.a.b[0]").unwrap(), Value::Number(5.0));
+        assert_eq!(
+            eval("[{ x = 1 }, { x = 2 }][*].x").unwrap(),
+            Value::List(vec![Value::Number(1.0), Value::Number(2.0)])
+        );
+    }
 }

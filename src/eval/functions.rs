@@ -4,8 +4,14 @@
 use std::collections::BTreeMap;
 
 use super::expr::{EvalError, EvalResult};
-use super::value::{format_number, parse_number, Value};
+use super::value::{format_number, Value};
 use crate::source::Span;
+
+/// The longest string a function may build (`replace`, `join`, `format`): far beyond any real
+/// configuration, far below memory exhaustion.
+pub const MAX_STRING_LEN: usize = 16 << 20;
+/// The largest width or precision `format()` accepts.
+pub const MAX_FORMAT_WIDTH: usize = 4096;
 
 /// Functions kpulint evaluates (besides `try` and `can`, which the evaluator handles lazily).
 pub const SUPPORTED: &[&str] = &[
@@ -96,10 +102,12 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             if name == "tonumber" {
                 return match &args[0] {
                     Value::Null => Ok(Value::Null),
-                    v => v
-                        .to_number()
-                        .map(Value::Number)
-                        .ok_or_else(|| EvalError::new(format!("tonumber(): cannot convert {v} to a number"), span)),
+                    v => v.to_number().map(Value::Number).ok_or_else(|| {
+                        EvalError::new(
+                            format!("tonumber(): cannot convert {} to a number", v.summary(80)),
+                            span,
+                        )
+                    }),
                 };
             }
             let n = num(&args[0])?;
@@ -127,7 +135,12 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         "sum" => {
             arity(1)?;
             let nums = flatten_numbers(&args, name, span)?;
-            Ok(Value::Number(nums.into_iter().sum()))
+            let n: f64 = nums.into_iter().sum();
+            if n.is_finite() {
+                Ok(Value::Number(n))
+            } else {
+                err("result is out of range".into())
+            }
         }
         "pow" => {
             arity(2)?;
@@ -141,13 +154,19 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         "parseint" => {
             arity(2)?;
             let s = string(&args[0])?;
-            let base = num(&args[1])? as u32;
-            if !(2..=62).contains(&base) {
-                return err("base must be between 2 and 62".into());
+            let base = num(&args[1])?;
+            if !(2.0..=62.0).contains(&base) || base.fract() != 0.0 {
+                return err("base must be a whole number between 2 and 62".into());
             }
-            i64::from_str_radix(&s, base)
-                .map(|n| Value::Number(n as f64))
-                .or_else(|_| err(format!("cannot parse {s:?} in base {base}")))
+            let base = base as u32;
+            match parse_int(&s, base) {
+                Some(n) if n.is_finite() => Ok(Value::Number(n)),
+                Some(_) => err(format!("{} is out of range", Value::String(s).summary(80))),
+                None => err(format!(
+                    "cannot parse {} as a base {base} integer",
+                    Value::String(s).summary(80)
+                )),
+            }
         }
         "tostring" => {
             arity(1)?;
@@ -160,24 +179,15 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             arity(1)?;
             match &args[0] {
                 Value::Null => Ok(Value::Null),
-                v => v
-                    .to_bool()
-                    .map(Value::Bool)
-                    .ok_or_else(|| EvalError::new(format!("tobool(): cannot convert {v} to a bool"), span)),
+                v => v.to_bool().map(Value::Bool).ok_or_else(|| {
+                    EvalError::new(format!("tobool(): cannot convert {} to a bool", v.summary(80)), span)
+                }),
             }
         }
         "tolist" | "toset" | "tomap" => {
             arity(1)?;
             match &args[0] {
-                Value::List(items) if name == "toset" => {
-                    let mut out: Vec<Value> = Vec::new();
-                    for i in items {
-                        if !out.contains(i) {
-                            out.push(i.clone());
-                        }
-                    }
-                    Ok(Value::List(out))
-                }
+                Value::List(items) if name == "toset" => Ok(Value::List(distinct(items))),
                 v @ (Value::List(_) | Value::Object(_) | Value::Null | Value::Unknown(_)) => Ok(v.clone()),
                 v => err(format!("cannot convert a {} to a collection", v.type_name())),
             }
@@ -247,7 +257,12 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             if i < 0.0 || i.fract() != 0.0 {
                 return err("index must be a non-negative whole number".into());
             }
-            Ok(items[(i as usize) % items.len()].clone())
+            // The remainder of two finite numbers is exact, and below the length.
+            let i = (i % items.len() as f64) as usize;
+            match items.get(i) {
+                Some(v) => Ok(v.clone()),
+                None => err("index out of range".into()),
+            }
         }
         "index" => {
             arity(2)?;
@@ -345,17 +360,20 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             let s: Vec<char> = string(&args[0])?.chars().collect();
             let offset = num(&args[1])?;
             let length = num(&args[2])?;
+            if offset.fract() != 0.0 || length.fract() != 0.0 {
+                return err("offset and length must be whole numbers".into());
+            }
+            // In floating point, where a huge offset or length cannot overflow; both bounds end
+            // up within 0..=len, the end not before the start.
+            let len = s.len() as f64;
             let start = if offset < 0.0 {
-                (s.len() as f64 + offset).max(0.0)
+                (len + offset).max(0.0)
             } else {
-                offset.min(s.len() as f64)
-            } as usize;
-            let end = if length < 0.0 {
-                s.len()
-            } else {
-                (start + length as usize).min(s.len())
+                offset.min(len)
             };
-            Ok(Value::String(s[start..end].iter().collect()))
+            let end = if length < 0.0 { len } else { (start + length).min(len) };
+            let (start, end) = (start as usize, end as usize);
+            Ok(Value::String(s.get(start..end).unwrap_or_default().iter().collect()))
         }
         "join" => {
             arity(2)?;
@@ -363,8 +381,14 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             let Value::List(items) = &args[1] else {
                 return err("expected a list".into());
             };
-            let parts: Result<Vec<String>, EvalError> = items.iter().map(string).collect();
-            Ok(Value::String(parts?.join(&sep)))
+            let parts: Vec<String> = items.iter().map(string).collect::<Result<_, _>>()?;
+            let total = parts
+                .iter()
+                .fold(0usize, |n, p| n.saturating_add(p.len()).saturating_add(sep.len()));
+            if total > MAX_STRING_LEN {
+                return err("the result is too long".into());
+            }
+            Ok(Value::String(parts.join(&sep)))
         }
         "split" => {
             arity(2)?;
@@ -387,7 +411,18 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                     "write the value as a literal or a variable",
                 ));
             }
-            Ok(Value::String(s.replace(&from, &string(&args[2])?)))
+            let to = string(&args[2])?;
+            // An empty `from` matches before every character and at the end.
+            let matches = if from.is_empty() {
+                s.chars().count() + 1
+            } else {
+                s.matches(from.as_str()).count()
+            };
+            let len = s.len().saturating_add(matches.saturating_mul(to.len()));
+            if len > MAX_STRING_LEN {
+                return err("the result is too long".into());
+            }
+            Ok(Value::String(s.replace(&from, &to)))
         }
         "format" => format(&args, span),
         "flatten" => {
@@ -407,13 +442,7 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             let Value::List(items) = &args[0] else {
                 return err("expected a list".into());
             };
-            let mut out: Vec<Value> = Vec::new();
-            for i in items {
-                if !out.contains(i) {
-                    out.push(i.clone());
-                }
-            }
-            Ok(Value::List(out))
+            Ok(Value::List(distinct(items)))
         }
         "reverse" => {
             arity(1)?;
@@ -450,10 +479,16 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                 return err("expected a list".into());
             };
             let (a, b) = (num(&args[1])?, num(&args[2])?);
-            if a < 0.0 || b < a || b as usize > items.len() {
+            if a.fract() != 0.0 || b.fract() != 0.0 {
+                return err("indices must be whole numbers".into());
+            }
+            if a < 0.0 || b < a || b > items.len() as f64 {
                 return err("index out of range".into());
             }
-            Ok(Value::List(items[a as usize..b as usize].to_vec()))
+            match items.get(a as usize..b as usize) {
+                Some(part) => Ok(Value::List(part.to_vec())),
+                None => err("index out of range".into()),
+            }
         }
         "range" => {
             let nums: Vec<f64> = args.iter().map(num).collect::<Result<_, _>>()?;
@@ -467,12 +502,11 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                 return err("step must not be zero".into());
             }
             let count = ((end - start) / step).ceil();
-            if !(0.0..=1024.0).contains(&count) {
-                return if count < 0.0 {
-                    Ok(Value::List(Vec::new()))
-                } else {
-                    err("more than 1024 elements".into())
-                };
+            if count.is_nan() || count > 1024.0 {
+                return err("more than 1024 elements".into());
+            }
+            if count <= 0.0 {
+                return Ok(Value::List(Vec::new()));
             }
             Ok(Value::List(
                 (0..count as usize)
@@ -532,50 +566,511 @@ fn flatten_numbers(args: &[Value], name: &str, span: &Span) -> Result<Vec<f64>, 
     Ok(out)
 }
 
-fn format(args: &[Value], span: &Span) -> EvalResult {
-    let Some(spec) = args.first().and_then(Value::to_string_value) else {
-        return Err(EvalError::new("format(): the first argument must be a string", span));
+/// `items` without repeated values, first occurrences kept in order.
+fn distinct(items: &[Value]) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .iter()
+        .filter(|v| seen.insert(v.canonical_key()))
+        .cloned()
+        .collect()
+}
+
+/// `parseint`: an optional sign, then digits of `base` (2 to 62: `0-9`, `a-z`, then `A-Z` above
+/// base 36; letters of either case up to base 36). `None` if a character is not a digit.
+fn parse_int(s: &str, base: u32) -> Option<f64> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n = 0.0f64;
+    for c in digits.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 10,
+            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+            'A'..='Z' => c as u32 - 'A' as u32 + 36,
+            _ => return None,
+        };
+        if d >= base {
+            return None;
+        }
+        n = n * f64::from(base) + f64::from(d);
+    }
+    Some(if negative { -n } else { n })
+}
+
+#[derive(Default)]
+struct Flags {
+    minus: bool,
+    plus: bool,
+    space: bool,
+    zero: bool,
+    sharp: bool,
+}
+
+/// Terraform's `format`: `%[flags][width][.precision]verb`, with `%[n]` choosing an argument.
+fn format(args: &[Value], span: &Span) -> EvalResult {
+    let err = |msg: String| EvalError::new(format!("format(): {msg}"), span);
+    let Some(spec) = args.first().and_then(Value::to_string_value) else {
+        return Err(err("the first argument must be a string".into()));
+    };
+    let rest = args.get(1..).unwrap_or_default();
+    let mut next = 0usize;
     let mut out = String::new();
-    let mut rest = args[1..].iter();
     let mut chars = spec.chars().peekable();
+    // Digits, if any, as a number no larger than MAX_FORMAT_WIDTH.
+    let number = |chars: &mut std::iter::Peekable<std::str::Chars>| -> Result<Option<usize>, EvalError> {
+        let mut n: Option<usize> = None;
+        while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+            chars.next();
+            let v = n.unwrap_or(0).saturating_mul(10).saturating_add(d as usize);
+            if v > MAX_FORMAT_WIDTH {
+                return Err(err(format!(
+                    "widths and precisions above {MAX_FORMAT_WIDTH} are not supported"
+                )));
+            }
+            n = Some(v);
+        }
+        Ok(n)
+    };
     while let Some(c) = chars.next() {
         if c != '%' {
             out.push(c);
             continue;
         }
-        // Skip flags/width/precision; only the verb matters for the values kpulint meets.
-        let mut verb = None;
-        for v in chars.by_ref() {
-            if v.is_ascii_alphabetic() || v == '%' {
-                verb = Some(v);
-                break;
+        let mut flags = Flags::default();
+        while let Some(&f) = chars.peek() {
+            match f {
+                '-' => flags.minus = true,
+                '+' => flags.plus = true,
+                ' ' => flags.space = true,
+                '0' => flags.zero = true,
+                '#' => flags.sharp = true,
+                _ => break,
             }
+            chars.next();
         }
-        match verb {
-            Some('%') => out.push('%'),
-            Some(v) => {
-                let Some(arg) = rest.next() else {
-                    return Err(EvalError::new("format(): not enough arguments", span));
-                };
-                match v {
-                    'd' => out.push_str(&format_number(
-                        arg.to_number()
-                            .map(f64::trunc)
-                            .ok_or_else(|| EvalError::new("format(): %d needs a number", span))?,
-                    )),
-                    _ => out.push_str(&arg.to_string_value().unwrap_or_else(|| arg.to_string())),
+        let mut explicit = |chars: &mut std::iter::Peekable<std::str::Chars>| -> Result<(), EvalError> {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                let n = number(chars)?;
+                if chars.next() != Some(']') {
+                    return Err(err("invalid argument index".into()));
+                }
+                match n {
+                    Some(n) if n >= 1 => next = n - 1,
+                    _ => return Err(err("invalid argument index".into())),
                 }
             }
-            None => return Err(EvalError::new("format(): incomplete verb", span)),
+            Ok(())
+        };
+        explicit(&mut chars)?;
+        let width = number(&mut chars)?;
+        let precision = if chars.peek() == Some(&'.') {
+            chars.next();
+            Some(number(&mut chars)?.unwrap_or(0))
+        } else {
+            None
+        };
+        explicit(&mut chars)?;
+        let Some(verb) = chars.next() else {
+            return Err(err("incomplete verb".into()));
+        };
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let Some(arg) = rest.get(next) else {
+            return Err(err("not enough arguments".into()));
+        };
+        next += 1;
+        let (text, numeric) = format_one(verb, arg, &flags, precision).map_err(err)?;
+        let pad = width.unwrap_or(0).saturating_sub(text.chars().count());
+        if pad == 0 {
+            out.push_str(&text);
+        } else if flags.minus {
+            out.push_str(&text);
+            out.extend(std::iter::repeat_n(' ', pad));
+        } else if flags.zero && numeric {
+            // Zeros go after the sign.
+            let sign_len = text.starts_with(['-', '+', ' ']) as usize;
+            out.push_str(&text[..sign_len]);
+            out.extend(std::iter::repeat_n('0', pad));
+            out.push_str(&text[sign_len..]);
+        } else {
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(&text);
+        }
+        if out.len() > MAX_STRING_LEN {
+            return Err(err("the result is too long".into()));
         }
     }
     Ok(Value::String(out))
 }
 
-/// Parses a `--var NAME=VALUE` or `TF_VAR_NAME` value the way Terraform does for a variable of
-/// unknown type: numbers and bools stay strings and are converted where used.
-pub fn cli_value(raw: &str) -> Value {
-    let _ = parse_number;
-    Value::String(raw.to_string())
+/// One verb's text, and whether it is a number (zero padding applies).
+fn format_one(verb: char, arg: &Value, flags: &Flags, precision: Option<usize>) -> Result<(String, bool), String> {
+    let number = || {
+        arg.to_number()
+            .ok_or_else(|| format!("%{verb} needs a number, found {}", arg.type_name()))
+    };
+    let sign = |negative: bool| {
+        if negative {
+            "-"
+        } else if flags.plus {
+            "+"
+        } else if flags.space {
+            " "
+        } else {
+            ""
+        }
+    };
+    let integer = || -> Result<(bool, u128), String> {
+        let n = number()?;
+        if n.fract() != 0.0 {
+            return Err(format!("%{verb} needs a whole number, found {}", format_number(n)));
+        }
+        if n.abs() >= 2f64.powi(127) {
+            return Err(format!("{} is too large for %{verb}", format_number(n)));
+        }
+        Ok((n < 0.0, n.abs() as u128))
+    };
+    Ok(match verb {
+        'v' => match arg {
+            _ if flags.sharp => (to_json(arg).to_string(), false),
+            Value::List(_) | Value::Object(_) => (to_json(arg).to_string(), false),
+            Value::Null => ("null".into(), false),
+            v => (v.to_string_value().unwrap_or_default(), matches!(v, Value::Number(_))),
+        },
+        's' | 'q' => {
+            let s = arg
+                .to_string_value()
+                .ok_or_else(|| format!("%{verb} needs a string, found {}", arg.type_name()))?;
+            let s = match precision {
+                Some(p) => s.chars().take(p).collect(),
+                None => s,
+            };
+            if verb == 'q' {
+                (serde_json::Value::String(s).to_string(), false)
+            } else {
+                (s, false)
+            }
+        }
+        't' => (
+            arg.to_bool()
+                .ok_or_else(|| format!("%t needs a bool, found {}", arg.type_name()))?
+                .to_string(),
+            false,
+        ),
+        'd' => {
+            let (negative, n) = integer()?;
+            let digits = n.to_string();
+            let zeros = precision.unwrap_or(0).saturating_sub(digits.len());
+            (format!("{}{}{digits}", sign(negative), "0".repeat(zeros)), true)
+        }
+        'b' | 'o' | 'x' | 'X' if !matches!(arg, Value::String(_)) || verb == 'b' || verb == 'o' => {
+            let (negative, n) = integer()?;
+            let (digits, prefix) = match verb {
+                'b' => (format!("{n:b}"), "0b"),
+                'o' => (format!("{n:o}"), "0"),
+                'x' => (format!("{n:x}"), "0x"),
+                _ => (format!("{n:X}"), "0X"),
+            };
+            let prefix = if flags.sharp { prefix } else { "" };
+            (format!("{}{prefix}{digits}", sign(negative)), true)
+        }
+        'x' | 'X' => {
+            let s = arg.to_string_value().unwrap_or_default();
+            let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
+            (if verb == 'X' { hex.to_uppercase() } else { hex }, false)
+        }
+        'f' | 'F' => {
+            let n = number()?;
+            let p = precision.unwrap_or(6);
+            (format!("{}{:.p$}", sign(n < 0.0), n.abs()), true)
+        }
+        'e' | 'E' => {
+            let n = number()?;
+            let p = precision.unwrap_or(6);
+            let text = format!("{:.p$e}", n.abs());
+            // Rust writes `1.5e3`; Terraform (Go) writes `1.5e+03`.
+            let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+            let exp: i32 = exp.parse().unwrap_or(0);
+            let e = if verb == 'E' { 'E' } else { 'e' };
+            let exp_sign = if exp < 0 { '-' } else { '+' };
+            (
+                format!("{}{mantissa}{e}{exp_sign}{:02}", sign(n < 0.0), exp.unsigned_abs()),
+                true,
+            )
+        }
+        'g' | 'G' => {
+            let n = number()?;
+            (format!("{}{}", sign(n < 0.0), format_number(n.abs())), true)
+        }
+        other => return Err(format!("unsupported verb %{other}")),
+    })
+}
+
+/// A value as JSON (`%v` of a collection, `%#v`). Unknown values never get here.
+fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null | Value::Unknown(_) => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => serde_json::Value::from(*n as i64),
+        Value::Number(n) => serde_json::Number::from_f64(*n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        Value::Object(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn span() -> Span {
+        SourceFile::new("t.tf", "x").whole()
+    }
+
+    fn s(v: &str) -> Value {
+        Value::String(v.into())
+    }
+
+    fn n(v: f64) -> Value {
+        Value::Number(v)
+    }
+
+    fn list(items: &[Value]) -> Value {
+        Value::List(items.to_vec())
+    }
+
+    fn ok(name: &str, args: &[Value]) -> Value {
+        call(name, args.to_vec(), &span()).unwrap_or_else(|e| panic!("{name}{args:?}: {}", e.message))
+    }
+
+    fn fails(name: &str, args: &[Value]) -> String {
+        match call(name, args.to_vec(), &span()) {
+            Ok(v) => panic!("{name}{args:?} = {v}, expected an error"),
+            Err(e) => e.message,
+        }
+    }
+
+    #[test]
+    fn substr_clamps_huge_and_negative_offsets_and_lengths() {
+        assert_eq!(ok("substr", &[s("abcdef"), n(1.0), n(1e300)]), s("bcdef"));
+        assert_eq!(ok("substr", &[s("abcdef"), n(1.0), n(f64::MAX)]), s("bcdef"));
+        assert_eq!(ok("substr", &[s("abcdef"), n(1e300), n(3.0)]), s(""));
+        assert_eq!(ok("substr", &[s("abcdef"), n(-1e300), n(2.0)]), s("ab"));
+        assert_eq!(ok("substr", &[s("abcdef"), n(-2.0), n(-1.0)]), s("ef"));
+        assert_eq!(ok("substr", &[s("abcdef"), n(2.0), n(0.0)]), s(""));
+        assert_eq!(ok("substr", &[s("héllo"), n(1.0), n(3.0)]), s("éll"));
+        assert_eq!(ok("substr", &[s(""), n(5.0), n(5.0)]), s(""));
+        assert!(fails("substr", &[s("abc"), n(0.5), n(1.0)]).contains("whole"));
+        assert!(fails("substr", &[s("abc"), n(f64::NAN), n(1.0)]).contains("whole"));
+        assert!(fails("substr", &[s("abc"), n(0.0), n(f64::INFINITY)]).contains("whole"));
+    }
+
+    #[test]
+    fn element_wraps_any_index_without_overflow() {
+        let l = list(&[s("a"), s("b"), s("c")]);
+        assert_eq!(ok("element", &[l.clone(), n(4.0)]), s("b"));
+        assert_eq!(ok("element", &[l.clone(), n(1e300)]), l.then_index(1e300 % 3.0));
+        assert_eq!(ok("element", &[l.clone(), n(f64::MAX)]), l.then_index(f64::MAX % 3.0));
+        fails("element", &[l.clone(), n(-1.0)]);
+        fails("element", &[l.clone(), n(f64::NAN)]);
+        fails("element", &[l, n(f64::INFINITY)]);
+        fails("element", &[list(&[]), n(0.0)]);
+    }
+
+    trait ThenIndex {
+        fn then_index(&self, i: f64) -> Value;
+    }
+    impl ThenIndex for Value {
+        fn then_index(&self, i: f64) -> Value {
+            match self {
+                Value::List(items) => items[i as usize].clone(),
+                _ => unreachable!(),
+            }
+        }
+    }
+
+    #[test]
+    fn slice_checks_its_bounds() {
+        let l = list(&[n(1.0), n(2.0), n(3.0)]);
+        assert_eq!(ok("slice", &[l.clone(), n(1.0), n(3.0)]), list(&[n(2.0), n(3.0)]));
+        assert_eq!(ok("slice", &[l.clone(), n(3.0), n(3.0)]), list(&[]));
+        fails("slice", &[l.clone(), n(0.0), n(1e300)]);
+        fails("slice", &[l.clone(), n(-1.0), n(1.0)]);
+        fails("slice", &[l.clone(), n(2.0), n(1.0)]);
+        fails("slice", &[l.clone(), n(0.5), n(1.0)]);
+        fails("slice", &[l, n(f64::NAN), n(1.0)]);
+    }
+
+    #[test]
+    fn range_is_bounded() {
+        assert_eq!(ok("range", &[n(3.0)]), list(&[n(0.0), n(1.0), n(2.0)]));
+        assert_eq!(ok("range", &[n(3.0), n(1.0)]), list(&[n(3.0), n(2.0)]));
+        assert_eq!(ok("range", &[n(0.0), n(1.0), n(0.25)]).then_index(3.0), n(0.75));
+        assert_eq!(ok("range", &[n(0.0), n(5.0), n(-1.0)]), list(&[]));
+        assert_eq!(ok("range", &[n(0.0), n(1.0), n(1e308)]), list(&[n(0.0)]));
+        assert!(fails("range", &[n(1e300)]).contains("1024"));
+        assert!(fails("range", &[n(-1e308), n(1e308)]).contains("1024"));
+        fails("range", &[n(f64::NAN)]);
+        fails("range", &[n(0.0), n(1.0), n(0.0)]);
+        fails("range", &[n(0.0), n(1.0), n(1e-300)]);
+    }
+
+    #[test]
+    fn parseint_supports_every_base_up_to_62() {
+        assert_eq!(ok("parseint", &[s("ff"), n(16.0)]), n(255.0));
+        assert_eq!(ok("parseint", &[s("FF"), n(16.0)]), n(255.0));
+        assert_eq!(ok("parseint", &[s("-101"), n(2.0)]), n(-5.0));
+        assert_eq!(ok("parseint", &[s("+7"), n(8.0)]), n(7.0));
+        // Above base 36, upper-case letters are the digits 36 to 61 (this used to panic).
+        assert_eq!(ok("parseint", &[s("Z"), n(62.0)]), n(61.0));
+        assert_eq!(ok("parseint", &[s("z"), n(62.0)]), n(35.0));
+        assert_eq!(ok("parseint", &[s("10"), n(37.0)]), n(37.0));
+        fails("parseint", &[s("12"), n(2.0)]);
+        fails("parseint", &[s(""), n(10.0)]);
+        fails("parseint", &[s("-"), n(10.0)]);
+        fails("parseint", &[s("1"), n(1.0)]);
+        fails("parseint", &[s("1"), n(63.0)]);
+        fails("parseint", &[s("1"), n(10.5)]);
+        fails("parseint", &[s("1"), n(1e300)]);
+        fails("parseint", &[s("1"), n(f64::NAN)]);
+        assert!(fails("parseint", &[s(&"z".repeat(400)), n(36.0)]).contains("out of range"));
+    }
+
+    #[test]
+    fn format_applies_flags_width_and_precision() {
+        let f = |spec: &str, args: &[Value]| {
+            let mut all = vec![s(spec)];
+            all.extend_from_slice(args);
+            match ok("format", &all) {
+                Value::String(s) => s,
+                v => panic!("{v}"),
+            }
+        };
+        assert_eq!(f("%d-%s", &[n(4.0), s("x")]), "4-x");
+        assert_eq!(
+            f("%03d|%-4d|%4d|%+d", &[n(7.0), n(7.0), n(-7.0), n(7.0)]),
+            "007|7   |  -7|+7"
+        );
+        assert_eq!(f("%05d", &[n(-42.0)]), "-0042");
+        assert_eq!(
+            f("%.2f|%8.3f|%f", &[n(1.23456), n(2.5), n(1.0)]),
+            "1.23|   2.500|1.000000"
+        );
+        assert_eq!(f("%e", &[n(1500.0)]), "1.500000e+03");
+        assert_eq!(
+            f("%.3s|%5s|%-5s|", &[s("abcdef"), s("ab"), s("ab")]),
+            "abc|   ab|ab   |"
+        );
+        assert_eq!(
+            f("%x %X %o %b %#x", &[n(255.0), n(255.0), n(8.0), n(5.0), n(255.0)]),
+            "ff FF 10 101 0xff"
+        );
+        assert_eq!(
+            f(
+                "%t %q %v %v",
+                &[Value::Bool(true), s("a\"b"), n(2.5), list(&[n(1.0), s("x")])]
+            ),
+            "true \"a\\\"b\" 2.5 [1,\"x\"]"
+        );
+        assert_eq!(f("%[2]s-%[1]s", &[s("a"), s("b")]), "b-a");
+        assert_eq!(f("100%%", &[]), "100%");
+        assert!(fails("format", &[s("%d"), n(1.5)]).contains("whole"));
+        assert!(fails("format", &[s("%d")]).contains("not enough"));
+        assert!(fails("format", &[s("%99999999999999999999999d"), n(1.0)]).contains("width"));
+        assert!(fails("format", &[s("%.99999999999999999999f"), n(1.0)]).contains("width"));
+        assert!(fails("format", &[s("%[0]d"), n(1.0)]).contains("index"));
+        assert!(fails("format", &[s("%[9]d"), n(1.0)]).contains("not enough"));
+        assert!(fails("format", &[s("%"), n(1.0)]).contains("incomplete"));
+        assert!(fails("format", &[s("%y"), n(1.0)]).contains("verb"));
+        // The widest allowed width works.
+        assert_eq!(f("%4096d", &[n(1.0)]).len(), 4096);
+        assert_eq!(f("%f", &[n(1e300)]).len(), 301 + 7);
+    }
+
+    #[test]
+    fn replace_and_join_refuse_huge_results() {
+        let big = s(&"a".repeat(1 << 20));
+        assert!(fails("replace", &[big.clone(), s(""), s(&"b".repeat(64))]).contains("too long"));
+        assert!(fails("replace", &[big.clone(), s("a"), s(&"b".repeat(64))]).contains("too long"));
+        assert_eq!(ok("replace", &[s("abc"), s(""), s("-")]), s("-a-b-c-"));
+        let many = list(&vec![s("x"); 64]);
+        assert!(fails("join", &[big, many]).contains("too long"));
+    }
+
+    #[test]
+    fn distinct_and_toset_keep_first_occurrences() {
+        let l = list(&[
+            n(1.0),
+            s("1"),
+            n(1.0),
+            n(-0.0),
+            n(0.0),
+            list(&[s("a")]),
+            list(&[s("a")]),
+        ]);
+        let want = list(&[n(1.0), s("1"), n(-0.0), list(&[s("a")])]);
+        assert_eq!(ok("distinct", std::slice::from_ref(&l)), want);
+        assert_eq!(ok("toset", &[l]), want);
+        // Linear, not quadratic.
+        let big = list(&(0..200_000).map(|i| n(f64::from(i % 1000))).collect::<Vec<_>>());
+        assert_eq!(ok("length", &[ok("distinct", &[big])]), n(1000.0));
+    }
+
+    #[test]
+    fn sum_and_pow_out_of_range_are_errors() {
+        fails("sum", &[list(&[n(f64::MAX), n(f64::MAX)])]);
+        fails("pow", &[n(10.0), n(400.0)]);
+    }
+
+    /// Every function, with every combination of awkward arguments: errors, never a panic.
+    #[test]
+    fn no_function_panics_on_any_arguments() {
+        let pool = vec![
+            Value::Null,
+            Value::Bool(true),
+            n(0.0),
+            n(-1.0),
+            n(2.5),
+            n(1e300),
+            n(-1e300),
+            n(f64::MAX),
+            n(f64::NAN),
+            n(f64::INFINITY),
+            n(f64::NEG_INFINITY),
+            s(""),
+            s("%"),
+            s("%[999999999999]d%.5000x"),
+            s("é1Z"),
+            list(&[]),
+            list(&[n(1.0), s("a"), Value::Null]),
+            Value::Object([("k".to_string(), n(1.0))].into_iter().collect()),
+            Value::unknown("u", "h"),
+        ];
+        let mut names: Vec<&str> = SUPPORTED.to_vec();
+        names.extend(["file", "nosuchfunction"]);
+        for name in names {
+            for a in &pool {
+                let _ = call(name, vec![], &span());
+                let _ = call(name, vec![a.clone()], &span());
+                for b in &pool {
+                    let _ = call(name, vec![a.clone(), b.clone()], &span());
+                    for c in &pool {
+                        let _ = call(name, vec![a.clone(), b.clone(), c.clone()], &span());
+                    }
+                }
+            }
+        }
+    }
 }

@@ -2,12 +2,13 @@
 //! locals referring to locals, `count`/`for_each` instances, `dynamic` blocks and local module
 //! calls. Produces one [`Application`] per Flink resource instance.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
-use super::expr::{Context, EvalError, EvalResult, LocalsSource};
+use super::expr::{Budget, Context, EvalError, EvalResult, LocalsSource};
 use super::value::Value;
 use crate::inputs::terraform::{
     Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Resource, TfFile, Variable, FLINK_RESOURCE,
@@ -54,6 +55,14 @@ impl ModuleDir {
     }
 }
 
+/// How a module directory is shown in messages.
+fn display_dir(set: &ModuleSet, dir: &Path) -> String {
+    set.dirs
+        .get(dir)
+        .map(|m| m.display.clone())
+        .unwrap_or_else(|| dir.display().to_string())
+}
+
 /// Where a module call's source points.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModuleSource {
@@ -71,31 +80,47 @@ pub fn module_source(call: &ModuleCallDecl, caller_dir: &Path) -> ModuleSource {
     let ExprKind::String(src) = &attr.expr.kind else {
         return ModuleSource::Missing;
     };
-    if src.starts_with("./") || src.starts_with("../") || src == "." || src == ".." {
-        ModuleSource::Local(normalize(&caller_dir.join(src)))
+    if is_local_source(src) {
+        ModuleSource::Local(local_source_dir(caller_dir, src))
     } else {
         ModuleSource::Remote(src.clone())
     }
 }
 
-/// Lexical path normalisation (`a/b/../c` → `a/c`) without touching the filesystem.
+/// Whether a module `source` is a local path (Terraform: it starts with `./` or `../`).
+pub fn is_local_source(src: &str) -> bool {
+    src.starts_with("./") || src.starts_with("../") || src == "." || src == ".."
+}
+
+/// The directory a local module `source` names, as a module key (normalised like every
+/// directory key, so a call from `live` to `../modules/x` finds the scanned `modules/x`).
+pub fn local_source_dir(caller_dir: &Path, src: &str) -> PathBuf {
+    normalize(&caller_dir.join(src))
+}
+
+/// Lexical path normalisation without touching the filesystem: `.` components are dropped, a
+/// `..` removes the normal component before it (`a/b/../c` → `a/c`) and is otherwise kept, so
+/// leading `..`s accumulate (`../../x` stays as it is, `a/../../b` → `../b`); `..` right after the
+/// root is the root (`/..` → `/`). An empty result is `.`.
 pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
+    let mut parts: Vec<Component> = Vec::new();
     for comp in path.components() {
         match comp {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() || out.as_os_str().is_empty() && !path.is_absolute() {
-                    out.push("..");
+            Component::CurDir => {}
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
                 }
-            }
-            c => out.push(c),
+                Some(Component::RootDir) => {}
+                _ => parts.push(Component::ParentDir),
+            },
+            c => parts.push(c),
         }
     }
-    if out.as_os_str().is_empty() {
-        out.push(".");
+    if parts.is_empty() {
+        return PathBuf::from(".");
     }
-    out
+    parts.iter().collect()
 }
 
 /// A `--var NAME=VALUE` or `--var-file FILE`, in command-line order (later wins).
@@ -120,18 +145,150 @@ pub struct ModuleSet {
 }
 
 const MAX_MODULE_DEPTH: usize = 16;
+/// Resource and module instances evaluated for one root module, all calls included: `count`
+/// and `for_each` multiply through module calls, and must not exhaust memory.
+pub const MAX_INSTANCES: usize = 50_000;
+/// How many locals may be in evaluation at once (a local referring to a local referring to ...).
+pub const MAX_LOCALS_NESTING: usize = 128;
+
+/// The local module calls between loaded directories: caller → called directories.
+#[derive(Debug, Default)]
+pub struct CallGraph {
+    edges: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+}
+
+impl CallGraph {
+    pub fn new(set: &ModuleSet) -> Self {
+        let mut edges: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+        for (dir, module) in &set.dirs {
+            for call in module.modules() {
+                if let ModuleSource::Local(child) = module_source(call, dir) {
+                    if set.dirs.contains_key(&child) {
+                        edges.entry(dir.clone()).or_default().insert(child);
+                    }
+                }
+            }
+        }
+        CallGraph { edges }
+    }
+
+    /// The shortest chain of calls from `from` to `to` (both included), if `from` reaches `to`.
+    pub fn path(&self, from: &Path, to: &Path) -> Option<Vec<PathBuf>> {
+        let mut prev: BTreeMap<&Path, &Path> = BTreeMap::new();
+        let mut queue: VecDeque<&Path> = VecDeque::from([from]);
+        let mut seen: BTreeSet<&Path> = BTreeSet::from([from]);
+        while let Some(dir) = queue.pop_front() {
+            if dir == to {
+                let mut chain = vec![dir.to_path_buf()];
+                let mut at = dir;
+                while let Some(p) = prev.get(at) {
+                    chain.push(p.to_path_buf());
+                    at = p;
+                }
+                chain.reverse();
+                return Some(chain);
+            }
+            for child in self.edges.get(dir).into_iter().flatten() {
+                if seen.insert(child) {
+                    prev.insert(child, dir);
+                    queue.push_back(child);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether the call `caller` → `callee` closes a cycle (the callee calls back, directly or
+    /// not, or is the caller itself).
+    pub fn closes_cycle(&self, caller: &Path, callee: &Path) -> bool {
+        self.path(callee, caller).is_some()
+    }
+
+    /// Whether `dir` is a root: no directory outside its own cycle (if any) calls it. A module
+    /// calling itself, or only called from within a cycle it is part of, is still a root.
+    pub fn is_root(&self, dir: &Path) -> bool {
+        self.edges
+            .iter()
+            .filter(|(caller, called)| caller.as_path() != dir && called.contains(dir))
+            .all(|(caller, _)| self.closes_cycle(caller, dir))
+    }
+}
+
+/// What one root module tree may still cost.
+struct Limits {
+    budget: Rc<Budget>,
+    instances: Cell<usize>,
+    /// A limit was hit and reported: nothing more is evaluated.
+    stopped: Cell<bool>,
+}
+
+impl Limits {
+    fn new() -> Self {
+        Limits {
+            budget: Rc::new(Budget::default()),
+            instances: Cell::new(0),
+            stopped: Cell::new(false),
+        }
+    }
+
+    /// Counts `n` more instances; false (and the error reported once) past a limit.
+    fn admit(&self, n: usize, span: &Span, inv: &mut Inventory) -> bool {
+        if self.stopped.get() {
+            return false;
+        }
+        let total = self.instances.get().saturating_add(n);
+        self.instances.set(total);
+        let message = if total > MAX_INSTANCES {
+            format!("more than {MAX_INSTANCES} resource and module instances in one root module; the rest are not evaluated")
+        } else if self.budget.exhausted() {
+            format!(
+                "the configuration is too expensive to evaluate (more than {} steps in one root module); the rest is not evaluated",
+                self.budget.total()
+            )
+        } else {
+            return true;
+        };
+        self.stopped.set(true);
+        inv.errors.push(InputError::new(span.clone(), message));
+        false
+    }
+}
+
+/// Stack for evaluation: nesting is bounded ([`super::expr::MAX_EVAL_DEPTH`]), and this is
+/// several times what the deepest allowed nesting takes in an unoptimised build.
+const EVAL_STACK_SIZE: usize = 64 << 20;
 
 /// Evaluates every root module (a directory no other loaded module calls).
+///
+/// Runs on a thread of its own with a stack sized for the nesting limits, so evaluation never
+/// depends on the caller's stack (a 2 MiB test or worker thread, a small `ulimit -s`).
 pub fn evaluate(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inventory {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("kpulint-eval".into())
+            .stack_size(EVAL_STACK_SIZE)
+            .spawn_scoped(scope, || evaluate_roots(set, roots, inputs));
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => evaluate_roots(set, roots, inputs),
+        }
+    })
+}
+
+fn evaluate_roots(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inventory {
     let mut inv = Inventory::default();
+    let graph = CallGraph::new(set);
     for root in roots {
         let Some(module) = set.dirs.get(root) else { continue };
+        let limits = Limits::new();
         let mut errors = Vec::new();
         let (vars, origins) = root_variables(module, inputs, &mut errors);
         inv.errors.extend(errors);
-        let region = root_region(module, &vars, &origins, &mut inv);
+        let region = root_region(module, &vars, &origins, &limits, &mut inv);
         let inst = Instance {
             set,
+            graph: &graph,
+            limits: &limits,
             dir: root.clone(),
             module,
             vars,
@@ -154,10 +311,79 @@ fn missing_var(name: &str) -> Value {
     )
 }
 
-fn is_complex_type(v: &Variable) -> bool {
-    v.type_text
-        .as_deref()
-        .is_some_and(|t| ["list", "map", "object", "set", "tuple"].iter().any(|k| t.contains(k)))
+/// A variable's `type` constraint, as far as conversion goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VarType {
+    /// No `type`: values stay as given; `--var` values are strings.
+    Untyped,
+    String,
+    Number,
+    Bool,
+    /// Collections, objects, tuples and `any`: `--var` values are HCL expressions.
+    Complex,
+}
+
+fn var_type(v: &Variable) -> VarType {
+    let Some(text) = v.type_text.as_deref() else {
+        return VarType::Untyped;
+    };
+    // Terraform 0.11 wrote types as strings: `type = "string"`, `type = "map"`.
+    match text.trim().trim_matches('"').trim() {
+        "string" => VarType::String,
+        "number" => VarType::Number,
+        "bool" => VarType::Bool,
+        "" => VarType::Untyped,
+        _ => VarType::Complex,
+    }
+}
+
+/// Converts a value to the variable's declared primitive type, as Terraform does for every value
+/// a variable receives (`"4"` for a `number` is 4, `4` for a `string` is "4"). Null and unknown
+/// values, and values of untyped or complex variables, are left as they are.
+fn convert_to_declared(var: &Variable, value: Value) -> Result<Value, String> {
+    if matches!(value, Value::Null | Value::Unknown(_)) {
+        return Ok(value);
+    }
+    let fail = |value: &Value, what: &str| Err(format!("{} is not {what}", value.summary(80)));
+    match var_type(var) {
+        VarType::Untyped | VarType::Complex => Ok(value),
+        VarType::Number => match &value {
+            Value::Number(_) => Ok(value),
+            Value::String(_) => match value.to_number() {
+                Some(n) => Ok(Value::Number(n)),
+                None => fail(&value, "a number"),
+            },
+            _ => fail(&value, "a number"),
+        },
+        VarType::Bool => match &value {
+            Value::Bool(_) => Ok(value),
+            Value::String(_) => match value.to_bool() {
+                Some(b) => Ok(Value::Bool(b)),
+                None => fail(&value, "a bool"),
+            },
+            _ => fail(&value, "a bool"),
+        },
+        VarType::String => match value.to_string_value() {
+            Some(s) => Ok(Value::String(s)),
+            None => fail(&value, "a string"),
+        },
+    }
+}
+
+/// The value of `var` when its value is invalid (the error is reported where the value is).
+fn invalid_var(var: &Variable) -> Value {
+    Value::unknown(format!("var.{} has an invalid value", var.name), "fix the value")
+}
+
+/// Converts a value given to `var` (at `span`), reporting a value of the wrong type.
+fn declared_value(var: &Variable, value: Value, span: &Span, what: &str, errors: &mut Vec<InputError>) -> Value {
+    match convert_to_declared(var, value) {
+        Ok(v) => v,
+        Err(message) => {
+            errors.push(InputError::new(span.clone(), format!("invalid {what}: {message}")));
+            invalid_var(var)
+        }
+    }
 }
 
 fn constant_eval(expr: &Expr) -> EvalResult {
@@ -173,9 +399,13 @@ impl LocalsSource for NoLocals {
     }
 }
 
+/// A `--var NAME=VALUE` or `TF_VAR_NAME` value: Terraform reads it as a literal string for a
+/// variable without a type or of a primitive type (converted to that type), and as an HCL
+/// expression for a complex type or `any`.
 fn raw_var_value(var: &Variable, raw: &str, span: &Span, errors: &mut Vec<InputError>) -> Value {
-    if !is_complex_type(var) {
-        return Value::String(raw.to_string());
+    let what = format!("value for var.{}", var.name);
+    if var_type(var) != VarType::Complex {
+        return declared_value(var, Value::String(raw.to_string()), span, &what, errors);
     }
     let file = SourceFile::new(span.path().to_string(), raw.to_string());
     match crate::inputs::hcl::parse_expr(&file)
@@ -183,13 +413,28 @@ fn raw_var_value(var: &Variable, raw: &str, span: &Span, errors: &mut Vec<InputE
     {
         Ok(v) => v,
         Err(e) => {
-            errors.push(InputError::new(
-                span.clone(),
-                format!("invalid value for var.{}: {}", var.name, e.message),
-            ));
-            Value::unknown(format!("var.{} has an invalid value", var.name), "fix the value")
+            errors.push(InputError::new(span.clone(), format!("invalid {what}: {}", e.message)));
+            invalid_var(var)
         }
     }
+}
+
+/// A variable's default, converted to its type; `None` if it has none.
+fn default_value(var: &Variable, errors: &mut Vec<InputError>) -> Option<(Value, Origin)> {
+    let d = var.default.as_ref()?;
+    let origin = Origin {
+        span: d.span.clone(),
+        label: format!("default of var.{}", var.name),
+    };
+    let what = format!("default for var.{}", var.name);
+    let value = match constant_eval(d) {
+        Ok(v) => declared_value(var, v, &d.span, &what, errors),
+        Err(e) => {
+            errors.push(InputError::new(e.span, format!("invalid {what}: {}", e.message)));
+            Value::unknown(format!("var.{} has an invalid default", var.name), "fix the default")
+        }
+    };
+    Some((value, origin))
 }
 
 fn root_variables(
@@ -201,29 +446,11 @@ fn root_variables(
     let mut origins = BTreeMap::new();
     let declared: BTreeMap<&str, &Variable> = module.variables().map(|v| (v.name.as_str(), v)).collect();
     for v in declared.values() {
-        match &v.default {
-            Some(d) => match constant_eval(d) {
-                Ok(val) => {
-                    vars.insert(v.name.clone(), val);
-                    origins.insert(
-                        v.name.clone(),
-                        Origin {
-                            span: d.span.clone(),
-                            label: format!("default of var.{}", v.name),
-                        },
-                    );
-                }
-                Err(e) => {
-                    errors.push(InputError::new(
-                        e.span,
-                        format!("invalid default for var.{}: {}", v.name, e.message),
-                    ));
-                    vars.insert(
-                        v.name.clone(),
-                        Value::unknown(format!("var.{} has an invalid default", v.name), "fix the default"),
-                    );
-                }
-            },
+        match default_value(v, errors) {
+            Some((value, origin)) => {
+                vars.insert(v.name.clone(), value);
+                origins.insert(v.name.clone(), origin);
+            }
             None => {
                 vars.insert(v.name.clone(), missing_var(&v.name));
             }
@@ -249,12 +476,16 @@ fn root_variables(
                       origins: &mut BTreeMap<String, Origin>,
                       errors: &mut Vec<InputError>| {
         for attr in &tfvars.attrs {
-            if !declared.contains_key(attr.name.as_str()) {
+            let Some(var) = declared.get(attr.name.as_str()) else {
                 continue;
-            }
+            };
             match constant_eval(&attr.expr) {
                 Ok(val) => {
-                    vars.insert(attr.name.clone(), val);
+                    let what = format!("value for var.{}", attr.name);
+                    vars.insert(
+                        attr.name.clone(),
+                        declared_value(var, val, &attr.expr.span, &what, errors),
+                    );
                     origins.insert(
                         attr.name.clone(),
                         Origin {
@@ -297,6 +528,7 @@ fn root_region(
     module: &ModuleDir,
     vars: &BTreeMap<String, Value>,
     origins: &BTreeMap<String, Origin>,
+    limits: &Limits,
     inv: &mut Inventory,
 ) -> Setting<String> {
     let provider = module
@@ -307,8 +539,8 @@ fn root_region(
     let Some(attr) = provider.and_then(|p| p.body.attr("region")) else {
         return Setting::Absent;
     };
-    let locals = LocalTable::new(module, vars);
-    let cx = Context::new(vars, &locals);
+    let locals = LocalTable::new(module, vars, Rc::clone(&limits.budget));
+    let cx = Context::with_budget(vars, &locals, Rc::clone(&limits.budget));
     let s = to_setting(&cx, Some(&attr.expr), origins, convert_string, "a string");
     if let Setting::Invalid { span, message } = &s {
         inv.errors.push(InputError::new(span.clone(), message.clone()));
@@ -316,27 +548,28 @@ fn root_region(
     s
 }
 
-/// Lazily evaluated, memoised `locals`, with cycle detection.
+/// Lazily evaluated, memoised `locals`, with cycle detection and a nesting limit.
 struct LocalTable<'a> {
     defs: HashMap<&'a str, &'a Expr>,
     vars: &'a BTreeMap<String, Value>,
-    memo: RefCell<HashMap<String, EvalResult>>,
+    budget: Rc<Budget>,
+    memo: RefCell<HashMap<String, Result<Rc<Value>, EvalError>>>,
     in_progress: RefCell<HashSet<String>>,
 }
 
 impl<'a> LocalTable<'a> {
-    fn new(module: &'a ModuleDir, vars: &'a BTreeMap<String, Value>) -> Self {
+    fn new(module: &'a ModuleDir, vars: &'a BTreeMap<String, Value>, budget: Rc<Budget>) -> Self {
         LocalTable {
             defs: module.locals().map(|l| (l.name.as_str(), &l.expr)).collect(),
             vars,
+            budget,
             memo: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
         }
     }
-}
 
-impl LocalsSource for LocalTable<'_> {
-    fn local(&self, name: &str, span: &Span) -> EvalResult {
+    /// The value of `local.NAME`, evaluated once; shared, not copied.
+    fn get(&self, name: &str, span: &Span) -> Result<Rc<Value>, EvalError> {
         if let Some(v) = self.memo.borrow().get(name) {
             return v.clone();
         }
@@ -346,20 +579,42 @@ impl LocalsSource for LocalTable<'_> {
                 span,
             ));
         };
-        if !self.in_progress.borrow_mut().insert(name.to_string()) {
+        if self.in_progress.borrow().contains(name) {
             return Err(EvalError::new(format!("local.{name} refers to itself"), span));
         }
-        let cx = Context::new(self.vars, self);
-        let result = cx.eval(expr);
+        // Each local in evaluation holds a few stack frames: a long chain of locals must end
+        // in an error, not a stack overflow.
+        if self.in_progress.borrow().len() >= MAX_LOCALS_NESTING {
+            return Err(EvalError::fatal(
+                format!("locals nest deeper than {MAX_LOCALS_NESTING} levels"),
+                span,
+            ));
+        }
+        self.in_progress.borrow_mut().insert(name.to_string());
+        let cx = Context::with_budget(self.vars, self, Rc::clone(&self.budget));
+        let result = cx.eval(expr).map(Rc::new);
         self.in_progress.borrow_mut().remove(name);
         self.memo.borrow_mut().insert(name.to_string(), result.clone());
         result
     }
 }
 
+impl LocalsSource for LocalTable<'_> {
+    fn local(&self, name: &str, span: &Span) -> EvalResult {
+        self.get(name, span).map(|v| (*v).clone())
+    }
+
+    fn local_with(&self, name: &str, span: &Span, f: &mut dyn FnMut(&Value) -> EvalResult) -> EvalResult {
+        let v = self.get(name, span)?;
+        f(&v)
+    }
+}
+
 /// One instance of a module (the root, or one module call instance).
 struct Instance<'a> {
     set: &'a ModuleSet,
+    graph: &'a CallGraph,
+    limits: &'a Limits,
     dir: PathBuf,
     module: &'a ModuleDir,
     vars: BTreeMap<String, Value>,
@@ -390,7 +645,10 @@ fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition 
                 _ => {
                     inv.errors.push(InputError::new(
                         count.expr.span.clone(),
-                        format!("count must be a whole number between 0 and 10000, found {v}"),
+                        format!(
+                            "count must be a whole number between 0 and 10000, found {}",
+                            v.summary(80)
+                        ),
                     ));
                     Repetition::Count(0)
                 }
@@ -462,7 +720,7 @@ fn instances(rep: Repetition, inv: &mut Inventory, what: &str) -> Vec<InstanceKe
         Repetition::Count(n) => (0..n).map(|i| (format!("[{i}]"), None, Some(i as f64))).collect(),
         Repetition::Each(items) => items
             .into_iter()
-            .map(|(k, v)| (format!("[{k:?}]"), Some((Value::String(k), v)), None))
+            .map(|(k, v)| (format!("[{}]", hcl_quote(&k)), Some((Value::String(k), v)), None))
             .collect(),
         Repetition::Unknown(span, reason) => {
             inv.notices.push(Notice {
@@ -478,13 +736,93 @@ fn instances(rep: Repetition, inv: &mut Inventory, what: &str) -> Vec<InstanceKe
     }
 }
 
+/// A string quoted the way Terraform writes instance keys in addresses (`["a\"b"]`): HCL's
+/// quoted-string syntax, so `"` and `\` are escaped, as are newlines, tabs and other
+/// non-printable characters, and `${` / `%{` are doubled to `$${` / `%%{`.
+pub fn hcl_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '$' | '%' => {
+                out.push(c);
+                if chars.peek() == Some(&'{') {
+                    out.push(c);
+                }
+            }
+            c if !is_printable(c) => {
+                let n = c as u32;
+                if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `unicode.IsPrint`, closely: not a control or format character, a private-use one, or
+/// a space other than U+0020.
+fn is_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    let n = c as u32;
+    let format_char = matches!(
+        n,
+        0xAD | 0x600..=0x605
+            | 0x61C
+            | 0x6DD
+            | 0x70F
+            | 0x890..=0x891
+            | 0x8E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    );
+    let private_use = matches!(n, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
+    !(c.is_control() || c.is_whitespace() || format_char || private_use)
+}
+
 impl<'a> Instance<'a> {
     fn run(&self, inv: &mut Inventory, depth: usize) {
-        let locals = LocalTable::new(self.module, &self.vars);
+        if self.limits.stopped.get() {
+            return;
+        }
+        let locals = LocalTable::new(self.module, &self.vars, Rc::clone(&self.limits.budget));
         let base = self.context(&locals);
         for res in self.module.resources().filter(|r| r.rtype == FLINK_RESOURCE) {
             let what = format!("{}{}.{}", self.prefix, res.rtype, res.name);
-            for (key, each, count_index) in instances(repetition(&base, &res.body, inv), inv, &what) {
+            let keys = instances(repetition(&base, &res.body, inv), inv, &what);
+            if !self.limits.admit(keys.len(), &res.header, inv) {
+                return;
+            }
+            for (key, each, count_index) in keys {
+                // The budget may run out within one resource's instances: stop there, once.
+                if !self.limits.admit(0, &res.header, inv) {
+                    return;
+                }
                 let mut cx = self.context(&locals);
                 cx.each = each;
                 cx.count_index = count_index;
@@ -493,12 +831,15 @@ impl<'a> Instance<'a> {
             }
         }
         for call in self.module.modules() {
+            if self.limits.stopped.get() {
+                return;
+            }
             self.call_module(call, &base, inv, depth);
         }
     }
 
     fn context<'l>(&'l self, locals: &'l LocalTable<'l>) -> Context<'l> {
-        let mut cx = Context::new(&self.vars, locals);
+        let mut cx = Context::with_budget(&self.vars, locals, Rc::clone(&self.limits.budget));
         cx.path_module = self.module.display.clone();
         cx
     }
@@ -510,7 +851,25 @@ impl<'a> Instance<'a> {
             format!("{}.{}", self.key_prefix, call.name)
         };
         let child_dir = match module_source(call, &self.dir) {
-            ModuleSource::Local(p) => p,
+            ModuleSource::Local(p) => {
+                // Terraform would recurse forever: report the cycle, and do not follow it. Each
+                // directory of the cycle that nothing else calls is evaluated as a root, so its
+                // applications are linted once.
+                if let Some(cycle) = self.graph.path(&p, &self.dir) {
+                    let mut names: Vec<String> = vec![display_dir(self.set, &self.dir)];
+                    names.extend(cycle.iter().map(|d| display_dir(self.set, d)));
+                    inv.errors.push(InputError::new(
+                        call.header.clone(),
+                        format!(
+                            "module call cycle: {} (module.{} is not followed)",
+                            names.join(" → "),
+                            call.name
+                        ),
+                    ));
+                    return;
+                }
+                p
+            }
             ModuleSource::Remote(src) => match self
                 .set
                 .dirs
@@ -550,9 +909,15 @@ impl<'a> Instance<'a> {
             return;
         }
         let what = format!("{}module.{}", self.prefix, call.name);
-        for (inst_key, each, count_index) in instances(repetition(base, &call.body, inv), inv, &what) {
-            let locals = base.locals;
-            let mut cx = Context::new(base.vars, locals);
+        let keys = instances(repetition(base, &call.body, inv), inv, &what);
+        if !self.limits.admit(keys.len(), &call.header, inv) {
+            return;
+        }
+        for (inst_key, each, count_index) in keys {
+            if self.limits.stopped.get() {
+                return;
+            }
+            let mut cx = Context::with_budget(base.vars, base.locals, Rc::clone(&base.budget));
             cx.path_module = base.path_module.clone();
             cx.each = each;
             cx.count_index = count_index;
@@ -563,7 +928,13 @@ impl<'a> Instance<'a> {
                 let (value, origin) = match call.body.attr(&var.name) {
                     Some(arg) => {
                         let v = match cx.eval(&arg.expr) {
-                            Ok(v) => v,
+                            Ok(v) => declared_value(
+                                var,
+                                v,
+                                &arg.expr.span,
+                                &format!("value for var.{} of {address}", var.name),
+                                &mut inv.errors,
+                            ),
                             Err(e) => {
                                 inv.errors.push(InputError::new(e.span, e.message));
                                 Value::unknown(
@@ -578,26 +949,8 @@ impl<'a> Instance<'a> {
                         });
                         (v, Some(origin))
                     }
-                    None => match &var.default {
-                        Some(d) => match constant_eval(d) {
-                            Ok(v) => (
-                                v,
-                                Some(Origin {
-                                    span: d.span.clone(),
-                                    label: format!("default of var.{}", var.name),
-                                }),
-                            ),
-                            Err(e) => {
-                                inv.errors.push(InputError::new(e.span, e.message));
-                                (
-                                    Value::unknown(
-                                        format!("var.{} has an invalid default", var.name),
-                                        "fix the default",
-                                    ),
-                                    None,
-                                )
-                            }
-                        },
+                    None => match default_value(var, &mut inv.errors) {
+                        Some((v, origin)) => (v, Some(origin)),
                         None => (
                             Value::unknown(
                                 format!(
@@ -622,6 +975,8 @@ impl<'a> Instance<'a> {
             });
             let inst = Instance {
                 set: self.set,
+                graph: self.graph,
+                limits: self.limits,
                 dir: child_dir.clone(),
                 module: child,
                 vars,
@@ -836,7 +1191,7 @@ fn to_setting<T>(
             }
             None => Setting::Invalid {
                 span,
-                message: format!("expected {expected}, found {} {v}", v.type_name()),
+                message: format!("expected {expected}, found {} {}", v.type_name(), v.summary(80)),
             },
         },
         Err(e) => Setting::Invalid {
@@ -920,5 +1275,378 @@ fn resolve_block<'b>(cx: &Context, body: &'b BodyNode, ident: &'b str) -> Resolv
                 [("key".to_string(), k), ("value".to_string(), v)].into_iter().collect();
             Resolved::Block(content, vec![(iterator, Value::Object(binding))])
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(p: &str) -> String {
+        normalize(Path::new(p)).to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn normalize_pops_only_normal_components() {
+        let cases = [
+            ("a/b/../c", "a/c"),
+            ("a/../../b", "../b"),
+            ("../../x", "../../x"),
+            ("../a/../..", "../.."),
+            ("./a", "a"),
+            ("a/./b/", "a/b"),
+            ("/abs/../x", "/x"),
+            ("/..", "/"),
+            ("/../../x", "/x"),
+            ("a/..", "."),
+            (".", "."),
+            ("./", "."),
+            ("", "."),
+            ("..", ".."),
+            ("live/../modules/flink", "modules/flink"),
+            ("envs/prod/../../modules/flink", "modules/flink"),
+            ("../live/../modules/flink", "../modules/flink"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(norm(input), want, "normalize({input:?})");
+        }
+    }
+
+    #[test]
+    fn local_sources_resolve_to_normalised_keys() {
+        assert!(is_local_source("./x") && is_local_source("../x") && is_local_source(".") && is_local_source(".."));
+        assert!(!is_local_source("hashicorp/x/aws") && !is_local_source("git::https://x") && !is_local_source(".x"));
+        let dir = |caller: &str, src: &str| local_source_dir(Path::new(caller), src).to_string_lossy().into_owned();
+        assert_eq!(dir("live", "../modules/flink"), "modules/flink");
+        assert_eq!(dir("envs/prod", "../../modules/flink"), "modules/flink");
+        assert_eq!(dir(".", "./"), ".");
+        assert_eq!(dir(".", "../b"), "../b");
+        assert_eq!(dir("a", "./"), "a");
+    }
+
+    #[test]
+    fn instance_keys_are_quoted_as_terraform_quotes_them() {
+        let cases = [
+            ("prod", r#""prod""#),
+            ("", r#""""#),
+            (r#"a"b"#, r#""a\"b""#),
+            (r"back\slash", r#""back\\slash""#),
+            ("line\nbreak\ttab\r", r#""line\nbreak\ttab\r""#),
+            ("x${y}", r#""x$${y}""#),
+            ("x%{y}", r#""x%%{y}""#),
+            ("$x % y {}", r#""$x % y {}""#),
+            ("é🚀 ok", "\"é🚀 ok\""),
+            ("bell\u{7}", r#""bell\u0007""#),
+            ("zero\u{200b}width", r#""zero\u200bwidth""#),
+            ("nbsp\u{a0}", r#""nbsp\u00a0""#),
+            ("private\u{F0000}", r#""private\U000f0000""#),
+        ];
+        for (key, want) in cases {
+            assert_eq!(hcl_quote(key), want, "{key:?}");
+        }
+    }
+
+    fn tf(path: &str, text: &str) -> Arc<TfFile> {
+        Arc::new(crate::inputs::hcl::parse_tf(&SourceFile::new(path, text)).expect("valid HCL"))
+    }
+
+    /// A module set from `(dir, main.tf text)` pairs.
+    fn set(dirs: &[(&str, &str)]) -> ModuleSet {
+        ModuleSet {
+            dirs: dirs
+                .iter()
+                .map(|(dir, text)| {
+                    let key = normalize(Path::new(dir));
+                    let module = ModuleDir {
+                        display: dir.to_string(),
+                        files: vec![tf(&format!("{dir}/main.tf"), text)],
+                        ..ModuleDir::default()
+                    };
+                    (key, module)
+                })
+                .collect(),
+        }
+    }
+
+    fn call(name: &str, src: &str) -> String {
+        format!("module \"{name}\" {{\n  source = \"{src}\"\n}}\n")
+    }
+
+    const APP: &str =
+        "resource \"aws_kinesisanalyticsv2_application\" \"app\" {\n  runtime_environment = \"FLINK-1_20\"\n}\n";
+
+    #[test]
+    fn roots_are_dirs_called_from_nowhere_outside_their_cycle() {
+        let s = set(&[
+            ("r", &call("a", "../a")),
+            ("a", &(call("b", "../b") + APP)),
+            ("b", &(call("a", "../a") + &call("me", "./"))),
+            ("self", &(call("me", "./") + APP)),
+            ("lone", APP),
+            ("live", &call("m", "../modules/m")),
+            ("modules/m", APP),
+        ]);
+        let g = CallGraph::new(&s);
+        let p = |d: &str| PathBuf::from(d);
+        assert!(g.is_root(&p("r")));
+        assert!(!g.is_root(&p("a")), "called by r, outside its cycle");
+        assert!(g.is_root(&p("b")), "called only by a, within its cycle");
+        assert!(g.is_root(&p("self")), "a module calling itself");
+        assert!(g.is_root(&p("lone")));
+        assert!(g.is_root(&p("live")));
+        assert!(!g.is_root(&p("modules/m")), "called by live through ../");
+        assert!(g.closes_cycle(&p("a"), &p("b")) && g.closes_cycle(&p("b"), &p("a")));
+        assert!(g.closes_cycle(&p("self"), &p("self")));
+        assert!(!g.closes_cycle(&p("r"), &p("a")));
+        assert_eq!(g.path(&p("b"), &p("b")), Some(vec![p("b")]));
+        assert_eq!(g.path(&p("r"), &p("b")), Some(vec![p("r"), p("a"), p("b")]));
+        assert_eq!(g.path(&p("b"), &p("r")), None);
+    }
+
+    fn run(s: &ModuleSet, roots: &[&str]) -> Inventory {
+        let roots: Vec<PathBuf> = roots.iter().map(PathBuf::from).collect();
+        evaluate(s, &roots, &VarInputs::default())
+    }
+
+    fn addresses(inv: &Inventory) -> Vec<&str> {
+        let mut a: Vec<&str> = inv.applications.iter().map(|a| a.address.as_str()).collect();
+        a.sort();
+        a
+    }
+
+    fn messages(inv: &Inventory) -> Vec<&str> {
+        inv.errors.iter().map(|e| e.message.as_str()).collect()
+    }
+
+    #[test]
+    fn a_call_cycle_is_reported_at_the_call_and_each_application_linted_once() {
+        let s = set(&[
+            ("a", &(call("b", "../b") + APP.replace("\"app\"", "\"in_a\"").as_str())),
+            ("b", &(call("a", "../a") + APP.replace("\"app\"", "\"in_b\"").as_str())),
+        ]);
+        let inv = run(&s, &["a", "b"]);
+        assert_eq!(
+            addresses(&inv),
+            [
+                "aws_kinesisanalyticsv2_application.in_a",
+                "aws_kinesisanalyticsv2_application.in_b"
+            ]
+        );
+        assert_eq!(
+            messages(&inv),
+            [
+                "module call cycle: a → b → a (module.b is not followed)",
+                "module call cycle: b → a → b (module.a is not followed)"
+            ]
+        );
+        assert_eq!(inv.errors[0].span.text(), "module \"b\"");
+
+        // Entered from outside: the part of the cycle outside the root's path is followed once.
+        let s = set(&[
+            ("r", &call("a", "../a")),
+            ("a", &(call("b", "../b") + APP.replace("\"app\"", "\"in_a\"").as_str())),
+            ("b", &(call("a", "../a") + APP.replace("\"app\"", "\"in_b\"").as_str())),
+        ]);
+        let inv = run(&s, &["r", "b"]);
+        assert_eq!(
+            addresses(&inv),
+            [
+                "aws_kinesisanalyticsv2_application.in_b",
+                "module.a.aws_kinesisanalyticsv2_application.in_a"
+            ]
+        );
+        assert_eq!(inv.errors.len(), 2, "{:?}", messages(&inv));
+    }
+
+    #[test]
+    fn a_module_calling_itself_is_linted_once_with_an_error() {
+        let s = set(&[(".", &(call("me", "./") + APP))]);
+        let inv = run(&s, &["."]);
+        assert_eq!(addresses(&inv), ["aws_kinesisanalyticsv2_application.app"]);
+        assert_eq!(messages(&inv), ["module call cycle: . → . (module.me is not followed)"]);
+    }
+
+    #[test]
+    fn count_zero_and_empty_for_each_produce_nothing() {
+        let res = |meta: &str| APP.replace("{\n", &format!("{{\n  {meta}\n"));
+        let m = |name: &str, meta: &str| format!("module \"{name}\" {{\n  source = \"./m\"\n  {meta}\n}}\n");
+        let text = [
+            res("count = 0").replace("\"app\"", "\"c0\""),
+            res("for_each = {}").replace("\"app\"", "\"e0\""),
+            res("for_each = []").replace("\"app\"", "\"e1\""),
+            res("for_each = toset([])").replace("\"app\"", "\"e2\""),
+            res("for_each = { for k in [] : k => k }").replace("\"app\"", "\"e3\""),
+            m("mc", "count = 0"),
+            m("me", "for_each = {}"),
+            m("ms", "for_each = toset([])"),
+            // Controls: one instance each.
+            res("count = 1").replace("\"app\"", "\"one\""),
+            m("m1", "for_each = { k = 1 }"),
+        ]
+        .concat();
+        let s = set(&[(".", &text), ("m", APP)]);
+        let inv = run(&s, &["."]);
+        assert_eq!(
+            addresses(&inv),
+            [
+                "aws_kinesisanalyticsv2_application.one[0]",
+                "module.m1[\"k\"].aws_kinesisanalyticsv2_application.app"
+            ]
+        );
+        assert!(inv.errors.is_empty(), "{:?}", messages(&inv));
+        assert!(inv.notices.is_empty(), "{:?}", inv.notices);
+    }
+
+    #[test]
+    fn for_each_keys_with_special_characters_have_terraform_addresses() {
+        let text = APP.replace(
+            "{\n",
+            "{\n  for_each = toset([\"a\\\"b\", \"back\\\\slash\", \"x$${y}\", \"tab\\t\"])\n",
+        );
+        let s = set(&[(".", &text)]);
+        let inv = run(&s, &["."]);
+        assert!(inv.errors.is_empty(), "{:?}", messages(&inv));
+        assert_eq!(
+            addresses(&inv),
+            [
+                r#"aws_kinesisanalyticsv2_application.app["a\"b"]"#,
+                r#"aws_kinesisanalyticsv2_application.app["back\\slash"]"#,
+                r#"aws_kinesisanalyticsv2_application.app["tab\t"]"#,
+                r#"aws_kinesisanalyticsv2_application.app["x$${y}"]"#,
+            ]
+        );
+    }
+
+    fn locals_chain(n: usize) -> String {
+        let mut text = String::from("locals {\n");
+        for i in 0..n {
+            text.push_str(&format!("  a{i} = local.a{} + 1\n", i + 1));
+        }
+        text.push_str(&format!("  a{n} = 0\n}}\n"));
+        text
+    }
+
+    fn parallelism_app(expr: &str) -> String {
+        format!(
+            "resource \"aws_kinesisanalyticsv2_application\" \"app\" {{\n  application_configuration {{\n    flink_application_configuration {{\n      parallelism_configuration {{\n        parallelism = {expr}\n      }}\n    }}\n  }}\n}}\n"
+        )
+    }
+
+    fn parallelism(inv: &Inventory) -> &Setting<f64> {
+        &inv.applications[0].parallelism.parallelism
+    }
+
+    #[test]
+    fn locals_nest_up_to_the_limit_and_no_further() {
+        let deepest = MAX_LOCALS_NESTING - 1;
+        let s = set(&[(".", &(locals_chain(deepest) + &parallelism_app("local.a0")))]);
+        let inv = run(&s, &["."]);
+        assert!(
+            matches!(parallelism(&inv), Setting::Known { value, .. } if *value == deepest as f64),
+            "{:?}",
+            parallelism(&inv)
+        );
+
+        let s = set(&[(".", &(locals_chain(5000) + &parallelism_app("try(local.a0, 7)")))]);
+        let inv = run(&s, &["."]);
+        match parallelism(&inv) {
+            Setting::Invalid { message, span } => {
+                assert_eq!(message, "locals nest deeper than 128 levels");
+                assert_eq!(span.text(), "local.a128", "reported at the reference");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_exhausted_budget_stops_evaluation_with_one_error() {
+        let text = APP.replace("{\n", "{\n  count = 10000\n").replace(
+            "}\n",
+            "  tags = { n = length([for a in range(1000) : [for b in range(300) : b]]) }\n}\n",
+        );
+        let s = set(&[(".", &text)]);
+        let inv = run(&s, &["."]);
+        let stops: Vec<&str> = messages(&inv)
+            .into_iter()
+            .filter(|m| m.contains("the rest is not evaluated"))
+            .collect();
+        assert_eq!(stops.len(), 1, "{:?}", messages(&inv));
+        assert!(inv.applications.len() < 100, "{}", inv.applications.len());
+    }
+
+    #[test]
+    fn instances_multiplying_through_module_calls_are_capped() {
+        let s = set(&[
+            (".", "module \"m\" {\n  source = \"./m\"\n  count = 10000\n}\n"),
+            ("m", "module \"n\" {\n  source = \"../n\"\n  count = 10000\n}\n"),
+            ("n", &APP.replace("{\n", "{\n  count = 10000\n")),
+        ]);
+        let inv = run(&s, &["."]);
+        assert_eq!(
+            messages(&inv),
+            ["more than 50000 resource and module instances in one root module; the rest are not evaluated"]
+        );
+        assert!(inv.applications.len() <= MAX_INSTANCES);
+    }
+
+    fn var(type_text: Option<&str>) -> Variable {
+        Variable {
+            name: "v".into(),
+            span: SourceFile::new("t.tf", "variable").whole(),
+            default: None,
+            type_text: type_text.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn values_convert_to_the_declared_primitive_type() {
+        let s = |v: &str| Value::String(v.into());
+        let n = Value::Number;
+        let conv = |t: Option<&str>, v: Value| convert_to_declared(&var(t), v);
+        assert_eq!(conv(Some("number"), s("4")), Ok(n(4.0)));
+        assert_eq!(conv(Some("number"), s("-2.5e1")), Ok(n(-25.0)));
+        assert_eq!(
+            conv(Some("\"number\""), s("4")),
+            Ok(n(4.0)),
+            "Terraform 0.11 quoted type"
+        );
+        assert_eq!(conv(Some("number"), s("abc")), Err("\"abc\" is not a number".into()));
+        assert_eq!(
+            conv(Some("number"), Value::Bool(true)),
+            Err("true is not a number".into())
+        );
+        assert_eq!(conv(Some("bool"), s("true")), Ok(Value::Bool(true)));
+        assert_eq!(conv(Some("bool"), s("yes")), Err("\"yes\" is not a bool".into()));
+        assert_eq!(conv(Some("string"), n(4.0)), Ok(s("4")));
+        assert_eq!(conv(Some("string"), Value::Bool(false)), Ok(s("false")));
+        assert!(conv(Some("string"), Value::List(vec![])).is_err());
+        assert_eq!(conv(None, s("4")), Ok(s("4")), "untyped values stay as given");
+        assert_eq!(conv(Some("any"), s("4")), Ok(s("4")));
+        assert_eq!(conv(Some("map(number)"), s("4")), Ok(s("4")));
+        assert_eq!(conv(Some("number"), Value::Null), Ok(Value::Null));
+        let u = Value::unknown("x", "y");
+        assert_eq!(conv(Some("number"), u.clone()), Ok(u));
+    }
+
+    #[test]
+    fn raw_values_are_literals_for_primitive_types_and_hcl_for_others() {
+        let span = SourceFile::new("<command line>", "v=...").whole();
+        let raw = |t: Option<&str>, text: &str| {
+            let mut errors = Vec::new();
+            let v = raw_var_value(&var(t), text, &span, &mut errors);
+            (v, errors.into_iter().map(|e| e.message).collect::<Vec<_>>())
+        };
+        assert_eq!(raw(Some("number"), "2"), (Value::Number(2.0), vec![]));
+        assert_eq!(raw(Some("bool"), "false"), (Value::Bool(false), vec![]));
+        assert_eq!(raw(Some("string"), "[1]"), (Value::String("[1]".into()), vec![]));
+        assert_eq!(raw(None, "2"), (Value::String("2".into()), vec![]));
+        assert_eq!(
+            raw(Some("list(number)"), "[1, 2]").0,
+            Value::List(vec![Value::Number(1.0), Value::Number(2.0)])
+        );
+        assert_eq!(raw(Some("any"), "{ a = 1 }").0.type_name(), "object");
+        let (v, errors) = raw(Some("number"), "abc");
+        assert!(v.is_unknown());
+        assert_eq!(errors, ["invalid value for var.v: \"abc\" is not a number"]);
     }
 }

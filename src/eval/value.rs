@@ -83,6 +83,90 @@ impl Value {
             _ => None,
         }
     }
+
+    /// The value as [`fmt::Display`] shows it, cut to about `max` characters: for messages,
+    /// which must stay short whatever the size of the value.
+    pub fn summary(&self, max: usize) -> String {
+        let mut w = Limited {
+            out: String::new(),
+            left: max,
+            cut: false,
+        };
+        let _ = fmt::write(&mut w, format_args!("{self}"));
+        if w.cut {
+            w.out.push('…');
+        }
+        w.out
+    }
+
+    /// A string that is equal for two values exactly when they are equal (`==`), so values can
+    /// be deduplicated in linear time.
+    pub fn canonical_key(&self) -> String {
+        let mut out = String::new();
+        let mut stack = vec![Key::Value(self)];
+        while let Some(item) = stack.pop() {
+            let v = match item {
+                Key::Text(t) => {
+                    out.push_str(t);
+                    continue;
+                }
+                Key::Name(n) => {
+                    out.push_str(&format!("{}:{n}", n.len()));
+                    continue;
+                }
+                Key::Value(v) => v,
+            };
+            match v {
+                Value::Null => out.push('n'),
+                Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+                // -0 == 0, and every other number has one bit pattern.
+                Value::Number(n) => out.push_str(&format!("#{:x};", if *n == 0.0 { 0 } else { n.to_bits() })),
+                Value::String(s) => out.push_str(&format!("s{}:{s}", s.len())),
+                Value::List(items) => {
+                    out.push('[');
+                    stack.push(Key::Text("]"));
+                    stack.extend(items.iter().rev().map(Key::Value));
+                }
+                Value::Object(map) => {
+                    out.push('{');
+                    stack.push(Key::Text("}"));
+                    for (k, v) in map.iter().rev() {
+                        stack.push(Key::Value(v));
+                        stack.push(Key::Name(k));
+                    }
+                }
+                Value::Unknown(u) => out.push_str(&format!("u{}:{}{}:{}", u.what.len(), u.what, u.hint.len(), u.hint)),
+            }
+        }
+        out
+    }
+}
+
+enum Key<'v> {
+    Value(&'v Value),
+    Name(&'v str),
+    Text(&'static str),
+}
+
+/// A writer that keeps the first `left` characters and then fails, which ends formatting early.
+struct Limited {
+    out: String,
+    left: usize,
+    cut: bool,
+}
+
+impl fmt::Write for Limited {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            if self.left == 0 {
+                self.cut = true;
+                return Err(fmt::Error);
+            }
+            self.out.push(c);
+            self.left -= 1;
+        }
+        Ok(())
+    }
 }
 
 /// Parses a number the way Terraform's `tonumber` does: decimal, optional sign and exponent.

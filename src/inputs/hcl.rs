@@ -52,7 +52,8 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                         .body
                         .get_attribute("type")
                         .and_then(|a| a.value.span())
-                        .map(|r| file.text[r].to_string()),
+                        .and_then(|r| file.text.get(r))
+                        .map(str::to_string),
                 });
             }
             ("locals", []) => {

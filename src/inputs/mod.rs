@@ -18,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::{display, Candidate, FileKind};
-use crate::eval::module::{module_source, normalize, ModuleDir, ModuleSet, ModuleSource, TfVars};
+use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, ModuleDir, ModuleSet, TfVars};
 use crate::model::{InputError, Inventory};
 use crate::source::SourceFile;
 use terraform::{TfFile, FLINK_RESOURCE};
@@ -141,6 +141,8 @@ fn list_tf_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The module key of a file's directory: normalised like every module key, and like the
+/// directories local module sources name ([`local_source_dir`]), so the two compare equal.
 fn parent_key(path: &Path) -> PathBuf {
     normalize(path.parent().unwrap_or(Path::new(".")))
 }
@@ -196,10 +198,10 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
             })
             .unwrap_or_default();
         for src in sources {
-            if !(src.starts_with("./") || src.starts_with("../")) {
+            if !is_local_source(&src) {
                 continue;
             }
-            let child = normalize(&dir.join(&src));
+            let child = local_source_dir(&dir, &src);
             calls.entry(dir.clone()).or_default().push(child.clone());
             if seen.insert(child.clone()) {
                 let mut raw = RawDir::default();
@@ -284,19 +286,12 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
         }
     }
 
-    // Roots: scanned, relevant directories that no loaded module calls.
-    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
-    for (dir, m) in &loaded.modules.dirs {
-        for f in &m.files {
-            for call in &f.modules {
-                if let ModuleSource::Local(child) = module_source(call, dir) {
-                    called.insert(child);
-                }
-            }
-        }
-    }
+    // Roots: scanned, relevant directories that no loaded module calls, except a module
+    // calling itself or called only from within a cycle it is part of (the evaluator reports
+    // the cycle; the applications are still linted).
+    let graph = CallGraph::new(&loaded.modules);
     for (dir, raw) in &dirs {
-        if raw.scanned && relevant.contains(dir) && !called.contains(dir) && loaded.modules.dirs.contains_key(dir) {
+        if raw.scanned && relevant.contains(dir) && loaded.modules.dirs.contains_key(dir) && graph.is_root(dir) {
             loaded.roots.push(dir.clone());
         }
     }
