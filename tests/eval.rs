@@ -438,7 +438,6 @@ fn unsupported_function_is_unresolved_and_named() {
 }
 
 #[test]
-#[ignore = "bug: KPU009's help names --var and --var-file only for variables; data sources and unsupported functions do not say how to supply the value with --var-file"]
 fn kpu009_help_always_says_how_to_supply_the_value() {
     for expr in [
         "tonumber(data.aws_ssm_parameter.p.value)",
@@ -526,7 +525,6 @@ fn unresolved_values_are_not_reported_when_default_ignores_them() {
 }
 
 #[test]
-#[ignore = "bug: an unresolvable \"kpulint:state_size\" tag value is silently treated as undeclared (KPU008) instead of KPU009"]
 fn unresolved_state_size_tag_is_reported_not_skipped() {
     let text = format!(
         "variable \"state\" {{}}\n{}",
@@ -543,7 +541,6 @@ fn unresolved_state_size_tag_is_reported_not_skipped() {
 }
 
 #[test]
-#[ignore = "bug: an unresolvable provider region (var without value) silently falls back to the default region instead of being reported"]
 fn unresolved_region_is_reported_not_guessed() {
     let text = format!(
         "variable \"region\" {{}}\nprovider \"aws\" {{\n  region = var.region\n}}\n{}",
