@@ -259,6 +259,18 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
         relevant.insert(parent_key(&c.path));
     }
 
+    // Files that cannot hold or feed a Flink application are not parsed, only checked for
+    // structure at memory speed; one that fails the check is parsed to report its syntax error.
+    let suspicious: Vec<Arc<SourceFile>> = dirs
+        .iter()
+        .filter(|(k, d)| d.scanned && !relevant.contains(*k))
+        .flat_map(|(_, d)| d.files.iter())
+        .filter(|(f, kind)| *kind == FileKind::Tf && !precheck::looks_well_formed(&f.text))
+        .map(|(f, _)| Arc::clone(f))
+        .collect();
+    let syntax_errors: Vec<InputError> = suspicious.par_iter().filter_map(|f| hcl::parse_body(f).err()).collect();
+    loaded.inventory.errors.extend(syntax_errors);
+
     // Parse the relevant directories' files in parallel.
     let to_parse: Vec<(PathBuf, Arc<SourceFile>, FileKind)> = dirs
         .iter()

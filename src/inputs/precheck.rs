@@ -7,12 +7,14 @@
 pub fn looks_well_formed(text: &str) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
-    // Open brackets; `$` marks an interpolation `${` (inside a string).
+    // Open brackets: `{` a block body, `o` an object, `$` an interpolation, `(`, `[`.
     let mut stack: Vec<u8> = Vec::new();
     // Whether we are inside a quoted string, per interpolation level.
     let mut in_string = false;
     let mut string_stack: Vec<bool> = Vec::new();
     let mut line_start = true;
+    // The last significant byte outside strings and comments.
+    let mut last = b'\n';
     while i < b.len() {
         let c = b[i];
         if in_string {
@@ -32,8 +34,9 @@ pub fn looks_well_formed(text: &str) -> bool {
             i += 1;
             continue;
         }
-        if line_start && stack.is_empty() && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
-            // A top-level statement starts with an identifier, or is a comment.
+        let in_body = matches!(stack.last(), None | Some(b'{'));
+        if line_start && in_body && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            // A statement of a body starts with an identifier, or is a comment or a closing brace.
             let ok = c.is_ascii_alphabetic() || c == b'_' || c == b'#' || c == b'/' || c == b'}';
             if !ok {
                 return false;
@@ -57,7 +60,29 @@ pub fn looks_well_formed(text: &str) -> bool {
                 }
                 line_start = true;
             }
-            b'(' | b'[' | b'{' => stack.push(c),
+            // An attribute in a body needs its value on the same line: `a =` alone is an error.
+            b'=' if in_body
+                && !matches!(b.get(i + 1), Some(b'=') | Some(b'>'))
+                && !matches!(
+                    b.get(i.wrapping_sub(1)),
+                    Some(b'=') | Some(b'!') | Some(b'<') | Some(b'>')
+                ) =>
+            {
+                let rest = &text[i + 1..];
+                let value = rest.trim_start_matches([' ', '\t']);
+                if value.is_empty() || value.starts_with(['\n', '\r', '#']) || value.starts_with("//") {
+                    return false;
+                }
+            }
+            // A block body follows its identifier or label; anything else opens an object.
+            b'{' => stack.push(
+                if in_body && (last.is_ascii_alphanumeric() || matches!(last, b'_' | b'-' | b'"')) {
+                    b'{'
+                } else {
+                    b'o'
+                },
+            ),
+            b'(' | b'[' => stack.push(c),
             b')' | b']' | b'}' => {
                 let Some(open) = stack.pop() else { return false };
                 let expected = match open {
@@ -73,6 +98,11 @@ pub fn looks_well_formed(text: &str) -> bool {
                 }
             }
             _ => {}
+        }
+        if !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'#')
+            && !(c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')))
+        {
+            last = if c == b'"' { b'"' } else { c };
         }
         i += 1;
     }
@@ -129,6 +159,10 @@ mod tests {
         assert!(ok("x = \"%{ if true }y%{ endif }\"\ny = \"$${literal}\"\n"));
         assert!(ok(""));
         assert!(ok("a = 1\r\nb = 2\r\n"));
+        assert!(ok(
+            "x = { a = 1, b = [for k, v in m : { k = v } if v >= 2] }\ny = a == b ? { c = 1 } : {}\n"
+        ));
+        assert!(ok("m = {\n  \"k\" = 1\n  2 = 3\n}\n"));
     }
 
     #[test]
@@ -141,6 +175,9 @@ mod tests {
         assert!(!ok("x = <<EOF\nnever closed\n"));
         assert!(!ok("= 1\n"));
         assert!(!ok("/* open comment\n"));
+        assert!(!ok("resource \"aws_vpc\" \"main\" {\n  cidr_block = \n}\n"));
+        assert!(!ok("a = # nothing\n"));
+        assert!(!ok("locals {\n  1 = 2\n}\n"));
     }
 }
 
