@@ -45,6 +45,7 @@ pub fn looks_well_formed(text: &str) -> bool {
         if !matches!(c, b' ' | b'\t' | b'\r') {
             line_start = c == b'\n';
         }
+        let comment = c == b'#' || (c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')));
         match c {
             b'#' => skip_line(b, &mut i),
             b'/' if b.get(i + 1) == Some(&b'/') => skip_line(b, &mut i),
@@ -99,10 +100,8 @@ pub fn looks_well_formed(text: &str) -> bool {
             }
             _ => {}
         }
-        if !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'#')
-            && !(c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')))
-        {
-            last = if c == b'"' { b'"' } else { c };
+        if !comment && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            last = c;
         }
         i += 1;
     }
