@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::discover::{display, Candidate, FileKind};
 use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, ModuleDir, ModuleSet, TfVars};
-use crate::model::{InputError, Inventory};
+use crate::model::{InputError, Inventory, Notice};
 use crate::source::SourceFile;
 use terraform::{TfFile, FLINK_RESOURCE};
 
@@ -93,21 +93,42 @@ pub fn is_auto_tfvars(name: &str) -> bool {
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
 fn quick_module_sources(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // Depth of braces inside a `module "x" {` block (0: outside any module block).
+    let mut depth: i64 = 0;
     for line in text.lines() {
-        let t = line.trim_start().trim_start_matches('"');
-        let Some(rest) = t.strip_prefix("source") else { continue };
-        let rest = rest.trim_start().trim_start_matches('"').trim_start();
-        let Some(rest) = rest.strip_prefix([':', '=']) else {
+        let t = line.trim_start();
+        if depth == 0 {
+            // `module "x" {` (HCL) or `"module": {` (JSON: every key below is a call).
+            if t.starts_with("module ") || t.starts_with("module\t") || t.starts_with("\"module\"") {
+                depth = brace_delta(t).max(1);
+            }
             continue;
-        };
-        let rest = rest.trim_start();
-        if let Some(q) = rest.strip_prefix('"') {
-            if let Some(end) = q.find('"') {
-                out.push(q[..end].to_string());
+        }
+        let key = t.trim_start_matches('"');
+        if let Some(rest) = key.strip_prefix("source") {
+            let rest = rest.trim_start().trim_start_matches('"').trim_start();
+            if let Some(rest) = rest.strip_prefix([':', '=']) {
+                if let Some(q) = rest.trim_start().strip_prefix('"') {
+                    if let Some(end) = q.find('"') {
+                        out.push(q[..end].to_string());
+                    }
+                }
             }
         }
+        depth += brace_delta(t);
     }
     out
+}
+
+/// Opening minus closing braces on a line (strings are not special-cased: a heuristic).
+fn brace_delta(line: &str) -> i64 {
+    line.chars()
+        .map(|c| match c {
+            '{' => 1,
+            '}' => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// One directory's Terraform files, read but not yet parsed.
@@ -257,6 +278,32 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
         .filter(|c| c.explicit && matches!(c.kind, Some(FileKind::Tf | FileKind::TfJson)))
     {
         relevant.insert(parent_key(&c.path));
+    }
+
+    // Registry and git module calls of directories that are not evaluated: a Flink application
+    // may hide behind them, so say once that they were not followed.
+    let unfollowed: Vec<(PathBuf, String)> = dirs
+        .iter()
+        .filter(|(k, d)| d.scanned && !relevant.contains(*k) && installed.get(*k).is_none_or(|m| m.is_empty()))
+        .flat_map(|(k, d)| {
+            d.files
+                .iter()
+                .flat_map(|(f, _)| quick_module_sources(&f.text))
+                .filter(|s| !is_local_source(s))
+                .map(|s| (k.clone(), s))
+        })
+        .collect();
+    if let Some((dir, src)) = unfollowed.first() {
+        let n = unfollowed.len();
+        loaded.inventory.notices.push(Notice {
+            span: None,
+            message: format!(
+                "{n} registry or git module call{} {} not followed (first: source \"{src}\" in {}): run `terraform init` so kpulint can read .terraform/modules/modules.json",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "was" } else { "were" },
+                display(dir)
+            ),
+        });
     }
 
     // Files that cannot hold or feed a Flink application are not parsed, only checked for

@@ -1,0 +1,321 @@
+//! Issue 3 across formats: the same application in every format gives the same findings;
+//! Terraform JSON syntax; format detection and `--input-format`; registry modules; bad input.
+
+mod hcl_support;
+
+use hcl_support::*;
+use serde_json::Value;
+
+/// (rule, severity, message) of every finding, for comparing formats one to one.
+fn signature(doc: &Value) -> Vec<(String, String, String)> {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap_or("").to_string(),
+                f["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .replace("OrdersJoin", "orders_join")
+                    .replace("aws_kinesisanalyticsv2_application.", ""),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_application_in_every_format_gives_the_same_findings() {
+    let formats = [
+        "examples/formats/terraform-hcl",
+        "examples/formats/terraform-json",
+        "examples/formats/plan/plan.json",
+        "examples/formats/cloudformation-json",
+        "examples/formats/cloudformation-yaml",
+    ];
+    let mut first: Option<Vec<(String, String, String)>> = None;
+    for path in formats {
+        let (code, doc) = json_at_root(&[path]);
+        assert_eq!(code, 1, "{path}: {doc:#}");
+        assert!(
+            doc["errors"].as_array().unwrap().is_empty(),
+            "{path}: {:#}",
+            doc["errors"]
+        );
+        let a = only_app(&doc);
+        for (k, v) in [
+            ("kpus", 12),
+            ("billed_kpus", 13),
+            ("running_storage_gb", 600),
+            ("needed_kpus", 10),
+        ] {
+            assert_eq!(a[k], v, "{path}: {k}");
+        }
+        assert_eq!(a["monthly_cost_usd"], 1103.9, "{path}");
+        assert_eq!(a["state_size_gb"], 240, "{path}");
+        assert_eq!(a["required_parallelism"], 4, "{path}");
+        let sig = signature(&doc);
+        assert_eq!(
+            sig.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
+            ["KPU004", "KPU005"],
+            "{path}"
+        );
+        // Every finding points at the parallelism value of its own file.
+        for f in doc["findings"].as_array().unwrap() {
+            let file = f["file"].as_str().unwrap();
+            let text = std::fs::read_to_string(root().join(file)).unwrap();
+            let line = text.lines().nth(f["line"].as_u64().unwrap() as usize - 1).unwrap();
+            let col = f["column"].as_u64().unwrap() as usize - 1;
+            let at: String = line.chars().skip(col).take(12).collect();
+            assert!(
+                at.starts_with("12") || at.starts_with("!Ref") || at.starts_with("{ \"Ref\""),
+                "{path}: {file}:{} `{at}`",
+                f["line"]
+            );
+        }
+        match &first {
+            None => first = Some(sig),
+            Some(expected) => assert_eq!(&sig, expected, "{path} differs from the HCL findings"),
+        }
+    }
+}
+
+#[test]
+fn terraform_json_mixes_with_hcl_in_one_module() {
+    let repo = Repo::new();
+    repo.write(
+        "variables.tf",
+        "variable \"p\" {\n  type    = number\n  default = 4\n}\n",
+    );
+    repo.write(
+        "main.tf.json",
+        r#"{
+  "locals": { "per": 2 },
+  "resource": {
+    "aws_kinesisanalyticsv2_application": {
+      "a": {
+        "//": "kpulint: state_size=10GB required_parallelism=2",
+        "runtime_environment": "FLINK-1_20",
+        "application_configuration": {
+          "flink_application_configuration": {
+            "parallelism_configuration": {
+              "configuration_type": "CUSTOM",
+              "parallelism": "${var.p * 3}",
+              "parallelism_per_kpu": "${local.per}",
+              "auto_scaling_enabled": false
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"#,
+    );
+    repo.write("terraform.tfvars.json", "{ \"p\": 5 }\n");
+    let (_, doc) = repo.json(&["."]);
+    let a = only_app(&doc);
+    assert_eq!(a["format"], "terraform-json");
+    assert_eq!(
+        a["parallelism"], 15,
+        "tfvars.json overrides the .tf default; a lone interpolation keeps the number"
+    );
+    assert_eq!(a["parallelism_per_kpu"], 2);
+    assert_eq!(a["kpus"], 8);
+    assert_eq!(a["state_size_source"], "annotation");
+    // parallelism 15 with 2 per KPU leaves a slot idle: KPU006 at the JSON string.
+    let f = the_finding(&doc, "KPU006");
+    let text = std::fs::read_to_string(repo.path().join("main.tf.json")).unwrap();
+    assert_eq!(at(f), pos(&text, "\"${var.p * 3}\""));
+}
+
+#[test]
+fn terraform_json_templates_that_mix_text_stay_strings() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf.json",
+        r#"{ "variable": { "v": { "default": "1_20" } },
+  "resource": { "aws_kinesisanalyticsv2_application": { "a": {
+    "runtime_environment": "FLINK-${var.v}",
+    "tags": { "kpulint:state_size": "10GB", "kpulint:required_parallelism": "1" } } } } }"#,
+    );
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(only_app(&doc)["runtime_environment"], "FLINK-1_20");
+}
+
+#[test]
+fn malformed_terraform_json_is_located() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf.json",
+        "{\n  \"resource\": {\n    \"aws_kinesisanalyticsv2_application\": {,}\n  }\n}\n",
+    );
+    repo.copy_dir("examples/clean", "ok");
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["errors"][0]["file"], "main.tf.json");
+    assert_eq!(doc["errors"][0]["line"], 3);
+    assert_eq!(doc["summary"]["applications"], 1, "the valid module is still linted");
+}
+
+#[test]
+fn unrelated_json_is_skipped_when_walking_and_an_error_when_named() {
+    let repo = Repo::new();
+    repo.write("package.json", "{ \"name\": \"web\", \"version\": \"1.0.0\" }\n");
+    repo.write("config/app.yaml", "server:\n  port: 8080\n");
+    repo.copy_dir("examples/clean", "infra");
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(doc["errors"].as_array().unwrap().is_empty());
+    let (code, doc) = repo.json(&["package.json"]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["errors"][0]["file"], "package.json");
+    assert!(
+        doc["errors"][0]["message"].as_str().unwrap().contains("neither"),
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn formats_are_detected_by_content_and_input_format_forces_one() {
+    let repo = Repo::new();
+    let plan = std::fs::read_to_string(root().join("examples/formats/plan/plan.json")).unwrap();
+    repo.write("plan.out.txt", &plan);
+    // Named explicitly with an unknown extension: the content says it is a plan.
+    let (code, doc) = repo.json(&["plan.out.txt"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(only_app(&doc)["format"], "plan");
+    // Forcing another reader is obeyed, and its error is reported.
+    let (code, doc) = repo.json(&["plan.out.txt", "--input-format", "terraform"]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["errors"][0]["file"], "plan.out.txt");
+    // A file that is nothing kpulint reads is an error when named.
+    repo.write("notes.txt", "hello\n");
+    let (code, doc) = repo.json(&["notes.txt"]);
+    assert_eq!(code, 2, "{doc:#}");
+}
+
+#[test]
+fn plan_on_stdin_matches_the_file() {
+    let plan = std::fs::read_to_string(root().join("examples/formats/plan/plan.json")).unwrap();
+    let mut cmd = kpulint(&root());
+    cmd.args(["-", "--format", "json"]).write_stdin(plan);
+    let r = exec(cmd);
+    assert_eq!(r.code, 1);
+    let doc = r.json();
+    let a = only_app(&doc);
+    assert_eq!(a["file"], "<stdin>");
+    assert_eq!(a["kpus"], 12);
+    assert_eq!(rules(&doc), ["KPU004", "KPU005"]);
+}
+
+#[test]
+fn registry_modules_are_followed_through_modules_json_or_noted() {
+    let repo = Repo::new();
+    let app = std::fs::read_to_string(root().join("examples/fleet/modules/flink/main.tf")).unwrap();
+    let vars = std::fs::read_to_string(root().join("examples/fleet/modules/flink/variables.tf")).unwrap();
+    repo.write(
+        "main.tf",
+        "module \"orders\" {\n  source  = \"acme/flink/aws\"\n  version = \"1.0.0\"\n  name = \"orders\"\n  parallelism = 14\n  state_size = \"240GB\"\n  required_parallelism = 4\n}\n",
+    );
+    // Without `terraform init`: one note, nothing guessed.
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["applications"], 0);
+    let notes: Vec<&str> = doc["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["message"].as_str())
+        .collect();
+    assert_eq!(
+        notes.iter().filter(|n| n.contains("not followed")).count(),
+        1,
+        "{notes:?}"
+    );
+    // After `terraform init`: the downloaded copy is linted through the call.
+    repo.write(".terraform/modules/orders/main.tf", &app);
+    repo.write(".terraform/modules/orders/variables.tf", &vars);
+    repo.write(
+        ".terraform/modules/modules.json",
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"orders","Source":"registry.terraform.io/acme/flink/aws","Version":"1.0.0","Dir":".terraform/modules/orders"}]}"#,
+    );
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 1, "{doc:#}");
+    let a = only_app(&doc);
+    assert_eq!(a["address"], "module.orders.aws_kinesisanalyticsv2_application.this");
+    assert_eq!(a["kpus"], 14);
+    let f = the_finding(&doc, "KPU004");
+    assert_eq!(f["file"], ".terraform/modules/orders/main.tf");
+    let related: Vec<&str> = f["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["file"].as_str())
+        .collect();
+    assert!(
+        related.contains(&"main.tf"),
+        "the calling module block and argument are named: {related:?}"
+    );
+}
+
+#[test]
+fn fleet_findings_name_the_module_call_and_argument() {
+    let (code, doc) = json_at_root(&["examples/fleet"]);
+    assert_eq!(code, 1);
+    let addresses: Vec<&str> = doc["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["address"].as_str())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            "module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this",
+            "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this",
+            "module.orders[\"staging\"].aws_kinesisanalyticsv2_application.this",
+        ]
+    );
+    let f = the_finding(&doc, "KPU004");
+    assert_eq!(
+        f["application"],
+        "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"
+    );
+    assert_eq!(f["file"], "examples/fleet/modules/flink/main.tf");
+    let related = f["related"].as_array().unwrap();
+    let arg = related
+        .iter()
+        .find(|r| r["message"].as_str().unwrap_or("").contains("parallelism passed by"))
+        .expect("argument");
+    assert_eq!(arg["file"], "examples/fleet/main.tf");
+    let call = related
+        .iter()
+        .find(|r| r["message"].as_str().unwrap_or("").starts_with("reached through"))
+        .expect("call");
+    assert_eq!(at(call), pos_in("examples/fleet/main.tf", "module \"orders\""));
+}
+
+#[test]
+fn cloudformation_parameters_and_conditions_resolve() {
+    let repo = Repo::new();
+    repo.write(
+        "stack.yaml",
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Env:\n    Type: String\n    Default: dev\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nMappings:\n  Size:\n    dev: { P: 2 }\n    prod: { P: 12 }\nResources:\n  App:\n    Type: AWS::KinesisAnalyticsV2::Application\n    Properties:\n      RuntimeEnvironment: FLINK-1_20\n      ApplicationConfiguration:\n        FlinkApplicationConfiguration:\n          ParallelismConfiguration:\n            ConfigurationType: CUSTOM\n            Parallelism: !FindInMap [Size, !Ref Env, P]\n            ParallelismPerKPU: 1\n            AutoScalingEnabled: !If [IsProd, false, true]\n      Tags:\n        - Key: kpulint:state_size\n          Value: 20GB\n",
+    );
+    let (_, doc) = repo.json(&["."]);
+    let a = only_app(&doc);
+    assert_eq!(
+        (a["parallelism"].clone(), a["auto_scaling_enabled"].clone()),
+        (Value::from(2), Value::from(true))
+    );
+    let (_, doc) = repo.json(&[".", "--parameter", "Env=prod"]);
+    let a = only_app(&doc);
+    assert_eq!(
+        (a["parallelism"].clone(), a["auto_scaling_enabled"].clone()),
+        (Value::from(12), Value::from(false))
+    );
+}
