@@ -142,6 +142,9 @@ pub struct VarInputs {
 #[derive(Debug, Default)]
 pub struct ModuleSet {
     pub dirs: BTreeMap<PathBuf, ModuleDir>,
+    /// Module directories that were read but not parsed: nothing in them can hold or feed a
+    /// Flink application, so a call into them needs no evaluation (and no notice).
+    pub skipped: BTreeSet<PathBuf>,
 }
 
 const MAX_MODULE_DEPTH: usize = 16;
@@ -891,6 +894,9 @@ impl<'a> Instance<'a> {
             ModuleSource::Missing => return,
         };
         let Some(child) = self.set.dirs.get(&child_dir) else {
+            if self.set.skipped.contains(&child_dir) {
+                return;
+            }
             inv.notices.push(Notice {
                 span: Some(call.header.clone()),
                 message: format!(

@@ -318,6 +318,12 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
     let syntax_errors: Vec<InputError> = suspicious.par_iter().filter_map(|f| hcl::parse_body(f).err()).collect();
     loaded.inventory.errors.extend(syntax_errors);
 
+    loaded.modules.skipped = dirs
+        .iter()
+        .filter(|(k, d)| !relevant.contains(*k) && !d.files.is_empty())
+        .map(|(k, _)| k.clone())
+        .collect();
+
     // Parse the relevant directories' files in parallel.
     let to_parse: Vec<(PathBuf, Arc<SourceFile>, FileKind)> = dirs
         .iter()
