@@ -1038,61 +1038,58 @@ impl<'a> Instance<'a> {
         };
         app.tags = self.tags(cx, body.attr("tags"), inv);
 
-        match resolve_block(cx, body, "application_configuration") {
-            Resolved::Absent => {}
+        // application_configuration → { application_snapshot_configuration,
+        //   flink_application_configuration → parallelism_configuration }, each possibly dynamic.
+        let Some((ac, acx)) = self.enter(cx, locals, body, "application_configuration", &mut app) else {
+            return app;
+        };
+        if let Resolved::Block(snap, extra) = resolve_block(&acx, &ac.body, "application_snapshot_configuration") {
+            let scx = self.child(locals, &acx, extra);
+            app.snapshots_enabled = self.setting(
+                &scx,
+                snap.body.attr("snapshots_enabled").map(|a| &a.expr),
+                convert_bool,
+                "a bool",
+            );
+        }
+        let Some((fc, fcx)) = self.enter(&acx, locals, &ac.body, "flink_application_configuration", &mut app) else {
+            return app;
+        };
+        if let Some((pc, pcx)) = self.enter(&fcx, locals, &fc.body, "parallelism_configuration", &mut app) {
+            app.parallelism = self.parallelism(&pcx, pc);
+        }
+        app
+    }
+
+    /// A context for a nested block: the parent's `each`/`count.index` plus a `dynamic`
+    /// block's iterator.
+    fn child<'l>(&'l self, locals: &'l LocalTable<'l>, parent: &Context, extra: Vec<(String, Value)>) -> Context<'l> {
+        let mut cx = self.context(locals);
+        cx.each = parent.each.clone();
+        cx.count_index = parent.count_index;
+        cx.extra = parent.extra.iter().cloned().chain(extra).collect();
+        cx
+    }
+
+    /// Enters a nested block. A block whose existence cannot be evaluated (a `dynamic` block
+    /// over an unknown collection) makes the parallelism configuration unknown.
+    fn enter<'b, 'l>(
+        &'l self,
+        cx: &Context,
+        locals: &'l LocalTable<'l>,
+        body: &'b BodyNode,
+        ident: &'b str,
+        app: &mut Application,
+    ) -> Option<(&'b BlockNode, Context<'l>)> {
+        match resolve_block(cx, body, ident) {
+            Resolved::Absent => None,
             Resolved::Unknown(span, reason) => {
                 app.parallelism.block = Some(span.clone());
                 app.parallelism.configuration_type = Setting::Unknown { span, reason };
+                None
             }
-            Resolved::Block(ac, extra) => {
-                let mut acx = self.context(locals);
-                acx.each = cx.each.clone();
-                acx.count_index = cx.count_index;
-                acx.extra = cx.extra.iter().cloned().chain(extra).collect();
-                if let Resolved::Block(snap, extra) =
-                    resolve_block(&acx, &ac.body, "application_snapshot_configuration")
-                {
-                    let mut scx = self.context(locals);
-                    scx.each = acx.each.clone();
-                    scx.count_index = acx.count_index;
-                    scx.extra = acx.extra.iter().cloned().chain(extra).collect();
-                    app.snapshots_enabled = self.setting(
-                        &scx,
-                        snap.body.attr("snapshots_enabled").map(|a| &a.expr),
-                        convert_bool,
-                        "a bool",
-                    );
-                }
-                match resolve_block(&acx, &ac.body, "flink_application_configuration") {
-                    Resolved::Absent => {}
-                    Resolved::Unknown(span, reason) => {
-                        app.parallelism.block = Some(span.clone());
-                        app.parallelism.configuration_type = Setting::Unknown { span, reason };
-                    }
-                    Resolved::Block(fc, extra) => {
-                        let mut fcx = self.context(locals);
-                        fcx.each = acx.each.clone();
-                        fcx.count_index = acx.count_index;
-                        fcx.extra = acx.extra.iter().cloned().chain(extra).collect();
-                        match resolve_block(&fcx, &fc.body, "parallelism_configuration") {
-                            Resolved::Absent => {}
-                            Resolved::Unknown(span, reason) => {
-                                app.parallelism.block = Some(span.clone());
-                                app.parallelism.configuration_type = Setting::Unknown { span, reason };
-                            }
-                            Resolved::Block(pc, extra) => {
-                                let mut pcx = self.context(locals);
-                                pcx.each = fcx.each.clone();
-                                pcx.count_index = fcx.count_index;
-                                pcx.extra = fcx.extra.iter().cloned().chain(extra).collect();
-                                app.parallelism = self.parallelism(&pcx, pc);
-                            }
-                        }
-                    }
-                }
-            }
+            Resolved::Block(block, extra) => Some((block, self.child(locals, cx, extra))),
         }
-        app
     }
 
     fn parallelism(&self, cx: &Context, block: &BlockNode) -> ParallelismConfig {

@@ -144,12 +144,17 @@ impl RawDir {
     }
 }
 
-fn list_tf_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+/// An empty relative path means the current directory.
+fn or_cwd(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
-    }) else {
+    }
+}
+
+fn list_tf_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(or_cwd(dir)) else {
         return Vec::new();
     };
     let mut out: Vec<PathBuf> = entries
@@ -435,11 +440,7 @@ pub(crate) fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
 
 /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order.
 fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    }) else {
+    let Ok(entries) = std::fs::read_dir(or_cwd(dir)) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries

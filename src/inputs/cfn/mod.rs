@@ -686,19 +686,8 @@ fn read_application(cx: &Template<'_>, res: &Entry, format: InputFormat, inv: &m
     app.runtime_environment = cx.setting(props.get("RuntimeEnvironment"), intrinsics::to_string);
     app.tags = read_tags(cx, props, &res.key, inv);
 
-    let ac = match block(cx, props, "ApplicationConfiguration") {
-        (_, Block::Map(ac)) => ac,
-        (_, Block::Absent) => return app,
-        (_, Block::Unknown(span, reason)) => {
-            app.parallelism.block = Some(span.clone());
-            app.parallelism.configuration_type = Setting::Unknown { span, reason };
-            return app;
-        }
-        (_, Block::Invalid(span, message)) => {
-            app.parallelism.block = Some(span.clone());
-            app.parallelism.configuration_type = Setting::Invalid { span, message };
-            return app;
-        }
+    let Some(ac) = enter(block(cx, props, "ApplicationConfiguration").1, &mut app) else {
+        return app;
     };
     app.snapshots_enabled = match block(cx, ac, "ApplicationSnapshotConfiguration") {
         (_, Block::Map(snap)) => cx.setting(snap.get("SnapshotsEnabled"), intrinsics::to_bool),
@@ -706,19 +695,8 @@ fn read_application(cx: &Template<'_>, res: &Entry, format: InputFormat, inv: &m
         (_, Block::Unknown(span, reason)) => Setting::Unknown { span, reason },
         (_, Block::Invalid(span, message)) => Setting::Invalid { span, message },
     };
-    let fac = match block(cx, ac, "FlinkApplicationConfiguration") {
-        (_, Block::Map(fac)) => fac,
-        (_, Block::Absent) => return app,
-        (_, Block::Unknown(span, reason)) => {
-            app.parallelism.block = Some(span.clone());
-            app.parallelism.configuration_type = Setting::Unknown { span, reason };
-            return app;
-        }
-        (_, Block::Invalid(span, message)) => {
-            app.parallelism.block = Some(span.clone());
-            app.parallelism.configuration_type = Setting::Invalid { span, message };
-            return app;
-        }
+    let Some(fac) = enter(block(cx, ac, "FlinkApplicationConfiguration").1, &mut app) else {
+        return app;
     };
     match block(cx, fac, "ParallelismConfiguration") {
         (Some(entry), Block::Map(pc)) => {
@@ -730,17 +708,30 @@ fn read_application(cx: &Template<'_>, res: &Entry, format: InputFormat, inv: &m
                 auto_scaling_enabled: cx.setting(pc.get("AutoScalingEnabled"), intrinsics::to_bool),
             };
         }
-        (_, Block::Map(_)) | (_, Block::Absent) => {}
-        (_, Block::Unknown(span, reason)) => {
-            app.parallelism.block = Some(span.clone());
-            app.parallelism.configuration_type = Setting::Unknown { span, reason };
-        }
-        (_, Block::Invalid(span, message)) => {
-            app.parallelism.block = Some(span.clone());
-            app.parallelism.configuration_type = Setting::Invalid { span, message };
+        (_, other) => {
+            enter(other, &mut app);
         }
     }
     app
+}
+
+/// The mapping of a block on the way to `ParallelismConfiguration`. A block that cannot be
+/// resolved makes the parallelism configuration unknown (or invalid) instead of absent.
+fn enter<'a>(b: Block<'a>, app: &mut Application) -> Option<&'a Node> {
+    match b {
+        Block::Map(m) => Some(m),
+        Block::Absent => None,
+        Block::Unknown(span, reason) => {
+            app.parallelism.block = Some(span.clone());
+            app.parallelism.configuration_type = Setting::Unknown { span, reason };
+            None
+        }
+        Block::Invalid(span, message) => {
+            app.parallelism.block = Some(span.clone());
+            app.parallelism.configuration_type = Setting::Invalid { span, message };
+            None
+        }
+    }
 }
 
 /// `Tags: [{Key: k, Value: v}, ...]`.
