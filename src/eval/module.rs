@@ -1368,6 +1368,7 @@ mod tests {
                     (key, module)
                 })
                 .collect(),
+            skipped: BTreeSet::new(),
         }
     }
 
