@@ -8,7 +8,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::baseline;
 use crate::eval::module::{CliVar, VarInputs};
-use crate::inputs::{read_tfvars, ForcedFormat, Parameters};
+use crate::inputs::{read_tfvars, ForcedFormat, Parameters, ReadOptions};
 use crate::model::{InputError, Notice};
 use crate::report::{self, FailOn, Format, RenderOptions};
 use crate::rules;
@@ -92,6 +92,10 @@ pub struct CheckArgs {
     /// (default: the plan file's own directory when it holds .tf files)
     #[arg(long, value_name = "DIR")]
     pub source_dir: Option<PathBuf>,
+    /// Skip named files that are neither Terraform, a plan nor a CloudFormation template, as
+    /// when walking a directory (the pre-commit hook passes every changed JSON and YAML file)
+    #[arg(long)]
+    pub skip_unrelated: bool,
     /// Read every input as this format instead of detecting it
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<ForcedFormat>,
@@ -269,8 +273,11 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         paths: args.paths.clone(),
         config: args.config.clone(),
         vars,
-        forced: args.input_format,
-        parameters,
+        read: ReadOptions {
+            forced: args.input_format,
+            parameters,
+            skip_unrelated: args.skip_unrelated,
+        },
         today: None,
         baseline,
         source_dir: args.source_dir.clone(),

@@ -112,7 +112,9 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
     let resolve = |name: &str| rules::by_id(name).map(|r| r.id);
     let mut findings = Vec::new();
     // Config ignore blocks, keyed by (config file, block index): did they match anything?
-    let mut config_scope_used: BTreeMap<(String, usize), bool> = BTreeMap::new();
+    // Config ignore blocks, keyed by (config file, block index): (linted a file in its paths,
+    // hid a finding). A block whose paths were not linted this run is not "unused".
+    let mut config_scope_used: BTreeMap<(String, usize), (bool, bool)> = BTreeMap::new();
     let mut configs: BTreeMap<String, &Config> = BTreeMap::new();
 
     for a in analyses {
@@ -229,8 +231,12 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
         // Config `ignore` blocks scoped by path.
         let base = config.base_dir();
         for (i, scope) in config.ignores.iter().enumerate() {
-            let used = config_scope_used.entry((config_key.clone(), i)).or_insert(false);
+            let (in_scope, used) = config_scope_used
+                .entry((config_key.clone(), i))
+                .or_insert((false, false));
             let expired = scope.until.is_some_and(|u| u < opts.today);
+            let app_file = relative_to(a.app.span.path(), base.as_deref());
+            *in_scope |= scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&app_file));
             for f in app_findings.iter_mut() {
                 let rel = relative_to(f.span.path(), base.as_deref());
                 let path_ok = scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&rel));
@@ -252,7 +258,7 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
     }
 
     // Unused or expired config ignore blocks.
-    for ((config_key, i), used) in &config_scope_used {
+    for ((config_key, i), (in_scope, used)) in &config_scope_used {
         let Some(config) = configs.get(config_key) else {
             continue;
         };
@@ -272,7 +278,7 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
                     "fix the findings, or renew the block with a new until date and reason",
                 ));
             }
-        } else if !used {
+        } else if *in_scope && !used {
             if let Some(sev) = rule_enabled(config, &KPU901) {
                 findings.push(config_finding(
                     &KPU901,

@@ -9,7 +9,7 @@ use crate::config::{self, Config};
 use crate::date::Date;
 use crate::discover::{discover, display};
 use crate::eval::module::{evaluate, VarInputs};
-use crate::inputs::{self, ForcedFormat, Parameters};
+use crate::inputs::{self, ReadOptions};
 use crate::lint::{invalid_settings, lint, Finding, LintOptions};
 use crate::model::{InputError, Notice};
 use crate::rules;
@@ -20,8 +20,7 @@ pub struct RunOptions {
     pub paths: Vec<PathBuf>,
     pub config: Option<PathBuf>,
     pub vars: VarInputs,
-    pub forced: Option<ForcedFormat>,
-    pub parameters: Parameters,
+    pub read: ReadOptions,
     pub today: Option<Date>,
     pub baseline: Option<(String, BTreeSet<String>)>,
     /// The `.tf` directory plans were made from (`--source-dir`), to locate their values.
@@ -106,7 +105,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
             },
         });
     }
-    let loaded = inputs::load(&candidates, opts.forced, &opts.parameters);
+    let loaded = inputs::load(&candidates, &opts.read);
     out.files = loaded.files;
     let mut inventory = loaded.inventory;
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());

@@ -149,7 +149,7 @@ fn config_ignore_block_scoped_by_path() {
     .expect("write");
     std::fs::write(
         dir.path().join(".kpulint.hcl"),
-        "ignore {\n  paths  = [\"legacy/**\"]\n  rules  = [\"KPU004\"]\n  reason = \"legacy jobs are being migrated\"\n  until  = \"2027-03-01\"\n}\nignore {\n  paths  = [\"nothing/**\"]\n  reason = \"matches nothing\"\n}\n",
+        "ignore {\n  paths  = [\"legacy/**\"]\n  rules  = [\"KPU004\"]\n  reason = \"legacy jobs are being migrated\"\n  until  = \"2027-03-01\"\n}\nignore {\n  paths  = [\"legacy/**\"]\n  rules  = [\"KPU006\"]\n  reason = \"matches nothing\"\n}\n",
     )
     .expect("write");
     let out = kpulint()

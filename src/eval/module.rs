@@ -287,7 +287,7 @@ fn evaluate_roots(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inv
         let mut errors = Vec::new();
         let (vars, origins) = root_variables(module, inputs, &mut errors);
         inv.errors.extend(errors);
-        let region = root_region(module, &vars, &origins, &limits, &mut inv);
+        let regions = root_regions(module, &vars, &origins, &limits, &mut inv);
         let inst = Instance {
             set,
             graph: &graph,
@@ -298,7 +298,7 @@ fn evaluate_roots(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inv
             origins,
             prefix: String::new(),
             calls: Vec::new(),
-            region,
+            regions,
             root_dir: root.clone(),
             key_prefix: String::new(),
         };
@@ -461,10 +461,15 @@ fn root_variables(
     }
     // Terraform's precedence, lowest first: environment, terraform.tfvars(.json), *.auto.tfvars
     // in lexical order, then -var-file and -var in command-line order.
+    // A value that does not convert is an error only if it wins: each later assignment replaces
+    // the variable's pending errors, as Terraform never reads an overridden value.
+    let mut pending: BTreeMap<String, Vec<InputError>> = BTreeMap::new();
     for (name, raw) in &inputs.env {
         if let Some(var) = declared.get(name.as_str()) {
             let span = var.span.clone();
-            vars.insert(name.clone(), raw_var_value(var, raw, &span, errors));
+            let mut errs = Vec::new();
+            vars.insert(name.clone(), raw_var_value(var, raw, &span, &mut errs));
+            pending.insert(name.clone(), errs);
             origins.insert(
                 name.clone(),
                 Origin {
@@ -477,17 +482,18 @@ fn root_variables(
     let apply_file = |tfvars: &TfVars,
                       vars: &mut BTreeMap<String, Value>,
                       origins: &mut BTreeMap<String, Origin>,
-                      errors: &mut Vec<InputError>| {
+                      pending: &mut BTreeMap<String, Vec<InputError>>| {
         for attr in &tfvars.attrs {
             let Some(var) = declared.get(attr.name.as_str()) else {
                 continue;
             };
+            let mut errs = Vec::new();
             match constant_eval(&attr.expr) {
                 Ok(val) => {
                     let what = format!("value for var.{}", attr.name);
                     vars.insert(
                         attr.name.clone(),
-                        declared_value(var, val, &attr.expr.span, &what, errors),
+                        declared_value(var, val, &attr.expr.span, &what, &mut errs),
                     );
                     origins.insert(
                         attr.name.clone(),
@@ -497,22 +503,25 @@ fn root_variables(
                         },
                     );
                 }
-                Err(e) => errors.push(InputError::new(
+                Err(e) => errs.push(InputError::new(
                     e.span,
                     format!("invalid value for {}: {}", attr.name, e.message),
                 )),
             }
+            pending.insert(attr.name.clone(), errs);
         }
     };
     for tfvars in &module.auto_tfvars {
-        apply_file(tfvars, &mut vars, &mut origins, errors);
+        apply_file(tfvars, &mut vars, &mut origins, &mut pending);
     }
     for cli in &inputs.cli {
         match cli {
-            CliVar::File(tfvars) => apply_file(tfvars, &mut vars, &mut origins, errors),
+            CliVar::File(tfvars) => apply_file(tfvars, &mut vars, &mut origins, &mut pending),
             CliVar::Var { name, value, span } => {
                 if let Some(var) = declared.get(name.as_str()) {
-                    vars.insert(name.clone(), raw_var_value(var, value, span, errors));
+                    let mut errs = Vec::new();
+                    vars.insert(name.clone(), raw_var_value(var, value, span, &mut errs));
+                    pending.insert(name.clone(), errs);
                     origins.insert(
                         name.clone(),
                         Origin {
@@ -524,31 +533,43 @@ fn root_variables(
             }
         }
     }
+    errors.extend(pending.into_values().flatten());
     (vars, origins)
 }
 
-fn root_region(
+/// The region of each `aws` provider configuration of the root: `""` for the default one,
+/// the alias for the others (`provider = aws.us` on a resource picks one).
+fn root_regions(
     module: &ModuleDir,
     vars: &BTreeMap<String, Value>,
     origins: &BTreeMap<String, Origin>,
     limits: &Limits,
     inv: &mut Inventory,
-) -> Setting<String> {
-    let provider = module
+) -> BTreeMap<String, Setting<String>> {
+    let locals = LocalTable::new(module, vars, Rc::clone(&limits.budget));
+    let cx = Context::with_budget(vars, &locals, Rc::clone(&limits.budget));
+    let mut regions = BTreeMap::new();
+    for p in module
         .files
         .iter()
         .flat_map(|f| f.providers.iter())
-        .find(|p| p.name == "aws" && p.body.attr("alias").is_none());
-    let Some(attr) = provider.and_then(|p| p.body.attr("region")) else {
-        return Setting::Absent;
-    };
-    let locals = LocalTable::new(module, vars, Rc::clone(&limits.budget));
-    let cx = Context::with_budget(vars, &locals, Rc::clone(&limits.budget));
-    let s = to_setting(&cx, Some(&attr.expr), origins, convert_string, "a string");
-    if let Setting::Invalid { span, message } = &s {
-        inv.errors.push(InputError::new(span.clone(), message.clone()));
+        .filter(|p| p.name == "aws")
+    {
+        let alias = match p.body.attr("alias").map(|a| cx.eval(&a.expr)) {
+            None => String::new(),
+            Some(Ok(v)) => v.to_string_value().unwrap_or_default(),
+            Some(Err(_)) => continue,
+        };
+        let s = match p.body.attr("region") {
+            Some(attr) => to_setting(&cx, Some(&attr.expr), origins, convert_string, "a string"),
+            None => Setting::Absent,
+        };
+        if let Setting::Invalid { span, message } = &s {
+            inv.errors.push(InputError::new(span.clone(), message.clone()));
+        }
+        regions.entry(alias).or_insert(s);
     }
-    s
+    regions
 }
 
 /// Lazily evaluated, memoised `locals`, with cycle detection and a nesting limit.
@@ -625,7 +646,8 @@ struct Instance<'a> {
     /// `module.a.module.b["k"].`
     prefix: String,
     calls: Vec<ModuleCall>,
-    region: Setting<String>,
+    /// Regions of the root's `aws` providers: `\"\"` is the default one, others by alias.
+    regions: BTreeMap<String, Setting<String>>,
     root_dir: PathBuf,
     /// Key of this module in `.terraform/modules/modules.json` (`a.b`).
     key_prefix: String,
@@ -989,7 +1011,7 @@ impl<'a> Instance<'a> {
                 origins,
                 prefix: format!("{address}."),
                 calls,
-                region: self.region.clone(),
+                regions: self.regions.clone(),
                 root_dir: self.root_dir.clone(),
                 key_prefix: key.clone(),
             };
@@ -1034,7 +1056,14 @@ impl<'a> Instance<'a> {
         );
         app.region = match body.attr("region") {
             Some(a) => self.setting(cx, Some(&a.expr), convert_string, "a string"),
-            None => self.region.clone(),
+            None => {
+                // `provider = aws.us` picks the aliased configuration; modules inherit the default.
+                let alias = match body.attr("provider").and_then(|p| p.expr.as_reference()) {
+                    Some(("aws", Some(alias))) if self.calls.is_empty() => alias.to_string(),
+                    _ => String::new(),
+                };
+                self.regions.get(&alias).cloned().unwrap_or_default()
+            }
         };
         app.tags = self.tags(cx, body.attr("tags"), inv);
 

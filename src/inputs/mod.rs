@@ -35,6 +35,18 @@ pub enum ForcedFormat {
 /// CloudFormation parameter values from `--parameter NAME=VALUE`.
 pub type Parameters = BTreeMap<String, String>;
 
+/// How inputs are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// `--input-format`
+    pub forced: Option<ForcedFormat>,
+    /// `--parameter NAME=VALUE`
+    pub parameters: Parameters,
+    /// `--skip-unrelated`: a named file that is neither Terraform, a plan nor a template is
+    /// skipped as it would be when walking (pre-commit names every changed JSON and YAML file).
+    pub skip_unrelated: bool,
+}
+
 /// Everything read from the inputs, ready for evaluation.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -174,7 +186,8 @@ fn parent_key(path: &Path) -> PathBuf {
 }
 
 /// Reads and parses every candidate.
-pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Parameters) -> Loaded {
+pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
+    let forced = opts.forced;
     let mut loaded = Loaded::default();
     let read: Vec<(Candidate, Result<Arc<SourceFile>, InputError>)> = candidates
         .par_iter()
@@ -192,15 +205,23 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
                 continue;
             }
         };
+        let stdin = cand.path.as_os_str() == "-";
         let kind = match forced {
             Some(ForcedFormat::Terraform) => Some(FileKind::Tf),
             Some(ForcedFormat::TerraformJson) => Some(FileKind::TfJson),
             Some(ForcedFormat::Plan) | Some(ForcedFormat::Cloudformation) => Some(FileKind::Json),
+            None if stdin => Some(sniff_stdin(&file.text)),
             None => cand.kind,
         };
         match kind {
-            Some(k @ (FileKind::Tf | FileKind::TfJson)) if cand.path.as_os_str() != "-" => {
-                let d = dirs.entry(parent_key(&cand.path)).or_default();
+            Some(k @ (FileKind::Tf | FileKind::TfJson)) => {
+                // Standard input is a module of its own.
+                let key = if stdin {
+                    PathBuf::from(STDIN_MODULE)
+                } else {
+                    parent_key(&cand.path)
+                };
+                let d = dirs.entry(key).or_default();
                 d.scanned = true;
                 d.files.push((file, k));
             }
@@ -313,14 +334,23 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
 
     // Files that cannot hold or feed a Flink application are not parsed, only checked for
     // structure at memory speed; one that fails the check is parsed to report its syntax error.
-    let suspicious: Vec<Arc<SourceFile>> = dirs
+    let suspicious: Vec<(Arc<SourceFile>, FileKind)> = dirs
         .iter()
         .filter(|(k, d)| d.scanned && !relevant.contains(*k))
         .flat_map(|(_, d)| d.files.iter())
-        .filter(|(f, kind)| *kind == FileKind::Tf && !precheck::looks_well_formed(&f.text))
-        .map(|(f, _)| Arc::clone(f))
+        .filter(|(f, kind)| match kind {
+            FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(&f.text).is_err(),
+            _ => !precheck::looks_well_formed(&f.text),
+        })
+        .map(|(f, kind)| (Arc::clone(f), *kind))
         .collect();
-    let syntax_errors: Vec<InputError> = suspicious.par_iter().filter_map(|f| hcl::parse_body(f).err()).collect();
+    let syntax_errors: Vec<InputError> = suspicious
+        .par_iter()
+        .filter_map(|(f, kind)| match kind {
+            FileKind::TfJson => json::parse(f).err(),
+            _ => hcl::parse_body(f).err(),
+        })
+        .collect();
     loaded.inventory.errors.extend(syntax_errors);
 
     loaded.modules.skipped = dirs
@@ -377,7 +407,7 @@ pub fn load(candidates: &[Candidate], forced: Option<ForcedFormat>, params: &Par
     // Plans and CloudFormation templates, in parallel.
     let results: Vec<Inventory> = others
         .par_iter()
-        .map(|(cand, file)| parse_other(cand, file, forced, params))
+        .map(|(cand, file)| parse_other(cand, file, opts))
         .collect();
     for inv in results {
         loaded.inventory.extend(inv);
@@ -476,12 +506,23 @@ pub fn read_tfvars(path: &Path) -> Result<TfVars, InputError> {
     Ok(TfVars { file, attrs })
 }
 
-fn parse_other(
-    cand: &Candidate,
-    file: &Arc<SourceFile>,
-    forced: Option<ForcedFormat>,
-    params: &Parameters,
-) -> Inventory {
+/// The module directory key of Terraform read from standard input.
+const STDIN_MODULE: &str = "<stdin>";
+
+/// What standard input holds: JSON (a plan or a template), a YAML template, or Terraform HCL.
+fn sniff_stdin(text: &str) -> FileKind {
+    let t = text.trim_start();
+    if t.starts_with('{') {
+        FileKind::Json
+    } else if cfn::looks_like_template(text) {
+        FileKind::Yaml
+    } else {
+        FileKind::Tf
+    }
+}
+
+fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> Inventory {
+    let (forced, params) = (opts.forced, &opts.parameters);
     let text: &str = &file.text;
     let stdin = cand.path.as_os_str() == "-";
     let json_syntax = if stdin {
@@ -495,7 +536,7 @@ fn parse_other(
         Some(ForcedFormat::Cloudformation) => return cfn::parse_yaml(file, params),
         _ => {}
     }
-    if !cand.explicit {
+    if !cand.explicit || opts.skip_unrelated && !plan::looks_like(text) && !cfn::looks_like_template(text) {
         // Walking a repository: cheap substring checks first, most JSON and YAML is neither.
         if json_syntax && text.contains(FLINK_RESOURCE) && plan::looks_like(text) {
             return plan::parse(file);
@@ -518,6 +559,19 @@ fn parse_other(
         } else {
             cfn::parse_yaml(file, params)
         };
+    }
+    // A named file that does not even parse says so, at the error's position.
+    if json_syntax && cand.kind != Some(FileKind::Yaml) {
+        if let Err(e) = json::parse(file) {
+            let mut inv = Inventory::default();
+            inv.errors.push(e);
+            return inv;
+        }
+    } else if cand.kind == Some(FileKind::Yaml) || stdin {
+        let inv = cfn::parse_yaml(file, params);
+        if !inv.errors.is_empty() {
+            return inv;
+        }
     }
     let what = if cand.kind.is_none() && !stdin {
         "not a file type kpulint reads (.tf, .tf.json, .tfvars, a .json plan or template, a .yaml/.yml template)"

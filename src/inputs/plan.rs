@@ -209,7 +209,14 @@ enum Block<'b, 'a> {
 
 impl<'b, 'a> Cursor<'b, 'a> {
     fn written(&self, name: &str) -> bool {
-        !self.configured || self.config.is_some_and(|c| c.get(name).is_some())
+        // `name = null` is written as `{"constant_value": null}`: Terraform treats it as omitted.
+        let null = |p: &ObjectProp| {
+            p.value
+                .as_object()
+                .and_then(|o| o.get("constant_value"))
+                .is_some_and(|c| matches!(c.value, Value::NullKeyword(_)))
+        };
+        !self.configured || self.config.and_then(|c| c.get(name)).is_some_and(|p| !null(p))
     }
 
     /// The `after_unknown` marker for `name` when it is `true`.

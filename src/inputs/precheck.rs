@@ -38,7 +38,7 @@ pub fn looks_well_formed(text: &str) -> bool {
         if line_start && in_body && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
             // A statement of a body starts with an identifier, or is a comment or a closing brace.
             let ok = c.is_ascii_alphabetic() || c == b'_' || c == b'#' || c == b'/' || c == b'}';
-            if !ok {
+            if !ok || (c.is_ascii_alphabetic() || c == b'_') && !statement_head_ok(b, i) {
                 return false;
             }
         }
@@ -46,6 +46,8 @@ pub fn looks_well_formed(text: &str) -> bool {
             line_start = c == b'\n';
         }
         let comment = c == b'#' || (c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')));
+        // What this byte leaves as the last significant one (a heredoc counts as a value).
+        let mut significant = c;
         match c {
             b'#' => skip_line(b, &mut i),
             b'/' if b.get(i + 1) == Some(&b'/') => skip_line(b, &mut i),
@@ -59,7 +61,30 @@ pub fn looks_well_formed(text: &str) -> bool {
                     // `<<` that is not a heredoc introducer is not HCL either.
                     return false;
                 }
-                line_start = true;
+                significant = b'x';
+            }
+            // In a body an expression ends at the line end: it cannot end with an operator.
+            b'\n'
+                if in_body
+                    && matches!(
+                        last,
+                        b'+' | b'-'
+                            | b'*'
+                            | b'/'
+                            | b'%'
+                            | b'&'
+                            | b'|'
+                            | b'!'
+                            | b'='
+                            | b'<'
+                            | b'>'
+                            | b'?'
+                            | b':'
+                            | b'.'
+                            | b','
+                    ) =>
+            {
+                return false;
             }
             // An attribute in a body needs its value on the same line: `a =` alone is an error.
             b'=' if in_body
@@ -71,7 +96,10 @@ pub fn looks_well_formed(text: &str) -> bool {
             {
                 let rest = &text[i + 1..];
                 let value = rest.trim_start_matches([' ', '\t']);
-                if value.is_empty() || value.starts_with(['\n', '\r', '#']) || value.starts_with("//") {
+                let bad_start = [
+                    '\n', '\r', '#', '=', ')', ']', '}', ',', '*', '/', '%', '&', '|', '>', ':', '?', '.',
+                ];
+                if value.is_empty() || value.starts_with(bad_start) && !value.starts_with("/*") {
                     return false;
                 }
             }
@@ -101,11 +129,49 @@ pub fn looks_well_formed(text: &str) -> bool {
             _ => {}
         }
         if !comment && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
-            last = c;
+            last = significant;
         }
         i += 1;
     }
     stack.is_empty() && !in_string
+}
+
+/// A body statement: `name = ...` or `type "label" label {`. Labels cannot precede `=`, and a
+/// statement needs one of the two.
+fn statement_head_ok(b: &[u8], start: usize) -> bool {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    let mut i = start;
+    while i < b.len() && ident(b[i]) {
+        i += 1;
+    }
+    let mut labels = 0;
+    loop {
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'=') if b.get(i + 1) != Some(&b'=') => return labels == 0,
+            Some(b'{') => return true,
+            Some(b'"') => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if b.get(i) != Some(&b'"') {
+                    return false;
+                }
+                i += 1;
+                labels += 1;
+            }
+            Some(&c) if c.is_ascii_alphabetic() || c == b'_' => {
+                while i < b.len() && ident(b[i]) {
+                    i += 1;
+                }
+                labels += 1;
+            }
+            _ => return false,
+        }
+    }
 }
 
 fn skip_line(b: &[u8], i: &mut usize) {
@@ -177,6 +243,11 @@ mod tests {
         assert!(!ok("resource \"aws_vpc\" \"main\" {\n  cidr_block = \n}\n"));
         assert!(!ok("a = # nothing\n"));
         assert!(!ok("locals {\n  1 = 2\n}\n"));
+        assert!(!ok("locals {\n  x = = 1\n}\n"));
+        assert!(!ok("x 1\n"));
+        assert!(!ok("variable \"a\" {\n  default = 1 +\n}\n"));
+        assert!(!ok("resource aws_s3_bucket \"b\" \"c\" = {}\n"));
+        assert!(!ok("locals {\n  x = y.\n}\n"));
     }
 }
 

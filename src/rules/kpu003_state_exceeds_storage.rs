@@ -19,10 +19,18 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     };
     let factor = a.thresholds().storage_factor;
     let needed_gb = state.value.gb() * factor;
-    if needed_gb <= s.running_storage_gb as f64 + 1e-9 {
+    // The same rounding as the sizing arithmetic, so the message and the help agree.
+    let storage_kpus = s.storage_kpus.unwrap_or(s.kpus);
+    if storage_kpus <= s.kpus {
         return Vec::new();
     }
-    let storage_kpus = s.storage_kpus.unwrap_or(s.kpus);
+    // Show enough digits that "needs X GB" never reads as equal to what is provided.
+    let needed = match fmt_num(needed_gb) {
+        shown if shown == s.running_storage_gb.to_string() => {
+            format!("{needed_gb:.9}").trim_end_matches('0').to_string()
+        }
+        shown => shown,
+    };
     let min_parallelism = storage_kpus * s.effective.parallelism_per_kpu;
     let floor = if s.effective.auto_scaling {
         " at the autoscaling floor"
@@ -36,7 +44,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             "declared state of {} GB × storage factor {} needs {} GB of running storage, but {} KPU{}{floor} provide{} only {} GB",
             fmt_num(state.value.gb()),
             fmt_num(factor),
-            fmt_num(needed_gb),
+            needed,
             s.kpus,
             plural(s.kpus),
             if s.kpus == 1 { "s" } else { "" },

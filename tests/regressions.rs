@@ -1,0 +1,183 @@
+//! Behaviour found by review against the issues' contracts, pinned so it stays fixed.
+
+mod hcl_support;
+
+use hcl_support::*;
+
+#[test]
+fn syntax_errors_in_directories_without_flink_are_reported() {
+    for bad in [
+        "locals {\n  x = = 1\n}\n",
+        "x 1\n",
+        "variable \"a\" {\n  default = 1 +\n}\n",
+        "resource aws_s3_bucket \"b\" \"c\" = {}\n",
+    ] {
+        let repo = Repo::new();
+        repo.copy_dir("examples/clean", "app");
+        repo.write("network/main.tf", bad);
+        let (code, doc) = repo.json(&["."]);
+        assert_eq!(code, 2, "{bad:?}: {doc:#}");
+        assert_eq!(doc["errors"][0]["file"], "network/main.tf", "{bad:?}");
+        assert_eq!(doc["summary"]["applications"], 1, "the valid module is still linted");
+    }
+    let repo = Repo::new();
+    repo.write(
+        "net/main.tf.json",
+        "{ \"resource\": { \"aws_vpc\": { \"a\": {,} } } }\n",
+    );
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["errors"][0]["file"], "net/main.tf.json");
+}
+
+#[test]
+fn terraform_on_stdin() {
+    let text = std::fs::read_to_string(root().join("examples/state-heavy/main.tf")).unwrap();
+    let vars = std::fs::read_to_string(root().join("examples/state-heavy/variables.tf")).unwrap_or_default();
+    let mut cmd = kpulint(&root());
+    cmd.args(["-", "--format", "json", "--var", "flink_parallelism=12"])
+        .write_stdin(format!("{vars}\n{text}"));
+    let r = exec(cmd);
+    let doc = r.json();
+    assert_eq!(only_app(&doc)["file"], "<stdin>", "{doc:#}");
+    assert_eq!(only_app(&doc)["kpus"], 12, "{doc:#}");
+    assert_eq!(rules(&doc), ["KPU004", "KPU005"]);
+}
+
+#[test]
+fn pre_commit_passes_unrelated_json_and_yaml() {
+    let repo = Repo::new();
+    repo.copy_dir("examples/clean", "infra");
+    repo.write("package.json", "{ \"name\": \"web\" }\n");
+    repo.write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
+    let files = ["package.json", ".github/workflows/ci.yml", "infra/main.tf"];
+    let (code, doc) = repo.json(&files);
+    assert_eq!(code, 2, "named explicitly, an unrelated file is an error: {doc:#}");
+    let mut args = files.to_vec();
+    args.push("--skip-unrelated");
+    let (code, doc) = repo.json(&args);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["applications"], 1);
+    let hook = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(hook.contains("entry: kpulint --skip-unrelated"), "{hook}");
+}
+
+#[test]
+fn named_malformed_json_and_yaml_report_the_syntax_error() {
+    let repo = Repo::new();
+    repo.write("b4.json", "{\n \"a\": 1,\n \"b\": [1,\n");
+    repo.write("y.yaml", "a: [\n");
+    let (code, doc) = repo.json(&["b4.json", "y.yaml"]);
+    assert_eq!(code, 2);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{doc:#}");
+    assert_eq!(
+        (errors[0]["file"].as_str(), errors[0]["line"].as_u64()),
+        (Some("b4.json"), Some(3))
+    );
+    assert!(errors[0]["message"].as_str().unwrap().contains("invalid JSON"));
+    assert_eq!(errors[1]["file"], "y.yaml");
+    assert!(errors[1]["message"].as_str().unwrap().contains("invalid YAML"));
+}
+
+#[test]
+fn an_overridden_environment_value_is_never_an_error() {
+    let repo = Repo::new();
+    repo.write("variables.tf", "variable \"base\" {\n  type = number\n}\n");
+    repo.write("terraform.tfvars", "base = 3\n");
+    repo.write("main.tf", &simple_app("a", "var.base"));
+    let mut cmd = kpulint(repo.path());
+    cmd.env("TF_VAR_base", "abc").args([".", "--format", "json"]);
+    let doc = exec(cmd).json();
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc:#}");
+    assert_eq!(only_app(&doc)["parallelism"], 3);
+    // When the environment value wins, it is an error.
+    std::fs::remove_file(repo.path().join("terraform.tfvars")).unwrap();
+    let mut cmd = kpulint(repo.path());
+    cmd.env("TF_VAR_base", "abc").args([".", "--format", "json"]);
+    let r = exec(cmd);
+    assert_eq!(r.code, 2);
+    assert!(r.json()["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a number"));
+}
+
+#[test]
+fn a_provider_alias_picks_its_region() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        &format!(
+            "provider \"aws\" {{\n  region = \"eu-west-2\"\n}}\nprovider \"aws\" {{\n  alias  = \"us\"\n  region = \"us-west-2\"\n}}\n{}{}",
+            simple_app("london", "1"),
+            simple_app("oregon", "1").replace("  runtime_environment", "  provider            = aws.us\n  runtime_environment")
+        ),
+    );
+    let (_, doc) = repo.json(&["."]);
+    assert_eq!(
+        app(&doc, "aws_kinesisanalyticsv2_application.london")["region"],
+        "eu-west-2"
+    );
+    assert_eq!(
+        app(&doc, "aws_kinesisanalyticsv2_application.oregon")["region"],
+        "us-west-2"
+    );
+    let notes: Vec<&str> = doc["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["message"].as_str())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("no prices for region us-west-2")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn explicit_null_means_omitted_in_hcl_and_in_the_plan() {
+    for path in [
+        "tests/fixtures/plan/null_value/main.tf",
+        "tests/fixtures/plan/null_value/plan.json",
+    ] {
+        let (_, doc) = json_at_root(&[path, "--source-dir", "tests/fixtures/plan/null_value"]);
+        let a = only_app(&doc);
+        assert_eq!(
+            (
+                a["status"].as_str(),
+                a["parallelism_per_kpu"].as_u64(),
+                a["kpus"].as_u64()
+            ),
+            (Some("sized"), Some(1), Some(4)),
+            "{path}: {doc:#}"
+        );
+    }
+}
+
+#[test]
+fn kpu003_never_says_needed_equals_provided() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        &flink_app("a", "# kpulint: state_size=250.001GB", "10", "1", "false"),
+    );
+    let (_, doc) = repo.json(&["."]);
+    let f = the_finding(&doc, "KPU003");
+    let m = f["message"].as_str().unwrap();
+    assert!(m.contains("needs 500.002 GB"), "{m}");
+    assert!(f["help"].as_str().unwrap().contains("at least 11"), "{}", f["help"]);
+}
+
+#[test]
+fn config_ignore_blocks_for_paths_not_linted_are_not_unused() {
+    let repo = Repo::new();
+    repo.write(
+        ".kpulint.hcl",
+        "ignore {\n  paths  = [\"legacy/**\"]\n  rules  = [\"KPU004\"]\n  reason = \"migrating\"\n}\n",
+    );
+    repo.copy_dir("examples/clean", "new");
+    let (code, doc) = repo.json(&["new"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(rules(&doc).is_empty(), "{doc:#}");
+}
