@@ -209,7 +209,13 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
         if f.suppressed.is_some() && !opts.show_suppressed {
             continue;
         }
-        draw(&finding_diag(f), out)?;
+        // Related locations follow as notes of their own (miette would head them "Advice:").
+        let mut d = finding_diag(f);
+        let related = std::mem::take(&mut d.related);
+        draw(&d, out)?;
+        for r in &related {
+            draw(r, out)?;
+        }
     }
     if opts.quiet {
         return Ok(());
