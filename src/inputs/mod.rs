@@ -334,15 +334,17 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
 
     // Files that cannot hold or feed a Flink application are not parsed, only checked for
     // structure at memory speed; one that fails the check is parsed to report its syntax error.
-    let suspicious: Vec<(Arc<SourceFile>, FileKind)> = dirs
+    let unparsed: Vec<&(Arc<SourceFile>, FileKind)> = dirs
         .iter()
         .filter(|(k, d)| d.scanned && !relevant.contains(*k))
         .flat_map(|(_, d)| d.files.iter())
+        .collect();
+    let suspicious: Vec<&(Arc<SourceFile>, FileKind)> = unparsed
+        .into_par_iter()
         .filter(|(f, kind)| match kind {
             FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(&f.text).is_err(),
             _ => !precheck::looks_well_formed(&f.text),
         })
-        .map(|(f, kind)| (Arc::clone(f), *kind))
         .collect();
     let syntax_errors: Vec<InputError> = suspicious
         .par_iter()
