@@ -114,6 +114,9 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleSetting>,
     pub prices: BTreeMap<String, Prices>,
     pub ignores: Vec<IgnoreScope>,
+    /// The run scanned the config's whole directory tree, so an ignore block that matched
+    /// nothing is stale (KPU901) even when no file lies in its paths any more.
+    pub whole_tree_scanned: bool,
 }
 
 impl Config {

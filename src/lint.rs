@@ -133,13 +133,37 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
                 // The root module's call site tells apart two roots calling one shared module.
                 let root = a.app.module_calls.first().map(|c| c.span.path()).unwrap_or("");
                 let fp = fingerprint(&[meta.id, &a.app.address, hit.span.path(), root, &n.to_string()]);
+                // Instances of a module call or of count/for_each share their source lines:
+                // every format names which instance a finding is about.
+                let instance = a.app.address.contains('[') || a.app.address.starts_with("module.");
+                let message = if instance && !hit.message.contains(&a.app.address) {
+                    format!("{}: {}", a.app.address, hit.message)
+                } else {
+                    hit.message
+                };
+                let mut related = related(a, &hit.span);
+                let mut span = hit.span;
+                // A plan read from stdin has no file to annotate: when the .tf attribute that
+                // wrote the value is known (--source-dir), it becomes the location.
+                if span.path() == "<stdin>" {
+                    if let Some(i) = related.iter().position(|r| r.message.starts_with("written at")) {
+                        let tf = related.remove(i);
+                        related.insert(
+                            0,
+                            Related {
+                                span: std::mem::replace(&mut span, tf.span),
+                                message: "value in the plan read from stdin".into(),
+                            },
+                        );
+                    }
+                }
                 app_findings.push(Finding {
                     rule: meta,
                     severity,
-                    related: related(a, &hit.span),
-                    span: hit.span,
+                    related,
+                    span,
                     label: hit.label,
-                    message: hit.message,
+                    message,
                     help: hit.help,
                     application: Some(a.app.address.clone()),
                     suppressed: None,
@@ -278,7 +302,7 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
                     "fix the findings, or renew the block with a new until date and reason",
                 ));
             }
-        } else if *in_scope && !used {
+        } else if (*in_scope || config.whole_tree_scanned) && !used {
             if let Some(sev) = rule_enabled(config, &KPU901) {
                 findings.push(config_finding(
                     &KPU901,

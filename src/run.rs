@@ -62,7 +62,9 @@ fn display_config(path: &Path) -> String {
     }
 }
 
-fn load_config(path: &Path, errors: &mut Vec<InputError>) -> Config {
+/// Reads a config file. `roots` are the scanned paths: when one of them holds the config's
+/// whole directory, an ignore block that matched nothing is stale, not merely out of view.
+fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> Config {
     let file = match inputs::read_source(path) {
         Ok(f) => f,
         Err(e) => {
@@ -71,8 +73,15 @@ fn load_config(path: &Path, errors: &mut Vec<InputError>) -> Config {
         }
     };
     let file = SourceFile::new(display_config(path), Arc::clone(&file.text));
-    let (cfg, errs) = config::parse_config(&file, &|name| rules::by_id(name).map(|r| r.id));
+    let (mut cfg, errs) = config::parse_config(&file, &|name| rules::by_id(name).map(|r| r.id));
     errors.extend(errs);
+    let dir = path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf));
+    cfg.whole_tree_scanned = dir.is_some_and(|dir| {
+        roots
+            .iter()
+            .filter_map(|r| r.canonicalize().ok())
+            .any(|root| root.is_dir() && dir.starts_with(&root))
+    });
     cfg
 }
 
@@ -114,7 +123,10 @@ pub fn run(opts: &RunOptions) -> Outcome {
     out.notices.extend(inventory.notices);
 
     // One config for everything with --config; otherwise the nearest one per directory.
-    let explicit = opts.config.as_ref().map(|p| Arc::new(load_config(p, &mut out.errors)));
+    let explicit = opts
+        .config
+        .as_ref()
+        .map(|p| Arc::new(load_config(p, &paths, &mut out.errors)));
     let default = Arc::new(Config::default());
     let mut by_path: BTreeMap<PathBuf, Arc<Config>> = BTreeMap::new();
     let mut found_for_dir: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
@@ -134,7 +146,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
             Some(p) => Arc::clone(
                 by_path
                     .entry(p.clone())
-                    .or_insert_with(|| Arc::new(load_config(&p, errors))),
+                    .or_insert_with(|| Arc::new(load_config(&p, &paths, errors))),
             ),
             None => Arc::clone(&default),
         }

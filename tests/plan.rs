@@ -104,7 +104,8 @@ fn source_dir_maps_a_piped_plan_to_the_tf_attribute() {
     let (_, report) = run_json(kpulint().arg("-").write_stdin(plan.clone()));
     assert_eq!(report["findings"][0]["file"], "<stdin>");
     assert_eq!(report["findings"][0]["related"], serde_json::json!([]));
-    // ...and the .tf attribute line with it.
+    // ...and with it, the .tf attribute becomes the location (stdin is no file to annotate)
+    // and the plan value the related one.
     let (_, report) = run_json(
         kpulint()
             .args(["-", "--source-dir", &format!("{FIXTURES}/state_heavy")])
@@ -112,10 +113,11 @@ fn source_dir_maps_a_piped_plan_to_the_tf_attribute() {
     );
     assert_eq!(rules(&report), ["KPU004", "KPU005"]);
     for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["file"], format!("{FIXTURES}/state_heavy/main.tf"), "{f:#}");
+        assert_eq!(f["line"], 37);
         let r = &f["related"][0];
-        assert_eq!(r["file"], format!("{FIXTURES}/state_heavy/main.tf"), "{f:#}");
-        assert_eq!(r["line"], 37);
-        assert_eq!(r["message"], "written at main.tf");
+        assert_eq!(r["file"], "<stdin>", "{f:#}");
+        assert_eq!(r["message"], "value in the plan read from stdin");
     }
     assert_eq!(report["notices"], serde_json::json!([]));
 }

@@ -181,3 +181,92 @@ fn config_ignore_blocks_for_paths_not_linted_are_not_unused() {
     assert_eq!(code, 0, "{doc:#}");
     assert!(rules(&doc).is_empty(), "{doc:#}");
 }
+
+#[test]
+fn a_stale_ignore_block_is_reported_when_the_whole_tree_is_scanned() {
+    let repo = Repo::new();
+    repo.write(
+        ".kpulint.hcl",
+        "ignore {\n  paths  = [\"legacy/**\"]\n  rules  = [\"KPU004\"]\n  reason = \"migrating\"\n}\n",
+    );
+    repo.copy_dir("examples/clean", "new");
+    let (_, doc) = repo.json(&["."]);
+    let f = the_finding(&doc, "KPU901");
+    assert_eq!(f["file"], ".kpulint.hcl");
+}
+
+#[test]
+fn machine_formats_name_the_instance() {
+    let repo = Repo::new();
+    repo.copy_dir("examples/fleet", "fleet");
+    let main = std::fs::read_to_string(repo.path().join("fleet/main.tf")).unwrap();
+    repo.write(
+        "fleet/main.tf",
+        &main.replace(
+            "staging = { parallelism = 4, state = \"80GB\", need = 2 }",
+            "staging = { parallelism = 14, state = \"240GB\", need = 4 }",
+        ),
+    );
+    let r = exec({
+        let mut c = kpulint(repo.path());
+        c.args(["fleet", "--format", "compact"]);
+        c
+    });
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains("KPU004")).collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert_ne!(lines[0], lines[1], "instances are told apart: {}", r.stdout);
+    assert!(
+        lines.iter().any(|l| l.contains("module.orders[\"prod\"]")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("module.orders[\"staging\"]")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_plan_on_stdin_is_annotated_at_the_tf_attribute() {
+    let plan = std::fs::read_to_string(root().join("examples/formats/plan/plan.json")).unwrap();
+    let mut cmd = kpulint(&root());
+    cmd.args([
+        "-",
+        "--source-dir",
+        "examples/formats/terraform-hcl",
+        "--format",
+        "json",
+    ])
+    .write_stdin(plan);
+    let doc = exec(cmd).json();
+    let f = the_finding(&doc, "KPU004");
+    assert_eq!(f["file"], "examples/formats/terraform-hcl/main.tf");
+    assert_eq!(
+        at(f),
+        pos_after_in("examples/formats/terraform-hcl/main.tf", "parallelism          = ")
+    );
+    assert_eq!(f["related"][0]["file"], "<stdin>");
+}
+
+#[test]
+fn an_unknown_module_argument_names_the_call_that_passes_it() {
+    let repo = Repo::new();
+    repo.copy_dir("examples/fleet", "fleet");
+    let main = std::fs::read_to_string(repo.path().join("fleet/main.tf")).unwrap();
+    repo.write(
+        "fleet/main.tf",
+        &format!(
+            "variable \"p\" {{}}\n{}",
+            main.replace("dev     = { parallelism = 1,", "dev     = { parallelism = var.p,")
+        ),
+    );
+    let (_, doc) = repo.json(&["fleet"]);
+    let f = the_finding(&doc, "KPU009");
+    let m = f["message"].as_str().unwrap();
+    assert!(
+        m.contains("var.p has no default")
+            && m.contains("passed as parallelism by module.orders[\"dev\"] at fleet/main.tf:"),
+        "{m}"
+    );
+}

@@ -975,6 +975,24 @@ impl<'a> Instance<'a> {
                             span: arg.expr.span.clone(),
                             label: format!("{} passed by {address}", var.name),
                         });
+                        // An unknown argument says where the module call passes it.
+                        let v = match v {
+                            Value::Unknown(u) => {
+                                let l = arg.expr.span.location();
+                                Value::Unknown(Arc::new(Unresolved {
+                                    what: format!(
+                                        "{} (passed as {} by {address} at {}:{}:{})",
+                                        u.what,
+                                        var.name,
+                                        arg.expr.span.path(),
+                                        l.line,
+                                        l.column
+                                    ),
+                                    hint: u.hint.clone(),
+                                }))
+                            }
+                            other => other,
+                        };
                         (v, Some(origin))
                     }
                     None => match default_value(var, &mut inv.errors) {

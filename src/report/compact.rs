@@ -24,7 +24,7 @@ fn one_line(s: &str) -> String {
 
 fn at(span: &Span) -> String {
     let l = span.location();
-    format!("{}:{}:{}", span.path(), l.line, l.column)
+    format!("{}:{}:{}", one_line(span.path()), l.line, l.column)
 }
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {

@@ -141,15 +141,7 @@ fn finding_diag(f: &Finding) -> Diag {
             });
         }
     }
-    // Instances of a module call or count/for_each share a source line: name which one.
-    let instance = f
-        .application
-        .as_deref()
-        .filter(|a| a.contains('[') || a.starts_with("module."));
-    let mut message = match instance {
-        Some(a) => format!("{}[{}] {a}: {}", f.severity.as_str(), f.rule.id, f.message),
-        None => format!("{}[{}] {}", f.severity.as_str(), f.rule.id, f.message),
-    };
+    let mut message = format!("{}[{}] {}", f.severity.as_str(), f.rule.id, f.message);
     if let Some(s) = &f.suppressed {
         message = format!("{message} [suppressed: {}]", s.reason);
     }

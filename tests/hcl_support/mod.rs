@@ -216,12 +216,16 @@ impl Repo {
     }
 
     /// Copies every file of a directory under the crate root into `rel` in the repository.
+    /// Copies a directory of the repository, subdirectories included.
     pub fn copy_dir(&self, from: &str, rel: &str) {
         for entry in std::fs::read_dir(root().join(from)).expect("read_dir") {
             let entry = entry.expect("entry");
-            if entry.file_type().expect("type").is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type().expect("type").is_dir() {
+                self.copy_dir(&format!("{from}/{name}"), &format!("{rel}/{name}"));
+            } else {
                 let text = std::fs::read_to_string(entry.path()).expect("read");
-                self.write(&format!("{rel}/{}", entry.file_name().to_string_lossy()), &text);
+                self.write(&format!("{rel}/{name}"), &text);
             }
         }
     }
