@@ -319,3 +319,59 @@ fn cloudformation_parameters_and_conditions_resolve() {
         (Value::from(12), Value::from(false))
     );
 }
+
+#[test]
+fn deeply_nested_json_and_yaml_are_errors_not_crashes() {
+    let repo = Repo::new();
+    let deep_json = format!(
+        "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {{\"A\": {{\"Type\": \"AWS::KinesisAnalyticsV2::Application\", \"Properties\": {}1{}}}}}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    repo.write("deep.json", &deep_json);
+    let mut yaml = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  A:\n    Type: AWS::KinesisAnalyticsV2::Application\n    Properties:\n");
+    for depth in 0..3000 {
+        yaml.push_str(&" ".repeat(6 + depth));
+        yaml.push_str("k:\n");
+    }
+    repo.write("deep.yaml", &yaml);
+    let deep_plan = format!(
+        "{{\"format_version\": \"1.2\", \"planned_values\": {}1{}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    repo.write(
+        "deep-plan.json",
+        &deep_plan.replace(
+            "\"planned_values\"",
+            "\"planned_values\", \"x\": \"aws_kinesisanalyticsv2_application\", \"y\"",
+        ),
+    );
+    repo.copy_dir("examples/clean", "ok");
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2, "{doc:#}");
+    let files: Vec<&str> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["file"].as_str())
+        .collect();
+    assert!(
+        files.contains(&"deep.json") && files.contains(&"deep.yaml"),
+        "{files:?}"
+    );
+    assert_eq!(doc["summary"]["applications"], 1, "the valid module is still linted");
+}
+
+#[test]
+fn non_numeric_parallelism_in_a_template_is_an_error_at_the_value() {
+    let repo = Repo::new();
+    let text = std::fs::read_to_string(root().join("examples/formats/cloudformation-yaml/template.yaml")).unwrap();
+    let text = text.replace("Parallelism: !Ref Parallelism", "Parallelism: lots");
+    repo.write("t.yaml", &text);
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["errors"][0]["file"], "t.yaml");
+    assert_eq!(at(&doc["errors"][0]), pos_after(&text, "Parallelism: "));
+    assert_eq!(only_app(&doc)["kpus"], serde_json::Value::Null);
+}
