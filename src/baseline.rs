@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::lint::Finding;
+use crate::lint::{Finding, SuppressedBy};
 use crate::model::InputError;
 use crate::source::SourceFile;
 
@@ -48,11 +48,7 @@ pub fn fingerprints(b: &Baseline) -> BTreeSet<String> {
 pub fn from_findings(findings: &[Finding]) -> Baseline {
     let mut entries: Vec<Entry> = findings
         .iter()
-        .filter(|f| {
-            f.suppressed
-                .as_ref()
-                .is_none_or(|s| s.reason.starts_with("accepted in baseline"))
-        })
+        .filter(|f| f.suppressed.as_ref().is_none_or(|s| s.by == SuppressedBy::Baseline))
         .map(|f| Entry {
             fingerprint: f.fingerprint.clone(),
             rule: f.rule.id.to_string(),

@@ -305,17 +305,13 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         }
         // The findings just recorded are accepted from now on.
         let accepted: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
-        let reason = format!("accepted in baseline {}", crate::discover::display(path));
+        let shown = crate::discover::display(path);
         for f in outcome
             .findings
             .iter_mut()
             .filter(|f| f.suppressed.is_none() && accepted.contains(f.fingerprint.as_str()))
         {
-            f.suppressed = Some(crate::lint::Suppressed {
-                kind: "external",
-                reason: reason.clone(),
-                until: None,
-            });
+            f.suppressed = Some(crate::lint::Suppressed::baseline(&shown));
         }
     }
 

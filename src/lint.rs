@@ -19,13 +19,42 @@ pub struct Related {
     pub message: String,
 }
 
+/// Where a suppression was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressedBy {
+    /// A comment, CloudFormation `Metadata` or a `kpulint:ignore` tag.
+    Inline,
+    /// An `ignore` block of `.kpulint.hcl`.
+    Config,
+    /// A `--baseline` / `--write-baseline` file.
+    Baseline,
+}
+
 /// How a finding was accepted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suppressed {
-    /// `inSource` (comment, Metadata, tag) or `external` (config file, baseline), as SARIF says.
-    pub kind: &'static str,
+    pub by: SuppressedBy,
     pub reason: String,
     pub until: Option<Date>,
+}
+
+impl Suppressed {
+    /// Accepted by the baseline file at `path`.
+    pub fn baseline(path: &str) -> Self {
+        Suppressed {
+            by: SuppressedBy::Baseline,
+            reason: format!("accepted in baseline {path}"),
+            until: None,
+        }
+    }
+
+    /// SARIF's suppression kind: `inSource` or `external`.
+    pub fn kind(&self) -> &'static str {
+        match self.by {
+            SuppressedBy::Inline => "inSource",
+            SuppressedBy::Config | SuppressedBy::Baseline => "external",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -109,222 +138,29 @@ fn related(a: &Analysis, span: &Span) -> Vec<Related> {
 }
 
 pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
-    let resolve = |name: &str| rules::by_id(name).map(|r| r.id);
     let mut findings = Vec::new();
-    // Config ignore blocks, keyed by (config file, block index): did they match anything?
     // Config ignore blocks, keyed by (config file, block index): (linted a file in its paths,
     // hid a finding). A block whose paths were not linted this run is not "unused".
-    let mut config_scope_used: BTreeMap<(String, usize), (bool, bool)> = BTreeMap::new();
+    let mut scopes: BTreeMap<(String, usize), (bool, bool)> = BTreeMap::new();
     let mut configs: BTreeMap<String, &Config> = BTreeMap::new();
-
     for a in analyses {
         let config: &Config = &a.config;
         let config_key = config.file.as_ref().map(|f| f.path.clone()).unwrap_or_default();
         configs.insert(config_key.clone(), config);
-        let mut app_findings: Vec<Finding> = Vec::new();
-        let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
-        for (meta, check) in CHECKS {
-            let Some(severity) = rule_enabled(config, meta) else {
-                continue;
-            };
-            for hit in check(a) {
-                let n = occurrences.entry(meta.id).or_default();
-                *n += 1;
-                // The root module's call site tells apart two roots calling one shared module.
-                let root = a.app.module_calls.first().map(|c| c.span.path()).unwrap_or("");
-                let fp = fingerprint(&[meta.id, &a.app.address, hit.span.path(), root, &n.to_string()]);
-                // Instances of a module call or of count/for_each share their source lines:
-                // every format names which instance a finding is about.
-                let instance = a.app.address.contains('[') || a.app.address.starts_with("module.");
-                let message = if instance && !hit.message.contains(&a.app.address) {
-                    format!("{}: {}", a.app.address, hit.message)
-                } else {
-                    hit.message
-                };
-                let mut related = related(a, &hit.span);
-                let mut span = hit.span;
-                // A plan read from stdin has no file to annotate: when the .tf attribute that
-                // wrote the value is known (--source-dir), it becomes the location.
-                if span.path() == "<stdin>" {
-                    if let Some(i) = related.iter().position(|r| r.message.starts_with("written at")) {
-                        let tf = related.remove(i);
-                        related.insert(
-                            0,
-                            Related {
-                                span: std::mem::replace(&mut span, tf.span),
-                                message: "value in the plan read from stdin".into(),
-                            },
-                        );
-                    }
-                }
-                app_findings.push(Finding {
-                    rule: meta,
-                    severity,
-                    related,
-                    span,
-                    label: hit.label,
-                    message,
-                    help: hit.help,
-                    application: Some(a.app.address.clone()),
-                    suppressed: None,
-                    fingerprint: fp,
-                });
-            }
-        }
-
-        // Inline suppressions of this application.
-        let inline: Vec<InlineSuppression> = a
-            .app
-            .directives
-            .iter()
-            .filter(|d| d.kind == DirectiveKind::Ignore)
-            .cloned()
-            .chain(ignore_tag(a))
-            .map(|d| suppression::parse(&d, &resolve))
-            .collect();
-        let mut meta_findings = Vec::new();
-        for s in &inline {
-            let matches = |f: &Finding| {
-                s.rules.iter().any(|r| r == f.rule.id)
-                    && match s.target {
-                        DirectiveTarget::Resource => true,
-                        DirectiveTarget::Line(line) => f.span.same_file(&s.span) && f.span.location().line == line,
-                    }
-            };
-            if !s.problems.is_empty() {
-                if let Some(sev) = rule_enabled(config, &KPU900) {
-                    meta_findings.push(meta_finding(
-                        &KPU900,
-                        sev,
-                        &s.span,
-                        a,
-                        format!("suppression is not valid and hides nothing: {}", s.problems.join("; ")),
-                        "write `kpulint-ignore: KPU004 reason=\"why\" until=YYYY-MM-DD`".into(),
-                    ));
-                }
-                continue;
-            }
-            let expired = s.until.is_some_and(|u| u < opts.today);
-            let mut used: BTreeSet<&str> = BTreeSet::new();
-            for f in app_findings.iter_mut().filter(|f| matches(f)) {
-                used.insert(f.rule.id);
-                if !expired && f.suppressed.is_none() {
-                    f.suppressed = Some(Suppressed {
-                        kind: "inSource",
-                        reason: s.reason.clone().unwrap_or_default(),
-                        until: s.until,
-                    });
-                }
-            }
-            if expired {
-                if let Some(sev) = rule_enabled(config, &KPU902) {
-                    let until = s.until.map(|d| d.to_string()).unwrap_or_default();
-                    meta_findings.push(meta_finding(
-                        &KPU902,
-                        sev,
-                        &s.span,
-                        a,
-                        format!(
-                            "suppression of {} expired on {until}; the finding is active again",
-                            s.rules.join(", ")
-                        ),
-                        "fix the finding, or renew the suppression with a new until= date and reason".into(),
-                    ));
-                }
-            } else if s.rules.iter().any(|r| !used.contains(r.as_str())) {
-                // Each listed rule must earn its place: report the ones that hide nothing.
-                let unused: Vec<&str> = s
-                    .rules
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|r| !used.contains(r))
-                    .collect();
-                if let Some(sev) = rule_enabled(config, &KPU901) {
-                    meta_findings.push(meta_finding(
-                        &KPU901,
-                        sev,
-                        &s.span,
-                        a,
-                        format!("suppression of {} matches no finding", unused.join(", ")),
-                        "remove the unused suppression".into(),
-                    ));
-                }
-            }
-        }
-
-        // Config `ignore` blocks scoped by path.
-        let base = config.base_dir();
-        for (i, scope) in config.ignores.iter().enumerate() {
-            let (in_scope, used) = config_scope_used
-                .entry((config_key.clone(), i))
-                .or_insert((false, false));
-            let expired = scope.until.is_some_and(|u| u < opts.today);
-            let app_file = relative_to(a.app.span.path(), base.as_deref());
-            *in_scope |= scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&app_file));
-            for f in app_findings.iter_mut() {
-                let rel = relative_to(f.span.path(), base.as_deref());
-                let path_ok = scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&rel));
-                let rule_ok = scope.rules.is_empty() || scope.rules.iter().any(|r| r == f.rule.id);
-                if path_ok && rule_ok {
-                    *used = true;
-                    if !expired && f.suppressed.is_none() {
-                        f.suppressed = Some(Suppressed {
-                            kind: "external",
-                            reason: scope.reason.clone().unwrap_or_default(),
-                            until: scope.until,
-                        });
-                    }
-                }
-            }
-        }
+        let mut app_findings = rule_findings(a, config);
+        let meta_findings = apply_inline_suppressions(a, config, &mut app_findings, opts.today);
+        apply_config_ignores(a, config, &config_key, &mut app_findings, &mut scopes, opts.today);
         findings.extend(app_findings);
         findings.extend(meta_findings);
     }
-
-    // Unused or expired config ignore blocks.
-    for ((config_key, i), (in_scope, used)) in &config_scope_used {
-        let Some(config) = configs.get(config_key) else {
-            continue;
-        };
-        let Some(scope) = config.ignores.get(*i) else { continue };
-        let expired = scope.until.is_some_and(|u| u < opts.today);
-        let span = scope.span.first_line();
-        if expired {
-            if let Some(sev) = rule_enabled(config, &KPU902) {
-                findings.push(config_finding(
-                    &KPU902,
-                    sev,
-                    span,
-                    format!(
-                        "ignore block expired on {}; its findings are active again",
-                        scope.until.map(|d| d.to_string()).unwrap_or_default()
-                    ),
-                    "fix the findings, or renew the block with a new until date and reason",
-                ));
-            }
-        } else if (*in_scope || config.whole_tree_scanned) && !used {
-            if let Some(sev) = rule_enabled(config, &KPU901) {
-                findings.push(config_finding(
-                    &KPU901,
-                    sev,
-                    span,
-                    "ignore block matches no finding".into(),
-                    "remove the unused ignore block",
-                ));
-            }
-        }
-    }
+    findings.extend(stale_config_ignores(&scopes, &configs, opts.today));
 
     if let Some((path, accepted)) = &opts.baseline {
         for f in findings
             .iter_mut()
             .filter(|f| f.suppressed.is_none() && accepted.contains(&f.fingerprint))
         {
-            f.suppressed = Some(Suppressed {
-                kind: "external",
-                reason: format!("accepted in baseline {path}"),
-                until: None,
-            });
+            f.suppressed = Some(Suppressed::baseline(path));
         }
     }
 
@@ -354,6 +190,224 @@ fn ignore_tag(a: &Analysis) -> Option<Directive> {
         span,
         target: DirectiveTarget::Resource,
     })
+}
+
+/// The findings of every enabled rule for one application.
+fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
+    let mut app_findings: Vec<Finding> = Vec::new();
+    let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
+    for (meta, check) in CHECKS {
+        let Some(severity) = rule_enabled(config, meta) else {
+            continue;
+        };
+        for hit in check(a) {
+            let n = occurrences.entry(meta.id).or_default();
+            *n += 1;
+            // The root module's call site tells apart two roots calling one shared module.
+            let root = a.app.module_calls.first().map(|c| c.span.path()).unwrap_or("");
+            let fp = fingerprint(&[meta.id, &a.app.address, hit.span.path(), root, &n.to_string()]);
+            // Instances of a module call or of count/for_each share their source lines:
+            // every format names which instance a finding is about.
+            let instance = a.app.address.contains('[') || a.app.address.starts_with("module.");
+            let message = if instance && !hit.message.contains(&a.app.address) {
+                format!("{}: {}", a.app.address, hit.message)
+            } else {
+                hit.message
+            };
+            let mut related = related(a, &hit.span);
+            let mut span = hit.span;
+            // A plan read from stdin has no file to annotate: when the .tf attribute that
+            // wrote the value is known (--source-dir), it becomes the location.
+            if span.path() == "<stdin>" {
+                if let Some(i) = related.iter().position(|r| r.message.starts_with("written at")) {
+                    let tf = related.remove(i);
+                    related.insert(
+                        0,
+                        Related {
+                            span: std::mem::replace(&mut span, tf.span),
+                            message: "value in the plan read from stdin".into(),
+                        },
+                    );
+                }
+            }
+            app_findings.push(Finding {
+                rule: meta,
+                severity,
+                related,
+                span,
+                label: hit.label,
+                message,
+                help: hit.help,
+                application: Some(a.app.address.clone()),
+                suppressed: None,
+                fingerprint: fp,
+            });
+        }
+    }
+    app_findings
+}
+
+/// Applies the application's inline suppressions (comments, Metadata, `kpulint:ignore` tags)
+/// and returns the findings about the suppressions themselves (KPU900–KPU902).
+fn apply_inline_suppressions(a: &Analysis, config: &Config, app_findings: &mut [Finding], today: Date) -> Vec<Finding> {
+    let resolve = |name: &str| rules::by_id(name).map(|r| r.id);
+    // Inline suppressions of this application.
+    let inline: Vec<InlineSuppression> = a
+        .app
+        .directives
+        .iter()
+        .filter(|d| d.kind == DirectiveKind::Ignore)
+        .cloned()
+        .chain(ignore_tag(a))
+        .map(|d| suppression::parse(&d, &resolve))
+        .collect();
+    let mut meta_findings = Vec::new();
+    for s in &inline {
+        let matches = |f: &Finding| {
+            s.rules.iter().any(|r| r == f.rule.id)
+                && match s.target {
+                    DirectiveTarget::Resource => true,
+                    DirectiveTarget::Line(line) => f.span.same_file(&s.span) && f.span.location().line == line,
+                }
+        };
+        if !s.problems.is_empty() {
+            if let Some(sev) = rule_enabled(config, &KPU900) {
+                meta_findings.push(meta_finding(
+                    &KPU900,
+                    sev,
+                    &s.span,
+                    a,
+                    format!("suppression is not valid and hides nothing: {}", s.problems.join("; ")),
+                    "write `kpulint-ignore: KPU004 reason=\"why\" until=YYYY-MM-DD`".into(),
+                ));
+            }
+            continue;
+        }
+        let expired = s.until.is_some_and(|u| u < today);
+        let mut used: BTreeSet<&str> = BTreeSet::new();
+        for f in app_findings.iter_mut().filter(|f| matches(f)) {
+            used.insert(f.rule.id);
+            if !expired && f.suppressed.is_none() {
+                f.suppressed = Some(Suppressed {
+                    by: SuppressedBy::Inline,
+                    reason: s.reason.clone().unwrap_or_default(),
+                    until: s.until,
+                });
+            }
+        }
+        if expired {
+            if let Some(sev) = rule_enabled(config, &KPU902) {
+                let until = s.until.map(|d| d.to_string()).unwrap_or_default();
+                meta_findings.push(meta_finding(
+                    &KPU902,
+                    sev,
+                    &s.span,
+                    a,
+                    format!(
+                        "suppression of {} expired on {until}; the finding is active again",
+                        s.rules.join(", ")
+                    ),
+                    "fix the finding, or renew the suppression with a new until= date and reason".into(),
+                ));
+            }
+        } else if s.rules.iter().any(|r| !used.contains(r.as_str())) {
+            // Each listed rule must earn its place: report the ones that hide nothing.
+            let unused: Vec<&str> = s
+                .rules
+                .iter()
+                .map(String::as_str)
+                .filter(|r| !used.contains(r))
+                .collect();
+            if let Some(sev) = rule_enabled(config, &KPU901) {
+                meta_findings.push(meta_finding(
+                    &KPU901,
+                    sev,
+                    &s.span,
+                    a,
+                    format!("suppression of {} matches no finding", unused.join(", ")),
+                    "remove the unused suppression".into(),
+                ));
+            }
+        }
+    }
+    meta_findings
+}
+
+/// Applies the config's path-scoped `ignore` blocks, recording which were in scope and used.
+fn apply_config_ignores(
+    a: &Analysis,
+    config: &Config,
+    config_key: &str,
+    app_findings: &mut [Finding],
+    scopes: &mut BTreeMap<(String, usize), (bool, bool)>,
+    today: Date,
+) {
+    // Config `ignore` blocks scoped by path.
+    let base = config.base_dir();
+    for (i, scope) in config.ignores.iter().enumerate() {
+        let (in_scope, used) = scopes.entry((config_key.to_string(), i)).or_insert((false, false));
+        let expired = scope.until.is_some_and(|u| u < today);
+        let app_file = relative_to(a.app.span.path(), base.as_deref());
+        *in_scope |= scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&app_file));
+        for f in app_findings.iter_mut() {
+            let rel = relative_to(f.span.path(), base.as_deref());
+            let path_ok = scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&rel));
+            let rule_ok = scope.rules.is_empty() || scope.rules.iter().any(|r| r == f.rule.id);
+            if path_ok && rule_ok {
+                *used = true;
+                if !expired && f.suppressed.is_none() {
+                    f.suppressed = Some(Suppressed {
+                        by: SuppressedBy::Config,
+                        reason: scope.reason.clone().unwrap_or_default(),
+                        until: scope.until,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// KPU901/KPU902 for config `ignore` blocks that hid nothing in scope, or have expired.
+fn stale_config_ignores(
+    scopes: &BTreeMap<(String, usize), (bool, bool)>,
+    configs: &BTreeMap<String, &Config>,
+    today: Date,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    // Unused or expired config ignore blocks.
+    for ((config_key, i), (in_scope, used)) in scopes {
+        let Some(config) = configs.get(config_key) else {
+            continue;
+        };
+        let Some(scope) = config.ignores.get(*i) else { continue };
+        let expired = scope.until.is_some_and(|u| u < today);
+        let span = scope.span.first_line();
+        if expired {
+            if let Some(sev) = rule_enabled(config, &KPU902) {
+                findings.push(config_finding(
+                    &KPU902,
+                    sev,
+                    span,
+                    format!(
+                        "ignore block expired on {}; its findings are active again",
+                        scope.until.map(|d| d.to_string()).unwrap_or_default()
+                    ),
+                    "fix the findings, or renew the block with a new until date and reason",
+                ));
+            }
+        } else if (*in_scope || config.whole_tree_scanned) && !used {
+            if let Some(sev) = rule_enabled(config, &KPU901) {
+                findings.push(config_finding(
+                    &KPU901,
+                    sev,
+                    span,
+                    "ignore block matches no finding".into(),
+                    "remove the unused ignore block",
+                ));
+            }
+        }
+    }
+    findings
 }
 
 fn relative_to(path: &str, base: Option<&Path>) -> String {

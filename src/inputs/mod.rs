@@ -234,6 +234,8 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
     let mut queue: Vec<PathBuf> = dirs.keys().cloned().collect();
     let mut seen: BTreeSet<PathBuf> = queue.iter().cloned().collect();
     let mut calls: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // Registry and git sources per directory, for `.terraform/modules/modules.json`.
+    let mut remote: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
     while let Some(dir) = queue.pop() {
         let sources: Vec<String> = dirs
             .get(&dir)
@@ -246,6 +248,7 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
             .unwrap_or_default();
         for src in sources {
             if !is_local_source(&src) {
+                remote.entry(dir.clone()).or_default().push(src);
                 continue;
             }
             let child = local_source_dir(&dir, &src);
@@ -273,24 +276,19 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
         .filter(|(_, d)| d.has_flink())
         .map(|(k, _)| k.clone())
         .collect();
-    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = dirs
-        .iter()
-        .filter(|(_, d)| d.scanned)
-        .map(|(k, _)| (k.clone(), installed_modules(k)))
+    // Only a scanned directory with registry or git calls can have downloaded modules to read;
+    // a directory whose calls were downloaded is evaluated (they may hold a Flink application).
+    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = remote
+        .keys()
+        .filter(|k| dirs.get(*k).is_some_and(|d| d.scanned))
+        .map(|k| (k.clone(), installed_modules(k)))
+        .filter(|(_, inst)| !inst.is_empty())
         .collect();
+    relevant.extend(installed.keys().cloned());
     loop {
         let before = relevant.len();
         for (dir, children) in &calls {
             if children.iter().any(|c| relevant.contains(c)) {
-                relevant.insert(dir.clone());
-            }
-        }
-        for (dir, inst) in &installed {
-            if !inst.is_empty()
-                && dirs
-                    .get(dir)
-                    .is_some_and(|d| d.files.iter().any(|(f, _)| f.text.contains("module")))
-            {
                 relevant.insert(dir.clone());
             }
         }
@@ -308,16 +306,10 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
 
     // Registry and git module calls of directories that are not evaluated: a Flink application
     // may hide behind them, so say once that they were not followed.
-    let unfollowed: Vec<(PathBuf, String)> = dirs
+    let unfollowed: Vec<(&PathBuf, &String)> = remote
         .iter()
-        .filter(|(k, d)| d.scanned && !relevant.contains(*k) && installed.get(*k).is_none_or(|m| m.is_empty()))
-        .flat_map(|(k, d)| {
-            d.files
-                .iter()
-                .flat_map(|(f, _)| quick_module_sources(&f.text))
-                .filter(|s| !is_local_source(s))
-                .map(|s| (k.clone(), s))
-        })
+        .filter(|(k, _)| dirs.get(*k).is_some_and(|d| d.scanned) && !relevant.contains(*k))
+        .flat_map(|(k, sources)| sources.iter().map(move |s| (k, s)))
         .collect();
     if let Some((dir, src)) = unfollowed.first() {
         let n = unfollowed.len();

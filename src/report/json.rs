@@ -212,7 +212,7 @@ fn finding(f: &Finding) -> FindingOut<'_> {
         fingerprint: &f.fingerprint,
         suppressed: f.suppressed.is_some(),
         suppression: f.suppressed.as_ref().map(|s| SuppressionOut {
-            kind: s.kind,
+            kind: s.kind(),
             reason: &s.reason,
             until: s.until.map(|d| d.to_string()),
         }),

@@ -230,7 +230,7 @@ fn result(f: &Finding, rules: &[&RuleMeta], root: Option<&Path>) -> Value {
     r.insert("partialFingerprints".into(), json!({ FINGERPRINT_KEY: f.fingerprint }));
     if let Some(s) = &f.suppressed {
         let mut sup = Map::new();
-        sup.insert("kind".into(), json!(s.kind));
+        sup.insert("kind".into(), json!(s.kind()));
         sup.insert("status".into(), json!("accepted"));
         if !s.reason.is_empty() {
             sup.insert("justification".into(), json!(s.reason));
