@@ -83,6 +83,11 @@ impl Analysis {
 
 /// Builds the analysis of one application. Invalid declarations become errors.
 pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputError>) -> Analysis {
+    errors.extend(
+        invalid_settings(&app)
+            .into_iter()
+            .map(|(span, message)| InputError::new(span, message)),
+    );
     let (state_size, required_parallelism) = declarations(&app, &config, errors);
     let kind = match &app.runtime_environment {
         Setting::Known { value, .. } => Some(sizing::app_kind(value)),
@@ -342,6 +347,61 @@ pub fn directive_pairs(d: &Directive, errors: &mut Vec<InputError>) -> Vec<(Stri
             d.span.file.span(base + vstart..base + vend),
             d.span.file.span(base + key_start..base + key_start + key.len()),
         ));
+    }
+    out
+}
+
+/// Settings that were written with a value of the wrong type: errors, not findings.
+fn invalid_settings(app: &Application) -> Vec<(Span, String)> {
+    let pc = &app.parallelism;
+    let mut out = Vec::new();
+    let mut add = |name: &str, s: Option<(&Span, &String)>| {
+        if let Some((span, msg)) = s {
+            out.push((span.clone(), format!("{name} of {}: {msg}", app.address)));
+        }
+    };
+    fn inv<T>(s: &Setting<T>) -> Option<(&Span, &String)> {
+        match s {
+            Setting::Invalid { span, message } => Some((span, message)),
+            _ => None,
+        }
+    }
+    add("configuration_type", inv(&pc.configuration_type));
+    add("parallelism", inv(&pc.parallelism));
+    add("parallelism_per_kpu", inv(&pc.parallelism_per_kpu));
+    add("auto_scaling_enabled", inv(&pc.auto_scaling_enabled));
+    add("runtime_environment", inv(&app.runtime_environment));
+    add("snapshots_enabled", inv(&app.snapshots_enabled));
+    // A provider region is shared by every application: report it once, without an address.
+    if let Some((span, msg)) = inv(&app.region) {
+        out.push((span.clone(), msg.clone()));
+    }
+    if pc.block.is_some() && matches!(pc.configuration_type, Setting::Absent) {
+        if let Some(block) = &pc.block {
+            out.push((
+                block.first_line(),
+                format!(
+                    "parallelism_configuration of {} has no configuration_type: Terraform and CloudFormation require \"CUSTOM\" or \"DEFAULT\"",
+                    app.address
+                ),
+            ));
+        }
+    }
+    if let Setting::Known { value, span, .. } = &pc.configuration_type {
+        if value != "CUSTOM" && value != "DEFAULT" {
+            out.push((
+                span.clone(),
+                format!(
+                    "configuration_type of {} is \"{value}\": it must be \"CUSTOM\" or \"DEFAULT\"",
+                    app.address
+                ),
+            ));
+        }
+    }
+    for t in &app.tags {
+        if let Setting::Invalid { span, message } = &t.value {
+            out.push((span.clone(), format!("tag {}: {message}", t.key)));
+        }
     }
     out
 }

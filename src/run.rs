@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::discover::{discover, display};
 use crate::eval::module::{evaluate, VarInputs};
 use crate::inputs::{self, ReadOptions};
-use crate::lint::{invalid_settings, lint, Finding, LintOptions};
+use crate::lint::{lint, Finding, LintOptions};
 use crate::model::{InputError, Notice};
 use crate::rules;
 use crate::source::SourceFile;
@@ -156,9 +156,6 @@ pub fn run(opts: &RunOptions) -> Outcome {
     for app in inventory.applications {
         let config = config_for(app.span.path(), &mut out.errors);
         let a = analyze(app, config, &mut out.errors);
-        for (span, message) in invalid_settings(&a) {
-            out.errors.push(InputError::new(span, message));
-        }
         if a.sizing == Err(crate::analysis::NotSized::NotApplicable) {
             out.notices.push(Notice {
                 span: Some(a.app.span.clone()),
