@@ -258,6 +258,7 @@ mod corpus {
     fn accepts_every_shipped_tf_file() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut checked = 0;
+        // KPULINT_PRECHECK_EXTRA=DIR adds a local corpus (e.g. ../shared/corpus) to the check.
         let extra = std::env::var("KPULINT_PRECHECK_EXTRA").ok();
         let dirs: Vec<std::path::PathBuf> = ["examples", "tests/fixtures"]
             .iter()

@@ -24,7 +24,6 @@ struct Diag {
     help: Option<String>,
     source: NamedSource<Arc<str>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Diag>,
 }
 
 impl fmt::Debug for Diag {
@@ -56,13 +55,6 @@ impl Diagnostic for Diag {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
-        }
     }
 }
 
@@ -107,7 +99,8 @@ fn location_line(span: &Span) -> String {
     format!("\n  at {}:{}:{}: {text}", span.path(), l.line, l.column)
 }
 
-fn finding_diag(f: &Finding) -> Diag {
+/// A finding's diagnostic, and the notes for related locations not shown in its snippet.
+fn finding_diag(f: &Finding) -> (Diag, Vec<Diag>) {
     let long = on_long_line(&f.span);
     let mut labels = if long {
         Vec::new()
@@ -127,7 +120,6 @@ fn finding_diag(f: &Finding) -> Diag {
                 help: None,
                 source: source_of(&r.span),
                 labels: Vec::new(),
-                related: Vec::new(),
             });
         } else {
             related.push(Diag {
@@ -137,7 +129,6 @@ fn finding_diag(f: &Finding) -> Diag {
                 help: None,
                 source: source_of(&r.span),
                 labels: vec![label(&r.span, Some(r.message.clone()), true)],
-                related: Vec::new(),
             });
         }
     }
@@ -148,15 +139,15 @@ fn finding_diag(f: &Finding) -> Diag {
     if long {
         message.push_str(&location_line(&f.span));
     }
-    Diag {
+    let diag = Diag {
         code: None,
         message,
         severity: severity(f.severity),
         help: Some(f.help.clone()),
         source: source_of(&f.span),
         labels,
-        related,
-    }
+    };
+    (diag, related)
 }
 
 fn error_diag(e: &InputError) -> Diag {
@@ -173,7 +164,6 @@ fn error_diag(e: &InputError) -> Diag {
         help: e.help.clone(),
         source: source_of(&e.span),
         labels,
-        related: Vec::new(),
     }
 }
 
@@ -202,8 +192,7 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
             continue;
         }
         // Related locations follow as notes of their own (miette would head them "Advice:").
-        let mut d = finding_diag(f);
-        let related = std::mem::take(&mut d.related);
+        let (d, related) = finding_diag(f);
         draw(&d, out)?;
         for r in &related {
             draw(r, out)?;
