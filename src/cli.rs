@@ -47,7 +47,7 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories (the default command)
     #[command(after_help = AFTER_HELP)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, name, default severity and summary
     Rules,
     /// Print a rule's documentation (what, why, formula, example, fix, sources)
@@ -123,6 +123,19 @@ pub struct CheckArgs {
     /// Record the current findings in FILE as the baseline (reports entries that no longer match)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Threads for walking, reading and parsing [default: available cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// Runs on a thread pool of `--jobs` threads (rayon's default, the available cores, without it).
+fn run_with_jobs(opts: &RunOptions) -> Outcome {
+    let threads = opts.jobs.unwrap_or(0);
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(|| run(opts)),
+        // No pool could be started (thread limits): run on the global one.
+        Err(_) => run(opts),
+    }
 }
 
 /// Parses arguments (keeping `--var` / `--var-file` order) and runs the command.
@@ -148,7 +161,7 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         }
         Some(Command::Check(args)) => {
             let order = matches.subcommand_matches("check").map(arg_order).unwrap_or_default();
-            check(args, order)
+            check(*args, order)
         }
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
@@ -281,8 +294,9 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         today: None,
         baseline,
         source_dir: args.source_dir.clone(),
+        jobs: args.jobs.map(usize::from),
     };
-    let mut outcome: Outcome = run(&opts);
+    let mut outcome: Outcome = run_with_jobs(&opts);
     outcome.errors.splice(0..0, pre_errors);
     if let Some(path) = &args.write_baseline {
         let new = baseline::from_findings(&outcome.findings);
