@@ -42,23 +42,28 @@ pub(super) fn read_metadata(file: &Arc<SourceFile>, meta: &Node, app: &mut Appli
                     }
                 }
             }
-            "state_size" | "required_parallelism" => match declare(file, &e.key, &e.value) {
-                Some(d) => app.directives.push(d),
-                None => inv.errors.push(InputError::new(
-                    file.span(e.value.span.clone()),
-                    format!(
-                        "Metadata kpulint {} must be a string or a number, found {}",
-                        e.key,
-                        e.value.type_name()
-                    ),
-                )),
-            },
+            "state_size" | "required_parallelism" | "required_kpus" | "max_parallelism" => {
+                match declare(file, &e.key, &e.value) {
+                    Some(d) => app.directives.push(d),
+                    None => inv.errors.push(InputError::new(
+                        file.span(e.value.span.clone()),
+                        format!(
+                            "Metadata kpulint {} must be a string or a number, found {}",
+                            e.key,
+                            e.value.type_name()
+                        ),
+                    )),
+                }
+            }
             other => inv.errors.push(
                 InputError::new(
                     file.span(e.key_span.clone()),
                     format!("unknown key \"{other}\" in Metadata kpulint"),
                 )
-                .with_help("known keys: ignore, state_size, required_parallelism"),
+                .with_help(format!(
+                    "known keys: ignore, {}",
+                    crate::config::DECLARATION_KEYS.join(", ")
+                )),
             ),
         }
     }
