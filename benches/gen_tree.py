@@ -2,7 +2,7 @@
 """Synthetic Terraform monorepos for benches/monorepo.sh (deterministic: same arguments, same bytes).
 
   gen_tree.py corpus OUT [--copies N]          a tree shaped like a collection of public Terraform
-                                               repositories (~12,700 files, ~19 MB, 14 Flink
+                                               repositories (~11,800 files, ~17 MB, 14 Flink
                                                applications per copy), N copies side by side
   gen_tree.py flink OUT --copies N [--from DIR]  N copies of a Flink-heavy folder: DIR when given
                                                (e.g. a checkout of real Flink infrastructure),
@@ -111,8 +111,8 @@ def corpus(out, copy, rng):
         n_modules = rng.randrange(40, 80)
         for m in range(n_modules):
             mdir = os.path.join(repo, "modules", f"m{m}")
-            write(os.path.join(mdir, "variables.tf"), module_vars() + variables_tf(rng, rng.randrange(2, 8)))
-            write(os.path.join(mdir, "main.tf"), main_tf(rng, rng.randrange(1, 4)))
+            write(os.path.join(mdir, "variables.tf"), module_vars() + variables_tf(rng, rng.randrange(8, 26)))
+            write(os.path.join(mdir, "main.tf"), main_tf(rng, rng.randrange(6, 15)))
             write(os.path.join(mdir, "outputs.tf"), "".join(
                 f'output "o{i}" {{\n  value = "x"\n}}\n' for i in range(rng.randrange(1, 5))))
             write(os.path.join(mdir, "versions.tf"),

@@ -124,6 +124,9 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let mut inventory = loaded.inventory;
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
+    // The parsed modules are not needed past evaluation: only files that applications,
+    // findings and errors point at stay in memory, for rendering.
+    drop(loaded.modules);
     out.errors.extend(inventory.errors);
     out.notices.extend(inventory.notices);
 

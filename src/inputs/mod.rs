@@ -10,6 +10,7 @@ pub mod precheck;
 pub mod terraform;
 pub mod tf_json;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -146,8 +147,9 @@ fn brace_delta(line: &str) -> i64 {
 /// One Terraform file, scanned once right after reading. Its text is kept only while it may
 /// still be needed (a Flink application, a syntax error to report, or an input that cannot be
 /// read twice); a file of a directory that turns out to matter is read again to be parsed.
-struct RawFile {
-    path: PathBuf,
+struct RawFile<'a> {
+    /// Borrowed from the candidate list when walked (no second copy of every path).
+    path: Cow<'a, Path>,
     kind: FileKind,
     text: Option<Arc<SourceFile>>,
     has_flink: bool,
@@ -158,10 +160,10 @@ struct RawFile {
     well_formed: bool,
 }
 
-impl RawFile {
+impl<'a> RawFile<'a> {
     /// Scans a file's text. `keep` holds on to the text whatever it holds (standard input and
     /// pipes cannot be read again).
-    fn scan(path: PathBuf, kind: FileKind, file: Arc<SourceFile>, keep: bool) -> RawFile {
+    fn scan(path: Cow<'a, Path>, kind: FileKind, file: Arc<SourceFile>, keep: bool) -> RawFile<'a> {
         let has_flink = file.text.contains(FLINK_RESOURCE);
         let sources = quick_module_sources(&file.text);
         let well_formed = has_flink
@@ -191,21 +193,21 @@ impl RawFile {
 
 /// One directory's Terraform files, read and scanned but not yet parsed.
 #[derive(Default)]
-struct RawDir {
-    files: Vec<RawFile>,
+struct RawDir<'a> {
+    files: Vec<RawFile<'a>>,
     scanned: bool,
 }
 
-impl RawDir {
+impl RawDir<'_> {
     fn has_flink(&self) -> bool {
         self.files.iter().any(|f| f.has_flink)
     }
 }
 
 /// What reading one candidate gave.
-enum ReadResult {
+enum ReadResult<'a> {
     /// A Terraform file, scanned, for the directory `key`.
-    Terraform(PathBuf, RawFile),
+    Terraform(PathBuf, RawFile<'a>),
     /// A plan, template or unknown file to parse on its own.
     Other(Arc<SourceFile>),
     /// Nothing to do with it (a walked `.tfvars`, or walked JSON or YAML without an application).
@@ -248,7 +250,7 @@ fn parent_key(path: &Path) -> PathBuf {
 
 /// Reads one candidate and scans it: Terraform goes to its directory, a plan or template to
 /// be parsed on its own.
-fn read_candidate(cand: &Candidate, opts: &ReadOptions) -> Result<ReadResult, InputError> {
+fn read_candidate<'a>(cand: &'a Candidate, opts: &ReadOptions) -> Result<ReadResult<'a>, InputError> {
     let file = read_source(&cand.path)?;
     let stdin = cand.path.as_os_str() == "-";
     let kind = match opts.forced {
@@ -267,7 +269,7 @@ fn read_candidate(cand: &Candidate, opts: &ReadOptions) -> Result<ReadResult, In
                 parent_key(&cand.path)
             };
             let keep = cand.explicit && !rereadable(&cand.path);
-            ReadResult::Terraform(key, RawFile::scan(cand.path.clone(), k, file, keep))
+            ReadResult::Terraform(key, RawFile::scan(Cow::Borrowed(&cand.path), k, file, keep))
         }
         Some(FileKind::TfVars) => ReadResult::Nothing, // read per module below; named ones via --var-file
         _ if !cand.explicit && opts.forced.is_none() && !may_hold_application(&file.text) => ReadResult::Nothing,
@@ -290,7 +292,7 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
         candidates.par_iter().map(|c| (c, read_candidate(c, opts))).collect();
     loaded.files = read.len();
 
-    let mut dirs: BTreeMap<PathBuf, RawDir> = BTreeMap::new();
+    let mut dirs: BTreeMap<PathBuf, RawDir<'_>> = BTreeMap::new();
     let mut others: Vec<(Candidate, Arc<SourceFile>)> = Vec::new();
     for (cand, result) in read {
         match result {
@@ -329,7 +331,7 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
                     match read_source(&p) {
                         Ok(f) => {
                             let k = FileKind::of(&p).unwrap_or(FileKind::Tf);
-                            raw.files.push(RawFile::scan(p, k, f, false));
+                            raw.files.push(RawFile::scan(Cow::Owned(p), k, f, false));
                         }
                         Err(e) => loaded.inventory.errors.push(e),
                     }
