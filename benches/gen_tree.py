@@ -4,6 +4,8 @@
   gen_tree.py corpus OUT [--copies N]          a tree shaped like a collection of public Terraform
                                                repositories (~11,800 files, ~17 MB, 14 Flink
                                                applications per copy), N copies side by side
+  gen_tree.py big OUT [--mb 50]                one module of one .tf file holding one Flink
+                                               application among --mb megabytes of other resources
   gen_tree.py flink OUT --copies N [--from DIR]  N copies of a Flink-heavy folder: DIR when given
                                                (e.g. a checkout of real Flink infrastructure),
                                                otherwise a generated one (124 files, 49 applications)
@@ -167,7 +169,8 @@ def flink_folder(out):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["corpus", "flink"])
+    ap.add_argument("mode", choices=["corpus", "flink", "big"])
+    ap.add_argument("--mb", type=int, default=50)
     ap.add_argument("out")
     ap.add_argument("--copies", type=int, default=1)
     ap.add_argument("--from", dest="source")
@@ -175,6 +178,16 @@ def main():
     if os.path.exists(args.out):
         shutil.rmtree(args.out)
     os.makedirs(args.out)
+    if args.mode == "big":
+        rng = random.Random(3)
+        parts = [module_vars(), flink_app("app", 8, 2, 100), main_tf(rng, 0)]
+        size, i = sum(map(len, parts)), 0
+        while size < args.mb * 1_000_000:
+            r = resource(rng, rng.choice(RESOURCE_TYPES), f"r{i}")
+            parts.append(r)
+            size, i = size + len(r), i + 1
+        write(os.path.join(args.out, "main.tf"), "".join(parts))
+        return
     if args.mode == "corpus":
         rng = random.Random(1)
         state = rng.getstate()
