@@ -1,6 +1,8 @@
 //! The documentation shows what the binary prints: every rule page's example output and the
 //! README's quick start are produced again and compared, so a changed message cannot leave a
-//! stale page behind (`kpulint explain` prints these pages).
+//! stale page behind (`kpulint explain` prints these pages). After an intended message change,
+//! `UPDATE_DOCS=1 cargo test --test docs` pastes the new output into the pages; review it with
+//! `git diff rules/`.
 
 mod hcl_support;
 
@@ -15,6 +17,8 @@ struct Example {
     hcl: String,
     args: Vec<String>,
     output: String,
+    /// Where `output` sits in the page.
+    output_at: std::ops::Range<usize>,
 }
 
 /// The body of every fenced block of `lang` in `text`, with its byte range (fence included).
@@ -43,7 +47,7 @@ fn examples(page: &str) -> Vec<Example> {
     let mut found = Vec::new();
     for (i, (_, end, hcl)) in resources.iter().enumerate() {
         let next_resource = resources.get(i + 1).map_or(page.len(), |(start, _, _)| *start);
-        let Some((text_start, _, output)) = texts.iter().find(|(s, _, _)| s > end && *s < next_resource) else {
+        let Some((text_start, text_end, output)) = texts.iter().find(|(s, _, _)| s > end && *s < next_resource) else {
             continue;
         };
         let between = &page[*end..*text_start];
@@ -55,6 +59,7 @@ fn examples(page: &str) -> Vec<Example> {
             hcl: hcl.to_string(),
             args: command.split_whitespace().skip(1).map(str::to_string).collect(),
             output: output.to_string(),
+            output_at: text_end - 3 - output.len()..text_end - 3,
         });
     }
     found
@@ -67,23 +72,31 @@ fn every_rule_page_example_prints_what_the_page_shows() {
         "KPU001", "KPU002", "KPU003", "KPU004", "KPU005", "KPU006", "KPU007", "KPU008", "KPU009", "KPU010", "KPU011",
         "KPU012",
     ] {
-        let page = std::fs::read_to_string(root().join(format!("rules/{id}.md"))).expect("rule page");
+        let path = root().join(format!("rules/{id}.md"));
+        let page = std::fs::read_to_string(&path).expect("rule page");
         let examples = examples(&page);
         assert!(!examples.is_empty(), "{id}: no example with its output");
-        for ex in examples {
+        let mut updated = page.clone();
+        for ex in examples.iter().rev() {
             let repo = Repo::new();
             repo.write("main.tf", &ex.hcl);
             let args: Vec<&str> = ex.args.iter().map(String::as_str).collect();
             let r = repo.run(&args);
+            checked.push(id);
+            if std::env::var_os("UPDATE_DOCS").is_some() {
+                updated.replace_range(ex.output_at.clone(), &r.stdout);
+                continue;
+            }
             assert_eq!(
                 r.stdout,
                 ex.output,
-                "{id}: `kpulint {}` prints something else than rules/{id}.md shows; paste the new \
-                 output into the page (write the page's HCL to main.tf in an empty directory and run \
-                 the command there)",
+                "{id}: `kpulint {}` prints something else than rules/{id}.md shows; run \
+                 `UPDATE_DOCS=1 cargo test --test docs` to paste the new output into the page",
                 ex.args.join(" ")
             );
-            checked.push(id);
+        }
+        if updated != page {
+            std::fs::write(&path, updated).expect("update the page");
         }
     }
     // Pages with a second example (autoscaling on, a quota no parallelism_per_kpu meets, a
