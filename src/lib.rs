@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod diff;
 pub mod discover;
 pub mod eval;
 pub mod inputs;

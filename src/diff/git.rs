@@ -1,0 +1,119 @@
+//! The base tree of `kpulint diff --base REF`, read with the `git` CLI (always present in CI)
+//! into a temporary directory, without touching the working tree, the index or the
+//! repository's list of worktrees: `read-tree` into a private index file, then
+//! `checkout-index --prefix` into the temporary directory, which is removed when dropped.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("cannot run git ({0}): `kpulint diff --base` needs git on PATH")]
+    NotFound(std::io::Error),
+    #[error("{} is not inside a git repository: `--base` compares with a commit of the repository (use `kpulint diff OLD NEW` to compare two directories or plan files)", .0.display())]
+    NotARepository(PathBuf),
+    #[error("{} is outside the git repository {}: `--base` compares paths of that repository only", .path.display(), .repository.display())]
+    OutsideRepository { path: PathBuf, repository: PathBuf },
+    #[error("{reference:?} is not a commit, branch or tag of the repository {} (in CI, fetch it first, e.g. `git fetch origin main`, or check out with fetch-depth: 0)", .repository.display())]
+    NoSuchRef { reference: String, repository: PathBuf },
+    #[error("git {what} failed: {detail}")]
+    Failed { what: &'static str, detail: String },
+    #[error("cannot create a temporary directory for the base tree: {0}")]
+    TempDir(std::io::Error),
+}
+
+fn git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(dir);
+    // The caller's index must never be the one read or written.
+    cmd.env_remove("GIT_INDEX_FILE");
+    cmd
+}
+
+/// Runs git; its trimmed stdout on success, its stderr on failure.
+fn output(mut cmd: Command) -> Result<Result<String, String>, GitError> {
+    let out = cmd.output().map_err(GitError::NotFound)?;
+    if out.status.success() {
+        Ok(Ok(String::from_utf8_lossy(&out.stdout).trim().to_string()))
+    } else {
+        Ok(Err(String::from_utf8_lossy(&out.stderr).trim().to_string()))
+    }
+}
+
+/// The top-level directory of the repository holding `dir` (canonical).
+pub fn repository_root(dir: &Path) -> Result<PathBuf, GitError> {
+    let mut cmd = git(dir);
+    cmd.args(["rev-parse", "--show-toplevel"]);
+    match output(cmd)? {
+        Ok(top) if !top.is_empty() => {
+            let top = PathBuf::from(top);
+            Ok(top.canonicalize().unwrap_or(top))
+        }
+        _ => Err(GitError::NotARepository(dir.to_path_buf())),
+    }
+}
+
+/// The commit `reference` names in `repository`.
+pub fn resolve_commit(repository: &Path, reference: &str) -> Result<String, GitError> {
+    let missing = || GitError::NoSuchRef {
+        reference: reference.to_string(),
+        repository: repository.to_path_buf(),
+    };
+    // A reference starting with `-` would be read as an option.
+    if reference.is_empty() || reference.starts_with('-') {
+        return Err(missing());
+    }
+    let mut cmd = git(repository);
+    cmd.args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("{reference}^{{commit}}"));
+    match output(cmd)? {
+        Ok(sha) if !sha.is_empty() => Ok(sha),
+        _ => Err(missing()),
+    }
+}
+
+/// A commit's files in a temporary directory, removed on drop.
+#[derive(Debug)]
+pub struct BaseTree {
+    dir: tempfile::TempDir,
+}
+
+impl BaseTree {
+    /// The checkout's top-level directory: the repository root at the commit.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("tree")
+    }
+}
+
+/// Checks out `commit` of `repository` into a temporary directory.
+pub fn checkout(repository: &Path, commit: &str) -> Result<BaseTree, GitError> {
+    let dir = tempfile::Builder::new()
+        .prefix("kpulint-base-")
+        .tempdir()
+        .map_err(GitError::TempDir)?;
+    let index = dir.path().join("index");
+    let tree = dir.path().join("tree");
+    let run = |args: &[&OsStr], what: &'static str| -> Result<(), GitError> {
+        let mut cmd = git(repository);
+        cmd.env("GIT_INDEX_FILE", &index).args(args);
+        match output(cmd)? {
+            Ok(_) => Ok(()),
+            Err(detail) => Err(GitError::Failed { what, detail }),
+        }
+    };
+    run(&[OsStr::new("read-tree"), OsStr::new(commit)], "read-tree")?;
+    // `--prefix` is a string prefix: the trailing separator makes it a directory.
+    let mut prefix = tree.clone().into_os_string();
+    prefix.push(std::path::MAIN_SEPARATOR_STR);
+    let mut prefix_arg = std::ffi::OsString::from("--prefix=");
+    prefix_arg.push(&prefix);
+    run(
+        &[OsStr::new("checkout-index"), OsStr::new("--all"), &prefix_arg],
+        "checkout-index",
+    )?;
+    // An empty `.git` marks the checkout's root, where config discovery stops walking up, as
+    // it stops at the repository root in the working tree.
+    std::fs::create_dir_all(tree.join(".git")).map_err(GitError::TempDir)?;
+    Ok(BaseTree { dir })
+}
