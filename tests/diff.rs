@@ -556,3 +556,46 @@ module "team" {
     assert!(r.stdout.contains("| **Total** |"));
     assert!(r.stdout.contains("This change adds 4500 KPUs"), "{}", &r.stdout[..500]);
 }
+
+#[test]
+fn a_plan_on_standard_input_is_compared_with_a_plan_file() {
+    let plans = root().join("tests/fixtures/diff/plans");
+    let mut cmd = kpulint(&plans);
+    cmd.args(["diff", "main.plan.json", "-", "--format", "json"])
+        .write_stdin(std::fs::read(plans.join("branch.plan.json")).unwrap());
+    let r = exec(cmd);
+    let doc = r.json();
+    assert_eq!(r.code, 1, "{doc:#}");
+    assert_eq!(doc["head"]["label"], "-");
+    assert_eq!(doc["summary"]["applications"]["unchanged"], 1, "{doc:#}");
+    assert_eq!(doc["summary"]["applications"]["changed"], 1);
+    assert_eq!(doc["summary"]["applications"]["added"], 1);
+    assert_eq!(doc["findings"]["introduced"].as_array().unwrap().len(), 1, "{doc:#}");
+    assert_eq!(run(&plans, &["diff", "-", "-"]).code, 2);
+}
+
+#[test]
+fn human_output() {
+    let repo = base_repo();
+    change(&repo);
+    let r = repo.kpulint("infra", &["diff", "--base", "main"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("diff_human", r.stdout);
+}
+
+#[test]
+fn ci_examples_run_diff_and_find_their_comment_by_the_marker() {
+    let marker = "<!-- kpulint-diff -->";
+    let github = std::fs::read_to_string(root().join("examples/ci/github-actions.yml")).unwrap();
+    assert!(github.contains(r#"kpulint diff --base "origin/${{ github.base_ref }}" --format markdown"#));
+    let gitlab = std::fs::read_to_string(root().join("examples/ci/gitlab-ci.yml")).unwrap();
+    assert!(gitlab.contains(r#"kpulint diff --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --format markdown"#));
+    for ci in [&github, &gitlab] {
+        assert!(ci.contains(&format!(r#"startswith("{marker}")"#)));
+        assert!(ci.contains("--fail-on-cost-increase 10%"));
+    }
+    // The comment kpulint writes starts with that marker.
+    let repo = base_repo();
+    let r = repo.kpulint(".", &["diff", "--base", "main", "--format", "markdown"]);
+    assert!(r.stdout.starts_with(marker), "{}", r.stdout);
+}

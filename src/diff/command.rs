@@ -5,7 +5,7 @@
 //! ([`git::checkout`]) and evaluated from the directory matching the current one, with the same
 //! relative paths, so its files print (and fingerprint) as the working tree's do.
 
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -118,8 +118,8 @@ pub fn diff(args: DiffArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         Some(path) => std::fs::write(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => write_stdout(&buf)?,
     }
-    if d.incomparable && (args.output.is_some() || !io::stdout().is_terminal()) {
-        eprintln!("kpulint: nothing could be compared: see the input errors");
+    if d.incomparable {
+        eprintln!("kpulint: nothing could be compared: a side has input errors and no application");
     }
     Ok(exit_code(&d, args.fail_on, args.fail_on_cost_increase))
 }
@@ -185,7 +185,10 @@ fn two_paths(args: &DiffArgs, order: &[(bool, usize)]) -> Result<Compared, Strin
             if args.paths.len() == 1 { "" } else { "s" }
         ));
     };
-    for p in [old, new] {
+    if old.as_os_str() == "-" && new.as_os_str() == "-" {
+        return Err("only one of OLD and NEW can be `-` (standard input)".to_string());
+    }
+    for p in [old, new].into_iter().filter(|p| p.as_os_str() != "-") {
         std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
     }
     let side = |p: &PathBuf| {
@@ -198,16 +201,24 @@ fn two_paths(args: &DiffArgs, order: &[(bool, usize)]) -> Result<Compared, Strin
             args.source_dir.clone(),
         )
     };
-    let (old_shown, new_shown) = (display(old), display(new));
+    // What the side's paths start with: a plan piped in (`terraform show -json plan.out |
+    // kpulint diff main.plan.json -`) is read as `<stdin>`.
+    let root = |p: &PathBuf| {
+        if p.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            display(p)
+        }
+    };
     Ok(Compared {
         base: side(old)?,
         head: side(new)?,
         labels: Labels {
-            base: old_shown.clone(),
-            head: new_shown.clone(),
+            base: display(old),
+            head: display(new),
         },
         notices: Vec::new(),
-        roots: Some((old_shown, new_shown)),
+        roots: Some((root(old), root(new))),
     })
 }
 
