@@ -270,11 +270,13 @@ fn paths_relative_to_a_subdirectory_and_a_var_file_from_each_side() {
         "infra/main.tf",
         &format!("{VARIABLES}{}", app("orders", "var.orders_parallelism", "100GB", 4)),
     );
-    repo.write("infra/prod.tfvars", "orders_parallelism = 8\n");
+    // A var file named by the flag is read from the base even with a name kpulint would not
+    // otherwise read.
+    repo.write("infra/prod.vars", "orders_parallelism = 8\n");
     repo.commit("base");
-    // The change lowers the value in the var file: the base reads its own prod.tfvars.
-    repo.write("infra/prod.tfvars", "orders_parallelism = 4\n");
-    let (code, doc) = repo.json("infra", &["diff", "--base", "HEAD", "--var-file", "prod.tfvars"]);
+    // The change lowers the value in the var file: the base reads its own prod.vars.
+    repo.write("infra/prod.vars", "orders_parallelism = 4\n");
+    let (code, doc) = repo.json("infra", &["diff", "--base", "HEAD", "--var-file", "prod.vars"]);
     assert_eq!(code, 0, "{doc:#}");
     let orders = by_address(&doc, "aws_kinesisanalyticsv2_application.orders");
     assert_eq!(orders["file"], "main.tf");
@@ -287,6 +289,7 @@ fn paths_relative_to_a_subdirectory_and_a_var_file_from_each_side() {
     assert_eq!(resolved[0]["rule"], "KPU004");
     assert_eq!(resolved[0]["file"], "main.tf");
     assert_eq!(resolved[0]["now_suppressed"], false);
+    assert!(doc["notices"].as_array().unwrap().is_empty(), "{doc:#}");
     assert_eq!(
         doc["summary"]["text"],
         "This change removes 4 KPUs (-$341.20/month), introduces no findings and resolves 1 warning."
@@ -598,4 +601,28 @@ fn ci_examples_run_diff_and_find_their_comment_by_the_marker() {
     let repo = base_repo();
     let r = repo.kpulint(".", &["diff", "--base", "main", "--format", "markdown"]);
     assert!(r.stdout.starts_with(marker), "{}", r.stdout);
+}
+
+#[test]
+fn a_var_file_new_in_the_change_is_read_from_the_working_tree_for_the_base() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        &format!("{VARIABLES}{}", app("orders", "var.orders_parallelism", "100GB", 4)),
+    );
+    repo.commit("base");
+    repo.write("new.tfvars", "orders_parallelism = 4\n");
+    let (code, doc) = repo.json(".", &["diff", "--base", "main", "--var-file", "new.tfvars"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["applications"]["unchanged"], 1, "{doc:#}");
+    let notices: Vec<&str> = doc["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notices,
+        ["--var-file new.tfvars does not exist at main: the base uses the working tree's"]
+    );
 }

@@ -13,7 +13,8 @@ use clap::{Args, ValueEnum};
 use super::git::{self, GitError};
 use super::{compare, exit_code, CostLimit, Labels, Side};
 use crate::cli::{check_today_env, split_assignment, var_inputs, write_stdout};
-use crate::discover::display;
+use crate::config::CONFIG_FILE;
+use crate::discover::{display, FileKind};
 use crate::inputs::{ForcedFormat, Parameters, ReadOptions};
 use crate::model::{InputError, Notice};
 use crate::report::{diff_human, diff_json, diff_markdown, FailOn};
@@ -316,7 +317,25 @@ fn against_commit(args: &DiffArgs, order: &[(bool, usize)], reference: &str) -> 
     }
     let commit = git::resolve_commit(&repository, reference).map_err(err)?;
     let short = commit.get(..7).unwrap_or(&commit);
-    let tree = git::checkout(&repository, &commit).map_err(err)?;
+    // Files named by a flag are wanted whatever their name (`--var-file prod.vars`).
+    let named: Vec<String> = args
+        .var_files
+        .iter()
+        .chain(&args.config)
+        .map(|p| canonical_lenient(&cwd.join(p)))
+        .filter_map(|p| {
+            let rel = p.strip_prefix(&repository).ok()?;
+            // As git lists paths: `/`-separated on every platform.
+            Some(rel.iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join("/"))
+        })
+        .collect();
+    let tree = git::checkout(&repository, &commit, |path| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        FileKind::of(Path::new(path)).is_some()
+            || matches!(name, CONFIG_FILE | ".gitignore" | ".kpulintignore")
+            || named.iter().any(|n| n == path)
+    })
+    .map_err(err)?;
     let base_cwd = tree.root().join(cwd.strip_prefix(&repository).unwrap_or(Path::new("")));
     std::fs::create_dir_all(&base_cwd).map_err(|e| format!("cannot prepare the base tree: {e}"))?;
 

@@ -1,11 +1,13 @@
 //! The base tree of `kpulint diff --base REF`, read with the `git` CLI (always present in CI)
 //! into a temporary directory, without touching the working tree, the index or the
 //! repository's list of worktrees: `read-tree` into a private index file, then
-//! `checkout-index --prefix` into the temporary directory, which is removed when dropped.
+//! `checkout-index --prefix` of the files kpulint can read into the temporary directory, which
+//! is removed when dropped.
 
 use std::ffi::OsStr;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -86,32 +88,64 @@ impl BaseTree {
     }
 }
 
-/// Checks out `commit` of `repository` into a temporary directory.
-pub fn checkout(repository: &Path, commit: &str) -> Result<BaseTree, GitError> {
+/// Checks out the files of `commit` of `repository` whose repository-relative path `wanted`
+/// accepts into a temporary directory.
+pub fn checkout(repository: &Path, commit: &str, wanted: impl Fn(&str) -> bool) -> Result<BaseTree, GitError> {
     let dir = tempfile::Builder::new()
         .prefix("kpulint-base-")
         .tempdir()
         .map_err(GitError::TempDir)?;
     let index = dir.path().join("index");
     let tree = dir.path().join("tree");
-    let run = |args: &[&OsStr], what: &'static str| -> Result<(), GitError> {
+    let command = |args: &[&OsStr]| {
         let mut cmd = git(repository);
         cmd.env("GIT_INDEX_FILE", &index).args(args);
-        match output(cmd)? {
-            Ok(_) => Ok(()),
-            Err(detail) => Err(GitError::Failed { what, detail }),
-        }
+        cmd
     };
-    run(&[OsStr::new("read-tree"), OsStr::new(commit)], "read-tree")?;
+    let failed = |what: &'static str| move |detail: String| GitError::Failed { what, detail };
+    output(command(&[OsStr::new("read-tree"), OsStr::new(commit)]))?.map_err(failed("read-tree"))?;
+    let listed = command(&[OsStr::new("ls-files"), OsStr::new("-z")])
+        .output()
+        .map_err(GitError::NotFound)?;
+    if !listed.status.success() {
+        return Err(failed("ls-files")(
+            String::from_utf8_lossy(&listed.stderr).trim().to_string(),
+        ));
+    }
+    // Only what kpulint reads: a monorepo's source code is never written out.
+    let mut paths = Vec::new();
+    for path in listed.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        if wanted(&String::from_utf8_lossy(path)) {
+            paths.extend_from_slice(path);
+            paths.push(0);
+        }
+    }
     // `--prefix` is a string prefix: the trailing separator makes it a directory.
-    let mut prefix = tree.clone().into_os_string();
+    let mut prefix = std::ffi::OsString::from("--prefix=");
+    prefix.push(tree.as_os_str());
     prefix.push(std::path::MAIN_SEPARATOR_STR);
-    let mut prefix_arg = std::ffi::OsString::from("--prefix=");
-    prefix_arg.push(&prefix);
-    run(
-        &[OsStr::new("checkout-index"), OsStr::new("--all"), &prefix_arg],
-        "checkout-index",
-    )?;
+    let mut child = command(&[
+        OsStr::new("checkout-index"),
+        OsStr::new("-z"),
+        OsStr::new("--stdin"),
+        &prefix,
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .map_err(GitError::NotFound)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(&paths)
+            .map_err(|e| failed("checkout-index")(e.to_string()))?;
+    }
+    let done = child.wait_with_output().map_err(GitError::NotFound)?;
+    if !done.status.success() {
+        return Err(failed("checkout-index")(
+            String::from_utf8_lossy(&done.stderr).trim().to_string(),
+        ));
+    }
     // An empty `.git` marks the checkout's root, where config discovery stops walking up, as
     // it stops at the repository root in the working tree.
     std::fs::create_dir_all(tree.join(".git")).map_err(GitError::TempDir)?;
