@@ -13,8 +13,8 @@ use std::process::{Command, Stdio};
 pub enum GitError {
     #[error("cannot run git ({0}): `kpulint diff --base` needs git on PATH")]
     NotFound(std::io::Error),
-    #[error("{} is not inside a git repository: `--base` compares with a commit of the repository (use `kpulint diff OLD NEW` to compare two directories or plan files)", .0.display())]
-    NotARepository(PathBuf),
+    #[error("{} is not inside a git repository ({detail}): `--base` compares with a commit of the repository (use `kpulint diff OLD NEW` to compare two directories or plan files)", .path.display())]
+    NotARepository { path: PathBuf, detail: String },
     #[error("{} is outside the git repository {}: `--base` compares paths of that repository only", .path.display(), .repository.display())]
     OutsideRepository { path: PathBuf, repository: PathBuf },
     #[error("{reference:?} is not a commit, branch or tag of the repository {} (in CI, fetch it first, e.g. `git fetch origin main`, or check out with fetch-depth: 0)", .repository.display())]
@@ -52,7 +52,15 @@ pub fn repository_root(dir: &Path) -> Result<PathBuf, GitError> {
             let top = PathBuf::from(top);
             Ok(top.canonicalize().unwrap_or(top))
         }
-        _ => Err(GitError::NotARepository(dir.to_path_buf())),
+        Ok(_) => Err(GitError::NotARepository {
+            path: dir.to_path_buf(),
+            detail: "git found no top-level directory".to_string(),
+        }),
+        // git says why: no repository, or one it will not use (`safe.directory` in containers).
+        Err(detail) => Err(GitError::NotARepository {
+            path: dir.to_path_buf(),
+            detail,
+        }),
     }
 }
 
