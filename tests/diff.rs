@@ -626,3 +626,26 @@ fn a_var_file_new_in_the_change_is_read_from_the_working_tree_for_the_base() {
         ["--var-file new.tfvars does not exist at main: the base uses the working tree's"]
     );
 }
+
+#[test]
+fn each_side_reads_its_own_config() {
+    let repo = Repo::new();
+    repo.write("main.tf", &app("orders", "5", "100GB", 4));
+    repo.write(".kpulint.hcl", "defaults {\n  overscale_margin = \"10%\"\n}\n");
+    repo.commit("base");
+    // The change accepts a 25% margin: the KPU004 of parallelism 5 for a need of 4 goes away.
+    repo.write(".kpulint.hcl", "defaults {\n  overscale_margin = \"30%\"\n}\n");
+    let (code, doc) = repo.json(".", &["diff", "--base", "main"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["applications"]["unchanged"], 1);
+    let resolved = doc["findings"]["resolved"].as_array().unwrap();
+    assert_eq!(resolved.len(), 1, "{doc:#}");
+    assert_eq!(resolved[0]["rule"], "KPU004");
+    assert_eq!(
+        doc["summary"]["text"],
+        "This change does not change the KPU count or the monthly cost, introduces no findings and resolves 1 warning."
+    );
+    let r = repo.kpulint(".", &["diff", "--base", "main", "-"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("has no base commit"), "{}", r.stderr);
+}

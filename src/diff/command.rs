@@ -303,6 +303,9 @@ fn against_commit(args: &DiffArgs, order: &[(bool, usize)], reference: &str) -> 
     } else {
         args.paths.clone()
     };
+    if requested.iter().any(|p| p.as_os_str() == "-") {
+        return Err("`-` (standard input) has no base commit: with --base, name files or directories".to_string());
+    }
     let mut paths = Vec::new();
     for p in &requested {
         match in_repository(&cwd, &repository, p) {
