@@ -233,48 +233,6 @@ pub(crate) fn split_assignment(s: &str, flag: &str) -> Result<(String, String), 
     }
 }
 
-/// `--var`, `--var-file` (in command-line `order`) and `TF_VAR_*` values. Var files are read
-/// relative to the current directory; a file that cannot be read becomes an error in `errors`.
-pub(crate) fn var_inputs(
-    var_args: &[String],
-    var_files: &[PathBuf],
-    order: &[(bool, usize)],
-    errors: &mut Vec<InputError>,
-) -> Result<VarInputs, String> {
-    let mut vars = VarInputs::default();
-    for &(is_file, i) in order {
-        if is_file {
-            let Some(path) = var_files.get(i) else { continue };
-            match read_tfvars(path) {
-                Ok(t) => vars.cli.push(CliVar::File(t)),
-                Err(e) => errors.push(e),
-            }
-        } else {
-            let Some(raw) = var_args.get(i) else { continue };
-            let (name, value) = split_assignment(raw, "--var")?;
-            let file = SourceFile::new(format!("--var {name}"), format!("{name}={value}"));
-            let span = file.span(name.len() + 1..file.text.len());
-            vars.cli.push(CliVar::Var { name, value, span });
-        }
-    }
-    for (k, v) in std::env::vars() {
-        if let Some(name) = k.strip_prefix("TF_VAR_") {
-            vars.env.insert(name.to_string(), v);
-        }
-    }
-    Ok(vars)
-}
-
-/// `KPULINT_TODAY`, when set, must be a date.
-pub(crate) fn check_today_env() -> Result<(), String> {
-    if let Ok(today) = std::env::var("KPULINT_TODAY") {
-        if crate::date::Date::parse(&today).is_none() {
-            return Err(format!("KPULINT_TODAY={today} is not a date: use YYYY-MM-DD"));
-        }
-    }
-    Ok(())
-}
-
 fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     let mut pre_errors: Vec<InputError> = Vec::new();
     check_today_env()?;
@@ -362,6 +320,48 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         None => write_stdout(&buf)?,
     }
     Ok(report::exit_code(&outcome, fail_on))
+}
+
+/// `--var`, `--var-file` (in command-line `order`) and `TF_VAR_*` values. Var files are read
+/// relative to the current directory; a file that cannot be read becomes an error in `errors`.
+pub(crate) fn var_inputs(
+    var_args: &[String],
+    var_files: &[PathBuf],
+    order: &[(bool, usize)],
+    errors: &mut Vec<InputError>,
+) -> Result<VarInputs, String> {
+    let mut vars = VarInputs::default();
+    for &(is_file, i) in order {
+        if is_file {
+            let Some(path) = var_files.get(i) else { continue };
+            match read_tfvars(path) {
+                Ok(t) => vars.cli.push(CliVar::File(t)),
+                Err(e) => errors.push(e),
+            }
+        } else {
+            let Some(raw) = var_args.get(i) else { continue };
+            let (name, value) = split_assignment(raw, "--var")?;
+            let file = SourceFile::new(format!("--var {name}"), format!("{name}={value}"));
+            let span = file.span(name.len() + 1..file.text.len());
+            vars.cli.push(CliVar::Var { name, value, span });
+        }
+    }
+    for (k, v) in std::env::vars() {
+        if let Some(name) = k.strip_prefix("TF_VAR_") {
+            vars.env.insert(name.to_string(), v);
+        }
+    }
+    Ok(vars)
+}
+
+/// `KPULINT_TODAY`, when set, must be a date.
+pub(crate) fn check_today_env() -> Result<(), String> {
+    if let Ok(today) = std::env::var("KPULINT_TODAY") {
+        if crate::date::Date::parse(&today).is_none() {
+            return Err(format!("KPULINT_TODAY={today} is not a date: use YYYY-MM-DD"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
