@@ -107,14 +107,10 @@ pub struct Deltas {
 
 /// `after − before`, where an absent side (an added or removed application) counts as zero
 /// and a present side without the figure makes the difference unknown.
-fn delta<T: Copy + Into<i64>>(
-    before: Option<&Figures>,
-    after: Option<&Figures>,
-    get: impl Fn(&Figures) -> Option<T>,
-) -> Option<i64> {
+fn delta(before: Option<&Figures>, after: Option<&Figures>, get: impl Fn(&Figures) -> Option<i64>) -> Option<i64> {
     let value = |f: Option<&Figures>| match f {
         None => Some(0),
-        Some(f) => get(f).map(Into::into),
+        Some(f) => get(f),
     };
     Some(value(after)? - value(before)?)
 }
