@@ -226,3 +226,71 @@ pub fn render_with_limit(d: &Diff<'_>, limit: usize) -> String {
 pub fn render(d: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(render_with_limit(d, GITHUB_COMMENT_LIMIT).as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{compare, Labels, Side};
+    use crate::run::Outcome;
+    use crate::source::SourceFile;
+
+    /// `n` active KPU008 notes in one file, one per application, as a run would report them.
+    fn outcome_with_findings(n: usize) -> Outcome {
+        let text = "x\n".repeat(n);
+        let file = SourceFile::new("infra/main.tf", text);
+        let rule = crate::rules::by_id("KPU008").expect("KPU008 exists");
+        let findings = (0..n)
+            .map(|i| Finding {
+                rule,
+                severity: Severity::Note,
+                span: file.span(2 * i..2 * i + 1),
+                label: String::new(),
+                message: format!("application {i} has no declared state size, {}", "so on ".repeat(20)),
+                help: String::new(),
+                application: Some(format!("aws_kinesisanalyticsv2_application.app{i}")),
+                related: Vec::new(),
+                suppressed: None,
+                fingerprint: format!("{i:016x}"),
+            })
+            .collect();
+        Outcome {
+            findings,
+            ..Outcome::default()
+        }
+    }
+
+    fn introduced_by<'a>(base: &'a Outcome, head: &'a Outcome) -> Diff<'a> {
+        let side = |outcome| Side { outcome, root: None };
+        let labels = Labels {
+            base: "main".into(),
+            head: "working tree".into(),
+        };
+        compare(side(base), side(head), labels, Vec::new())
+    }
+
+    #[test]
+    fn long_finding_lists_are_cut_with_a_count() {
+        let base = Outcome::default();
+        let head = outcome_with_findings(400);
+        let d = introduced_by(&base, &head);
+        assert_eq!(d.introduced.len(), 400);
+        let limit = 20_000;
+        let text = render_with_limit(&d, limit);
+        assert!(text.len() <= limit, "{} bytes", text.len());
+        let shown = text.lines().filter(|l| l.starts_with("- ℹ️ **note**")).count();
+        assert!(shown > 10 && shown < 400, "{shown} shown");
+        let cut = format!("- … and {} more introduced findings not shown", 400 - shown);
+        assert!(text.contains(&cut), "{text}");
+        assert!(text.starts_with(MARKER));
+        assert!(text.contains("introduces 400 notes"));
+        // Under GitHub's limit the same 400 lines (about 112 KB) are cut too, 100 are not.
+        let all = render_with_limit(&d, GITHUB_COMMENT_LIMIT);
+        assert!(all.chars().count() < GITHUB_COMMENT_LIMIT);
+        assert!(all.contains("more introduced findings not shown"));
+        let fewer = outcome_with_findings(100);
+        let d = introduced_by(&base, &fewer);
+        let all = render_with_limit(&d, GITHUB_COMMENT_LIMIT);
+        assert_eq!(all.lines().filter(|l| l.starts_with("- ℹ️ **note**")).count(), 100);
+        assert!(!all.contains("not shown"));
+    }
+}
