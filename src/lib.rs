@@ -4,6 +4,7 @@
 //! The pipeline, one module per stage, data flowing one way:
 //! [`discover`] → [`inputs`] → [`eval`] → [`analysis`] (with [`sizing`]) → [`rules`] via
 //! [`lint`] → [`report`]. [`run`] wires the stages together.
+//! [`diff`] runs the pipeline on both sides of a change and compares them.
 
 pub mod analysis;
 pub mod baseline;
