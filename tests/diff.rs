@@ -649,3 +649,35 @@ fn each_side_reads_its_own_config() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("has no base commit"), "{}", r.stderr);
 }
+
+#[test]
+fn absolute_paths_and_linked_worktrees() {
+    let repo = base_repo();
+    change(&repo);
+    // An absolute PATH inside the repository prints as the relative one.
+    let infra = repo.path.join("infra");
+    let (code, doc) = repo.json(".", &["diff", "--base", "main", infra.to_str().unwrap()]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        by_address(&doc, "aws_kinesisanalyticsv2_application.orders")["file"],
+        "infra/main.tf"
+    );
+    assert_eq!(doc["findings"]["introduced"][0]["file"], "infra/main.tf");
+
+    // A linked worktree (its `.git` is a file) compares with a branch of the main checkout.
+    repo.commit("change");
+    repo.git(&["worktree", "add", "-q", "wt", "-b", "feature"]);
+    let wt = Repo {
+        _dir: tempfile::tempdir().unwrap(),
+        path: repo.path.join("wt"),
+        tmp: repo.tmp.clone(),
+    };
+    let (code, doc) = wt.json("infra", &["diff", "--base", "main~1"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(doc["summary"]["totals"]["delta"]["billed_kpus"], 2, "{doc:#}");
+    assert_eq!(
+        by_address(&doc, "aws_kinesisanalyticsv2_application.orders")["file"],
+        "main.tf"
+    );
+    assert_eq!(repo.git(&["worktree", "list"]).lines().count(), 2);
+}
