@@ -62,6 +62,9 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+    /// What a change does to KPUs, cost and findings: `--base REF [PATH]...` or `OLD NEW`
+    #[command(after_help = crate::diff::command::AFTER_HELP)]
+    Diff(crate::diff::command::DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,6 +153,10 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             let order = matches.subcommand_matches("check").map(arg_order).unwrap_or_default();
             check(args, order)
         }
+        Some(Command::Diff(args)) => {
+            let order = matches.subcommand_matches("diff").map(arg_order).unwrap_or_default();
+            crate::diff::command::diff(args, order)
+        }
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Completions { shell }) => {
@@ -188,7 +195,7 @@ fn arg_order(m: &clap::ArgMatches) -> Vec<(bool, usize)> {
 }
 
 /// Writes to stdout; a closed pipe (`kpulint rules | head -1`) is not an error.
-fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), String> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
@@ -219,7 +226,7 @@ fn explain(rule: &str) -> Result<i32, String> {
     }
 }
 
-fn split_assignment(s: &str, flag: &str) -> Result<(String, String), String> {
+pub(crate) fn split_assignment(s: &str, flag: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("{flag} expects NAME=VALUE, got \"{s}\"")),
@@ -228,32 +235,8 @@ fn split_assignment(s: &str, flag: &str) -> Result<(String, String), String> {
 
 fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     let mut pre_errors: Vec<InputError> = Vec::new();
-    if let Ok(today) = std::env::var("KPULINT_TODAY") {
-        if crate::date::Date::parse(&today).is_none() {
-            return Err(format!("KPULINT_TODAY={today} is not a date: use YYYY-MM-DD"));
-        }
-    }
-    let mut vars = VarInputs::default();
-    for (is_file, i) in order {
-        if is_file {
-            let Some(path) = args.var_files.get(i) else { continue };
-            match read_tfvars(path) {
-                Ok(t) => vars.cli.push(CliVar::File(t)),
-                Err(e) => pre_errors.push(e),
-            }
-        } else {
-            let Some(raw) = args.vars.get(i) else { continue };
-            let (name, value) = split_assignment(raw, "--var")?;
-            let file = SourceFile::new(format!("--var {name}"), format!("{name}={value}"));
-            let span = file.span(name.len() + 1..file.text.len());
-            vars.cli.push(CliVar::Var { name, value, span });
-        }
-    }
-    for (k, v) in std::env::vars() {
-        if let Some(name) = k.strip_prefix("TF_VAR_") {
-            vars.env.insert(name.to_string(), v);
-        }
-    }
+    check_today_env()?;
+    let vars = var_inputs(&args.vars, &args.var_files, &order, &mut pre_errors)?;
     let mut parameters = Parameters::new();
     for raw in &args.parameters {
         let (k, v) = split_assignment(raw, "--parameter")?;
@@ -337,6 +320,48 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         None => write_stdout(&buf)?,
     }
     Ok(report::exit_code(&outcome, fail_on))
+}
+
+/// `--var`, `--var-file` (in command-line `order`) and `TF_VAR_*` values. Var files are read
+/// relative to the current directory; a file that cannot be read becomes an error in `errors`.
+pub(crate) fn var_inputs(
+    var_args: &[String],
+    var_files: &[PathBuf],
+    order: &[(bool, usize)],
+    errors: &mut Vec<InputError>,
+) -> Result<VarInputs, String> {
+    let mut vars = VarInputs::default();
+    for &(is_file, i) in order {
+        if is_file {
+            let Some(path) = var_files.get(i) else { continue };
+            match read_tfvars(path) {
+                Ok(t) => vars.cli.push(CliVar::File(t)),
+                Err(e) => errors.push(e),
+            }
+        } else {
+            let Some(raw) = var_args.get(i) else { continue };
+            let (name, value) = split_assignment(raw, "--var")?;
+            let file = SourceFile::new(format!("--var {name}"), format!("{name}={value}"));
+            let span = file.span(name.len() + 1..file.text.len());
+            vars.cli.push(CliVar::Var { name, value, span });
+        }
+    }
+    for (k, v) in std::env::vars() {
+        if let Some(name) = k.strip_prefix("TF_VAR_") {
+            vars.env.insert(name.to_string(), v);
+        }
+    }
+    Ok(vars)
+}
+
+/// `KPULINT_TODAY`, when set, must be a date.
+pub(crate) fn check_today_env() -> Result<(), String> {
+    if let Ok(today) = std::env::var("KPULINT_TODAY") {
+        if crate::date::Date::parse(&today).is_none() {
+            return Err(format!("KPULINT_TODAY={today} is not a date: use YYYY-MM-DD"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

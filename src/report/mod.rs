@@ -2,6 +2,10 @@
 
 pub mod checkstyle;
 pub mod compact;
+mod diff_cells;
+pub mod diff_human;
+pub mod diff_json;
+pub mod diff_markdown;
 pub mod github;
 pub mod human;
 pub mod json;
