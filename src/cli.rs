@@ -43,6 +43,8 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+// Parsed once per process: the size of the `Check` variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (the default command)
@@ -123,6 +125,15 @@ pub struct CheckArgs {
     /// Record the current findings in FILE as the baseline (reports entries that no longer match)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Apply each application's recommendation where its values are defined, then report what remains
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would change and write nothing (exit 1 if there is a diff)
+    #[arg(long)]
+    pub diff: bool,
+    /// With --fix or --diff, also apply recommendations marked unsafe (confirm their notes first)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 /// Parses arguments (keeping `--var` / `--var-file` order) and runs the command.
@@ -283,6 +294,15 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         source_dir: args.source_dir.clone(),
     };
     let mut outcome: Outcome = run(&opts);
+    let fix_opts = crate::fix::FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    if args.diff {
+        return diff(&outcome, &args.paths, fix_opts, pre_errors.len());
+    }
+    if args.fix {
+        outcome = crate::fix::apply::fix(outcome, &args.paths, fix_opts, || run(&opts));
+    }
     outcome.errors.splice(0..0, pre_errors);
     if let Some(path) = &args.write_baseline {
         let new = baseline::from_findings(&outcome.findings);
@@ -337,6 +357,33 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         None => write_stdout(&buf)?,
     }
     Ok(report::exit_code(&outcome, fail_on))
+}
+
+/// `--diff`: the diff on standard output, why anything is left out on standard error.
+/// Exit 1 with a diff, 0 without, 2 when an input could not be read.
+fn diff(outcome: &Outcome, paths: &[PathBuf], opts: crate::fix::FixOptions, pre_errors: usize) -> Result<i32, String> {
+    let (notices, text) = crate::fix::apply::diff(outcome, paths, opts);
+    let mut err = io::stderr().lock();
+    for n in &notices {
+        let _ = writeln!(err, "note: {}", report::notice_text(n));
+    }
+    let input_errors = outcome.errors.len() + pre_errors;
+    if input_errors > 0 {
+        let _ = writeln!(
+            err,
+            "kpulint: {input_errors} input error{}: run without --diff to see {}",
+            if input_errors == 1 { "" } else { "s" },
+            if input_errors == 1 { "it" } else { "them" }
+        );
+    }
+    write_stdout(text.as_bytes())?;
+    Ok(if input_errors > 0 {
+        2
+    } else if text.is_empty() {
+        0
+    } else {
+        1
+    })
 }
 
 #[cfg(test)]

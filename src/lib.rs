@@ -12,6 +12,7 @@ pub mod config;
 pub mod date;
 pub mod discover;
 pub mod eval;
+pub mod fix;
 pub mod inputs;
 pub mod lint;
 pub mod model;

@@ -113,6 +113,27 @@ pub fn fleet_cost(analyses: &[crate::analysis::Analysis]) -> FleetCost {
 }
 
 /// 0: nothing at or above `--fail-on`; 1: such findings; 2: an input or config error.
+/// A notice as one line of text: `path:line:column: message`, or the message alone.
+pub fn notice_text(n: &crate::model::Notice) -> String {
+    match &n.span {
+        Some(s) => {
+            let l = s.location();
+            format!("{}:{}:{}: {}", s.path(), l.line, l.column, n.message)
+        }
+        None => n.message.clone(),
+    }
+}
+
+/// What `--fix` changed, as one line: `fixed 2 findings: a.tfvars: flink_parallelism 12 → 10`.
+pub fn fix_line(fix: &crate::fix::apply::FixReport) -> String {
+    let findings = format!("fixed {} finding{}", fix.fixed, if fix.fixed == 1 { "" } else { "s" });
+    if fix.changes.is_empty() {
+        format!("{findings}: nothing to change")
+    } else {
+        format!("{findings}: {}", fix.changes.join("; "))
+    }
+}
+
 pub fn exit_code(outcome: &Outcome, fail_on: FailOn) -> i32 {
     if !outcome.errors.is_empty() {
         2

@@ -16,7 +16,7 @@ use super::variables::{declared_value, default_value};
 use super::{ModuleDir, ModuleSet};
 use crate::inputs::terraform::{ModuleCallDecl, FLINK_RESOURCE};
 use crate::model::expr::Expr;
-use crate::model::{InputError, Inventory, ModuleCall, Notice, Origin, Setting, Unresolved};
+use crate::model::{InputError, Inventory, ModuleCall, Notice, Origin, OriginKind, Setting, Unresolved};
 
 /// One instance of a module (the root, or one module call instance).
 pub(super) struct Instance<'a> {
@@ -181,6 +181,7 @@ impl<'a> Instance<'a> {
                         let origin = self.origin_of(&arg.expr, &cx).unwrap_or_else(|| Origin {
                             span: arg.expr.span.clone(),
                             label: format!("{} passed by {address}", var.name),
+                            kind: OriginKind::ModuleArgument,
                         });
                         // An unknown argument says where the module call passes it.
                         let v = match v {
@@ -251,6 +252,7 @@ impl<'a> Instance<'a> {
             ("local", Some(name)) => self.module.locals().find(|l| l.name == name).map(|l| Origin {
                 span: l.expr.span.clone(),
                 label: format!("local.{name}"),
+                kind: OriginKind::Local,
             }),
             _ => None,
         }
