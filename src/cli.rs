@@ -301,7 +301,19 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         return diff(&outcome, &args.paths, fix_opts, pre_errors.len());
     }
     if args.fix {
-        outcome = crate::fix::apply::fix(outcome, &args.paths, fix_opts, || run(&opts));
+        let rerun = || {
+            // The --var-file contents were read before the fix: read them again.
+            let mut again = opts.clone();
+            for v in &mut again.vars.cli {
+                if let CliVar::File(t) = v {
+                    if let Ok(fresh) = read_tfvars(std::path::Path::new(&t.file.path)) {
+                        *t = fresh;
+                    }
+                }
+            }
+            run(&again)
+        };
+        outcome = crate::fix::apply::fix(outcome, &args.paths, fix_opts, rerun);
     }
     outcome.errors.splice(0..0, pre_errors);
     if let Some(path) = &args.write_baseline {

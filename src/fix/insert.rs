@@ -9,15 +9,15 @@ use crate::source::Span;
 pub fn hcl_attribute(block: &Span, name: &str, value: &str) -> Result<(usize, String), String> {
     let text = &block.file.text;
     let body = block.text();
-    let one_line = || "it is written on one line".to_string();
+    let one_line = || "the block is written on one line".to_string();
     if !body.ends_with('}') {
-        return Err("its closing brace was not found".into());
+        return Err("the block's closing brace was not found".into());
     }
     let close = block.end - 1;
     let open = block.start
         + body
             .find('{')
-            .ok_or_else(|| "its opening brace was not found".to_string())?;
+            .ok_or_else(|| "the block's opening brace was not found".to_string())?;
     // The opening brace ends its line.
     let after_open = text.get(open + 1..close).unwrap_or("");
     let open_line_end = after_open.find('\n').ok_or_else(one_line)?;
@@ -34,7 +34,7 @@ pub fn hcl_attribute(block: &Span, name: &str, value: &str) -> Result<(usize, St
     let close_line = text[..close].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let close_indent = &text[close_line..close];
     if !close_indent.chars().all(|c| c == ' ' || c == '\t') {
-        return Err("its closing brace shares a line with an attribute".into());
+        return Err("the block's closing brace shares a line with an attribute".into());
     }
     // The indentation of the first attribute, or the closing brace's plus two spaces.
     let inside = text.get(open + 1 + open_line_end + 1..close_line).unwrap_or("");

@@ -97,12 +97,28 @@ fn written<T>(s: &Setting<T>, value: impl Fn(&T) -> Option<Value>) -> Written {
         Setting::Known { value: v, span, origin } => match value(v) {
             Some(value) => Written::Known {
                 value,
-                at: origin.as_ref().map_or_else(|| span.clone(), |o| o.span.clone()),
+                at: literal_part(origin.as_ref().map_or(span, |o| &o.span)),
                 origin: origin.as_ref().map(|o| (o.kind, o.label.clone())),
             },
             None => Written::Unevaluated(span.clone()),
         },
         Setting::Unknown { span, .. } | Setting::Invalid { span, .. } => Written::Unevaluated(span.clone()),
+    }
+}
+
+/// The literal at the start of `span` without what a parser may have taken along after it
+/// (trailing blanks, a YAML comment): `"12"   # sized for...` → `"12"`.
+fn literal_part(span: &Span) -> Span {
+    let text = span.text();
+    let end = match text.chars().next() {
+        Some(q @ ('"' | '\'')) => text[1..].find(q).map(|i| i + 2),
+        _ => text.find(char::is_whitespace),
+    };
+    match end {
+        Some(end) if matches!(text[end..].trim_start().chars().next(), None | Some('#')) => {
+            span.file.span(span.start..span.start + end)
+        }
+        _ => span.clone(),
     }
 }
 
@@ -130,6 +146,8 @@ struct Proposal {
     text: String,
     /// Whether this changes the file (otherwise the application needs the value kept).
     change: bool,
+    /// The name written at the place (`flink_parallelism`), for notices.
+    place_name: String,
     description: String,
 }
 
@@ -282,6 +300,7 @@ pub fn plan(analyses: &[Analysis], opts: FixOptions, editable: &dyn Fn(&SourceFi
                         }
                     }
                     let label = origin.as_ref().map(|(_, l)| l.as_str());
+                    let place_name = name_before(&place, label);
                     proposals.push(Proposal {
                         app: i,
                         field,
@@ -290,12 +309,8 @@ pub fn plan(analyses: &[Analysis], opts: FixOptions, editable: &dyn Fn(&SourceFi
                         insert: None,
                         text,
                         change,
-                        description: format!(
-                            "{} {} → {}",
-                            name_before(&place, label),
-                            value.shown(),
-                            target_value.shown()
-                        ),
+                        description: format!("{place_name} {} → {}", value.shown(), target_value.shown()),
+                        place_name,
                     });
                 }
                 Written::Absent if wants_change && needed(field) => {
@@ -312,6 +327,7 @@ pub fn plan(analyses: &[Analysis], opts: FixOptions, editable: &dyn Fn(&SourceFi
                             insert: Some(field),
                             text: line,
                             change: true,
+                            place_name: name.to_string(),
                             description: format!("+ {name} = {}", wanted.hcl()),
                         }),
                         Err(why) => {
@@ -392,7 +408,7 @@ fn insertion(
         ));
     }
     editable(&block.file).map_err(|why| format!("{} {why}", block.path()))?;
-    let (pos, line) = insert::hcl_attribute(block, name, &value.hcl()).map_err(|e| format!("the block {e}"))?;
+    let (pos, line) = insert::hcl_attribute(block, name, &value.hcl())?;
     Ok((Arc::clone(&block.file), pos, line))
 }
 
@@ -434,8 +450,9 @@ fn resolve_shared(analyses: &[Analysis], mut proposals: Vec<Proposal>, mut refus
                 out.notices.push(Notice {
                     span: Some(first.file.span(first.range.clone())),
                     message: format!(
-                        "{} is shared by applications whose recommendations differ ({}): not edited",
-                        first.field.name(analyses[first.app].app.format),
+                        "{} = {} feeds applications whose recommendations differ ({}): not edited",
+                        first.place_name,
+                        first.file.text[first.range.clone()].trim(),
                         wants.join(", ")
                     ),
                 });
