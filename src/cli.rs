@@ -294,11 +294,8 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         source_dir: args.source_dir.clone(),
     };
     let mut outcome: Outcome = run(&opts);
-    let fix_opts = crate::fix::FixOptions {
-        unsafe_fixes: args.unsafe_fixes,
-    };
     if args.diff {
-        return diff(&outcome, &args.paths, fix_opts, pre_errors.len());
+        return diff(&outcome, &args.paths, args.unsafe_fixes, pre_errors.len());
     }
     if args.fix {
         let rerun = || {
@@ -313,7 +310,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
             }
             run(&again)
         };
-        outcome = crate::fix::apply::fix(outcome, &args.paths, fix_opts, rerun);
+        outcome = crate::fix::apply::fix(outcome, &args.paths, args.unsafe_fixes, rerun);
     }
     outcome.errors.splice(0..0, pre_errors);
     if let Some(path) = &args.write_baseline {
@@ -373,8 +370,8 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
 
 /// `--diff`: the diff on standard output, why anything is left out on standard error.
 /// Exit 1 with a diff, 0 without, 2 when an input could not be read.
-fn diff(outcome: &Outcome, paths: &[PathBuf], opts: crate::fix::FixOptions, pre_errors: usize) -> Result<i32, String> {
-    let (notices, text) = crate::fix::apply::diff(outcome, paths, opts);
+fn diff(outcome: &Outcome, paths: &[PathBuf], unsafe_fixes: bool, pre_errors: usize) -> Result<i32, String> {
+    let (notices, text) = crate::fix::apply::diff(outcome, paths, unsafe_fixes);
     let mut err = io::stderr().lock();
     for n in &notices {
         let _ = writeln!(err, "note: {}", report::notice_text(n));

@@ -218,7 +218,11 @@ fn crlf_and_byte_order_mark_are_kept() {
 
 /// `--fix` refuses: every file keeps its bytes and its modification time; the notice says why.
 fn refuses(case: &str, args: &[&str], why: &str) -> Value {
-    let repo = repo_with(case, &same);
+    refuses_mapped(case, args, why, &same)
+}
+
+fn refuses_mapped(case: &str, args: &[&str], why: &str, map: &dyn Fn(&[u8]) -> Vec<u8>) -> Value {
+    let repo = repo_with(case, map);
     let dir = repo.path();
     let untouched = snapshot(dir);
     let (code, doc) = json_run(dir, &with(args, &["--fix"]));
@@ -297,6 +301,26 @@ fn unsafe_fixes_are_skipped_by_default_and_applied_with_unsafe_fixes() {
          carries the load); apply it with --unsafe-fixes",
     );
     fixes("unsafe", &[".", "--unsafe-fixes"], &same);
+}
+
+#[test]
+fn an_application_with_a_suppressed_finding_is_kept_as_written() {
+    let ignore = |b: &[u8]| {
+        String::from_utf8(b.to_vec())
+            .unwrap()
+            .replace(
+                "# kpulint: state_size",
+                "# kpulint-ignore: KPU004 reason=\"restarts need the margin\"\n# kpulint: state_size",
+            )
+            .into_bytes()
+    };
+    refuses_mapped(
+        "resource-literal",
+        &["."],
+        "aws_kinesisanalyticsv2_application.orders_join: a finding on it is suppressed, so its values are kept \
+         as written (remove the suppression to fix it)",
+        &ignore,
+    );
 }
 
 #[test]

@@ -65,9 +65,17 @@ pub fn diff_text(plan: &Plan) -> String {
 }
 
 /// Plans the fixes of `outcome` (`roots` are the linted paths).
-pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], opts: FixOptions) -> Plan {
+pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) -> Plan {
     let editable = editable_in(roots);
-    plan(&outcome.analyses, opts, &editable)
+    // A suppressed finding is a decision to keep the application as written.
+    let accepted = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .filter_map(|f| f.application.clone())
+        .collect();
+    let opts = FixOptions { unsafe_fixes, accepted };
+    plan(&outcome.analyses, &opts, &editable)
 }
 
 /// Writes the plan's edits. Returns what changed, per file, and the files that could not be written.
@@ -86,8 +94,8 @@ fn write(plan: &Plan) -> (Vec<String>, Vec<InputError>) {
 
 /// `--fix`: writes the fixes of `outcome`, then re-lints with `rerun` and returns what remains,
 /// with the plan's notices and a [`FixReport`].
-pub fn fix(outcome: Outcome, roots: &[PathBuf], opts: FixOptions, rerun: impl FnOnce() -> Outcome) -> Outcome {
-    let plan = plan_outcome(&outcome, roots, opts);
+pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl FnOnce() -> Outcome) -> Outcome {
+    let plan = plan_outcome(&outcome, roots, unsafe_fixes);
     let (changes, errors) = write(&plan);
     let (mut now, fixed) = if changes.is_empty() {
         (outcome, 0)
@@ -109,8 +117,8 @@ pub fn fix(outcome: Outcome, roots: &[PathBuf], opts: FixOptions, rerun: impl Fn
 }
 
 /// `--diff`: the plan's notices (for standard error) and the diff.
-pub fn diff(outcome: &Outcome, roots: &[PathBuf], opts: FixOptions) -> (Vec<Notice>, String) {
-    let plan = plan_outcome(outcome, roots, opts);
+pub fn diff(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) -> (Vec<Notice>, String) {
+    let plan = plan_outcome(outcome, roots, unsafe_fixes);
     let text = diff_text(&plan);
     (plan.notices, text)
 }

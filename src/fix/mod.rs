@@ -26,10 +26,13 @@ use crate::model::{InputFormat, Notice, OriginKind, Setting};
 use crate::source::{SourceFile, Span};
 use literal::Value;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct FixOptions {
     /// Also apply recommendations marked `safe: false`.
     pub unsafe_fixes: bool,
+    /// Applications with a suppressed finding (inline, config or baseline): their values were
+    /// accepted as they are, so they are kept.
+    pub accepted: BTreeSet<String>,
 }
 
 /// One change to one file: `range` of its text (without a byte-order mark) becomes `text`.
@@ -184,7 +187,7 @@ fn name_before(span: &Span, label: Option<&str>) -> String {
 
 /// Plans every fix. `editable` says why a file may not be written (outside the linted paths,
 /// standard input), or `Ok` when it may.
-pub fn plan(analyses: &[Analysis], opts: FixOptions, editable: &dyn Fn(&SourceFile) -> Result<(), String>) -> Plan {
+pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceFile) -> Result<(), String>) -> Plan {
     let mut out = Plan::default();
     let mut proposals: Vec<Proposal> = Vec::new();
     // Applications any of whose changes cannot be made: none of their changes are made.
@@ -207,8 +210,17 @@ pub fn plan(analyses: &[Analysis], opts: FixOptions, editable: &dyn Fn(&SourceFi
             }
             continue;
         }
-        let wants_change = rec.changes(sizing) && (rec.safe || opts.unsafe_fixes);
-        if rec.changes(sizing) && !wants_change {
+        let accepted = opts.accepted.contains(&app.address);
+        let wants_change = rec.changes(sizing) && (rec.safe || opts.unsafe_fixes) && !accepted;
+        if rec.changes(sizing) && accepted {
+            out.notices.push(Notice {
+                span: Some(app.span.clone()),
+                message: format!(
+                    "{}: a finding on it is suppressed, so its values are kept as written (remove the suppression to fix it)",
+                    app.address
+                ),
+            });
+        } else if rec.changes(sizing) && !wants_change {
             out.notices.push(Notice {
                 span: Some(app.span.clone()),
                 message: format!(
