@@ -188,6 +188,21 @@ fn default_becomes_custom_with_the_missing_lines_inserted_at_the_block_indentati
 }
 
 #[test]
+fn cloudformation_yaml_block_mapping_gets_keys_at_its_indentation() {
+    fixes("insert-cfn-yaml", &["."], &same);
+}
+
+#[test]
+fn cloudformation_json_one_line_object_gets_members_on_its_line() {
+    fixes("insert-cfn-json", &["."], &same);
+}
+
+#[test]
+fn terraform_json_object_gets_members_on_lines_of_their_own() {
+    fixes("insert-tf-json", &["."], &same);
+}
+
+#[test]
 fn a_missing_autoscaling_line_is_inserted_with_tab_indentation() {
     fixes("insert-autoscaling", &["."], &same);
 }
@@ -214,6 +229,8 @@ fn crlf_and_byte_order_mark_are_kept() {
     fixes("variable-default", &["."], &bom_crlf);
     fixes("insert-custom", &["."], &bom_crlf);
     fixes("cfn-yaml-parameter", &["."], &bom_crlf);
+    fixes("insert-cfn-yaml", &["."], &crlf);
+    fixes("insert-tf-json", &["."], &bom_crlf);
 }
 
 /// `--fix` refuses: every file keeps its bytes and its modification time; the notice says why.

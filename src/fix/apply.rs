@@ -14,8 +14,8 @@ use crate::source::SourceFile;
 pub struct FixReport {
     /// Findings of the first run that the re-run no longer reports.
     pub fixed: usize,
-    /// `examples/state-heavy/terraform.tfvars: flink_parallelism 12 → 10`, one per edit.
-    pub changes: Vec<String>,
+    /// The files written, in order, each with its changes (`flink_parallelism 12 → 10`).
+    pub changes: Vec<(String, Vec<String>)>,
 }
 
 /// Whether `--fix` may write `file`: it must be a real file inside one of the linted `roots`
@@ -79,13 +79,13 @@ pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) ->
 }
 
 /// Writes the plan's edits. Returns what changed, per file, and the files that could not be written.
-fn write(plan: &Plan) -> (Vec<String>, Vec<InputError>) {
+fn write(plan: &Plan) -> (Vec<(String, Vec<String>)>, Vec<InputError>) {
     let mut changes = Vec::new();
     let mut errors = Vec::new();
     for (path, edits) in by_file(plan) {
         let file = &edits[0].file;
         match splice::write_file(Path::new(path), &file.text, &edits) {
-            Ok(()) => changes.extend(edits.iter().map(|e| format!("{path}: {}", e.description))),
+            Ok(()) => changes.push((path.to_string(), edits.iter().map(|e| e.description.clone()).collect())),
             Err(e) => errors.push(InputError::new(file.whole(), e.to_string())),
         }
     }

@@ -340,7 +340,15 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                             text: line,
                             change: true,
                             place_name: name.to_string(),
-                            description: format!("+ {name} = {}", wanted.hcl()),
+                            description: format!(
+                                "+ {name}{}{}",
+                                if app.format == InputFormat::TerraformHcl {
+                                    " = "
+                                } else {
+                                    ": "
+                                },
+                                wanted.hcl()
+                            ),
                         }),
                         Err(why) => {
                             refused.insert(i);
@@ -413,14 +421,14 @@ fn insertion(
     let Some(block) = block else {
         return Err("there is no parallelism configuration block".into());
     };
-    if format != InputFormat::TerraformHcl {
-        return Err(format!(
-            "kpulint inserts lines only into Terraform blocks, not {}",
-            format.name()
-        ));
-    }
     editable(&block.file).map_err(|why| format!("{} {why}", block.path()))?;
-    let (pos, line) = insert::hcl_attribute(block, name, &value.hcl())?;
+    let add = match format {
+        InputFormat::TerraformHcl => insert::hcl_attribute,
+        InputFormat::TerraformJson | InputFormat::CloudformationJson => insert::json_member,
+        InputFormat::CloudformationYaml => insert::yaml_key,
+        InputFormat::TerraformPlan => return Err("a plan is never edited".into()),
+    };
+    let (pos, line) = add(block, name, &value.hcl())?;
     Ok((Arc::clone(&block.file), pos, line))
 }
 

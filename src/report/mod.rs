@@ -124,13 +124,19 @@ pub fn notice_text(n: &crate::model::Notice) -> String {
     }
 }
 
-/// What `--fix` changed, as one line: `fixed 2 findings: a.tfvars: flink_parallelism 12 → 10`.
+/// What `--fix` changed, as one line:
+/// `fixed 3 findings: main.tf: configuration_type DEFAULT → CUSTOM, + parallelism = 10; b.tfvars: p 12 → 10`.
 pub fn fix_line(fix: &crate::fix::apply::FixReport) -> String {
     let findings = format!("fixed {} finding{}", fix.fixed, if fix.fixed == 1 { "" } else { "s" });
     if fix.changes.is_empty() {
         format!("{findings}: nothing to change")
     } else {
-        format!("{findings}: {}", fix.changes.join("; "))
+        let files: Vec<String> = fix
+            .changes
+            .iter()
+            .map(|(file, changes)| format!("{file}: {}", changes.join(", ")))
+            .collect();
+        format!("{findings}: {}", files.join("; "))
     }
 }
 
