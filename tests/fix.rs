@@ -153,6 +153,11 @@ fn the_module_argument_in_the_caller() {
 }
 
 #[test]
+fn the_entry_of_a_for_each_map_a_module_argument_reads_through_each_value() {
+    fixes("for-each-map", &["."], &same);
+}
+
+#[test]
 fn the_locals_literal() {
     fixes("locals", &["."], &same);
 }

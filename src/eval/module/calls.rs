@@ -14,7 +14,7 @@ use super::limits::{Limits, MAX_MODULE_DEPTH};
 use super::locals::LocalTable;
 use super::variables::{declared_value, default_value};
 use super::{ModuleDir, ModuleSet};
-use crate::inputs::terraform::{ModuleCallDecl, FLINK_RESOURCE};
+use crate::inputs::terraform::{Attr, ModuleCallDecl, FLINK_RESOURCE};
 use crate::model::expr::Expr;
 use crate::model::{InputError, Inventory, ModuleCall, Notice, Origin, OriginKind, Setting, Unresolved};
 
@@ -178,11 +178,17 @@ impl<'a> Instance<'a> {
                                 )
                             }
                         };
-                        let origin = self.origin_of(&arg.expr, &cx).unwrap_or_else(|| Origin {
-                            span: arg.expr.span.clone(),
-                            label: format!("{} passed by {address}", var.name),
-                            kind: OriginKind::ModuleArgument,
-                        });
+                        let origin = self
+                            .origin_of(&arg.expr, &cx)
+                            .or_else(|| {
+                                let label = format!("{} passed by {address}, written in", var.name);
+                                self.each_value_origin(&arg.expr, &cx, call.body.attr("for_each"), label)
+                            })
+                            .unwrap_or_else(|| Origin {
+                                span: arg.expr.span.clone(),
+                                label: format!("{} passed by {address}", var.name),
+                                kind: OriginKind::ModuleArgument,
+                            });
                         // An unknown argument says where the module call passes it.
                         let v = match v {
                             Value::Unknown(u) => {
@@ -243,6 +249,16 @@ impl<'a> Instance<'a> {
             };
             inst.run(inv, depth + 1);
         }
+    }
+
+    /// Where `each.value.x` was written when `for_each` is a reference to a literal map;
+    /// labelled `{label} {the collection's label}`.
+    fn each_value_origin(&self, expr: &Expr, cx: &Context, for_each: Option<&Attr>, label: String) -> Option<Origin> {
+        let path = super::origin::each_value_path(expr)?;
+        let key = cx.each.as_ref()?.0.to_string_value()?;
+        let collection = self.origin_of(&for_each?.expr, cx)?;
+        let label = format!("{label} {}", collection.label);
+        super::origin::entry_origin(&collection, &key, &path, label)
     }
 
     /// Where the value of a plain `var.x` / `local.x` reference was written.
