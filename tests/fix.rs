@@ -158,6 +158,16 @@ fn the_entry_of_a_for_each_map_a_module_argument_reads_through_each_value() {
 }
 
 #[test]
+fn the_entries_of_a_for_each_map_the_resource_reads_through_each_value() {
+    fixes("for-each-resource", &["."], &same);
+}
+
+#[test]
+fn the_variable_a_local_only_renames() {
+    fixes("local-rename", &["."], &same);
+}
+
+#[test]
 fn the_locals_literal() {
     fixes("locals", &["."], &same);
 }
