@@ -316,6 +316,16 @@ fn a_var_file_outside_the_linted_paths_is_reported_not_edited() {
 }
 
 #[test]
+fn a_module_outside_the_linted_paths_is_reported_not_edited() {
+    refuses(
+        "refuse-module-outside",
+        &["stack"],
+        "module.orders.aws_kinesisanalyticsv2_application.this: parallelism 12 → 10 is not applied: \
+         modules/flink/main.tf is outside the linted paths",
+    );
+}
+
+#[test]
 fn a_command_line_value_is_reported_not_edited() {
     refuses(
         "refuse-var-file-outside",

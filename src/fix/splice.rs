@@ -90,6 +90,26 @@ mod tests {
     use crate::source::SourceFile;
 
     #[test]
+    fn a_file_changed_since_it_was_read_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, "\u{feff}p = 12\n").unwrap();
+        let f = SourceFile::new("main.tf", "p = 12\n");
+        let e = Edit {
+            file: f.clone(),
+            range: 4..6,
+            text: "10".into(),
+            description: String::new(),
+        };
+        write_file(&path, &f.text, &[&e]).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}p = 10\n".as_bytes());
+        // The same edit again: the file no longer holds the text it was planned on.
+        let err = write_file(&path, &f.text, &[&e]).unwrap_err();
+        assert!(matches!(err, WriteError::Changed { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}p = 10\n".as_bytes());
+    }
+
+    #[test]
     fn splices_only_the_ranges() {
         let f = SourceFile::new("t", "a = 12 # x\r\nb = 1\r\n");
         let e = |r: std::ops::Range<usize>, t: &str| Edit {
