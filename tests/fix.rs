@@ -302,7 +302,7 @@ fn a_one_line_block_gets_no_inserted_lines_and_no_half_fix() {
     refuses(
         "refuse-one-line",
         &["."],
-        "parallelism = 10 is not inserted: the block is written on one line; add it by hand",
+        "`parallelism = 10` is not inserted: the block is written on one line; add it by hand",
     );
 }
 

@@ -254,128 +254,27 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             ),
         ];
         // Under DEFAULT the numbers are ignored: only what CUSTOM needs is changed.
-        let needed = |f: Field| rec.custom || f == Field::ConfigurationType;
-        for (field, w, wanted) in fields {
-            let name = field.name(app.format);
-            match w {
-                Written::Known {
-                    value,
-                    at: place,
-                    origin,
-                } => {
-                    let target_value = if wants_change && needed(field) {
-                        wanted.clone()
-                    } else {
-                        value.clone()
-                    };
-                    let outside = matches!(origin, Some((OriginKind::Environment | OriginKind::CommandLine, _)));
-                    if outside && target_value != value {
-                        refused.insert(i);
-                        out.notices.push(Notice {
-                            span: None,
-                            message: not_literal(&app.address, name, &value, &target_value, &place, origin.as_ref()),
-                        });
-                        continue;
-                    }
-                    let Some(text) = literal::replace(place.text(), &value, &target_value) else {
-                        if target_value != value {
-                            refused.insert(i);
-                            out.notices.push(Notice {
-                                span: Some(place.clone()),
-                                message: not_literal(
-                                    &app.address,
-                                    name,
-                                    &value,
-                                    &target_value,
-                                    &place,
-                                    origin.as_ref(),
-                                ),
-                            });
-                        }
-                        continue;
-                    };
-                    let change = target_value != value;
-                    if change {
-                        if let Err(why) = editable(&place.file) {
-                            refused.insert(i);
-                            out.notices.push(Notice {
-                                span: Some(place.clone()),
-                                message: format!(
-                                    "{}: {name} {} → {} is not applied: {} {why}",
-                                    app.address,
-                                    value.shown(),
-                                    target_value.shown(),
-                                    place.path()
-                                ),
-                            });
-                            continue;
-                        }
-                    }
-                    let label = origin.as_ref().map(|(_, l)| l.as_str());
-                    let place_name = name_before(&place, label);
-                    proposals.push(Proposal {
-                        app: i,
-                        field,
-                        file: Arc::clone(&place.file),
-                        range: place.range(),
-                        insert: None,
-                        text,
-                        change,
-                        description: format!("{place_name} {} → {}", value.shown(), target_value.shown()),
-                        place_name,
-                    });
-                }
-                Written::Absent if wants_change && needed(field) => {
-                    // An absent autoscaling flag is on; an absent type (no block) is DEFAULT.
-                    if field == Field::AutoScaling && wanted == Value::Bool(true) {
-                        continue;
-                    }
-                    match insertion(app.format, pc.block.as_ref(), name, &wanted, editable) {
-                        Ok((file, pos, line)) => proposals.push(Proposal {
-                            app: i,
-                            field,
-                            file,
-                            range: pos..pos,
-                            insert: Some(field),
-                            text: line,
-                            change: true,
-                            place_name: name.to_string(),
-                            description: format!(
-                                "+ {name}{}{}",
-                                if app.format == InputFormat::TerraformHcl {
-                                    " = "
-                                } else {
-                                    ": "
-                                },
-                                wanted.hcl()
-                            ),
-                        }),
-                        Err(why) => {
-                            refused.insert(i);
-                            out.notices.push(Notice {
-                                span: Some(pc.block.clone().unwrap_or_else(|| app.span.clone())),
-                                message: format!(
-                                    "{}: {name} = {} is not inserted: {why}; add it by hand",
-                                    app.address,
-                                    wanted.shown()
-                                ),
-                            });
-                        }
-                    }
-                }
-                Written::Absent => {}
-                Written::Unevaluated(span) if wants_change && needed(field) => {
+        let needed = |f: Field| wants_change && (rec.custom || f == Field::ConfigurationType);
+        for (field, written, wanted) in fields {
+            let wish = Wish {
+                app: i,
+                address: &app.address,
+                format: app.format,
+                field,
+                wanted: if needed(field) { Some(wanted) } else { None },
+            };
+            let proposed = match written {
+                Written::Known { value, at, origin } => wish.replace(value, &at, origin.as_ref(), editable),
+                Written::Absent => wish.insert(pc.block.as_ref().unwrap_or(&app.span), pc.block.is_some(), editable),
+                Written::Unevaluated(span) => wish.unevaluated(span),
+            };
+            match proposed {
+                Ok(Some(p)) => proposals.push(p),
+                Ok(None) => {}
+                Err(notice) => {
                     refused.insert(i);
-                    out.notices.push(Notice {
-                        span: Some(span),
-                        message: format!(
-                            "{}: {name} cannot be evaluated, so it is not set to {}",
-                            app.address,
-                            wanted.shown()
-                        ),
-                    });
+                    out.notices.push(notice);
                 }
-                Written::Unevaluated(_) => {}
             }
         }
     }
@@ -384,28 +283,146 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
     out
 }
 
-fn not_literal(
-    address: &str,
-    name: &str,
-    value: &Value,
-    wanted: &Value,
-    place: &Span,
-    origin: Option<&(OriginKind, String)>,
-) -> String {
-    let head = format!(
-        "{address}: {name} {} → {} is not applied:",
-        value.shown(),
-        wanted.shown()
-    );
-    match origin.map(|(k, l)| (*k, l.as_str())) {
-        Some((OriginKind::Environment | OriginKind::CommandLine, label)) => {
-            format!("{head} it is the {label}; change it there")
+/// What one application wants for one setting (`wanted: None`: keep it as it is).
+struct Wish<'a> {
+    app: usize,
+    address: &'a str,
+    format: InputFormat,
+    field: Field,
+    wanted: Option<Value>,
+}
+
+impl Wish<'_> {
+    fn name(&self) -> &'static str {
+        self.field.name(self.format)
+    }
+
+    /// A written value: replaced at the literal it is defined by, or kept there (so a change
+    /// another application wants at the same place is seen to conflict).
+    fn replace(
+        &self,
+        value: Value,
+        place: &Span,
+        origin: Option<&(OriginKind, String)>,
+        editable: &dyn Fn(&SourceFile) -> Result<(), String>,
+    ) -> Result<Option<Proposal>, Notice> {
+        let target = self.wanted.clone().unwrap_or_else(|| value.clone());
+        let change = target != value;
+        let refuse = |span: Option<Span>, why: String| Notice {
+            span,
+            message: format!(
+                "{}: {} {} → {} is not applied: {why}",
+                self.address,
+                self.name(),
+                value.shown(),
+                target.shown()
+            ),
+        };
+        if let Some((OriginKind::Environment | OriginKind::CommandLine, label)) = origin {
+            return if change {
+                Err(refuse(None, format!("it is the {label}; change it there")))
+            } else {
+                Ok(None)
+            };
         }
-        _ => format!(
-            "{head} it is set by the expression `{}` at {}; change it by hand",
-            place.text().lines().next().unwrap_or(""),
-            at(place)
-        ),
+        let Some(text) = literal::replace(place.text(), &value, &target) else {
+            return if change {
+                Err(refuse(
+                    Some(place.clone()),
+                    format!(
+                        "it is set by the expression `{}` at {}; change it by hand",
+                        place.text().lines().next().unwrap_or(""),
+                        at(place)
+                    ),
+                ))
+            } else {
+                Ok(None)
+            };
+        };
+        if change {
+            if let Err(why) = editable(&place.file) {
+                return Err(refuse(Some(place.clone()), format!("{} {why}", place.path())));
+            }
+        }
+        let place_name = name_before(place, origin.map(|(_, l)| l.as_str()));
+        Ok(Some(Proposal {
+            app: self.app,
+            field: self.field,
+            file: Arc::clone(&place.file),
+            range: place.range(),
+            insert: None,
+            text,
+            change,
+            description: format!("{place_name} {} → {}", value.shown(), target.shown()),
+            place_name,
+        }))
+    }
+
+    /// A setting not written: a line inserted into the block, when wanted.
+    fn insert(
+        &self,
+        block: &Span,
+        has_block: bool,
+        editable: &dyn Fn(&SourceFile) -> Result<(), String>,
+    ) -> Result<Option<Proposal>, Notice> {
+        let Some(wanted) = &self.wanted else {
+            return Ok(None);
+        };
+        // An absent autoscaling flag is on already.
+        if self.field == Field::AutoScaling && *wanted == Value::Bool(true) {
+            return Ok(None);
+        }
+        let assignment = format!(
+            "{}{}{}",
+            self.name(),
+            if self.format == InputFormat::TerraformHcl {
+                " = "
+            } else {
+                ": "
+            },
+            wanted.hcl()
+        );
+        let inserted = if has_block {
+            insertion(self.format, block, self.name(), wanted, editable)
+        } else {
+            Err("there is no parallelism configuration block".into())
+        };
+        match inserted {
+            Ok((file, pos, line)) => Ok(Some(Proposal {
+                app: self.app,
+                field: self.field,
+                file,
+                range: pos..pos,
+                insert: Some(self.field),
+                text: line,
+                change: true,
+                place_name: self.name().to_string(),
+                description: format!("+ {assignment}"),
+            })),
+            Err(why) => Err(Notice {
+                span: Some(block.clone()),
+                message: format!(
+                    "{}: `{assignment}` is not inserted: {why}; add it by hand",
+                    self.address
+                ),
+            }),
+        }
+    }
+
+    /// A setting that could not be evaluated cannot be changed.
+    fn unevaluated(&self, span: Span) -> Result<Option<Proposal>, Notice> {
+        match &self.wanted {
+            Some(wanted) => Err(Notice {
+                span: Some(span),
+                message: format!(
+                    "{}: {} cannot be evaluated, so it is not set to {}",
+                    self.address,
+                    self.name(),
+                    wanted.shown()
+                ),
+            }),
+            None => Ok(None),
+        }
     }
 }
 
@@ -413,14 +430,11 @@ type Inserted = (Arc<SourceFile>, usize, String);
 
 fn insertion(
     format: InputFormat,
-    block: Option<&Span>,
+    block: &Span,
     name: &str,
     value: &Value,
     editable: &dyn Fn(&SourceFile) -> Result<(), String>,
 ) -> Result<Inserted, String> {
-    let Some(block) = block else {
-        return Err("there is no parallelism configuration block".into());
-    };
     editable(&block.file).map_err(|why| format!("{} {why}", block.path()))?;
     let add = match format {
         InputFormat::TerraformHcl => insert::hcl_attribute,
