@@ -307,6 +307,16 @@ fn a_one_line_block_gets_no_inserted_lines_and_no_half_fix() {
 }
 
 #[test]
+fn a_missing_parallelism_block_is_reported_with_what_to_write() {
+    refuses(
+        "refuse-no-block",
+        &["."],
+        "aws_kinesisanalyticsv2_application.app: there is no parallelism_configuration block to fix; add one by \
+         hand with configuration_type = \"CUSTOM\", parallelism = 10, parallelism_per_kpu = 1, auto_scaling_enabled = false",
+    );
+}
+
+#[test]
 fn a_var_file_outside_the_linted_paths_is_reported_not_edited() {
     refuses(
         "refuse-var-file-outside",

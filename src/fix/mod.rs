@@ -253,6 +253,32 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                 Value::Bool(rec.auto_scaling),
             ),
         ];
+        if pc.block.is_none() && wants_change {
+            // Nothing to insert into: the whole block is the user's to write.
+            let cfn = matches!(
+                app.format,
+                InputFormat::CloudformationJson | InputFormat::CloudformationYaml
+            );
+            let (block, sep) = if cfn {
+                ("ParallelismConfiguration", ": ")
+            } else {
+                ("parallelism_configuration", " = ")
+            };
+            let values: Vec<String> = fields
+                .iter()
+                .map(|(f, _, v)| format!("{}{sep}{}", f.name(app.format), v.hcl()))
+                .collect();
+            refused.insert(i);
+            out.notices.push(Notice {
+                span: Some(app.span.clone()),
+                message: format!(
+                    "{}: there is no {block} block to fix; add one by hand with {}",
+                    app.address,
+                    values.join(", ")
+                ),
+            });
+            continue;
+        }
         // Under DEFAULT the numbers are ignored: only what CUSTOM needs is changed.
         let needed = |f: Field| wants_change && (rec.custom || f == Field::ConfigurationType);
         for (field, written, wanted) in fields {
@@ -265,7 +291,10 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             };
             let proposed = match written {
                 Written::Known { value, at, origin } => wish.replace(value, &at, origin.as_ref(), editable),
-                Written::Absent => wish.insert(pc.block.as_ref().unwrap_or(&app.span), pc.block.is_some(), editable),
+                Written::Absent => match &pc.block {
+                    Some(block) => wish.insert(block, editable),
+                    None => Ok(None),
+                },
                 Written::Unevaluated(span) => wish.unevaluated(span),
             };
             match proposed {
@@ -362,7 +391,6 @@ impl Wish<'_> {
     fn insert(
         &self,
         block: &Span,
-        has_block: bool,
         editable: &dyn Fn(&SourceFile) -> Result<(), String>,
     ) -> Result<Option<Proposal>, Notice> {
         let Some(wanted) = &self.wanted else {
@@ -382,12 +410,7 @@ impl Wish<'_> {
             },
             wanted.hcl()
         );
-        let inserted = if has_block {
-            insertion(self.format, block, self.name(), wanted, editable)
-        } else {
-            Err("there is no parallelism configuration block".into())
-        };
-        match inserted {
+        match insertion(self.format, block, self.name(), wanted, editable) {
             Ok((file, pos, line)) => Ok(Some(Proposal {
                 app: self.app,
                 field: self.field,
