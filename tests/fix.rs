@@ -143,6 +143,11 @@ fn the_auto_tfvars_entry_that_wins_over_terraform_tfvars_and_the_default() {
 }
 
 #[test]
+fn the_tfvars_json_entry() {
+    fixes("tfvars-json", &["."], &same);
+}
+
+#[test]
 fn the_var_file_entry() {
     fixes("var-file", &[".", "--var-file", "env/prod.tfvars"], &same);
 }
