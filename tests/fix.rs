@@ -440,6 +440,17 @@ fn human_summary_says_what_changed_in_which_file() {
     );
 }
 
+#[test]
+fn human_output_after_fixing() {
+    let repo = repo_with("insert-custom", &same);
+    let r = run(repo.path(), &["--fix", "--diff"]);
+    assert_eq!(r.code, 2, "--fix and --diff conflict");
+    let diff = run(repo.path(), &["--diff"]);
+    insta::assert_snapshot!("fix_diff_insert_custom", diff.stdout);
+    let r = run(repo.path(), &["--fix"]);
+    insta::assert_snapshot!("fix_human_insert_custom", r.stdout);
+}
+
 #[cfg(unix)]
 #[test]
 fn permissions_are_kept() {
