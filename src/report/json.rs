@@ -26,9 +26,16 @@ struct Doc<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub(super) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    pub(super) const KPULINT: Tool = Tool {
+        name: "kpulint",
+        version: env!("CARGO_PKG_VERSION"),
+    };
 }
 
 #[derive(Serialize)]
@@ -296,14 +303,14 @@ fn finding(f: &Finding) -> FindingOut<'_> {
 }
 
 #[derive(Serialize)]
-struct ErrorOut<'a> {
+pub(super) struct ErrorOut<'a> {
     #[serde(flatten)]
     at: At<'a>,
     message: &'a str,
     help: Option<&'a str>,
 }
 
-fn error(e: &InputError) -> ErrorOut<'_> {
+pub(super) fn error(e: &InputError) -> ErrorOut<'_> {
     ErrorOut {
         at: at(&e.span),
         message: &e.message,
@@ -312,14 +319,14 @@ fn error(e: &InputError) -> ErrorOut<'_> {
 }
 
 #[derive(Serialize)]
-struct NoticeOut<'a> {
+pub(super) struct NoticeOut<'a> {
     file: Option<&'a str>,
     line: Option<usize>,
     column: Option<usize>,
     message: &'a str,
 }
 
-fn notice(n: &Notice) -> NoticeOut<'_> {
+pub(super) fn notice(n: &Notice) -> NoticeOut<'_> {
     let loc = n.span.as_ref().map(|s| s.location());
     NoticeOut {
         file: n.span.as_ref().map(|s| s.path()),
@@ -348,10 +355,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let fleet = fleet_cost(&outcome.analyses);
     let doc = Doc {
         version: VERSION,
-        tool: Tool {
-            name: "kpulint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool::KPULINT,
         applications: outcome.analyses.iter().map(app).collect(),
         findings: outcome.findings.iter().map(finding).collect(),
         errors: outcome.errors.iter().map(error).collect(),

@@ -1,0 +1,727 @@
+//! `kpulint what-if`: re-sizes each application under hypothetical changes (state size, compute
+//! need, configuration, region, target margin) and splits the cost difference into what
+//! dropping today's margin saves and what the scenario itself changes. Pure: analyses in,
+//! figures out; the analysis and recommendation code does every sizing.
+//!
+//! Four configurations per application, each a column of the output:
+//! - `today`: the configuration as written, under today's declarations and prices;
+//! - `today right-sized`: the recommendation under today's declarations;
+//! - `scenario`: the configuration as the scenario leaves it (today's, unless `--parallelism`,
+//!   `--parallelism-per-kpu` or `--autoscaling` change it), under the scenario's declarations and
+//!   prices;
+//! - `scenario right-sized`: the recommendation under the scenario.
+//!
+//! Every Δ is taken against `today` (so all percentages share one denominator):
+//! from the margin = today right-sized − today; from the scenario = scenario right-sized − today
+//! right-sized; total = scenario right-sized − today = the sum of the two. The scenario
+//! column's own Δ (scenario − today) is reported beside them and is not part of the sum.
+
+use std::sync::Arc;
+
+use globset::{Glob, GlobMatcher};
+
+use crate::analysis::{self, analyze_declared, Analysis, Binding, MAX_PLAUSIBLE_PARALLELISM};
+use crate::config::{DeclSource, Declared, MAX_DECLARED_COUNT};
+use crate::model::{Notice, Setting};
+use crate::sizing::{self, MonthlyCost};
+use crate::source::{SourceFile, Span};
+use crate::units::{parse_percentage, parse_size, Bytes};
+
+/// The scenario flags, in the order their effects are applied to one application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagKind {
+    StateSize,
+    StateScale,
+    RequiredParallelism,
+    Parallelism,
+    ParallelismPerKpu,
+    AutoScaling,
+    Region,
+    TargetMargin,
+}
+
+impl FlagKind {
+    pub fn flag(self) -> &'static str {
+        match self {
+            FlagKind::StateSize => "--state-size",
+            FlagKind::StateScale => "--state-scale",
+            FlagKind::RequiredParallelism => "--required-parallelism",
+            FlagKind::Parallelism => "--parallelism",
+            FlagKind::ParallelismPerKpu => "--parallelism-per-kpu",
+            FlagKind::AutoScaling => "--autoscaling",
+            FlagKind::Region => "--region",
+            FlagKind::TargetMargin => "--target-margin",
+        }
+    }
+}
+
+/// One parsed value of a scenario flag.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    StateSize(Bytes),
+    /// A factor on the state size (`0.24`: −76 %).
+    StateScale(f64),
+    RequiredParallelism(u64),
+    Parallelism(u64),
+    ParallelismPerKpu(u64),
+    AutoScaling(bool),
+    Region(String),
+    /// A fraction (`0.1` for `10%`).
+    TargetMargin(f64),
+}
+
+/// A scenario flag's value that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{flag} {given}: {message}")]
+pub struct FlagError {
+    pub flag: &'static str,
+    pub given: String,
+    pub message: String,
+}
+
+/// One `--flag [ADDR=]VALUE` as given.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub kind: FlagKind,
+    /// The text after the flag, as given.
+    pub given: String,
+    /// The address or glob before `=`; `None`: every application.
+    pub target: Option<String>,
+    /// The value after the target, as given.
+    pub value: String,
+    matcher: Option<GlobMatcher>,
+    pub change: Change,
+    /// Where a declaration the flag replaces points to (the flag itself).
+    span: Span,
+}
+
+impl Flag {
+    /// Parses `[ADDR=]VALUE`. Values never contain `=`, so the last `=` separates the target.
+    pub fn parse(kind: FlagKind, given: &str) -> Result<Flag, FlagError> {
+        let err = |message: String| FlagError {
+            flag: kind.flag(),
+            given: given.to_string(),
+            message,
+        };
+        let (target, value) = match given.rsplit_once('=') {
+            Some((t, _)) if t.trim().is_empty() => return Err(err("the address before `=` is empty".into())),
+            Some((t, v)) => (Some(t.trim().to_string()), v.trim()),
+            None => (None, given.trim()),
+        };
+        let change = parse_value(kind, value).map_err(err)?;
+        // An address with brackets (`module.x["prod"]`) is matched exactly; a glob that does not
+        // compile is no glob.
+        let matcher = target
+            .as_deref()
+            .and_then(|t| Glob::new(t).ok())
+            .map(|g| g.compile_matcher());
+        let file = SourceFile::new(format!("{} {given}", kind.flag()), given.to_string());
+        Ok(Flag {
+            kind,
+            given: given.to_string(),
+            target,
+            value: value.to_string(),
+            matcher,
+            change,
+            span: file.span(0..file.text.len()),
+        })
+    }
+
+    pub fn applies_to(&self, address: &str) -> bool {
+        match &self.target {
+            None => true,
+            Some(t) => t == address || self.matcher.as_ref().is_some_and(|m| m.is_match(address)),
+        }
+    }
+}
+
+fn whole_in(value: &str, max: u64) -> Result<u64, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .and_then(|n| analysis::whole(n, max as f64))
+        .ok_or_else(|| format!("\"{value}\" is not a whole number from 1 to {max}"))
+}
+
+fn parse_value(kind: FlagKind, value: &str) -> Result<Change, String> {
+    Ok(match kind {
+        FlagKind::StateSize => Change::StateSize(parse_size(value).map_err(|e| e.to_string())?),
+        FlagKind::StateScale => {
+            let factor = match value.strip_suffix('%') {
+                Some(_) => parse_percentage(value).map_err(|e| e.to_string())?,
+                None => value.parse::<f64>().map_err(|_| {
+                    format!("\"{value}\" is not a factor: write e.g. 0.24 (or 24%) for a quarter of the state")
+                })?,
+            };
+            if !factor.is_finite() || !(0.0..=1000.0).contains(&factor) {
+                return Err(format!("factor \"{value}\" is out of range: use 0 to 1000"));
+            }
+            Change::StateScale(factor)
+        }
+        FlagKind::RequiredParallelism => Change::RequiredParallelism(whole_in(value, MAX_DECLARED_COUNT)?),
+        FlagKind::Parallelism => Change::Parallelism(whole_in(value, MAX_PLAUSIBLE_PARALLELISM as u64)?),
+        FlagKind::ParallelismPerKpu => Change::ParallelismPerKpu(whole_in(value, sizing::MAX_PARALLELISM_PER_KPU)?),
+        FlagKind::AutoScaling => Change::AutoScaling(match value.to_ascii_lowercase().as_str() {
+            "on" | "true" => true,
+            "off" | "false" => false,
+            _ => return Err(format!("\"{value}\" is not on or off")),
+        }),
+        FlagKind::Region => {
+            let ok = !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok {
+                return Err(format!("\"{value}\" is not a region name such as eu-west-2"));
+            }
+            Change::Region(value.to_string())
+        }
+        FlagKind::TargetMargin => Change::TargetMargin(parse_percentage(value).map_err(|e| e.to_string())?),
+    })
+}
+
+/// One configuration of an application and the needs it is sized against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub state_size: Option<Bytes>,
+    pub required_parallelism: Option<u64>,
+    pub required_kpus: Option<u64>,
+    /// KPUs the state needs on disk.
+    pub storage_kpus: Option<u64>,
+    /// KPUs the compute need takes at this column's `parallelism_per_kpu` (with the target
+    /// margin in the right-sized columns, which is what they are sized for).
+    pub compute_kpus: Option<u64>,
+    pub binding: Option<Binding>,
+    pub target_margin: f64,
+    pub parallelism: u64,
+    pub parallelism_per_kpu: u64,
+    pub auto_scaling: bool,
+    pub custom: bool,
+    pub kpus: u64,
+    pub billed_kpus: Option<u64>,
+    pub running_storage_gb: u64,
+    pub price_region: String,
+    /// `None` when the orchestration overhead (the runtime) is unknown.
+    pub cost: Option<MonthlyCost>,
+}
+
+impl Column {
+    pub fn monthly_cost_usd(&self) -> Option<f64> {
+        self.cost.map(|c| c.total_usd)
+    }
+}
+
+/// The configuration as written (or as the scenario sets it).
+fn configured(a: &Analysis) -> Option<Column> {
+    let s = a.sizing.as_ref().ok()?;
+    Some(Column {
+        state_size: a.state_size.as_ref().map(|d| d.value),
+        required_parallelism: a.required_parallelism.as_ref().map(|d| d.value),
+        required_kpus: a.required_kpus.as_ref().map(|d| d.value),
+        storage_kpus: s.storage_kpus,
+        compute_kpus: s.compute_kpus,
+        binding: s.binding(),
+        target_margin: a.thresholds().target_margin,
+        parallelism: s.effective.parallelism,
+        parallelism_per_kpu: s.effective.parallelism_per_kpu,
+        auto_scaling: s.effective.auto_scaling,
+        custom: s.custom,
+        kpus: s.kpus,
+        billed_kpus: s.billed_kpus,
+        running_storage_gb: s.running_storage_gb,
+        price_region: a.price_region.clone(),
+        cost: s.cost,
+    })
+}
+
+/// The recommendation, as a configuration.
+fn right_sized(a: &Analysis) -> Option<Column> {
+    let r = a.recommendation.as_ref()?;
+    let s = a.sizing.as_ref().ok()?;
+    let t = a.thresholds();
+    let compute_kpus = analysis::compute_kpus(&a.declarations(), r.parallelism_per_kpu, t.target_margin);
+    Some(Column {
+        state_size: a.state_size.as_ref().map(|d| d.value),
+        required_parallelism: a.required_parallelism.as_ref().map(|d| d.value),
+        required_kpus: a.required_kpus.as_ref().map(|d| d.value),
+        storage_kpus: s.storage_kpus,
+        compute_kpus,
+        binding: analysis::binding(s.storage_kpus, compute_kpus),
+        target_margin: t.target_margin,
+        parallelism: r.parallelism,
+        parallelism_per_kpu: r.parallelism_per_kpu,
+        auto_scaling: r.auto_scaling,
+        custom: r.custom,
+        kpus: r.kpus,
+        billed_kpus: r.billed_kpus,
+        running_storage_gb: r.running_storage_gb,
+        price_region: a.price_region.clone(),
+        cost: r
+            .billed_kpus
+            .map(|b| sizing::monthly_cost(r.kpus, b, &a.prices, t.hours_per_month)),
+    })
+}
+
+/// The cost differences, each against today's configuration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Delta {
+    pub today_usd: f64,
+    /// Today right-sized − today: what dropping today's margin saves (negative) or meeting the
+    /// declared needs costs (positive).
+    pub from_margin_usd: f64,
+    /// Scenario right-sized − today right-sized: what the scenario changes.
+    pub from_scenario_usd: f64,
+    /// Scenario right-sized − today = from margin + from scenario.
+    pub total_usd: f64,
+    /// The scenario's configuration (not right-sized) − today; not part of the sum.
+    pub scenario_configured_usd: Option<f64>,
+}
+
+impl Delta {
+    /// `usd` as a fraction of today's cost (0 when today costs nothing).
+    pub fn fraction(&self, usd: f64) -> f64 {
+        if self.today_usd > 0.0 {
+            usd / self.today_usd
+        } else {
+            0.0
+        }
+    }
+}
+
+/// One application under the scenario.
+#[derive(Debug, Clone)]
+pub struct AppWhatIf<'a> {
+    pub today: &'a Analysis,
+    pub scenario: Analysis,
+    /// What the scenario changed for this application, e.g. `state 240 GB → 56 GB (−76.7%)`.
+    pub changes: Vec<String>,
+    pub today_configured: Option<Column>,
+    pub today_right_sized: Option<Column>,
+    pub scenario_configured: Option<Column>,
+    pub scenario_right_sized: Option<Column>,
+    pub delta: Option<Delta>,
+    /// `−76.7% state → −0% KPUs (compute binds); −13.8% from dropping the margin`
+    pub headline: String,
+}
+
+/// Every application under the scenario, and what the scenario could not apply.
+#[derive(Debug, Clone)]
+pub struct WhatIf<'a> {
+    pub applications: Vec<AppWhatIf<'a>>,
+    pub notices: Vec<Notice>,
+    /// Flags whose address matched no application (a usage error: a typo would otherwise
+    /// show an unchanged scenario).
+    pub unmatched: Vec<String>,
+}
+
+/// Applies the scenario to every application.
+pub fn what_if<'a>(analyses: &'a [Analysis], flags: &[Flag]) -> WhatIf<'a> {
+    let mut notices = Vec::new();
+    let mut fallback_regions = Vec::new();
+    let applications: Vec<AppWhatIf<'a>> = analyses
+        .iter()
+        .map(|a| {
+            let w = apply(a, flags, &mut notices);
+            if w.scenario.prices_fallback && w.scenario.sizing.is_ok() && w.scenario.region != a.region {
+                if let Some(r) = w.scenario.region.clone().filter(|r| !fallback_regions.contains(r)) {
+                    notices.push(Notice {
+                        span: None,
+                        message: format!(
+                            "no prices for region {r}: the scenario uses us-east-1 prices; add a `prices \"{r}\" {{ ... }}` block to .kpulint.hcl"
+                        ),
+                    });
+                    fallback_regions.push(r);
+                }
+            }
+            w
+        })
+        .collect();
+    let unmatched = flags
+        .iter()
+        .filter(|f| f.target.is_some() && !analyses.iter().any(|a| f.applies_to(&a.app.address)))
+        .map(|f| {
+            format!(
+                "{} {}: no application matches \"{}\"",
+                f.kind.flag(),
+                f.given,
+                f.target.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    WhatIf {
+        applications,
+        notices,
+        unmatched,
+    }
+}
+
+/// The last flag of `kind` that applies to `address` (later flags win, as `--var` does).
+fn last<'f>(flags: &'f [Flag], kind: FlagKind, address: &str) -> Option<&'f Flag> {
+    flags.iter().rev().find(|f| f.kind == kind && f.applies_to(address))
+}
+
+fn declared<T>(value: T, flag: &Flag) -> Declared<T> {
+    Declared {
+        value,
+        span: flag.span.clone(),
+        source: DeclSource::Scenario,
+    }
+}
+
+fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppWhatIf<'a> {
+    let address = a.app.address.as_str();
+    let mut decl = a.declarations();
+    let mut app = a.app.clone();
+    let mut config = None;
+    let mut changes = Vec::new();
+    let before = |f: Option<String>| f.map(|v| format!("{v} → ")).unwrap_or_default();
+
+    // State: --state-size replaces the declared size, then --state-scale multiplies it.
+    let today_state = decl.state_size.as_ref().map(|d| d.value);
+    if let Some(f) = last(flags, FlagKind::StateSize, address) {
+        if let Change::StateSize(b) = f.change {
+            decl.state_size = Some(declared(b, f));
+        }
+    }
+    if let Some(f) = last(flags, FlagKind::StateScale, address) {
+        if let Change::StateScale(k) = f.change {
+            match &mut decl.state_size {
+                Some(d) => {
+                    d.value = Bytes(d.value.0 * k);
+                    d.span = f.span.clone();
+                    d.source = DeclSource::Scenario;
+                }
+                None => notices.push(Notice {
+                    span: Some(a.app.span.clone()),
+                    message: format!(
+                        "{} {}: {address} has no declared state size to scale; declare one or give --state-size",
+                        f.kind.flag(),
+                        f.given
+                    ),
+                }),
+            }
+        }
+    }
+    let scenario_state = decl.state_size.as_ref().map(|d| d.value);
+    if scenario_state != today_state {
+        if let Some(new) = scenario_state {
+            let share = match today_state {
+                Some(old) if old.0 > 0.0 => format!(" ({})", signed_pct(new.0 / old.0 - 1.0, 0.0)),
+                _ => String::new(),
+            };
+            changes.push(format!(
+                "state {}{new}{share}",
+                before(today_state.map(|b| b.to_string()))
+            ));
+        }
+    }
+    if let Some(f) = last(flags, FlagKind::RequiredParallelism, address) {
+        if let Change::RequiredParallelism(n) = f.change {
+            let old = decl.required_parallelism.as_ref().map(|d| d.value);
+            if old != Some(n) {
+                changes.push(format!(
+                    "required parallelism {}{n}",
+                    before(old.map(|v| v.to_string()))
+                ));
+            }
+            decl.required_parallelism = Some(declared(n, f));
+        }
+    }
+
+    // The configuration: any of these makes it CUSTOM, which is what it takes for the service
+    // to apply them; the values not given stay as written.
+    let today_effective = a.sizing.as_ref().ok().map(|s| s.effective);
+    let pc = &mut app.parallelism;
+    let set_custom = |span: &Span, pc: &mut crate::model::ParallelismConfig| {
+        if pc.configuration_type.value().map(String::as_str) != Some("CUSTOM") {
+            pc.configuration_type = Setting::known("CUSTOM".to_string(), span.clone());
+        }
+    };
+    if let Some(f) = last(flags, FlagKind::Parallelism, address) {
+        if let Change::Parallelism(n) = f.change {
+            set_custom(&f.span, pc);
+            pc.parallelism = Setting::known(n as f64, f.span.clone());
+            if today_effective.map(|e| e.parallelism) != Some(n) {
+                changes.push(format!(
+                    "parallelism {}{n}",
+                    before(today_effective.map(|e| e.parallelism.to_string()))
+                ));
+            }
+        }
+    }
+    if let Some(f) = last(flags, FlagKind::ParallelismPerKpu, address) {
+        if let Change::ParallelismPerKpu(n) = f.change {
+            set_custom(&f.span, pc);
+            pc.parallelism_per_kpu = Setting::known(n as f64, f.span.clone());
+            if today_effective.map(|e| e.parallelism_per_kpu) != Some(n) {
+                changes.push(format!(
+                    "parallelism per KPU {}{n}",
+                    before(today_effective.map(|e| e.parallelism_per_kpu.to_string()))
+                ));
+            }
+        }
+    }
+    if let Some(f) = last(flags, FlagKind::AutoScaling, address) {
+        if let Change::AutoScaling(on) = f.change {
+            set_custom(&f.span, pc);
+            pc.auto_scaling_enabled = Setting::known(on, f.span.clone());
+            if today_effective.map(|e| e.auto_scaling) != Some(on) {
+                changes.push(format!("autoscaling {}", if on { "on" } else { "off" }));
+            }
+        }
+    }
+    if let Some(f) = last(flags, FlagKind::Region, address) {
+        if let Change::Region(r) = &f.change {
+            app.region = Setting::known(r.clone(), f.span.clone());
+            if a.region.as_deref() != Some(r.as_str()) {
+                changes.push(format!("region {}{r}", before(a.region.clone())));
+            }
+        }
+    }
+    if let Some(f) = last(flags, FlagKind::TargetMargin, address) {
+        if let Change::TargetMargin(m) = f.change {
+            let old = a.thresholds().target_margin;
+            let mut c = (*a.config).clone();
+            c.defaults.target_margin = m;
+            config = Some(Arc::new(c));
+            if old != m {
+                changes.push(format!(
+                    "target margin {} → {}",
+                    crate::rules::pct(old),
+                    crate::rules::pct(m)
+                ));
+            }
+        }
+    }
+
+    let scenario = analyze_declared(app, config.unwrap_or_else(|| Arc::clone(&a.config)), decl);
+    let today_configured = configured(a);
+    let today_right_sized = right_sized(a);
+    let scenario_configured = configured(&scenario);
+    let scenario_right_sized = right_sized(&scenario);
+    let cost = |c: &Option<Column>| c.as_ref().and_then(Column::monthly_cost_usd);
+    let delta = match (
+        cost(&today_configured),
+        cost(&today_right_sized),
+        cost(&scenario_right_sized),
+    ) {
+        (Some(today), Some(rec_today), Some(rec_scenario)) => Some(Delta {
+            today_usd: today,
+            from_margin_usd: sizing::round_cents(rec_today - today),
+            from_scenario_usd: sizing::round_cents(rec_scenario - rec_today),
+            total_usd: sizing::round_cents(rec_scenario - today),
+            scenario_configured_usd: cost(&scenario_configured).map(|c| sizing::round_cents(c - today)),
+        }),
+        _ => None,
+    };
+    let state_change = match (today_state, scenario_state) {
+        (Some(old), Some(new)) if old.0 > 0.0 && old != new => Some(new.0 / old.0 - 1.0),
+        _ => None,
+    };
+    let headline = headline(
+        state_change,
+        &changes,
+        today_right_sized.as_ref(),
+        scenario_right_sized.as_ref(),
+        delta.as_ref(),
+    );
+    AppWhatIf {
+        today: a,
+        scenario,
+        changes,
+        today_configured,
+        today_right_sized,
+        scenario_configured,
+        scenario_right_sized,
+        delta,
+        headline,
+    }
+}
+
+/// The sum of every application's [`Delta`] that has one (`None`: none has).
+pub fn total(apps: &[AppWhatIf<'_>]) -> Option<Delta> {
+    let mut sum: Option<Delta> = None;
+    for d in apps.iter().filter_map(|w| w.delta) {
+        let s = sum.get_or_insert(Delta {
+            today_usd: 0.0,
+            from_margin_usd: 0.0,
+            from_scenario_usd: 0.0,
+            total_usd: 0.0,
+            scenario_configured_usd: Some(0.0),
+        });
+        s.today_usd += d.today_usd;
+        s.from_margin_usd += d.from_margin_usd;
+        s.from_scenario_usd += d.from_scenario_usd;
+        s.total_usd += d.total_usd;
+        s.scenario_configured_usd = match (s.scenario_configured_usd, d.scenario_configured_usd) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+    }
+    sum.map(|s| Delta {
+        today_usd: sizing::round_cents(s.today_usd),
+        from_margin_usd: sizing::round_cents(s.from_margin_usd),
+        from_scenario_usd: sizing::round_cents(s.from_scenario_usd),
+        total_usd: sizing::round_cents(s.total_usd),
+        scenario_configured_usd: s.scenario_configured_usd.map(sizing::round_cents),
+    })
+}
+
+/// `−76.7% state → −0% KPUs (compute binds); −13.8% from dropping the margin`.
+fn headline(
+    state_change: Option<f64>,
+    changes: &[String],
+    today: Option<&Column>,
+    scenario: Option<&Column>,
+    delta: Option<&Delta>,
+) -> String {
+    let (Some(today), Some(scenario)) = (today, scenario) else {
+        return match (today, scenario) {
+            (None, Some(_)) => "not sized today; sized under the scenario".into(),
+            (Some(_), None) => "not sized under the scenario".into(),
+            _ => "not sized".into(),
+        };
+    };
+    // A zero change reads as the direction of the state change: a state cut that saves no KPU
+    // is "−0% KPUs".
+    let zero_sign = state_change.unwrap_or(0.0);
+    let cause = match state_change {
+        Some(s) if changes.len() == 1 => format!("{} state", signed_pct(s, 0.0)),
+        _ if changes.is_empty() => "no change".to_string(),
+        _ => changes.join(", "),
+    };
+    let kpus = if today.kpus > 0 {
+        scenario.kpus as f64 / today.kpus as f64 - 1.0
+    } else {
+        0.0
+    };
+    let binds = match scenario.binding {
+        Some(b) => format!("{} binds", b.as_str()),
+        None => "no need declared".to_string(),
+    };
+    let mut s = format!("{cause} → {} KPUs ({binds})", signed_pct(kpus, zero_sign));
+    if let Some(d) = delta {
+        if d.from_scenario_usd != 0.0 {
+            s.push_str(&format!(", {} cost", signed_pct(d.fraction(d.from_scenario_usd), 0.0)));
+        }
+        let margin = d.fraction(d.from_margin_usd);
+        s.push_str(&if d.from_margin_usd < 0.0 {
+            format!("; {} from dropping the margin", signed_pct(margin, 0.0))
+        } else if d.from_margin_usd > 0.0 {
+            format!("; {} to meet the declared needs", signed_pct(margin, 0.0))
+        } else {
+            "; no margin to drop".to_string()
+        });
+    }
+    s
+}
+
+/// `−13.8%`, `+25%`, `0%`: one decimal at most, with a real minus sign. A zero takes the sign
+/// of `zero_sign` (`−0%` when it is negative).
+pub fn signed_pct(fraction: f64, zero_sign: f64) -> String {
+    let shown = format!("{:.1}", (fraction * 100.0).abs());
+    let shown = shown.strip_suffix(".0").unwrap_or(&shown);
+    let sign_of = if shown == "0" { zero_sign } else { fraction };
+    let sign = if sign_of < 0.0 {
+        "−"
+    } else if sign_of > 0.0 {
+        "+"
+    } else {
+        ""
+    };
+    format!("{sign}{shown}%")
+}
+
+/// `−$341.20`, `+$12.00`, `$0.00`: a signed difference of money.
+pub fn signed_usd(usd: f64) -> String {
+    let abs = crate::rules::usd(usd.abs());
+    if usd < 0.0 && abs != "$0.00" {
+        format!("−{abs}")
+    } else if usd > 0.0 && abs != "$0.00" {
+        format!("+{abs}")
+    } else {
+        abs
+    }
+}
+
+/// `60 GB` / `—`.
+pub fn size_text(b: Option<Bytes>) -> String {
+    b.map(|b| b.to_string()).unwrap_or_else(|| "—".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(kind: FlagKind, s: &str) -> Result<Change, FlagError> {
+        Flag::parse(kind, s).map(|f| f.change)
+    }
+
+    #[test]
+    fn flag_values() {
+        assert_eq!(
+            parse(FlagKind::StateSize, "56GB").unwrap(),
+            Change::StateSize(Bytes(56e9))
+        );
+        assert_eq!(parse(FlagKind::StateScale, "0.24").unwrap(), Change::StateScale(0.24));
+        assert_eq!(parse(FlagKind::StateScale, "24%").unwrap(), Change::StateScale(0.24));
+        assert_eq!(parse(FlagKind::TargetMargin, "10%").unwrap(), Change::TargetMargin(0.1));
+        assert_eq!(parse(FlagKind::AutoScaling, "OFF").unwrap(), Change::AutoScaling(false));
+        assert_eq!(
+            parse(FlagKind::ParallelismPerKpu, "8").unwrap(),
+            Change::ParallelismPerKpu(8)
+        );
+        for (kind, bad) in [
+            (FlagKind::StateSize, "56"),
+            (FlagKind::StateScale, "-1"),
+            (FlagKind::StateScale, "lots"),
+            (FlagKind::StateScale, "inf"),
+            (FlagKind::TargetMargin, "10"),
+            (FlagKind::ParallelismPerKpu, "9"),
+            (FlagKind::Parallelism, "0"),
+            (FlagKind::Parallelism, "2.5"),
+            (FlagKind::RequiredParallelism, "x"),
+            (FlagKind::AutoScaling, "maybe"),
+            (FlagKind::Region, "EU West"),
+            (FlagKind::StateSize, "=56GB"),
+        ] {
+            assert!(parse(kind, bad).is_err(), "{bad} accepted for {kind:?}");
+        }
+        let e = Flag::parse(FlagKind::StateSize, "module.a=lots").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--state-size module.a=lots: \"lots\" is not a size: write a number and a unit, e.g. \"240GB\" or \"1.5TiB\""
+        );
+    }
+
+    #[test]
+    fn targets() {
+        let all = Flag::parse(FlagKind::StateScale, "0.5").unwrap();
+        assert!(all.target.is_none() && all.applies_to("anything"));
+        let glob = Flag::parse(FlagKind::StateScale, "module.orders*=0.24").unwrap();
+        assert_eq!(glob.target.as_deref(), Some("module.orders*"));
+        assert!(glob.applies_to("module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(!glob.applies_to("aws_kinesisanalyticsv2_application.orders"));
+        let exact = Flag::parse(
+            FlagKind::Parallelism,
+            "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this=4",
+        )
+        .unwrap();
+        assert!(exact.applies_to("module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(!exact.applies_to("module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"));
+    }
+
+    #[test]
+    fn signed_figures() {
+        assert_eq!(signed_pct(-0.1382, 0.0), "−13.8%");
+        assert_eq!(signed_pct(-56.0 / 240.0 * 0.0 - (1.0 - 56.0 / 240.0), 0.0), "−76.7%");
+        assert_eq!(signed_pct(0.0, -0.76), "−0%");
+        assert_eq!(signed_pct(0.0, 0.0), "0%");
+        assert_eq!(signed_pct(0.25, 0.0), "+25%");
+        assert_eq!(signed_pct(-0.0004, 0.0), "0%");
+        assert_eq!(signed_usd(-341.2), "−$341.20");
+        assert_eq!(signed_usd(1200.0), "+$1,200.00");
+        assert_eq!(signed_usd(0.0), "$0.00");
+        assert_eq!(signed_usd(-0.001), "$0.00");
+    }
+}
