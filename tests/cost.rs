@@ -180,3 +180,9 @@ fn same_inputs_as_check() {
     let (_, doc) = repo.json(&["cost", "s", "--var-file", "prod.tfvars"]);
     assert_eq!(doc["applications"][0]["kpus"], 16);
 }
+
+#[test]
+fn readme_shows_the_real_output() {
+    let r = cost(&["examples/fleet", "examples/whatif"]);
+    assert_eq!(readme_block("cost examples/fleet examples/whatif"), r.stdout);
+}

@@ -460,3 +460,9 @@ fn output_file() {
         "{md}"
     );
 }
+
+#[test]
+fn readme_shows_the_real_output() {
+    let r = run(&root(), &["what-if", EXAMPLE, "--state-size", "56GB"]);
+    assert_eq!(readme_block("what-if examples/whatif --state-size 56GB"), r.stdout);
+}
