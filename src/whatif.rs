@@ -429,45 +429,25 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
     }
 
     // The configuration: any of these makes it CUSTOM, which is what it takes for the service
-    // to apply them; the values not given stay as written.
-    let today_effective = a.sizing.as_ref().ok().map(|s| s.effective);
+    // to apply them; the values not given stay as written (and apply, once CUSTOM).
     let pc = &mut app.parallelism;
-    let set_custom = |span: &Span, pc: &mut crate::model::ParallelismConfig| {
+    let mut configuration_flag = false;
+    for kind in [
+        FlagKind::Parallelism,
+        FlagKind::ParallelismPerKpu,
+        FlagKind::AutoScaling,
+    ] {
+        let Some(f) = last(flags, kind, address) else { continue };
+        configuration_flag = true;
+        let span = f.span.clone();
+        match f.change {
+            Change::Parallelism(n) => pc.parallelism = Setting::known(n as f64, span),
+            Change::ParallelismPerKpu(n) => pc.parallelism_per_kpu = Setting::known(n as f64, span),
+            Change::AutoScaling(on) => pc.auto_scaling_enabled = Setting::known(on, span),
+            _ => {}
+        }
         if pc.configuration_type.value().map(String::as_str) != Some("CUSTOM") {
-            pc.configuration_type = Setting::known("CUSTOM".to_string(), span.clone());
-        }
-    };
-    if let Some(f) = last(flags, FlagKind::Parallelism, address) {
-        if let Change::Parallelism(n) = f.change {
-            set_custom(&f.span, pc);
-            pc.parallelism = Setting::known(n as f64, f.span.clone());
-            if today_effective.map(|e| e.parallelism) != Some(n) {
-                changes.push(format!(
-                    "parallelism {}{n}",
-                    before(today_effective.map(|e| e.parallelism.to_string()))
-                ));
-            }
-        }
-    }
-    if let Some(f) = last(flags, FlagKind::ParallelismPerKpu, address) {
-        if let Change::ParallelismPerKpu(n) = f.change {
-            set_custom(&f.span, pc);
-            pc.parallelism_per_kpu = Setting::known(n as f64, f.span.clone());
-            if today_effective.map(|e| e.parallelism_per_kpu) != Some(n) {
-                changes.push(format!(
-                    "parallelism per KPU {}{n}",
-                    before(today_effective.map(|e| e.parallelism_per_kpu.to_string()))
-                ));
-            }
-        }
-    }
-    if let Some(f) = last(flags, FlagKind::AutoScaling, address) {
-        if let Change::AutoScaling(on) = f.change {
-            set_custom(&f.span, pc);
-            pc.auto_scaling_enabled = Setting::known(on, f.span.clone());
-            if today_effective.map(|e| e.auto_scaling) != Some(on) {
-                changes.push(format!("autoscaling {}", if on { "on" } else { "off" }));
-            }
+            pc.configuration_type = Setting::known("CUSTOM".to_string(), f.span.clone());
         }
     }
     if let Some(f) = last(flags, FlagKind::Region, address) {
@@ -495,6 +475,9 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
     }
 
     let scenario = analyze_declared(app, config.unwrap_or_else(|| Arc::clone(&a.config)), decl);
+    if configuration_flag {
+        configuration_changes(a, &scenario, &mut changes);
+    }
     let today_configured = configured(a);
     let today_right_sized = right_sized(a);
     let scenario_configured = configured(&scenario);
@@ -536,6 +519,38 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
         delta,
         headline,
     }
+}
+
+/// What the configuration flags changed in the configuration the service runs, including the
+/// values written but ignored under `DEFAULT` that apply once the scenario makes it `CUSTOM`.
+fn configuration_changes(today: &Analysis, scenario: &Analysis, changes: &mut Vec<String>) {
+    let Ok(new) = &scenario.sizing else { return };
+    let old = today.sizing.as_ref().ok();
+    let on_off = |b: bool| if b { "on" } else { "off" };
+    let mut change = |what: &str, old: Option<String>, new: String| {
+        if old.as_ref() != Some(&new) {
+            let from = old.map(|o| format!("{o} → ")).unwrap_or_default();
+            changes.push(format!("{what} {from}{new}"));
+        }
+    };
+    let kind = |custom: bool| if custom { "CUSTOM" } else { "DEFAULT" }.to_string();
+    change("configuration_type", old.map(|s| kind(s.custom)), kind(new.custom));
+    let e = new.effective;
+    change(
+        "parallelism",
+        old.map(|s| s.effective.parallelism.to_string()),
+        e.parallelism.to_string(),
+    );
+    change(
+        "parallelism per KPU",
+        old.map(|s| s.effective.parallelism_per_kpu.to_string()),
+        e.parallelism_per_kpu.to_string(),
+    );
+    change(
+        "autoscaling",
+        old.map(|s| on_off(s.effective.auto_scaling).to_string()),
+        on_off(e.auto_scaling).to_string(),
+    );
 }
 
 /// The sum of every application's [`Delta`] that has one (`None`: none has).

@@ -186,3 +186,17 @@ fn readme_shows_the_real_output() {
     let r = cost(&["examples/fleet", "examples/whatif"]);
     assert_eq!(readme_block("cost examples/fleet examples/whatif"), r.stdout);
 }
+
+#[test]
+fn output_file() {
+    let repo = Repo::new();
+    repo.copy_dir("examples/whatif", "w");
+    let r = repo.run(&["cost", "w", "--format", "csv", "--output", "fleet.csv"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, "");
+    let csv = std::fs::read_to_string(repo.path().join("fleet.csv")).unwrap();
+    assert_eq!(
+        csv.split("\r\n").nth(1),
+        Some("aws_kinesisanalyticsv2_application.product_offers,w/main.tf,19,sized,28,29,compute,2468.70,24,2127.50,341.20")
+    );
+}

@@ -218,6 +218,42 @@ fn autoscaling() {
 }
 
 #[test]
+fn a_configuration_flag_makes_default_custom_and_the_written_values_apply() {
+    // DEFAULT runs parallelism 1 whatever is written; once CUSTOM, the written 8 applies.
+    let (_, doc) = what_if(&["examples/kpu002-custom-values-ignored", "--autoscaling", "off"]);
+    let a = only(&doc);
+    assert_eq!(a["today"]["configured"]["configuration_type"], "DEFAULT");
+    let sc = &a["scenario"]["configured"];
+    assert_eq!(sc["configuration_type"], "CUSTOM");
+    assert_eq!((sc["parallelism"].as_u64(), sc["kpus"].as_u64()), (Some(8), Some(8)));
+    assert_eq!(
+        a["changes"],
+        serde_json::json!([
+            "configuration_type DEFAULT → CUSTOM",
+            "parallelism 1 → 8",
+            "autoscaling on → off"
+        ])
+    );
+    // 9 billed × $80.30 + 400 GB × $0.10 = $762.70 against $165.60 today.
+    assert_eq!(total(sc), 762.7);
+    assert_eq!(a["delta"]["scenario_configured_usd"], 597.1);
+}
+
+#[test]
+fn a_plan_on_stdin() {
+    let plan = std::fs::read_to_string(root().join("examples/formats/plan/plan.json")).unwrap();
+    let mut cmd = kpulint(&root());
+    cmd.args(["what-if", "-", "--state-scale", "0.5", "--format", "json"]);
+    cmd.write_stdin(plan);
+    let r = exec(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    // 120 GB × 2.0 = 240 GB → 5 KPUs of disk; compute needs 4.
+    assert_eq!(only(&doc)["scenario"]["right_sized"]["storage_kpus"], 5);
+    assert_eq!(only(&doc)["scenario"]["right_sized"]["kpus"], 5);
+}
+
+#[test]
 fn region_prices() {
     // eu-west-2: $92.71 per KPU-month, $0.116 per GB-month.
     // Right-sized: 24 × 92.71 + 92.71 + 1200 × 0.116 = 2225.04 + 92.71 + 139.20 = 2456.95.
