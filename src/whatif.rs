@@ -518,7 +518,7 @@ mod tests {
     #[test]
     fn signed_figures() {
         assert_eq!(signed_pct(-0.1382, 0.0), "−13.8%");
-        assert_eq!(signed_pct(-56.0 / 240.0 * 0.0 - (1.0 - 56.0 / 240.0), 0.0), "−76.7%");
+        assert_eq!(signed_pct(56.0 / 240.0 - 1.0, 0.0), "−76.7%");
         assert_eq!(signed_pct(0.0, -0.76), "−0%");
         assert_eq!(signed_pct(0.0, 0.0), "0%");
         assert_eq!(signed_pct(0.25, 0.0), "+25%");

@@ -502,3 +502,20 @@ fn readme_shows_the_real_output() {
     let r = run(&root(), &["what-if", EXAMPLE, "--state-size", "56GB"]);
     assert_eq!(readme_block("what-if examples/whatif --state-size 56GB"), r.stdout);
 }
+
+#[test]
+fn the_summary_adds_up_every_application() {
+    let (_, doc) = what_if(&["examples/fleet", EXAMPLE, "--state-scale", "0.5"]);
+    let apps = doc["applications"].as_array().unwrap();
+    assert_eq!(apps.len(), 4);
+    for key in ["today_usd", "from_margin_usd", "from_scenario_usd", "total_usd"] {
+        let sum: f64 = apps.iter().map(|a| a["delta"][key].as_f64().unwrap()).sum();
+        let got = doc["summary"]["delta"][key].as_f64().unwrap();
+        assert!((sum - got).abs() < 0.005, "{key}: {sum} vs {got}");
+    }
+    for a in apps {
+        let d = &a["delta"];
+        let parts = d["from_margin_usd"].as_f64().unwrap() + d["from_scenario_usd"].as_f64().unwrap();
+        assert!((parts - d["total_usd"].as_f64().unwrap()).abs() < 0.005, "{a:#}");
+    }
+}
