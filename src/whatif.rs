@@ -348,13 +348,10 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
         (Some(old), Some(new)) if old.0 > 0.0 && old != new => Some(new.0 / old.0 - 1.0),
         _ => None,
     };
-    let headline = headline(
-        state_change,
-        &changes,
-        today_right_sized.as_ref(),
-        scenario_right_sized.as_ref(),
-        delta.as_ref(),
-    );
+    let headline = match (&today_right_sized, &scenario_right_sized) {
+        (Some(today), Some(scenario)) => headline(state_change, &changes, today, scenario, delta.as_ref()),
+        _ => not_sized(a, &scenario),
+    };
     AppWhatIf {
         today: a,
         scenario,
@@ -429,21 +426,24 @@ pub fn total(apps: &[AppWhatIf<'_>]) -> Option<Delta> {
     })
 }
 
+/// Why there is no comparison: `not sized (unresolved: see kpulint check)`, or which side is sized.
+fn not_sized(today: &Analysis, scenario: &Analysis) -> String {
+    let why = |a: &Analysis| format!("{}: see `kpulint check`", crate::cost::status(a).replace('_', " "));
+    match (&today.sizing, &scenario.sizing) {
+        (Err(_), Ok(_)) => format!("not sized today ({}); sized under the scenario", why(today)),
+        (Ok(_), Err(_)) => format!("not sized under the scenario ({})", why(scenario)),
+        _ => format!("not sized ({})", why(today)),
+    }
+}
+
 /// `−76.7% state → −0% KPUs (compute binds); −13.8% from dropping the margin`.
 fn headline(
     state_change: Option<f64>,
     changes: &[String],
-    today: Option<&Column>,
-    scenario: Option<&Column>,
+    today: &Column,
+    scenario: &Column,
     delta: Option<&Delta>,
 ) -> String {
-    let (Some(today), Some(scenario)) = (today, scenario) else {
-        return match (today, scenario) {
-            (None, Some(_)) => "not sized today; sized under the scenario".into(),
-            (Some(_), None) => "not sized under the scenario".into(),
-            _ => "not sized".into(),
-        };
-    };
     // A zero change reads as the direction of the state change: a state cut that saves no KPU
     // is "−0% KPUs".
     let zero_sign = state_change.unwrap_or(0.0);

@@ -451,7 +451,7 @@ fn unsized_applications_and_input_errors() {
     let later = app(&doc, "aws_kinesisanalyticsv2_application.later");
     assert_eq!(later["status"], "unresolved");
     assert_eq!(later["delta"], Value::Null);
-    assert_eq!(later["headline"], "not sized");
+    assert_eq!(later["headline"], "not sized (unresolved: see `kpulint check`)");
     // A scenario can give the missing value.
     let (_, doc) = repo.json(&[
         "what-if",
@@ -462,7 +462,10 @@ fn unsized_applications_and_input_errors() {
     let later = app(&doc, "aws_kinesisanalyticsv2_application.later");
     assert_eq!(later["scenario_status"], "sized");
     assert_eq!(later["scenario"]["configured"]["kpus"], 3);
-    assert_eq!(later["headline"], "not sized today; sized under the scenario");
+    assert_eq!(
+        later["headline"],
+        "not sized today (unresolved: see `kpulint check`); sized under the scenario"
+    );
     let r = repo.run(&["what-if", ".", "--state-scale", "0.5"]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.contains("error: broken/main.tf:"), "{}", r.stdout);
