@@ -149,6 +149,8 @@ pub struct AppWhatIf<'a> {
     pub delta: Option<Delta>,
     /// `−76.7% state → −0% KPUs (compute binds); −13.8% from dropping the margin`
     pub headline: String,
+    /// The scenario changes only the state: its Δ is "from the state".
+    pub only_state: bool,
 }
 
 /// Every application under the scenario, and what the scenario could not apply.
@@ -348,6 +350,7 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
         (Some(old), Some(new)) if old.0 > 0.0 && old != new => Some(new.0 / old.0 - 1.0),
         _ => None,
     };
+    let only_state = scenario_state != today_state && changes.len() == 1;
     let headline = match (&today_right_sized, &scenario_right_sized) {
         (Some(today), Some(scenario)) => headline(state_change, &changes, today, scenario, delta.as_ref()),
         _ => not_sized(a, &scenario),
@@ -362,6 +365,7 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
         scenario_right_sized,
         delta,
         headline,
+        only_state,
     }
 }
 

@@ -23,7 +23,7 @@ pub fn render(w: &WhatIf<'_>, errors: &[InputError], out: &mut dyn Write) -> io:
         }
         if let Some(d) = &a.delta {
             writeln!(out)?;
-            write!(out, "{}", split(d).text("  ", None))?;
+            write!(out, "{}", split(a, d).text("  ", None))?;
         }
         writeln!(out)?;
     }

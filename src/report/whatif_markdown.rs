@@ -32,7 +32,7 @@ pub fn render(w: &WhatIf<'_>, errors: &[InputError], out: &mut dyn Write) -> io:
         }
         if let Some(d) = &a.delta {
             writeln!(out)?;
-            write!(out, "{}", split(d).markdown(None))?;
+            write!(out, "{}", split(a, d).markdown(None))?;
         }
     }
     write!(out, "{}", problems_markdown(errors, &w.notices))?;

@@ -88,13 +88,18 @@ pub fn figures(w: &AppWhatIf<'_>, header: &[&str]) -> Table {
     t
 }
 
-/// The Δ split, one line each: label, amount, share of today, what it is.
-pub fn split(d: &Delta) -> Table {
+/// The Δ split, one line each: label, amount, share of today, what it is. A scenario that
+/// changes only the state names it ("from the state").
+pub fn split(w: &AppWhatIf<'_>, d: &Delta) -> Table {
     let mut t = Table::new(&["", "$/month", "of today", ""], &[false, true, true, false]);
     for (label, v, what) in [
         ("from the margin", d.from_margin_usd, "today right-sized − today"),
         (
-            "from the scenario",
+            if w.only_state {
+                "from the state"
+            } else {
+                "from the scenario"
+            },
             d.from_scenario_usd,
             "scenario right-sized − today right-sized",
         ),
