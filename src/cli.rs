@@ -1,5 +1,7 @@
 //! The command line: argument definitions and the commands behind them.
 
+mod reports;
+
 use std::collections::BTreeSet;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -55,6 +57,13 @@ pub enum Command {
         /// Rule id or name, e.g. KPU004 or overscale-margin
         rule: String,
     },
+    /// Re-size the applications under hypothetical changes (state, need, configuration,
+    /// region, target margin) and print today and the scenario side by side
+    #[command(name = "what-if", after_help = reports::WHAT_IF_AFTER_HELP)]
+    WhatIf(reports::WhatIfArgs),
+    /// The fleet's monthly cost per application, today and right-sized, largest savings first
+    #[command(after_help = reports::COST_AFTER_HELP)]
+    Cost(reports::CostArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -157,6 +166,14 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             let order = matches.subcommand_matches("diff").map(arg_order).unwrap_or_default();
             crate::diff::command::diff(args, order)
         }
+        Some(Command::WhatIf(args)) => {
+            let order = matches.subcommand_matches("what-if").map(arg_order).unwrap_or_default();
+            reports::what_if(args, order)
+        }
+        Some(Command::Cost(args)) => {
+            let order = matches.subcommand_matches("cost").map(arg_order).unwrap_or_default();
+            reports::cost(args, order)
+        }
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Completions { shell }) => {
@@ -192,6 +209,14 @@ fn arg_order(m: &clap::ArgMatches) -> Vec<(bool, usize)> {
     }
     order.sort();
     order.into_iter().map(|(_, f, i)| (f, i)).collect()
+}
+
+/// Writes a report to `--output FILE` or stdout.
+fn write_report(output: Option<&PathBuf>, buf: &[u8]) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, buf).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => write_stdout(buf),
+    }
 }
 
 /// Writes to stdout; a closed pipe (`kpulint rules | head -1`) is not an error.
@@ -233,15 +258,28 @@ pub(crate) fn split_assignment(s: &str, flag: &str) -> Result<(String, String), 
     }
 }
 
-fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
-    let mut pre_errors: Vec<InputError> = Vec::new();
+/// Variables (`--var`, `--var-file` in command-line order, then `TF_VAR_*`) and CloudFormation
+/// parameters; a var file that cannot be read is an input error, not a usage error.
+fn read_inputs(
+    vars_given: &[String],
+    var_files: &[PathBuf],
+    parameters_given: &[String],
+    order: Vec<(bool, usize)>,
+    pre_errors: &mut Vec<InputError>,
+) -> Result<(VarInputs, Parameters), String> {
     check_today_env()?;
-    let vars = var_inputs(&args.vars, &args.var_files, &order, &mut pre_errors)?;
+    let vars = var_inputs(vars_given, var_files, &order, pre_errors)?;
     let mut parameters = Parameters::new();
-    for raw in &args.parameters {
+    for raw in parameters_given {
         let (k, v) = split_assignment(raw, "--parameter")?;
         parameters.insert(k, v);
     }
+    Ok((vars, parameters))
+}
+
+fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
+    let mut pre_errors: Vec<InputError> = Vec::new();
+    let (vars, parameters) = read_inputs(&args.vars, &args.var_files, &args.parameters, order, &mut pre_errors)?;
     let baseline = match &args.baseline {
         Some(path) => match baseline::read(path) {
             Ok(b) => Some((crate::discover::display(path), baseline::fingerprints(&b))),
@@ -315,10 +353,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     };
     let mut buf = Vec::new();
     report::render(format, &outcome, &render_opts, &mut buf).map_err(|e| e.to_string())?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => write_stdout(&buf)?,
-    }
+    write_report(args.output.as_ref(), &buf)?;
     Ok(report::exit_code(&outcome, fail_on))
 }
 
