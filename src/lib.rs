@@ -4,12 +4,15 @@
 //! The pipeline, one module per stage, data flowing one way:
 //! [`discover`] → [`inputs`] → [`eval`] → [`analysis`] (with [`sizing`]) → [`rules`] via
 //! [`lint`] → [`report`]. [`run`] wires the stages together.
+//! [`diff`] runs the pipeline on both sides of a change and compares them.
 
 pub mod analysis;
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod date;
+pub mod diff;
 pub mod discover;
 pub mod eval;
 pub mod fix;
@@ -23,3 +26,4 @@ pub mod run;
 pub mod sizing;
 pub mod source;
 pub mod units;
+pub mod whatif;
