@@ -188,6 +188,11 @@ fn cloudformation_yaml_parameter_default_keeps_quotes_and_comment() {
 }
 
 #[test]
+fn cloudformation_yaml_mapping_entry_reached_through_find_in_map() {
+    fixes("cfn-yaml-mapping", &["."], &same);
+}
+
+#[test]
 fn cloudformation_yaml_literal() {
     fixes("cfn-yaml-literal", &["."], &same);
 }
