@@ -213,7 +213,7 @@ fn base_ref_compares_added_removed_and_changed_applications() {
     assert_eq!(s["applications"]["removed"], 1);
     assert_eq!(s["applications"]["changed"], 1);
     assert_eq!(s["applications"]["unchanged"], 1);
-    // 5 + 3 + 3 = 11 billed KPUs → 7 + 3 + 3 = 13; $923.30 → $1093.90.
+    // 5 + 3 + 3 = 11 billed KPUs → 7 + 3 + 3 = 13; $923.30 → $1,093.90.
     assert_eq!(s["totals"]["before"]["billed_kpus"], 11);
     assert_eq!(s["totals"]["after"]["billed_kpus"], 13);
     assert_eq!(s["totals"]["delta"]["billed_kpus"], 2);

@@ -421,13 +421,14 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         ("kpu012-max-parallelism-ceiling", "KPU012"),
         ("state-heavy", "KPU004"),
         ("state-heavy", "KPU005"),
+        ("whatif", "KPU004"),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(got, expected);
-    // 14 single-module examples, the 3 fleet instances, the same application in 5 formats.
-    assert_eq!(doc["summary"]["applications"], 22);
+    // 15 single-module examples, the 3 fleet instances, the same application in 5 formats.
+    assert_eq!(doc["summary"]["applications"], 23);
     // Findings are ordered by file, then position.
     let keys: Vec<(String, u64, u64)> = doc["findings"]
         .as_array()

@@ -5,11 +5,9 @@
 use crate::diff::{AppDelta, Change, Diff, Figures, SeverityCounts};
 use crate::lint::Finding;
 
-/// `$1103.90`, `-$170.60`.
+/// `$1,103.90`, `-$170.60`: as `check` prints money.
 pub fn usd(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}${}.{:02}", abs / 100, abs % 100)
+    crate::rules::usd_cents(cents)
 }
 
 /// `+$341.20`, `-$170.60`, `$0.00`.
@@ -200,7 +198,8 @@ mod tests {
 
     #[test]
     fn money_prints_exact_cents_and_sign() {
-        assert_eq!(usd(110_390), "$1103.90");
+        assert_eq!(usd(110_390), "$1,103.90");
+        assert_eq!(usd(123_456_789), "$1,234,567.89");
         assert_eq!(usd(-17_060), "-$170.60");
         assert_eq!(usd(5), "$0.05");
         assert_eq!(signed_usd(34_120), "+$341.20");

@@ -219,7 +219,7 @@ pub fn render_with_limit(d: &Diff<'_>, limit: usize) -> String {
         c.line("</details>");
     }
     c.line("");
-    c.line("<sub>kpulint diff: Managed Flink capacity. KPUs in the summary are billed KPUs (allocated + orchestration); costs at list price, 730 h/month.</sub>");
+    c.line("<sub>kpulint diff: Managed Flink capacity. KPUs in the summary are billed KPUs (allocated + orchestration); costs at the configured prices (list prices by default) and hours per month (730 by default).</sub>");
     c.text
 }
 

@@ -348,6 +348,9 @@ struct Summary {
     monthly_cost_usd: serde_json::Value,
     recommended_monthly_cost_usd: serde_json::Value,
     savings_usd: serde_json::Value,
+    /// With `--fix`: the findings the applied fixes resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
 }
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
@@ -371,6 +374,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             monthly_cost_usd: num(fleet.monthly_cost_usd),
             recommended_monthly_cost_usd: num(fleet.recommended_monthly_cost_usd),
             savings_usd: num(fleet.savings_usd),
+            fixed: outcome.fix.as_ref().map(|f| f.fixed),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
