@@ -51,7 +51,7 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories (the default command)
     #[command(after_help = AFTER_HELP)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, name, default severity and summary
     Rules,
     /// Print a rule's documentation (what, why, formula, example, fix, sources)
@@ -146,6 +146,19 @@ pub struct CheckArgs {
     /// With --fix or --diff, also apply recommendations marked unsafe (confirm their notes first)
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Threads for walking, reading and parsing [default: available cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// Runs on a thread pool of `--jobs` threads (rayon's default, the available cores, without it).
+pub(crate) fn run_with_jobs(opts: &RunOptions) -> Outcome {
+    let threads = opts.jobs.unwrap_or(0);
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(|| run(opts)),
+        // No pool could be started (thread limits): run on the global one.
+        Err(_) => run(opts),
+    }
 }
 
 /// Parses arguments (keeping `--var` / `--var-file` order) and runs the command.
@@ -171,7 +184,7 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         }
         Some(Command::Check(args)) => {
             let order = matches.subcommand_matches("check").map(arg_order).unwrap_or_default();
-            check(args, order)
+            check(*args, order)
         }
         Some(Command::Diff(args)) => {
             let order = matches.subcommand_matches("diff").map(arg_order).unwrap_or_default();
@@ -313,8 +326,9 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         today: None,
         baseline,
         source_dir: args.source_dir.clone(),
+        jobs: args.jobs.map(usize::from),
     };
-    let mut outcome: Outcome = run(&opts);
+    let mut outcome: Outcome = run_with_jobs(&opts);
     if args.diff {
         return diff(&outcome, &args.paths, args.unsafe_fixes, pre_errors.len());
     }
@@ -329,7 +343,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
                     }
                 }
             }
-            run(&again)
+            run_with_jobs(&again)
         };
         outcome = crate::fix::apply::fix(outcome, &args.paths, args.unsafe_fixes, rerun);
     }

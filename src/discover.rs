@@ -1,5 +1,6 @@
-//! Finds the input files under the paths the user gave: ripgrep's walker, honouring
-//! `.gitignore` and `.kpulintignore`, skipping hidden directories and `.terraform/`.
+//! Finds the input files under the paths the user gave: ripgrep's parallel walker, honouring
+//! `.gitignore` inside git repositories and `.kpulintignore` everywhere, skipping hidden
+//! directories and `.terraform/`.
 
 use std::path::{Path, PathBuf};
 
@@ -53,13 +54,23 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// Walks `roots` and returns candidate files sorted by path, plus walk errors.
-pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// What walking the roots found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Candidate files, sorted by path, each once.
+    pub files: Vec<Candidate>,
+    pub errors: Vec<WalkError>,
+    /// Files skipped for a reason the user should hear about (dangling or looping symlinks).
+    pub notices: Vec<String>,
+}
+
+/// Walks `roots` on `threads` threads (0: as many as there are cores) and returns candidate
+/// files sorted by path, plus walk errors and notices.
+pub fn discover(roots: &[PathBuf], threads: usize) -> Discovered {
+    let mut found = Discovered::default();
     for root in roots {
         if root.as_os_str() == "-" {
-            files.push(Candidate {
+            found.files.push(Candidate {
                 path: root.clone(),
                 kind: None,
                 explicit: true,
@@ -68,63 +79,33 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
         }
         match std::fs::metadata(root) {
             Err(e) => {
-                errors.push(WalkError {
+                found.errors.push(WalkError {
                     path: root.clone(),
                     message: format!("cannot read {}: {e}", root.display()),
                 });
                 continue;
             }
-            Ok(m) if m.is_file() => {
+            // Anything but a directory is read as a file: regular files, and also named pipes,
+            // `/dev/stdin` and process substitution (`kpulint <(terraform show -json plan)`).
+            Ok(m) if !m.is_dir() => {
                 let kind = FileKind::of(root);
-                files.push(Candidate {
+                found.files.push(Candidate {
                     path: clean(root),
                     kind,
                     explicit: true,
                 });
                 // A Terraform module is its whole directory: one changed file (pre-commit passes
                 // file names) still needs its siblings' variables, locals and resources.
-                if matches!(kind, Some(FileKind::Tf | FileKind::TfJson | FileKind::TfVars)) {
-                    files.extend(module_siblings(root));
+                if m.is_file() && matches!(kind, Some(FileKind::Tf | FileKind::TfJson | FileKind::TfVars)) {
+                    found.files.extend(module_siblings(root));
                 }
                 continue;
             }
-            Ok(_) => {}
-        }
-        let mut builder = ignore::WalkBuilder::new(root);
-        builder
-            .hidden(true)
-            .git_ignore(true)
-            .git_exclude(true)
-            .git_global(false)
-            .require_git(false)
-            .add_custom_ignore_filename(".kpulintignore")
-            .filter_entry(|e| e.file_name() != ".terraform" && e.file_name() != "node_modules");
-        for entry in builder.build() {
-            match entry {
-                // Symlinked files count (their target is read); symlinked directories are not
-                // followed, so a link cycle cannot loop the walk.
-                Ok(e)
-                    if e.file_type()
-                        .is_some_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file())) =>
-                {
-                    if let Some(kind) = FileKind::of(e.path()) {
-                        files.push(Candidate {
-                            path: clean(e.path()),
-                            kind: Some(kind),
-                            explicit: false,
-                        });
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => errors.push(WalkError {
-                    path: root.clone(),
-                    message: e.to_string(),
-                }),
-            }
+            Ok(_) => walk(root, threads, &mut found),
         }
     }
-    files.sort();
-    files.dedup_by(|a, b| {
+    found.files.sort();
+    found.files.dedup_by(|a, b| {
         if a.path == b.path {
             b.explicit |= a.explicit;
             true
@@ -132,7 +113,119 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Candidate>, Vec<WalkError>) {
             false
         }
     });
-    (files, errors)
+    found.notices.sort();
+    found
+}
+
+/// Walks one directory with ripgrep's parallel walker. It learns which ignore files a
+/// directory has from the listing it reads anyway, so no folder is probed for ignore files it
+/// does not hold. `.gitignore` applies only inside a git repository, as in ripgrep;
+/// `.kpulintignore` everywhere.
+fn walk(root: &Path, threads: usize, found: &mut Discovered) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(true)
+        .add_custom_ignore_filename(".kpulintignore")
+        .threads(threads)
+        .filter_entry(|e| e.file_name() != ".terraform" && e.file_name() != "node_modules");
+    let shared = std::sync::Mutex::new(Discovered::default());
+    let mut visitors = Visitors { root, shared: &shared };
+    builder.build_parallel().visit(&mut visitors);
+    let mut walked = shared.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    found.files.append(&mut walked.files);
+    found.errors.append(&mut walked.errors);
+    found.notices.append(&mut walked.notices);
+}
+
+/// Makes one [`Visitor`] per walker thread.
+struct Visitors<'a> {
+    root: &'a Path,
+    shared: &'a std::sync::Mutex<Discovered>,
+}
+
+impl<'s> ignore::ParallelVisitorBuilder<'s> for Visitors<'s> {
+    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
+        Box::new(Visitor {
+            root: self.root.to_path_buf(),
+            local: Discovered::default(),
+            shared: self.shared,
+        })
+    }
+}
+
+/// Collects one walker thread's findings locally and hands them over when the thread ends.
+struct Visitor<'a> {
+    root: PathBuf,
+    local: Discovered,
+    shared: &'a std::sync::Mutex<Discovered>,
+}
+
+impl ignore::ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
+        let e = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                self.local.errors.push(WalkError {
+                    path: self.root.clone(),
+                    message: e.to_string(),
+                });
+                return ignore::WalkState::Continue;
+            }
+        };
+        let Some(file_type) = e.file_type() else {
+            return ignore::WalkState::Continue;
+        };
+        let Some(kind) = FileKind::of(e.path()) else {
+            return ignore::WalkState::Continue;
+        };
+        // Symlinked files count (their target is read); symlinked directories are not
+        // followed, so a link cycle cannot loop the walk. Named pipes and other special files
+        // met while walking are not read (reading one could block).
+        let is_file = file_type.is_file()
+            || file_type.is_symlink()
+                && match std::fs::metadata(e.path()) {
+                    Ok(target) => target.is_file(),
+                    Err(err) => {
+                        self.local.notices.push(broken_link(e.path(), &err));
+                        false
+                    }
+                };
+        if is_file {
+            self.local.files.push(Candidate {
+                path: clean(e.path()),
+                kind: Some(kind),
+                explicit: false,
+            });
+        }
+        ignore::WalkState::Continue
+    }
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        let mut shared = self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        shared.files.append(&mut self.local.files);
+        shared.errors.append(&mut self.local.errors);
+        shared.notices.append(&mut self.local.notices);
+    }
+}
+
+/// Why a symlinked input file was skipped: its target is missing, or it cannot be resolved
+/// (a loop of links, a permission).
+fn broken_link(path: &Path, err: &std::io::Error) -> String {
+    let shown = display(path);
+    if err.kind() == std::io::ErrorKind::NotFound {
+        let target = std::fs::read_link(path)
+            .map(|t| format!(" to {}", t.display()))
+            .unwrap_or_default();
+        format!("{shown} is a dangling symbolic link{target}: skipped")
+    } else {
+        format!("{shown} is a symbolic link that cannot be followed ({err}): skipped")
+    }
 }
 
 /// The other `.tf` / `.tf.json` files of a file's directory.

@@ -25,6 +25,8 @@ pub struct RunOptions {
     pub baseline: Option<(String, BTreeSet<String>)>,
     /// The `.tf` directory plans were made from (`--source-dir`), to locate their values.
     pub source_dir: Option<PathBuf>,
+    /// `--jobs`: threads for walking, reading and parsing (`None`: the available cores).
+    pub jobs: Option<usize>,
 }
 
 /// Everything one run found.
@@ -95,11 +97,14 @@ pub fn run(opts: &RunOptions) -> Outcome {
         opts.paths.clone()
     };
 
-    let (candidates, walk_errors) = discover(&paths);
-    for e in walk_errors {
+    let walked = discover(&paths, opts.jobs.unwrap_or(0));
+    for e in walked.errors {
         let f = SourceFile::new(display(&e.path), "");
         out.errors.push(InputError::new(f.whole(), e.message));
     }
+    out.notices
+        .extend(walked.notices.into_iter().map(|message| Notice { span: None, message }));
+    let candidates = walked.files;
 
     for c in candidates
         .iter()
@@ -121,6 +126,9 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let mut inventory = loaded.inventory;
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
+    // The parsed modules are not needed past evaluation: only files that applications,
+    // findings and errors point at stay in memory, for rendering.
+    drop(loaded.modules);
     out.errors.extend(inventory.errors);
     out.notices.extend(inventory.notices);
 

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod json_schema;
+
 const TODAY: &str = "2026-11-26";
 
 fn fixture_dir() -> PathBuf {
@@ -137,11 +139,8 @@ fn sarif_schema() -> Option<Value> {
     }
 }
 
-fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {
-    let errors: Vec<String> = validator
-        .iter_errors(doc)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
+fn assert_valid(validator: &json_schema::Validator, doc: &Value, what: &str) {
+    let errors = validator.errors(doc);
     assert!(
         errors.is_empty(),
         "{what} is not valid SARIF 2.1.0:\n{}",
@@ -152,7 +151,7 @@ fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let Some(schema) = sarif_schema() else { return };
-    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let validator = json_schema::Validator::new(schema).expect("the schema uses only supported keywords");
     assert_valid(&validator, &sarif_of(&fixture_dir()), "the fixture's log");
 
     // A run with nothing to report: empty results, no notifications.

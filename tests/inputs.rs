@@ -375,3 +375,54 @@ fn non_numeric_parallelism_in_a_template_is_an_error_at_the_value() {
     assert_eq!(at(&doc["errors"][0]), pos_after(&text, "Parallelism: "));
     assert_eq!(only_app(&doc)["kpus"], serde_json::Value::Null);
 }
+
+/// Over 1 MB of Terraform around one application: large files are parsed a group of
+/// statements at a time, which must find the same values and positions as a whole parse.
+fn large_module(tail: &str) -> String {
+    let mut text = String::from("variable \"p\" {\n  default = 3\n}\n");
+    text.push_str(&std::fs::read_to_string(root().join("examples/kpu004-overscale-margin/main.tf")).unwrap());
+    let mut i = 0;
+    while text.len() < 1_500_000 {
+        text.push_str(&format!(
+            "resource \"aws_iam_policy\" \"p{i}\" {{\n  name   = \"p{i}\"\n  policy = <<EOF\n{{\"Statement\": [\"}}\"]}}\nEOF\n}}\n\n"
+        ));
+        i += 1;
+    }
+    text.push_str("locals {\n  base = 4\n}\n");
+    text.push_str(tail);
+    text
+}
+
+#[test]
+fn a_large_file_gives_what_the_same_module_gives_in_small_files() {
+    let small = Repo::new();
+    small.copy_dir("examples/kpu004-overscale-margin", "app");
+    let (small_code, small_doc) = small.json(&[]);
+    let large = Repo::new();
+    large.write("app/main.tf", &large_module(""));
+    let (code, doc) = large.json(&[]);
+    assert_eq!(code, small_code, "{doc:#}");
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc:#}");
+    // The application and its findings sit 3 lines lower (the variable block above it).
+    let shift = |d: &Value| -> Vec<(String, u64, u64)> {
+        locations(d)
+            .into_iter()
+            .map(|(rule, _, line, col)| (rule, line, col))
+            .collect()
+    };
+    let expected: Vec<(String, u64, u64)> = shift(&small_doc).into_iter().map(|(r, l, c)| (r, l + 3, c)).collect();
+    assert_eq!(shift(&doc), expected);
+}
+
+#[test]
+fn a_syntax_error_late_in_a_large_file_is_located_exactly() {
+    let repo = Repo::new();
+    let text = large_module("broken = \n");
+    let line = text.lines().count();
+    repo.write("app/main.tf", &text);
+    let (code, doc) = repo.json(&[]);
+    assert_eq!(code, 2, "{doc:#}");
+    let e = &doc["errors"][0];
+    assert_eq!(e["file"], "app/main.tf");
+    assert_eq!(e["line"].as_u64().unwrap() as usize, line, "{e:#}");
+}

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{read_inputs, write_report};
+use super::{read_inputs, run_with_jobs, write_report};
 use crate::inputs::{ForcedFormat, ReadOptions};
 use crate::report::{self, CostFormat, WhatIfFormat};
-use crate::run::{run, Outcome, RunOptions};
+use crate::run::{Outcome, RunOptions};
 use crate::whatif::{what_if as apply_scenario, Flag, FlagKind};
 
 pub const WHAT_IF_AFTER_HELP: &str = "\
@@ -64,6 +64,9 @@ pub struct InputArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Threads for walking, reading and parsing [default: available cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -124,8 +127,9 @@ fn evaluate(args: &InputArgs, order: Vec<(bool, usize)>) -> Result<Outcome, Stri
         today: None,
         baseline: None,
         source_dir: args.source_dir.clone(),
+        jobs: args.jobs.map(usize::from),
     };
-    let mut outcome = run(&opts);
+    let mut outcome = run_with_jobs(&opts);
     outcome.errors.splice(0..0, pre_errors);
     Ok(outcome)
 }

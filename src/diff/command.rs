@@ -12,13 +12,13 @@ use clap::{Args, ValueEnum};
 
 use super::git::{self, GitError};
 use super::{compare, exit_code, CostLimit, Labels, Side};
-use crate::cli::{check_today_env, split_assignment, var_inputs, write_stdout};
+use crate::cli::{check_today_env, run_with_jobs, split_assignment, var_inputs, write_stdout};
 use crate::config::CONFIG_FILE;
 use crate::discover::{display, FileKind};
 use crate::inputs::{ForcedFormat, Parameters, ReadOptions};
 use crate::model::{InputError, Notice};
 use crate::report::{diff_human, diff_json, diff_markdown, FailOn};
-use crate::run::{run, Outcome, RunOptions};
+use crate::run::{Outcome, RunOptions};
 
 pub const AFTER_HELP: &str = "\
 Exit codes:
@@ -79,6 +79,9 @@ pub struct DiffArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Threads for walking, reading and parsing [default: available cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     /// Lowest severity of a finding introduced by the change that makes the exit code 1
     #[arg(long, value_enum, default_value = "warning")]
     pub fail_on: FailOn,
@@ -171,8 +174,9 @@ fn run_side(
         today: None,
         baseline: None,
         source_dir,
+        jobs: args.jobs.map(usize::from),
     };
-    let mut outcome = run(&opts);
+    let mut outcome = run_with_jobs(&opts);
     outcome.errors.splice(0..0, pre_errors);
     Ok(outcome)
 }

@@ -9,6 +9,8 @@ use hcl_edit::template::{Element, Template};
 use hcl_edit::Span as _;
 
 use super::directives::scan_directives;
+use super::precheck;
+use super::terraform::FLINK_RESOURCE;
 use super::terraform::{Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable};
 use crate::model::expr::{Accessor, BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, UnaryOp};
 use crate::model::InputError;
@@ -34,11 +36,49 @@ fn point(file: &Arc<SourceFile>, offset: usize) -> Span {
     file.span(offset..end)
 }
 
+/// Files larger than this are parsed a group of top-level statements at a time, so only one
+/// group's syntax tree is in memory at once (a whole 50 MB file's tree takes gigabytes).
+const WHOLE_PARSE_MAX_BYTES: usize = 1 << 20;
+/// About how much text one group holds.
+const GROUP_BYTES: usize = 256 << 10;
+
 /// Parses a `.tf` file.
 pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
+    if file.text.len() > WHOLE_PARSE_MAX_BYTES {
+        if let Some(tf) = parse_tf_in_groups(file) {
+            return Ok(tf);
+        }
+        // A group that does not parse: parse the whole file to report the error exactly as
+        // a whole-file parse does.
+    }
     let body = parse_body(file)?;
     let mut tf = TfFile::new(Arc::clone(file));
-    let lower = Lower::new(file);
+    lower_blocks(&mut tf, &body, &Lower::new(file));
+    Ok(tf)
+}
+
+/// Parses a large file in groups of whole top-level statements (found by the structural
+/// check); `None` when the check fails or a group does not parse.
+fn parse_tf_in_groups(file: &Arc<SourceFile>) -> Option<TfFile> {
+    let text: &str = &file.text;
+    let starts = precheck::top_level_statements(text)?;
+    let mut tf = TfFile::new(Arc::clone(file));
+    let mut group_start = 0;
+    let ends = starts.iter().copied().skip(1).chain(std::iter::once(text.len()));
+    for end in ends {
+        if end - group_start < GROUP_BYTES && end != text.len() {
+            continue;
+        }
+        let body = hcl_edit::parser::parse_body(text.get(group_start..end)?).ok()?;
+        lower_blocks(&mut tf, &body, &Lower::at(file, group_start));
+        group_start = end;
+    }
+    Some(tf)
+}
+
+/// Lowers a body's top-level blocks into `tf`.
+fn lower_blocks(tf: &mut TfFile, body: &Body, lower: &Lower) {
+    let file = lower.file;
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
         match (block.ident.as_str(), labels.as_slice()) {
@@ -52,8 +92,7 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                         .body
                         .get_attribute("type")
                         .and_then(|a| a.value.span())
-                        .and_then(|r| file.text.get(r))
-                        .map(str::to_string),
+                        .map(|r| lower.span_of(Some(r)).text().to_string()),
                 });
             }
             ("locals", []) => {
@@ -64,7 +103,9 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                     });
                 }
             }
-            ("resource", [rtype, name]) => {
+            // Only Flink applications are evaluated: other resources are not kept (in a large
+            // file they are most of the syntax tree).
+            ("resource", [rtype, name]) if *rtype == FLINK_RESOURCE => {
                 let span = lower.span_of(block.span());
                 let header = lower.header(block);
                 let directives = scan_directives(file, &span);
@@ -89,7 +130,6 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
             _ => {}
         }
     }
-    Ok(tf)
 }
 
 /// Parses a `.tfvars` file: top-level attributes only.
@@ -149,7 +189,7 @@ impl<'a> Lower<'a> {
             .map(|r| r.end)
             .or(block.ident.span().map(|r| r.end))
             .unwrap_or(start);
-        self.file.span(start..end)
+        self.file.span(start + self.offset..end + self.offset)
     }
 
     pub fn body(&self, body: &Body) -> BodyNode {
@@ -300,5 +340,41 @@ impl<'a> Lower<'a> {
             }
         }
         ExprKind::Template(parts)
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    #[test]
+    fn large_files_are_parsed_in_groups_with_file_positions() {
+        let mut text = String::from("# head\n");
+        let mut i = 0;
+        while text.len() < 3 * GROUP_BYTES {
+            text.push_str(&format!("variable \"v{i}\" {{\n  default = <<EOT\n}}\nEOT\n}}\n"));
+            i += 1;
+        }
+        text.push_str("resource \"aws_kinesisanalyticsv2_application\" \"a\" {\n  name = \"x\"\n}\n");
+        let file = SourceFile::new("big.tf", text.clone());
+        let grouped = parse_tf_in_groups(&file).expect("parsed in groups");
+        let whole = {
+            let mut tf = TfFile::new(Arc::clone(&file));
+            lower_blocks(&mut tf, &parse_body(&file).unwrap(), &Lower::new(&file));
+            tf
+        };
+        assert_eq!(grouped.variables.len(), i);
+        let spans = |tf: &TfFile| -> Vec<(usize, usize)> {
+            tf.variables
+                .iter()
+                .map(|v| (v.span.start, v.default.as_ref().map_or(0, |d| d.span.start)))
+                .chain(tf.resources.iter().map(|r| (r.header.start, r.span.end)))
+                .collect()
+        };
+        assert_eq!(spans(&grouped), spans(&whole));
+        assert_eq!(
+            grouped.resources[0].header.text(),
+            "resource \"aws_kinesisanalyticsv2_application\" \"a\""
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod precheck;
 pub mod terraform;
 pub mod tf_json;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -105,6 +106,10 @@ pub fn is_auto_tfvars(name: &str) -> bool {
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
 fn quick_module_sources(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // Most files call no module: one fast substring search instead of a walk over their lines.
+    if !text.contains("module") {
+        return out;
+    }
     // Depth of braces inside a `module "x" {` block (0: outside any module block).
     let mut depth: i64 = 0;
     for line in text.lines() {
@@ -143,17 +148,79 @@ fn brace_delta(line: &str) -> i64 {
         .sum()
 }
 
-/// One directory's Terraform files, read but not yet parsed.
+/// One Terraform file, scanned once right after reading. Its text is kept only while it may
+/// still be needed (a Flink application, a syntax error to report, or an input that cannot be
+/// read twice); a file of a directory that turns out to matter is read again to be parsed.
+struct RawFile<'a> {
+    /// Borrowed from the candidate list when walked (no second copy of every path).
+    path: Cow<'a, Path>,
+    kind: FileKind,
+    text: Option<Arc<SourceFile>>,
+    has_flink: bool,
+    /// Module sources it names (`source = "..."` inside `module` blocks).
+    sources: Vec<String>,
+    /// Passed the structural check (only checked in files without an application; those with
+    /// one are always parsed).
+    well_formed: bool,
+}
+
+impl<'a> RawFile<'a> {
+    /// Scans a file's text. `keep` holds on to the text whatever it holds (standard input and
+    /// pipes cannot be read again).
+    fn scan(path: Cow<'a, Path>, kind: FileKind, file: Arc<SourceFile>, keep: bool) -> RawFile<'a> {
+        let has_flink = file.text.contains(FLINK_RESOURCE);
+        let sources = quick_module_sources(&file.text);
+        let well_formed = has_flink
+            || match kind {
+                FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(&file.text).is_ok(),
+                _ => precheck::looks_well_formed(&file.text),
+            };
+        let text = (keep || has_flink || !well_formed).then_some(file);
+        RawFile {
+            path,
+            kind,
+            text,
+            has_flink,
+            sources,
+            well_formed,
+        }
+    }
+
+    /// The text, read again from disk if it was dropped.
+    fn source(&self) -> Result<Arc<SourceFile>, InputError> {
+        match &self.text {
+            Some(f) => Ok(Arc::clone(f)),
+            None => read_source(&self.path),
+        }
+    }
+}
+
+/// One directory's Terraform files, read and scanned but not yet parsed.
 #[derive(Default)]
-struct RawDir {
-    files: Vec<(Arc<SourceFile>, FileKind)>,
+struct RawDir<'a> {
+    files: Vec<RawFile<'a>>,
     scanned: bool,
 }
 
-impl RawDir {
+impl RawDir<'_> {
     fn has_flink(&self) -> bool {
-        self.files.iter().any(|(f, _)| f.text.contains(FLINK_RESOURCE))
+        self.files.iter().any(|f| f.has_flink)
     }
+}
+
+/// What reading one candidate gave.
+enum ReadResult<'a> {
+    /// A Terraform file, scanned, for the directory `key`.
+    Terraform(PathBuf, RawFile<'a>),
+    /// A plan, template or unknown file to parse on its own.
+    Other(Arc<SourceFile>),
+    /// Nothing to do with it (a walked `.tfvars`, or walked JSON or YAML without an application).
+    Nothing,
+}
+
+/// Whether a named path can be read a second time (a regular file, not a pipe).
+fn rereadable(path: &Path) -> bool {
+    path.as_os_str() != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// An empty relative path means the current directory.
@@ -185,48 +252,62 @@ fn parent_key(path: &Path) -> PathBuf {
     normalize(path.parent().unwrap_or(Path::new(".")))
 }
 
+/// Reads one candidate and scans it: Terraform goes to its directory, a plan or template to
+/// be parsed on its own.
+fn read_candidate<'a>(cand: &'a Candidate, opts: &ReadOptions) -> Result<ReadResult<'a>, InputError> {
+    let file = read_source(&cand.path)?;
+    let stdin = cand.path.as_os_str() == "-";
+    let kind = match opts.forced {
+        Some(ForcedFormat::Terraform) => Some(FileKind::Tf),
+        Some(ForcedFormat::TerraformJson) => Some(FileKind::TfJson),
+        Some(ForcedFormat::Plan) | Some(ForcedFormat::Cloudformation) => Some(FileKind::Json),
+        None if stdin => Some(sniff_stdin(&file.text)),
+        None => cand.kind,
+    };
+    Ok(match kind {
+        Some(k @ (FileKind::Tf | FileKind::TfJson)) => {
+            // Standard input is a module of its own.
+            let key = if stdin {
+                PathBuf::from(STDIN_MODULE)
+            } else {
+                parent_key(&cand.path)
+            };
+            let keep = cand.explicit && !rereadable(&cand.path);
+            ReadResult::Terraform(key, RawFile::scan(Cow::Borrowed(&cand.path), k, file, keep))
+        }
+        Some(FileKind::TfVars) => ReadResult::Nothing, // read per module below; named ones via --var-file
+        _ if !cand.explicit && opts.forced.is_none() && !may_hold_application(&file.text) => ReadResult::Nothing,
+        _ => ReadResult::Other(file),
+    })
+}
+
+/// Whether walked JSON or YAML can hold an application: the cheap substring checks
+/// [`parse_other`] starts with (most JSON and YAML in a repository is neither).
+fn may_hold_application(text: &str) -> bool {
+    text.contains(FLINK_RESOURCE) || text.contains(cfn::FLINK_TYPE)
+}
+
 /// Reads and parses every candidate.
 pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
-    let forced = opts.forced;
     let mut loaded = Loaded::default();
-    let read: Vec<(Candidate, Result<Arc<SourceFile>, InputError>)> = candidates
-        .par_iter()
-        .map(|c| (c.clone(), read_source(&c.path)))
-        .collect();
+    // Read and scan every file in parallel, dropping texts as soon as they are known not to be
+    // needed: peak memory follows the files that matter, not the size of the tree.
+    let read: Vec<(&Candidate, Result<ReadResult, InputError>)> =
+        candidates.par_iter().map(|c| (c, read_candidate(c, opts))).collect();
     loaded.files = read.len();
 
-    let mut dirs: BTreeMap<PathBuf, RawDir> = BTreeMap::new();
+    let mut dirs: BTreeMap<PathBuf, RawDir<'_>> = BTreeMap::new();
     let mut others: Vec<(Candidate, Arc<SourceFile>)> = Vec::new();
     for (cand, result) in read {
-        let file = match result {
-            Ok(f) => f,
-            Err(e) => {
-                loaded.inventory.errors.push(e);
-                continue;
-            }
-        };
-        let stdin = cand.path.as_os_str() == "-";
-        let kind = match forced {
-            Some(ForcedFormat::Terraform) => Some(FileKind::Tf),
-            Some(ForcedFormat::TerraformJson) => Some(FileKind::TfJson),
-            Some(ForcedFormat::Plan) | Some(ForcedFormat::Cloudformation) => Some(FileKind::Json),
-            None if stdin => Some(sniff_stdin(&file.text)),
-            None => cand.kind,
-        };
-        match kind {
-            Some(k @ (FileKind::Tf | FileKind::TfJson)) => {
-                // Standard input is a module of its own.
-                let key = if stdin {
-                    PathBuf::from(STDIN_MODULE)
-                } else {
-                    parent_key(&cand.path)
-                };
+        match result {
+            Err(e) => loaded.inventory.errors.push(e),
+            Ok(ReadResult::Terraform(key, raw)) => {
                 let d = dirs.entry(key).or_default();
                 d.scanned = true;
-                d.files.push((file, k));
+                d.files.push(raw);
             }
-            Some(FileKind::TfVars) => {} // read per module below; named ones via --var-file
-            _ => others.push((cand, file)),
+            Ok(ReadResult::Other(file)) => others.push((cand.clone(), file)),
+            Ok(ReadResult::Nothing) => {}
         }
     }
 
@@ -239,12 +320,7 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
     while let Some(dir) = queue.pop() {
         let sources: Vec<String> = dirs
             .get(&dir)
-            .map(|d| {
-                d.files
-                    .iter()
-                    .flat_map(|(f, _)| quick_module_sources(&f.text))
-                    .collect()
-            })
+            .map(|d| d.files.iter().flat_map(|f| f.sources.iter().cloned()).collect())
             .unwrap_or_default();
         for src in sources {
             if !is_local_source(&src) {
@@ -259,7 +335,7 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
                     match read_source(&p) {
                         Ok(f) => {
                             let k = FileKind::of(&p).unwrap_or(FileKind::Tf);
-                            raw.files.push((f, k));
+                            raw.files.push(RawFile::scan(Cow::Owned(p), k, f, false));
                         }
                         Err(e) => loaded.inventory.errors.push(e),
                     }
@@ -325,24 +401,25 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
     }
 
     // Files that cannot hold or feed a Flink application are not parsed, only checked for
-    // structure at memory speed; one that fails the check is parsed to report its syntax error.
-    let unparsed: Vec<&(Arc<SourceFile>, FileKind)> = dirs
+    // structure at memory speed when read; one that failed the check is parsed to report its
+    // syntax error.
+    let suspicious: Vec<&RawFile> = dirs
         .iter()
         .filter(|(k, d)| d.scanned && !relevant.contains(*k))
         .flat_map(|(_, d)| d.files.iter())
-        .collect();
-    let suspicious: Vec<&(Arc<SourceFile>, FileKind)> = unparsed
-        .into_par_iter()
-        .filter(|(f, kind)| match kind {
-            FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(&f.text).is_err(),
-            _ => !precheck::looks_well_formed(&f.text),
-        })
+        .filter(|f| !f.well_formed)
         .collect();
     let syntax_errors: Vec<InputError> = suspicious
         .par_iter()
-        .filter_map(|(f, kind)| match kind {
-            FileKind::TfJson => json::parse(f).err(),
-            _ => hcl::parse_body(f).err(),
+        .filter_map(|f| {
+            let file = match f.source() {
+                Ok(file) => file,
+                Err(e) => return Some(e),
+            };
+            match f.kind {
+                FileKind::TfJson => json::parse(&file).err(),
+                _ => hcl::parse_body(&file).err(),
+            }
         })
         .collect();
     loaded.inventory.errors.extend(syntax_errors);
@@ -354,19 +431,19 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
         .collect();
 
     // Parse the relevant directories' files in parallel.
-    let to_parse: Vec<(PathBuf, Arc<SourceFile>, FileKind)> = dirs
+    let to_parse: Vec<(&PathBuf, &RawFile)> = dirs
         .iter()
         .filter(|(k, _)| relevant.contains(*k))
-        .flat_map(|(k, d)| d.files.iter().map(move |(f, kind)| (k.clone(), Arc::clone(f), *kind)))
+        .flat_map(|(k, d)| d.files.iter().map(move |f| (k, f)))
         .collect();
     let parsed: Vec<(PathBuf, Result<TfFile, InputError>)> = to_parse
         .par_iter()
-        .map(|(dir, file, kind)| {
-            let r = match kind {
-                FileKind::TfJson => tf_json::parse_tf_json(file),
-                _ => hcl::parse_tf(file),
-            };
-            (dir.clone(), r)
+        .map(|(dir, raw)| {
+            let r = raw.source().and_then(|file| match raw.kind {
+                FileKind::TfJson => tf_json::parse_tf_json(&file),
+                _ => hcl::parse_tf(&file),
+            });
+            ((*dir).clone(), r)
         })
         .collect();
     for (dir, result) in parsed {

@@ -5,6 +5,17 @@
 
 /// `false` when the text is certainly not valid HCL.
 pub fn looks_well_formed(text: &str) -> bool {
+    check(text, None)
+}
+
+/// The byte offsets where top-level statements (blocks and attributes) start, when the text
+/// passes the check: a large file can then be parsed a group of statements at a time.
+pub fn top_level_statements(text: &str) -> Option<Vec<usize>> {
+    let mut starts = Vec::new();
+    check(text, Some(&mut starts)).then_some(starts)
+}
+
+fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
     // Open brackets: `{` a block body, `o` an object, `$` an interpolation, `(`, `[`.
@@ -40,6 +51,11 @@ pub fn looks_well_formed(text: &str) -> bool {
             let ok = c.is_ascii_alphabetic() || c == b'_' || c == b'#' || c == b'/' || c == b'}';
             if !ok || (c.is_ascii_alphabetic() || c == b'_') && !statement_head_ok(b, i) {
                 return false;
+            }
+            if stack.is_empty() && (c.is_ascii_alphabetic() || c == b'_') {
+                if let Some(starts) = starts.as_deref_mut() {
+                    starts.push(i);
+                }
             }
         }
         if !matches!(c, b' ' | b'\t' | b'\r') {
@@ -206,6 +222,20 @@ fn skip_heredoc(text: &str, i: &mut usize) -> bool {
         pos = end + 1;
     }
     false
+}
+
+#[cfg(test)]
+mod statement_tests {
+    use super::top_level_statements;
+
+    #[test]
+    fn statements_start_at_top_level_identifiers_only() {
+        let text = "# c\nvariable \"a\" {\n  default = 1\n}\nlocals {\n  x = <<EOT\nresource\nEOT\n}\nb = \"}\"\n";
+        let starts = top_level_statements(text).unwrap();
+        let heads: Vec<&str> = starts.iter().map(|&i| &text[i..i + 6]).collect();
+        assert_eq!(heads, ["variab", "locals", "b = \"}"]);
+        assert_eq!(top_level_statements("a = (\n"), None);
+    }
 }
 
 #[cfg(test)]

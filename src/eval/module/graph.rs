@@ -80,6 +80,9 @@ pub fn normalize(path: &Path) -> PathBuf {
 #[derive(Debug, Default)]
 pub struct CallGraph {
     edges: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+    /// The same edges reversed (called → callers), so finding a directory's callers does not
+    /// scan every edge.
+    callers: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
 }
 
 impl CallGraph {
@@ -94,7 +97,13 @@ impl CallGraph {
                 }
             }
         }
-        CallGraph { edges }
+        let mut callers: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+        for (caller, called) in &edges {
+            for child in called {
+                callers.entry(child.clone()).or_default().insert(caller.clone());
+            }
+        }
+        CallGraph { edges, callers }
     }
 
     /// The shortest chain of calls from `from` to `to` (both included), if `from` reaches `to`.
@@ -132,10 +141,12 @@ impl CallGraph {
     /// Whether `dir` is a root: no directory outside its own cycle (if any) calls it. A module
     /// calling itself, or only called from within a cycle it is part of, is still a root.
     pub fn is_root(&self, dir: &Path) -> bool {
-        self.edges
-            .iter()
-            .filter(|(caller, called)| caller.as_path() != dir && called.contains(dir))
-            .all(|(caller, _)| self.closes_cycle(caller, dir))
+        self.callers
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .filter(|caller| caller.as_path() != dir)
+            .all(|caller| self.closes_cycle(caller, dir))
     }
 }
 

@@ -13,6 +13,7 @@ mod origin;
 mod testing;
 mod variables;
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -92,48 +93,72 @@ pub struct ModuleSet {
 /// several times what the deepest allowed nesting takes in an unoptimised build.
 const EVAL_STACK_SIZE: usize = 64 << 20;
 
-/// Evaluates every root module (a directory no other loaded module calls).
+/// Evaluates every root module (a directory no other loaded module calls), roots in parallel.
 ///
-/// Runs on a thread of its own with a stack sized for the nesting limits, so evaluation never
-/// depends on the caller's stack (a 2 MiB test or worker thread, a small `ulimit -s`).
+/// Runs on threads of its own with a stack sized for the nesting limits, so evaluation never
+/// depends on the caller's stack (a 2 MiB test or worker thread, a small `ulimit -s`). As many
+/// threads as the pool it is called from has (`--jobs`).
 pub fn evaluate(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inventory {
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("kpulint-eval".into())
-            .stack_size(EVAL_STACK_SIZE)
-            .spawn_scoped(scope, || evaluate_roots(set, roots, inputs));
-        match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => evaluate_roots(set, roots, inputs),
-        }
-    })
+    let graph = CallGraph::new(set);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(EVAL_STACK_SIZE)
+        .thread_name(|i| format!("kpulint-eval-{i}"))
+        .build();
+    let parts: Vec<Inventory> = match pool {
+        Ok(pool) => pool.install(|| {
+            roots
+                .par_iter()
+                .map(|root| evaluate_root(set, &graph, root, inputs))
+                .collect()
+        }),
+        // No threads could be started: one thread of our own, or this one as a last resort.
+        Err(_) => std::thread::scope(|scope| {
+            let all = || -> Vec<Inventory> {
+                roots
+                    .iter()
+                    .map(|root| evaluate_root(set, &graph, root, inputs))
+                    .collect()
+            };
+            let spawned = std::thread::Builder::new()
+                .name("kpulint-eval".into())
+                .stack_size(EVAL_STACK_SIZE)
+                .spawn_scoped(scope, all);
+            match spawned {
+                Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => all(),
+            }
+        }),
+    };
+    let mut inv = Inventory::default();
+    for part in parts {
+        inv.extend(part);
+    }
+    inv
 }
 
-fn evaluate_roots(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inventory {
+fn evaluate_root(set: &ModuleSet, graph: &CallGraph, root: &PathBuf, inputs: &VarInputs) -> Inventory {
     let mut inv = Inventory::default();
-    let graph = CallGraph::new(set);
-    for root in roots {
-        let Some(module) = set.dirs.get(root) else { continue };
-        let limits = Limits::new();
-        let mut errors = Vec::new();
-        let (vars, origins) = root_variables(module, inputs, &mut errors);
-        inv.errors.extend(errors);
-        let regions = root_regions(module, &vars, &origins, &limits, &mut inv);
-        let inst = Instance {
-            set,
-            graph: &graph,
-            limits: &limits,
-            dir: root.clone(),
-            module,
-            vars,
-            origins,
-            prefix: String::new(),
-            calls: Vec::new(),
-            regions,
-            root_dir: root.clone(),
-            key_prefix: String::new(),
-        };
-        inst.run(&mut inv, 0);
-    }
+    let Some(module) = set.dirs.get(root) else { return inv };
+    let limits = Limits::new();
+    let mut errors = Vec::new();
+    let (vars, origins) = root_variables(module, inputs, &mut errors);
+    inv.errors.extend(errors);
+    let regions = root_regions(module, &vars, &origins, &limits, &mut inv);
+    let inst = Instance {
+        set,
+        graph,
+        limits: &limits,
+        dir: root.clone(),
+        module,
+        vars,
+        origins,
+        prefix: String::new(),
+        calls: Vec::new(),
+        regions,
+        root_dir: root.clone(),
+        key_prefix: String::new(),
+    };
+    inst.run(&mut inv, 0);
     inv
 }
