@@ -79,6 +79,8 @@ impl Default for Thresholds {
 pub struct AppDecl {
     pub pattern: String,
     matcher: GlobMatcher,
+    /// The `application "pattern"` block header (KPU903 points here when it matches nothing).
+    pub span: Span,
     pub state_size: Option<Declared<Bytes>>,
     pub required_parallelism: Option<Declared<u64>>,
     pub required_kpus: Option<Declared<u64>>,
@@ -400,6 +402,7 @@ impl P<'_> {
         let mut decl = AppDecl {
             pattern: pattern.to_string(),
             matcher,
+            span: span.clone(),
             state_size: None,
             required_parallelism: None,
             required_kpus: None,

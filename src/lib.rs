@@ -19,6 +19,7 @@ pub mod recommend;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod similar;
 pub mod sizing;
 pub mod source;
 pub mod units;

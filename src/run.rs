@@ -85,12 +85,25 @@ fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> 
     cfg
 }
 
+/// A named `.kpulint.hcl` (pre-commit passes it when it changes) stands for the directory tree
+/// it applies to: every application there may be affected by the change.
+fn config_scope(path: &Path) -> PathBuf {
+    if path.file_name().is_some_and(|n| n == config::CONFIG_FILE) && path.is_file() {
+        match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    } else {
+        path.to_path_buf()
+    }
+}
+
 pub fn run(opts: &RunOptions) -> Outcome {
     let mut out = Outcome::default();
     let paths = if opts.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        opts.paths.clone()
+        opts.paths.iter().map(|p| config_scope(p)).collect()
     };
 
     let (candidates, walk_errors) = discover(&paths);
@@ -193,7 +206,15 @@ pub fn run(opts: &RunOptions) -> Outcome {
         today: opts.today.unwrap_or_else(Date::today),
         baseline: opts.baseline.clone(),
     };
-    out.findings = lint(&out.analyses, &lint_opts);
+    let strays: Vec<(crate::model::StrayDirective, Arc<Config>)> = inventory
+        .strays
+        .into_iter()
+        .map(|s| {
+            let config = config_for(s.directive.span.path(), &mut out.errors);
+            (s, config)
+        })
+        .collect();
+    out.findings = lint(&out.analyses, &strays, &lint_opts);
 
     out.analyses.sort_by(|a, b| {
         (a.app.span.path(), a.app.span.start, &a.app.address).cmp(&(

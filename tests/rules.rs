@@ -355,6 +355,11 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         ("kpu008-undeclared-state", "KPU008"),
         ("kpu009-unresolved-value", "KPU009"),
         ("kpu010-slow-rescale", "KPU010"),
+        // A declaration cut off by a blank line (KPU903) leaves its application undeclared
+        // (KPU008); the second KPU903 is a declaration above an S3 bucket.
+        ("kpu903-unattached-declaration", "KPU903"),
+        ("kpu903-unattached-declaration", "KPU008"),
+        ("kpu903-unattached-declaration", "KPU903"),
         ("state-heavy", "KPU004"),
         ("state-heavy", "KPU005"),
     ]
@@ -362,8 +367,9 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(got, expected);
-    // 12 single-module examples, the 3 fleet instances, the same application in 5 formats.
-    assert_eq!(doc["summary"]["applications"], 20);
+    // 14 applications in single-module examples, the 3 fleet instances, the same application
+    // in 5 formats.
+    assert_eq!(doc["summary"]["applications"], 22);
     // Findings are ordered by file, then position.
     let keys: Vec<(String, u64, u64)> = doc["findings"]
         .as_array()

@@ -8,8 +8,11 @@ use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Element, Template};
 use hcl_edit::Span as _;
 
-use super::directives::scan_directives;
-use super::terraform::{Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable};
+use super::attach::AttachTarget;
+use super::directives::{CommentMap, CommentSyntax};
+use super::terraform::{
+    Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable, FLINK_RESOURCE,
+};
 use crate::model::expr::{Accessor, BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, UnaryOp};
 use crate::model::InputError;
 use crate::source::{SourceFile, Span};
@@ -39,8 +42,20 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
     let body = parse_body(file)?;
     let mut tf = TfFile::new(Arc::clone(file));
     let lower = Lower::new(file);
+    let comments = CommentMap::new(file, CommentSyntax::Hcl);
+    // Every top-level block with the lines of the directives it claims.
+    let mut blocks: Vec<AttachTarget> = Vec::new();
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        blocks.push(AttachTarget {
+            address: std::iter::once(block.ident.as_str())
+                .chain(labels.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" "),
+            span: lower.span_of(block.span()),
+            flink: false,
+            lines: Vec::new(),
+        });
         match (block.ident.as_str(), labels.as_slice()) {
             ("variable", [name]) => {
                 let b = lower.body(&block.body);
@@ -67,7 +82,12 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
             ("resource", [rtype, name]) => {
                 let span = lower.span_of(block.span());
                 let header = lower.header(block);
-                let directives = scan_directives(file, &span);
+                let (directives, lines) = comments.block_directives(&span);
+                if let Some(target) = blocks.last_mut() {
+                    target.address = format!("{rtype}.{name}");
+                    target.flink = *rtype == FLINK_RESOURCE;
+                    target.lines = lines;
+                }
                 tf.resources.push(Resource {
                     rtype: rtype.to_string(),
                     name: name.to_string(),
@@ -77,11 +97,21 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                     directives,
                 });
             }
-            ("module", [name]) => tf.modules.push(ModuleCallDecl {
-                name: name.to_string(),
-                header: lower.header(block),
-                body: lower.body(&block.body),
-            }),
+            ("module", [name]) => {
+                let span = lower.span_of(block.span());
+                let (directives, lines) = comments.block_directives(&span);
+                if let Some(target) = blocks.last_mut() {
+                    target.address = format!("module.{name}");
+                    target.flink = true;
+                    target.lines = lines;
+                }
+                tf.modules.push(ModuleCallDecl {
+                    name: name.to_string(),
+                    header: lower.header(block),
+                    body: lower.body(&block.body),
+                    directives,
+                })
+            }
             ("provider", [name]) => tf.providers.push(Provider {
                 name: name.to_string(),
                 body: lower.body(&block.body),
@@ -89,6 +119,7 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
             _ => {}
         }
     }
+    tf.strays = super::attach::strays(&comments, &blocks);
     Ok(tf)
 }
 

@@ -1,6 +1,7 @@
 //! Reads input files and parses them, in parallel, into the model: Terraform modules (HCL and
 //! JSON syntax) for `eval`, and applications straight from plans and CloudFormation templates.
 
+pub mod attach;
 pub mod cfn;
 pub mod directives;
 pub mod hcl;
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::discover::{display, Candidate, FileKind};
 use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, ModuleDir, ModuleSet, TfVars};
-use crate::model::{InputError, Inventory, Notice};
+use crate::model::{InputError, Inventory, Notice, StrayDirective};
 use crate::source::SourceFile;
 use terraform::{TfFile, FLINK_RESOURCE};
 
@@ -375,10 +376,28 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
             ..ModuleDir::default()
         });
         match result {
-            Ok(tf) => module.files.push(Arc::new(tf)),
+            Ok(tf) => {
+                // Directives that attach to nothing are reported for the files the user
+                // scanned, not for modules merely followed from them.
+                if dirs.get(&dir).is_some_and(|d| d.scanned) {
+                    loaded.inventory.strays.extend(tf.strays.iter().cloned());
+                }
+                module.files.push(Arc::new(tf))
+            }
             Err(e) => loaded.inventory.errors.push(e),
         }
     }
+    // A scanned directory without a Flink application is not evaluated, but a directive
+    // written there attaches to nothing: parse the few files that mention kpulint.
+    let unattached: Vec<StrayDirective> = dirs
+        .iter()
+        .filter(|(k, d)| d.scanned && !relevant.contains(*k))
+        .flat_map(|(_, d)| d.files.iter())
+        .filter(|(f, kind)| *kind == FileKind::Tf && directives::mentions_kpulint(&f.text))
+        .filter_map(|(f, _)| hcl::parse_tf(f).ok())
+        .flat_map(|tf| tf.strays)
+        .collect();
+    loaded.inventory.strays.extend(unattached);
 
     // Roots: scanned, relevant directories that no loaded module calls, except a module
     // calling itself or called only from within a cycle it is part of (the evaluator reports
@@ -554,6 +573,21 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
             cfn::parse_yaml(file, params)
         };
     }
+    // A named file of a type kpulint does not read (README.md) is named as such, not parsed:
+    // "invalid JSON" would send the user looking for a syntax error.
+    if cand.kind.is_none() && !stdin {
+        let mut inv = Inventory::default();
+        inv.errors.push(
+            InputError::new(
+                file.whole(),
+                format!("{} is not Terraform, a plan or a CloudFormation template", file.path),
+            )
+            .with_help(
+                "kpulint reads .tf, .tf.json, .tfvars, .json plans and templates and .yaml/.yml/.template templates; use --input-format to force a format",
+            ),
+        );
+        return inv;
+    }
     // A named file that does not even parse says so, at the error's position.
     if json_syntax && cand.kind != Some(FileKind::Yaml) {
         if let Err(e) = json::parse(file) {
@@ -567,15 +601,13 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
             return inv;
         }
     }
-    let what = if cand.kind.is_none() && !stdin {
-        "not a file type kpulint reads (.tf, .tf.json, .tfvars, a .json plan or template, a .yaml/.yml template)"
-    } else {
-        "neither Terraform, a Terraform plan nor a CloudFormation template"
-    };
     let mut inv = Inventory::default();
     inv.errors.push(
-        InputError::new(file.whole(), format!("{} is {what}", file.path))
-            .with_help("use --input-format to force a format"),
+        InputError::new(
+            file.whole(),
+            format!("{} is not Terraform, a plan or a CloudFormation template", file.path),
+        )
+        .with_help("use --input-format to force a format"),
     );
     inv
 }

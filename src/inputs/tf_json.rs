@@ -110,6 +110,7 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                             name,
                             header: span(file, &p.name),
                             body: cx.body(&p.value),
+                            directives: cx.directives(&p.value),
                         });
                     }
                 }

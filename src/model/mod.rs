@@ -136,6 +136,9 @@ pub enum DirectiveKind {
     Declare,
     /// `# kpulint-ignore: KPU004 reason="..." until=2027-01-31`
     Ignore,
+    /// A comment that starts like a directive but is not one (`# kpulint-ignore KPU004`,
+    /// `# kpulint ignore: ...`): reported as KPU900, never silently ignored.
+    Lookalike,
 }
 
 /// What a comment directive applies to.
@@ -165,6 +168,9 @@ pub struct ModuleCall {
     pub address: String,
     /// The `module "orders" {` block header.
     pub span: Span,
+    /// The directives written above (or in) the `module` block: they apply to every
+    /// application created through the call.
+    pub directives: Vec<Directive>,
 }
 
 /// One Managed Flink application (`aws_kinesisanalyticsv2_application`,
@@ -240,12 +246,24 @@ pub struct Notice {
     pub message: String,
 }
 
+/// A directive (or lookalike) that attaches to no application: KPU903 (KPU900 for a lookalike).
+#[derive(Debug, Clone)]
+pub struct StrayDirective {
+    pub directive: Directive,
+    /// Why it attaches to nothing, e.g. "aws_s3_bucket.logs below it is not a Managed Flink
+    /// application".
+    pub why: String,
+    /// The nearest application (or module call) it could have been meant for.
+    pub nearest: Option<String>,
+}
+
 /// What one input produced.
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub applications: Vec<Application>,
     pub errors: Vec<InputError>,
     pub notices: Vec<Notice>,
+    pub strays: Vec<StrayDirective>,
 }
 
 impl Inventory {
@@ -253,6 +271,7 @@ impl Inventory {
         self.applications.extend(other.applications);
         self.errors.extend(other.errors);
         self.notices.extend(other.notices);
+        self.strays.extend(other.strays);
     }
 }
 

@@ -1,0 +1,77 @@
+//! Which directives of a Terraform file attach to nothing, and what they could have meant.
+//! A declaration that reaches no application would otherwise leave the sizing rules silent
+//! (KPU903 unattached-declaration).
+
+use std::collections::BTreeSet;
+
+use super::directives::CommentMap;
+use crate::model::StrayDirective;
+use crate::source::Span;
+
+/// A top-level block of a file and the lines of the directives that attach to it.
+#[derive(Debug, Clone)]
+pub struct AttachTarget {
+    /// `aws_kinesisanalyticsv2_application.orders`, `module.fleet`, `variable x`.
+    pub address: String,
+    pub span: Span,
+    /// A Flink resource or a `module` call (which may create Flink applications).
+    pub flink: bool,
+    pub lines: Vec<usize>,
+}
+
+impl AttachTarget {
+    fn lines(&self) -> (usize, usize) {
+        let (first, _) = self.span.file.line_col(self.span.start);
+        let (last, _) = self
+            .span
+            .file
+            .line_col(self.span.end.saturating_sub(1).max(self.span.start));
+        (first, last)
+    }
+}
+
+/// The directives of the file that no Flink resource or module call claims.
+pub fn strays(comments: &CommentMap, blocks: &[AttachTarget]) -> Vec<StrayDirective> {
+    let claimed: BTreeSet<usize> = blocks
+        .iter()
+        .filter(|b| b.flink)
+        .flat_map(|b| b.lines.iter().copied())
+        .collect();
+    let mut out = Vec::new();
+    for (line, directive) in comments.all_directives() {
+        if claimed.contains(&line) {
+            continue;
+        }
+        let inside = blocks.iter().find(|b| {
+            let (first, last) = b.lines();
+            (first..=last).contains(&line)
+        });
+        let below = blocks.iter().filter(|b| b.lines().0 > line).min_by_key(|b| b.lines().0);
+        let why = match (inside, below) {
+            (Some(b), _) => format!("it is inside {}, which is not a Managed Flink application", b.address),
+            (None, Some(b)) if !b.flink => {
+                format!("the block below it, {}, is not a Managed Flink application", b.address)
+            }
+            (None, Some(b)) => format!("a blank line or code separates it from {}", b.address),
+            (None, None) => "no resource follows it".to_string(),
+        };
+        let nearest = blocks
+            .iter()
+            .filter(|b| b.flink)
+            .min_by_key(|b| {
+                let (first, last) = b.lines();
+                if line < first {
+                    first - line
+                } else {
+                    line.saturating_sub(last)
+                }
+            })
+            .map(|b| b.address.clone());
+        out.push(StrayDirective {
+            directive,
+            why,
+            nearest,
+        });
+    }
+    out
+}

@@ -1,0 +1,297 @@
+//! Nothing the user wrote is silently dropped (issue 9): declarations attach by one documented
+//! rule or are reported (KPU903), directive lookalikes are KPU900, units are case-insensitive,
+//! and a file kpulint does not read is named as such.
+
+mod hcl_support;
+
+use hcl_support::*;
+
+fn app_text(name: &str, decl: &str) -> String {
+    flink_app(name, decl, "12", "1", "false")
+}
+
+fn state_gb(doc: &serde_json::Value, name: &str) -> serde_json::Value {
+    app(doc, &format!("aws_kinesisanalyticsv2_application.{name}"))["state_size_gb"].clone()
+}
+
+#[test]
+fn a_comment_block_with_blank_lines_between_its_comments_attaches() {
+    let repo = Repo::new();
+    let text = app_text(
+        "orders",
+        "# Orders join.\n#\n# kpulint: state_size=240GB required_parallelism=12\n\n// Owned by the data team.",
+    );
+    repo.write("main.tf", &text);
+    let (_, doc) = repo.json(&["."]);
+    assert_eq!(state_gb(&doc, "orders"), 240);
+    assert!(findings(&doc, "KPU903").is_empty(), "{doc:#}");
+    assert!(findings(&doc, "KPU008").is_empty(), "{doc:#}");
+}
+
+#[test]
+fn block_comments_declare_too() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        &app_text("orders", "/*\n * Orders join.\n * kpulint: state_size=1.5TiB\n */"),
+    );
+    repo.write(
+        "other.tf",
+        &app_text("payments", "/* kpulint: state_size=20GB required_parallelism=12 */"),
+    );
+    let (_, doc) = repo.json(&["."]);
+    assert_eq!(state_gb(&doc, "orders"), 1649.267442);
+    assert_eq!(state_gb(&doc, "payments"), 20);
+}
+
+#[test]
+fn a_declaration_cut_off_by_a_blank_line_is_kpu903_at_its_text_naming_the_resource() {
+    let repo = Repo::new();
+    let text = app_text("orders", "# kpulint: state_size=240GB\n");
+    repo.write("main.tf", &text);
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 1);
+    let f = the_finding(&doc, "KPU903");
+    assert_eq!(at(f), pos(&text, "state_size=240GB"));
+    assert_eq!(f["severity"], "warning");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("a blank line or code separates it from aws_kinesisanalyticsv2_application.orders"),
+        "{message}"
+    );
+    assert!(f["help"]
+        .as_str()
+        .unwrap()
+        .contains("move it above aws_kinesisanalyticsv2_application.orders"));
+}
+
+#[test]
+fn a_declaration_above_a_non_flink_resource_names_the_nearest_application() {
+    let repo = Repo::new();
+    let text = format!(
+        "{}\n# kpulint: state_size=10GB\nresource \"aws_s3_bucket\" \"logs\" {{\n  bucket = \"logs\"\n}}\n\nvariable \"x\" {{\n  # kpulint-ignore: KPU004 reason=\"inside a variable\"\n  default = 1\n}}\n",
+        app_text("orders", "# kpulint: state_size=1GB required_parallelism=12")
+    );
+    repo.write("main.tf", &text);
+    let (_, doc) = repo.json(&["."]);
+    let all = findings(&doc, "KPU903");
+    assert_eq!(all.len(), 2, "{doc:#}");
+    assert_eq!(at(all[0]), pos(&text, "state_size=10GB"));
+    assert!(all[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("the block below it, aws_s3_bucket.logs, is not a Managed Flink application"));
+    assert!(all[0]["help"]
+        .as_str()
+        .unwrap()
+        .contains("aws_kinesisanalyticsv2_application.orders"));
+    assert!(all[1]["message"].as_str().unwrap().starts_with(
+        "suppression `KPU004 reason=\"inside a variable\"` attaches to no application: it is inside variable x"
+    ));
+}
+
+#[test]
+fn a_directory_without_any_application_still_reports_its_declarations() {
+    let repo = Repo::new();
+    repo.write("main.tf", &simple_app("orders", "2"));
+    let stray = "# kpulint: state_size=10GB\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n";
+    repo.write("storage/main.tf", stray);
+    let (_, doc) = repo.json(&["."]);
+    let f = the_finding(&doc, "KPU903");
+    assert_eq!(f["file"], "storage/main.tf");
+    assert_eq!(at(f), pos(stray, "state_size=10GB"));
+}
+
+#[test]
+fn a_declaration_above_a_module_call_applies_to_its_applications() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        "# kpulint: state_size=30GB required_parallelism=12\nmodule \"orders\" {\n  source = \"./modules/flink\"\n}\n",
+    );
+    repo.write("modules/flink/main.tf", &app_text("this", ""));
+    let (_, doc) = repo.json(&["."]);
+    let a = app(&doc, "module.orders.aws_kinesisanalyticsv2_application.this");
+    assert_eq!(a["state_size_gb"], 30, "{doc:#}");
+    assert_eq!(a["required_parallelism"], 12);
+    assert!(findings(&doc, "KPU903").is_empty(), "{doc:#}");
+    assert!(findings(&doc, "KPU008").is_empty(), "{doc:#}");
+}
+
+#[test]
+fn the_resource_declaration_wins_over_the_module_call() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        "# kpulint: state_size=30GB\nmodule \"orders\" {\n  source = \"./modules/flink\"\n}\n",
+    );
+    repo.write("modules/flink/main.tf", &app_text("this", "# kpulint: state_size=5GB"));
+    let (_, doc) = repo.json(&["."]);
+    let a = app(&doc, "module.orders.aws_kinesisanalyticsv2_application.this");
+    assert_eq!(a["state_size_gb"], 5);
+}
+
+#[test]
+fn directive_lookalikes_are_kpu900_with_what_was_expected() {
+    let repo = Repo::new();
+    let text = app_text(
+        "orders",
+        "# kpulint-ignore KPU004\n# kpulint ignore: KPU006 reason=\"x\"\n# KPULINT: state_size=1GB\n# checked by kpulint in CI\n# run: kpulint . --var flink_parallelism=8",
+    );
+    repo.write("main.tf", &text);
+    let (_, doc) = repo.json(&["."]);
+    let all = findings(&doc, "KPU900");
+    assert_eq!(all.len(), 3, "{doc:#}");
+    assert_eq!(at(all[0]), pos(&text, "kpulint-ignore KPU004"));
+    assert!(all[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`kpulint-ignore KPU004` looks like a kpulint directive but is not one"));
+    assert!(all[0]["help"]
+        .as_str()
+        .unwrap()
+        .contains("`kpulint-ignore: KPU004 reason=\"why\"`"));
+    assert!(all[2]["help"].as_str().unwrap().contains("`kpulint: state_size=240GB`"));
+}
+
+#[test]
+fn a_trailing_suppression_on_the_attributes_own_line_is_accepted() {
+    let repo = Repo::new();
+    // parallelism 14 for a need of 12 with 1 per KPU: KPU004 on the parallelism line.
+    let text = flink_app(
+        "orders",
+        "# kpulint: state_size=1GB required_parallelism=12",
+        "14 # kpulint-ignore: KPU004 reason=\"peak season\"",
+        "1",
+        "false",
+    );
+    repo.write("main.tf", &text);
+    let (code, doc) = repo.json(&["."]);
+    let f = the_finding(&doc, "KPU004");
+    assert_eq!(f["suppressed"], true, "{doc:#}");
+    assert_eq!(f["suppression"]["reason"], "peak season", "{doc:#}");
+    assert_eq!(code, 0, "{doc:#}");
+    // A trailing lookalike on the same line is reported, and hides nothing.
+    let text = text.replace("# kpulint-ignore: KPU004", "# kpulint-ignore KPU004");
+    repo.write("main.tf", &text);
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 1);
+    assert_eq!(the_finding(&doc, "KPU004")["suppressed"], false);
+    assert_eq!(at(the_finding(&doc, "KPU900")), pos(&text, "kpulint-ignore KPU004"));
+}
+
+#[test]
+fn units_are_case_insensitive_and_a_bad_unit_is_one_error() {
+    let repo = Repo::new();
+    repo.write("a.tf", &app_text("a", "# kpulint: state_size=240gb"));
+    repo.write("b.tf", &app_text("b", "# kpulint: state_size=1tib"));
+    repo.write("c.tf", &app_text("c", "# kpulint: state_size=\"2 GiB\""));
+    let (_, doc) = repo.json(&["."]);
+    assert_eq!(state_gb(&doc, "a"), 240);
+    assert_eq!(state_gb(&doc, "b"), 1099.511628);
+    assert_eq!(state_gb(&doc, "c"), 2.147484);
+
+    let repo = Repo::new();
+    let text = app_text("bad", "# kpulint: state_size=240GX");
+    repo.write("main.tf", &text);
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_messages(&doc),
+        ["invalid state_size in kpulint annotation: unknown size unit \"GX\" in \"240GX\": use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB (any case)"]
+    );
+    // One mistake, one report: no "no declared state size" on top of the error.
+    assert!(findings(&doc, "KPU008").is_empty(), "{doc:#}");
+}
+
+#[test]
+fn a_config_application_block_matching_nothing_is_kpu903_naming_the_closest_address() {
+    let repo = Repo::new();
+    repo.write("infra/main.tf", &app_text("orders_join", ""));
+    let config = "application \"aws_kinesisanalyticsv2_application.orders_jion\" {\n  state_size = \"10GB\"\n}\n";
+    repo.write(".kpulint.hcl", config);
+    let (_, doc) = repo.json(&["."]);
+    let f = the_finding(&doc, "KPU903");
+    assert_eq!(f["file"], ".kpulint.hcl");
+    assert_eq!(at(f), (1, 1));
+    assert!(f["help"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `application \"aws_kinesisanalyticsv2_application.orders_join\"`?"));
+    // A pre-commit run on one file does not see every application: no verdict on the block.
+    let (_, doc) = repo.json(&["infra/main.tf"]);
+    assert!(findings(&doc, "KPU903").is_empty(), "{doc:#}");
+}
+
+#[test]
+fn kpu903_is_listed_and_explained() {
+    let r = run(&root(), &["rules"]);
+    assert!(
+        r.stdout.contains("KPU903  unattached-declaration warning"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&root(), &["explain", "KPU903"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("KPU903 unattached-declaration"), "{}", r.stdout);
+}
+
+#[test]
+fn a_named_file_of_another_kind_is_named_as_such() {
+    let repo = Repo::new();
+    repo.write("README.md", "# Hello\n\nNot Terraform.\n");
+    let (code, doc) = repo.json(&["README.md"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_messages(&doc),
+        ["README.md is not Terraform, a plan or a CloudFormation template"]
+    );
+}
+
+#[test]
+fn a_changed_config_file_relints_the_tree_it_applies_to() {
+    let repo = Repo::new();
+    repo.write("infra/main.tf", &app_text("orders", ""));
+    repo.write(".kpulint.hcl", "application \"*orders\" {\n  state_size = \"1GB\"\n}\n");
+    // What pre-commit passes when only the config changed.
+    let (_, doc) = repo.json(&["--skip-unrelated", ".kpulint.hcl"]);
+    assert_eq!(state_gb(&doc, "orders"), 1, "{doc:#}");
+}
+
+#[test]
+fn the_pre_commit_hook_covers_templates_and_the_config_file() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let files = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .expect("files: line");
+    assert_eq!(
+        files,
+        r"(\.(tf|tf\.json|tfvars|json|ya?ml|template)|(^|/)\.kpulint\.hcl)$"
+    );
+    // The README's snippet names a revision that exists without a release tag.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(readme.contains("    rev: main\n"));
+    assert!(readme.contains("pre-commit autoupdate --freeze"));
+}
+
+#[test]
+fn every_file_cargo_includes_exists() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let include = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("include = "))
+        .expect("include line");
+    for entry in include.trim_matches(['[', ']']).split(',') {
+        let entry = entry.trim().trim_matches('"');
+        let path = entry.trim_end_matches("/**");
+        assert!(
+            root().join(path).exists(),
+            "Cargo.toml includes {entry}, which does not exist"
+        );
+    }
+    let license = std::fs::read_to_string(root().join("LICENSE")).unwrap();
+    assert!(license.contains("Apache License") && license.contains("Version 2.0, January 2004"));
+    assert!(license.contains("END OF TERMS AND CONDITIONS"));
+    assert!(manifest.contains("license = \"Apache-2.0\""));
+}
