@@ -130,6 +130,12 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let loaded = inputs::load(&candidates, &opts.read);
     out.files = loaded.files;
     let mut inventory = loaded.inventory;
+    out.errors.extend(inputs::declared::undeclared_inputs(
+        &loaded.declared_variables,
+        &inventory.declared_parameters,
+        &opts.vars,
+        &opts.read.parameters,
+    ));
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
     out.errors.extend(inventory.errors);

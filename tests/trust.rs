@@ -295,3 +295,59 @@ fn every_file_cargo_includes_exists() {
     assert!(license.contains("END OF TERMS AND CONDITIONS"));
     assert!(manifest.contains("license = \"Apache-2.0\""));
 }
+
+#[test]
+fn a_misspelled_var_or_parameter_is_an_input_error_naming_the_closest_declared_name() {
+    let (code, doc) = json_at_root(&["examples/kpu009-unresolved-value", "--var", "flink_paralelism=10"]);
+    assert_eq!(code, 2);
+    let e = &doc["errors"][0];
+    assert_eq!(
+        e["message"],
+        "--var flink_paralelism: no scanned module declares variable \"flink_paralelism\""
+    );
+    assert!(
+        e["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("did you mean flink_parallelism?"),
+        "{e:#}"
+    );
+
+    let (code, doc) = json_at_root(&["examples/formats/cloudformation-yaml", "--parameter", "Paralelism=10"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_messages(&doc),
+        ["--parameter Paralelism: no scanned template declares parameter \"Paralelism\""]
+    );
+    assert!(doc["errors"][0]["help"]
+        .as_str()
+        .unwrap()
+        .starts_with("did you mean Parallelism?"));
+
+    // The declared names are accepted.
+    let (code, doc) = json_at_root(&["examples/kpu009-unresolved-value", "--var", "flink_parallelism=8"]);
+    assert!(error_messages(&doc).is_empty(), "{doc:#}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_var_file_entry_nothing_declares_is_an_error_at_its_name_and_tf_var_stays_silent() {
+    let repo = Repo::new();
+    repo.copy_dir("examples/kpu009-unresolved-value", "app");
+    let vars = "flink_parallelism = 8\nflink_paralelism  = 10\n";
+    repo.write("prod.tfvars", vars);
+    let (code, doc) = repo.json(&["app", "--var-file", "prod.tfvars"]);
+    assert_eq!(code, 2);
+    let e = &doc["errors"][0];
+    assert_eq!(e["file"], "prod.tfvars");
+    assert_eq!(at(e), pos(vars, "flink_paralelism "));
+    assert_eq!(
+        e["message"],
+        "prod.tfvars sets \"flink_paralelism\", which no scanned module declares"
+    );
+
+    let mut cmd = kpulint(repo.path());
+    cmd.args(["app", "--format", "json"]).env("TF_VAR_something_else", "1");
+    let r = exec(cmd);
+    assert!(error_messages(&r.json()).is_empty());
+}

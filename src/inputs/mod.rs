@@ -3,6 +3,7 @@
 
 pub mod attach;
 pub mod cfn;
+pub mod declared;
 pub mod directives;
 pub mod hcl;
 pub mod json;
@@ -58,6 +59,9 @@ pub struct Loaded {
     pub inventory: Inventory,
     /// Number of files read.
     pub files: usize,
+    /// Every input variable the scanned (and followed) Terraform modules declare, parsed or not:
+    /// a `--var` for a name outside this set is a typo.
+    pub declared_variables: BTreeSet<String>,
 }
 
 /// Reads a file (or stdin for `-`) as UTF-8.
@@ -270,6 +274,12 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
             }
         }
     }
+
+    loaded.declared_variables = dirs
+        .values()
+        .flat_map(|d| d.files.iter())
+        .flat_map(|(f, kind)| declared::variable_names(&f.text, *kind))
+        .collect();
 
     // A directory matters if it holds a Flink application or calls one that does.
     let mut relevant: BTreeSet<PathBuf> = dirs

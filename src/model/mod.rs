@@ -264,6 +264,8 @@ pub struct Inventory {
     pub errors: Vec<InputError>,
     pub notices: Vec<Notice>,
     pub strays: Vec<StrayDirective>,
+    /// The parameters the templates read declare (`--parameter` names are checked against them).
+    pub declared_parameters: std::collections::BTreeSet<String>,
 }
 
 impl Inventory {
@@ -272,6 +274,7 @@ impl Inventory {
         self.errors.extend(other.errors);
         self.notices.extend(other.notices);
         self.strays.extend(other.strays);
+        self.declared_parameters.extend(other.declared_parameters);
     }
 }
 

@@ -31,6 +31,9 @@ pub(super) fn read_template(
         ));
         return inv;
     }
+    if let Some(entries) = root.get("Parameters").and_then(|p| p.value.entries()) {
+        inv.declared_parameters.extend(entries.iter().map(|e| e.key.clone()));
+    }
     let Some(resources) = root.get("Resources") else {
         return inv;
     };
