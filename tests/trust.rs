@@ -351,3 +351,38 @@ fn a_var_file_entry_nothing_declares_is_an_error_at_its_name_and_tf_var_stays_si
     let r = exec(cmd);
     assert!(error_messages(&r.json()).is_empty());
 }
+
+#[test]
+fn zero_instances_are_a_notice_naming_the_expression() {
+    let repo = Repo::new();
+    let counted = simple_app("off", "2").replace(
+        "  name                   = \"off\"",
+        "  count                  = var.enabled ? 1 : 0\n  name                   = \"off\"",
+    );
+    let each = simple_app("per_env", "2").replace(
+        "  name                   = \"per_env\"",
+        "  for_each               = toset(var.envs)\n  name                   = \"per_env\"",
+    );
+    let text = format!(
+        "variable \"enabled\" {{\n  default = false\n}}\nvariable \"envs\" {{\n  default = []\n}}\n{counted}{each}"
+    );
+    repo.write("main.tf", &text);
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["applications"].as_array().unwrap().len(), 0);
+    let notices: Vec<&str> = doc["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notices,
+        [
+            "aws_kinesisanalyticsv2_application.off has no instances: count = var.enabled ? 1 : 0 evaluates to 0, so nothing of it is linted",
+            "aws_kinesisanalyticsv2_application.per_env has no instances: for_each = toset(var.envs) evaluates to no items, so nothing of it is linted",
+        ],
+        "{doc:#}"
+    );
+    assert_eq!(at(&doc["notices"][0]), pos(&text, "var.enabled ? 1 : 0"));
+}
