@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod baseline;
+pub mod callers;
 pub mod cli;
 pub mod config;
 pub mod date;

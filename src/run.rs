@@ -98,6 +98,62 @@ fn config_scope(path: &Path) -> PathBuf {
     }
 }
 
+/// Linted modules below `modules/` that nothing calls and whose required variables nothing
+/// sets: each directory with its notice.
+fn uncalled_modules(
+    dirs: &[PathBuf],
+    modules: &crate::eval::module::ModuleSet,
+    vars: &crate::eval::module::VarInputs,
+) -> Vec<(PathBuf, Notice)> {
+    use crate::eval::module::CliVar;
+    let given: BTreeSet<&str> = vars
+        .cli
+        .iter()
+        .flat_map(|c| match c {
+            CliVar::Var { name, .. } => vec![name.as_str()],
+            CliVar::File(f) => f.attrs.iter().map(|a| a.name.as_str()).collect(),
+        })
+        .chain(vars.env.keys().map(String::as_str))
+        .collect();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Some((key, module)) = modules
+            .dirs
+            .iter()
+            .find(|(k, _)| k.canonicalize().is_ok_and(|c| &c == dir))
+        else {
+            continue;
+        };
+        let tfvars: BTreeSet<&str> = module
+            .auto_tfvars
+            .iter()
+            .flat_map(|t| t.attrs.iter().map(|a| a.name.as_str()))
+            .collect();
+        let unset: Vec<&str> = module
+            .files
+            .iter()
+            .flat_map(|f| f.variables.iter())
+            .filter(|v| v.default.is_none() && !given.contains(v.name.as_str()) && !tfvars.contains(v.name.as_str()))
+            .map(|v| v.name.as_str())
+            .collect();
+        if unset.is_empty() {
+            continue;
+        }
+        out.push((
+            dir.clone(),
+            Notice {
+                span: None,
+                message: format!(
+                    "module {} has no caller in the repository; its required variables are unset ({}): values that depend on them are not checked; lint a root module that calls it, or pass them with --var",
+                    display(key),
+                    unset.join(", ")
+                ),
+            },
+        ));
+    }
+    out
+}
+
 pub fn run(opts: &RunOptions) -> Outcome {
     let mut out = Outcome::default();
     let paths = if opts.paths.is_empty() {
@@ -106,7 +162,20 @@ pub fn run(opts: &RunOptions) -> Outcome {
         opts.paths.iter().map(|p| config_scope(p)).collect()
     };
 
-    let (candidates, walk_errors) = discover(&paths);
+    // A linted module that other modules of the repository call is evaluated through them.
+    let callers = crate::callers::find(&paths);
+    let mut walk_paths: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            callers
+                .renamed
+                .iter()
+                .find(|(from, _)| from == p)
+                .map_or_else(|| p.clone(), |(_, to)| to.clone())
+        })
+        .collect();
+    walk_paths.extend(callers.files.iter().cloned());
+    let (candidates, walk_errors) = discover(&walk_paths);
     for e in walk_errors {
         let f = SourceFile::new(display(&e.path), "");
         out.errors.push(InputError::new(f.whole(), e.message));
@@ -171,6 +240,19 @@ pub fn run(opts: &RunOptions) -> Outcome {
         }
     };
 
+    if !callers.scope.is_empty() {
+        // Evaluated through its callers, but reported for what the user linted.
+        let in_scope = |path: &str| {
+            Path::new(path)
+                .canonicalize()
+                .is_ok_and(|p| callers.scope.iter().any(|s| p.starts_with(s)))
+        };
+        inventory.applications.retain(|a| in_scope(a.span.path()));
+        inventory.strays.retain(|s| in_scope(s.directive.span.path()));
+    }
+    let uncalled = uncalled_modules(&callers.uncalled, &loaded.modules, &opts.vars);
+    out.notices.extend(uncalled.iter().map(|(_, notice)| notice.clone()));
+
     let mut fallback_regions = BTreeSet::new();
     for app in inventory.applications {
         let config = config_for(app.span.path(), &mut out.errors);
@@ -221,6 +303,14 @@ pub fn run(opts: &RunOptions) -> Outcome {
         })
         .collect();
     out.findings = lint(&out.analyses, &strays, &lint_opts);
+    // A module no caller gives its required variables: one notice says so, instead of a
+    // KPU009 warning per value they feed.
+    out.findings.retain(|f| {
+        f.rule.id != "KPU009"
+            || !Path::new(f.span.path())
+                .canonicalize()
+                .is_ok_and(|p| uncalled.iter().any(|(dir, _)| p.starts_with(dir)))
+    });
 
     out.analyses.sort_by(|a, b| {
         (a.app.span.path(), a.app.span.start, &a.app.address).cmp(&(

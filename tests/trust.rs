@@ -386,3 +386,80 @@ fn zero_instances_are_a_notice_naming_the_expression() {
     );
     assert_eq!(at(&doc["notices"][0]), pos(&text, "var.enabled ? 1 : 0"));
 }
+
+/// `infra/fleet` (calling `./modules/flink` for dev, staging and prod) inside a repository.
+fn fleet_repo() -> Repo {
+    let repo = Repo::new();
+    repo.copy_dir("examples/fleet", "infra/fleet");
+    repo
+}
+
+fn summary(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["application"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_changed_file_in_a_shared_module_is_linted_through_its_callers() {
+    let repo = fleet_repo();
+    let (_, whole) = repo.json(&["."]);
+    // What pre-commit passes when only the module changed.
+    let (code, doc) = repo.json(&["--skip-unrelated", "infra/fleet/modules/flink/main.tf"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(summary(&doc), summary(&whole));
+    assert!(summary(&doc)
+        .iter()
+        .all(|(_, _, app)| app.starts_with("module.orders[\"prod\"]")));
+    assert!(findings(&doc, "KPU009").is_empty(), "{doc:#}");
+}
+
+#[test]
+fn linting_from_the_module_directory_goes_through_its_callers_too() {
+    let repo = fleet_repo();
+    let (code, doc) = json(&repo.path().join("infra/fleet/modules/flink"), &["."]);
+    assert_eq!(code, 1, "{doc:#}");
+    let rules: Vec<(String, String)> = summary(&doc).into_iter().map(|(r, f, _)| (r, f)).collect();
+    assert_eq!(
+        rules,
+        [
+            ("KPU004".to_string(), "../../modules/flink/main.tf".to_string()),
+            ("KPU005".to_string(), "../../modules/flink/main.tf".to_string())
+        ]
+    );
+}
+
+#[test]
+fn a_module_without_a_caller_is_one_notice_not_kpu009_warnings() {
+    let repo = Repo::new();
+    repo.copy_dir("examples/fleet/modules/flink", "infra/modules/flink");
+    let (code, doc) = repo.json(&["infra/modules/flink/main.tf"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(findings(&doc, "KPU009").is_empty(), "{doc:#}");
+    let notices: Vec<&str> = doc["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(notices.len(), 1, "{doc:#}");
+    assert!(
+        notices[0].starts_with(
+            "module infra/modules/flink has no caller in the repository; its required variables are unset ("
+        ),
+        "{}",
+        notices[0]
+    );
+    // A root module (not under modules/) with a required variable keeps its KPU009.
+    let (_, doc) = json_at_root(&["examples/kpu009-unresolved-value"]);
+    assert_eq!(findings(&doc, "KPU009").len(), 1);
+}

@@ -108,7 +108,7 @@ pub fn is_auto_tfvars(name: &str) -> bool {
 }
 
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
-fn quick_module_sources(text: &str) -> Vec<String> {
+pub(crate) fn quick_module_sources(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     // Depth of braces inside a `module "x" {` block (0: outside any module block).
     let mut depth: i64 = 0;
