@@ -226,16 +226,30 @@ fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
             };
             let mut related = related(a, &hit.span);
             let mut span = hit.span;
-            // A plan read from stdin has no file to annotate: when the .tf attribute that
-            // wrote the value is known (--source-dir), it becomes the location.
-            if span.path() == "<stdin>" {
+            // A plan finding is located at the .tf source it was planned from when that is
+            // known (--source-dir, or .tf files beside the plan): plans are rarely committed,
+            // so an annotation on plan.json lands on nothing. The plan offset stays related.
+            if a.app.located_at_source || span.path() == "<stdin>" {
+                let in_plan = if span.path() == "<stdin>" {
+                    "value in the plan read from stdin"
+                } else {
+                    "value in the plan"
+                };
                 if let Some(i) = related.iter().position(|r| r.message.starts_with("written at")) {
                     let tf = related.remove(i);
                     related.insert(
                         0,
                         Related {
                             span: std::mem::replace(&mut span, tf.span),
-                            message: "value in the plan read from stdin".into(),
+                            message: in_plan.into(),
+                        },
+                    );
+                } else if let Some(header) = a.app.source.as_ref().filter(|_| span == a.app.span) {
+                    related.insert(
+                        0,
+                        Related {
+                            span: std::mem::replace(&mut span, header.clone()),
+                            message: "resource in the plan".into(),
                         },
                     );
                 }

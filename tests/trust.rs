@@ -463,3 +463,92 @@ fn a_module_without_a_caller_is_one_notice_not_kpu009_warnings() {
     let (_, doc) = json_at_root(&["examples/kpu009-unresolved-value"]);
     assert_eq!(findings(&doc, "KPU009").len(), 1);
 }
+
+/// The state-heavy plan fixture and its `.tf`, with `edit` applied to the `.tf`.
+fn plan_repo(edit: impl Fn(&str) -> String) -> (Repo, String) {
+    let repo = Repo::new();
+    let plan = std::fs::read_to_string(root().join("tests/fixtures/plan/state_heavy/plan.json")).unwrap();
+    let tf = edit(&std::fs::read_to_string(root().join("tests/fixtures/plan/state_heavy/main.tf")).unwrap());
+    repo.write("out/plan.json", &plan);
+    repo.write("src/main.tf", &tf);
+    (repo, tf)
+}
+
+#[test]
+fn a_plan_read_with_source_dir_takes_declarations_and_suppressions_from_the_tf() {
+    let (repo, tf) = plan_repo(|tf| {
+        tf.replace(
+            "resource \"aws_kinesisanalyticsv2_application\" \"orders_join\" {",
+            "# kpulint: state_size=200GB\n# kpulint-ignore: KPU005 reason=\"disk bought on purpose\"\nresource \"aws_kinesisanalyticsv2_application\" \"orders_join\" {",
+        )
+        .replace(
+            "        parallelism          = 12\n",
+            "        parallelism          = 12 # kpulint-ignore: KPU004 reason=\"peak\"\n",
+        )
+    });
+    let (code, doc) = repo.json(&["out/plan.json", "--source-dir", "src"]);
+    let a = only_app(&doc);
+    assert_eq!(a["state_size_gb"], 200, "{doc:#}");
+    assert_eq!(a["state_size_source"], "annotation");
+    // The app itself and every finding are located at the .tf source.
+    assert_eq!(
+        (a["file"].as_str(), at(a)),
+        (
+            Some("src/main.tf"),
+            pos(&tf, "resource \"aws_kinesisanalyticsv2_application\"")
+        )
+    );
+    let kpu004 = the_finding(&doc, "KPU004");
+    assert_eq!(kpu004["file"], "src/main.tf");
+    assert_eq!(at(kpu004), pos_after(&tf, "        parallelism          = "));
+    assert_eq!(kpu004["related"][0]["file"], "out/plan.json");
+    assert_eq!(kpu004["related"][0]["message"], "value in the plan");
+    assert_eq!(
+        kpu004["suppressed"], true,
+        "the trailing suppression on the .tf line applies"
+    );
+    assert_eq!(the_finding(&doc, "KPU005")["suppressed"], true);
+    assert_eq!(code, 0, "{doc:#}");
+}
+
+#[test]
+fn source_dir_locates_plan_findings_at_the_tf_in_every_format() {
+    let (repo, tf) = plan_repo(|tf| tf.to_string());
+    let (line, col) = pos_after(&tf, "        parallelism          = ");
+    let github = repo.run(&["out/plan.json", "--source-dir", "src", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .contains(&format!("file=src/main.tf,line={line},col={col}")),
+        "{}",
+        github.stdout
+    );
+    assert!(!github.stdout.contains("file=out/plan.json"), "{}", github.stdout);
+    let sarif = repo.run(&["out/plan.json", "--source-dir", "src", "--format", "sarif"]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let loc = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "src/main.tf");
+    assert_eq!(loc["region"]["startLine"], line);
+    let human = repo.run(&["out/plan.json", "--source-dir", "src"]);
+    assert!(
+        human.stdout.contains(&format!("src/main.tf:{line}:{col}")),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn a_plan_and_the_tf_it_was_made_from_are_one_application() {
+    let repo = Repo::new();
+    repo.copy_dir("tests/fixtures/plan/state_heavy", "infra");
+    let (_, doc) = repo.json(&["infra"]);
+    let a = only_app(&doc);
+    assert_eq!(a["format"], "plan");
+    assert_eq!(a["inputs"], serde_json::json!(["plan", "terraform"]));
+    assert_eq!(a["file"], "infra/main.tf");
+    assert_eq!(rules(&doc), ["KPU004", "KPU005"], "each finding once");
+    assert!(findings(&doc, "KPU004")[0]["file"] == "infra/main.tf");
+    // Alone, each input is its own application with one input.
+    let (_, doc) = repo.json(&["infra/main.tf"]);
+    assert_eq!(only_app(&doc)["inputs"], serde_json::json!(["terraform"]));
+}

@@ -191,6 +191,15 @@ pub struct Application {
     pub region: Setting<String>,
     pub tags: Vec<Tag>,
     pub directives: Vec<Directive>,
+    /// For a plan application: the `resource` header of the `.tf` block it was planned from
+    /// (`--source-dir`, or `.tf` files beside the plan). Findings are located there.
+    pub source: Option<Span>,
+    /// The same application was also read from that `.tf` source in this run and is reported
+    /// once, here (JSON `inputs: ["plan", "terraform"]`).
+    pub merged_with_source: bool,
+    /// Findings are located at `source` (the plan offset becomes a related location): with
+    /// `--source-dir`, and when merged with the `.tf` application.
+    pub located_at_source: bool,
 }
 
 impl Application {
@@ -206,6 +215,9 @@ impl Application {
             region: Setting::Absent,
             tags: Vec::new(),
             directives: Vec::new(),
+            source: None,
+            merged_with_source: false,
+            located_at_source: false,
         }
     }
 
