@@ -552,3 +552,15 @@ fn a_plan_and_the_tf_it_was_made_from_are_one_application() {
     let (_, doc) = repo.json(&["infra/main.tf"]);
     assert_eq!(only_app(&doc)["inputs"], serde_json::json!(["terraform"]));
 }
+
+#[test]
+fn human_output_never_wraps_a_path() {
+    let repo = Repo::new();
+    let path = "platform-infrastructure/streaming-applications/order-processing-pipeline/flink-job-definitions/notes-for-the-operations-team.md";
+    repo.write(path, "notes\n");
+    let r = repo.run(&[path]);
+    assert_eq!(r.code, 2);
+    // The message is wider than the 100-column output: it wraps at spaces, never inside the path.
+    assert!(r.stdout.contains(path), "{}", r.stdout);
+    assert!(r.stdout.lines().all(|l| !l.trim_end().ends_with('-')), "{}", r.stdout);
+}
