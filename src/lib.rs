@@ -15,6 +15,7 @@ pub mod discover;
 pub mod eval;
 pub mod inputs;
 pub mod lint;
+pub mod man;
 pub mod model;
 pub mod recommend;
 pub mod report;

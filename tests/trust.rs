@@ -564,3 +564,37 @@ fn human_output_never_wraps_a_path() {
     assert!(r.stdout.contains(path), "{}", r.stdout);
     assert!(r.stdout.lines().all(|l| !l.trim_end().ends_with('-')), "{}", r.stdout);
 }
+
+#[test]
+fn the_man_page_refers_to_no_page_that_does_not_exist() {
+    let r = run(&root(), &["man"]);
+    assert_eq!(r.code, 0);
+    // kpulint ships one page, kpulint(1): no `kpulint-check(1)` style references.
+    assert!(!r.stdout.contains("(1)"), "{}", r.stdout);
+    assert!(r.stdout.contains("\n.TH kpulint 1 "), "{}", r.stdout);
+    for sub in ["check", "rules", "explain", "completions", "man"] {
+        assert!(r.stdout.contains(&format!("\\fBkpulint {sub}\\fR")), "{sub}");
+    }
+}
+
+#[test]
+fn every_rule_page_source_names_its_source() {
+    for entry in std::fs::read_dir(root().join("rules")).unwrap() {
+        let path = entry.unwrap().path();
+        let page = std::fs::read_to_string(&path).unwrap();
+        let sources = page.split("## Sources").nth(1).unwrap_or("");
+        for line in sources.lines().filter(|l| l.starts_with("- [")) {
+            assert!(
+                !line.contains("not identified"),
+                "{}: a source without a name: {line}",
+                path.display()
+            );
+            // A URL, or a repository and path (owner/name followed by a file or a title).
+            assert!(
+                line.contains("https://") || line.contains('/'),
+                "{}: {line}",
+                path.display()
+            );
+        }
+    }
+}
