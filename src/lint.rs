@@ -177,6 +177,8 @@ pub fn lint(analyses: &[Analysis], strays: &[(StrayDirective, Arc<Config>)], opt
     findings.sort_by(|a, b| {
         (a.span.path(), a.span.start, a.rule.id, &a.message).cmp(&(b.span.path(), b.span.start, b.rule.id, &b.message))
     });
+    // A directive above a module call reaches every instance: report a problem with it once.
+    findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span && a.message == b.message);
     findings
 }
 

@@ -98,6 +98,37 @@ fn config_scope(path: &Path) -> PathBuf {
     }
 }
 
+/// Directives above a `module` block through which no application was created: they attach
+/// to nothing. Calls with `count`/`for_each` are left to the zero-instances notice.
+fn unused_call_directives(
+    modules: &crate::eval::module::ModuleSet,
+    apps: &[crate::model::Application],
+) -> Vec<crate::model::StrayDirective> {
+    let mut out = Vec::new();
+    let calls = modules
+        .dirs
+        .values()
+        .flat_map(|m| m.files.iter())
+        .flat_map(|f| f.modules.iter());
+    for call in calls.filter(|c| !c.directives.is_empty()) {
+        if call.body.attr("count").is_some() || call.body.attr("for_each").is_some() {
+            continue;
+        }
+        let used = apps
+            .iter()
+            .any(|a| a.module_calls.iter().any(|c| c.span == call.header));
+        if used {
+            continue;
+        }
+        out.extend(call.directives.iter().map(|d| crate::model::StrayDirective {
+            directive: d.clone(),
+            why: format!("module.{} creates no Managed Flink application", call.name),
+            nearest: None,
+        }));
+    }
+    out
+}
+
 /// A plan and the `.tf` it was planned from, both scanned: each application is reported once,
 /// with the plan's resolved values, located at the `.tf` source.
 fn merge_plan_with_source(apps: &mut Vec<crate::model::Application>) {
@@ -243,6 +274,9 @@ pub fn run(opts: &RunOptions) -> Outcome {
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
     merge_plan_with_source(&mut inventory.applications);
+    inventory
+        .strays
+        .extend(unused_call_directives(&loaded.modules, &inventory.applications));
     out.errors.extend(inventory.errors);
     out.notices.extend(inventory.notices);
 

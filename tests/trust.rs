@@ -598,3 +598,48 @@ fn every_rule_page_source_names_its_source() {
         }
     }
 }
+
+#[test]
+fn kpulint_tags_on_other_resources_and_declarations_on_flinkless_module_calls_are_kpu903() {
+    let repo = Repo::new();
+    let bucket = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags = {\n    \"kpulint:state_size\" = \"10GB\"\n  }\n}\n";
+    let call = "# kpulint: state_size=5GB\nmodule \"storage\" {\n  source = \"./storage\"\n}\n";
+    let text = format!(
+        "{}{bucket}{call}",
+        app_text("orders", "# kpulint: state_size=1GB required_parallelism=12")
+    );
+    repo.write("main.tf", &text);
+    repo.write(
+        "storage/main.tf",
+        "resource \"aws_s3_bucket\" \"s\" {\n  bucket = \"s\"\n}\n",
+    );
+    let (_, doc) = repo.json(&["."]);
+    let all = findings(&doc, "KPU903");
+    assert_eq!(all.len(), 2, "{doc:#}");
+    assert_eq!(at(all[0]), pos(&text, "\"10GB\""));
+    assert!(all[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("it is a tag of aws_s3_bucket.b, which is not a Managed Flink application"));
+    assert_eq!(at(all[1]), pos(&text, "state_size=5GB"));
+    assert!(all[1]["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("module.storage creates no Managed Flink application"));
+}
+
+#[test]
+fn a_lookalike_above_a_module_call_with_several_instances_is_reported_once() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        "# kpulint-ignore KPU004\nmodule \"fleet\" {\n  source   = \"./m\"\n  for_each = toset([\"a\", \"b\"])\n}\n",
+    );
+    repo.write(
+        "m/main.tf",
+        &app_text("this", "# kpulint: state_size=1GB required_parallelism=12"),
+    );
+    let (_, doc) = repo.json(&["."]);
+    assert_eq!(findings(&doc, "KPU900").len(), 1, "{doc:#}");
+    assert_eq!(doc["applications"].as_array().unwrap().len(), 2);
+}

@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 
 use super::directives::CommentMap;
-use crate::model::StrayDirective;
+use super::terraform::{Resource, FLINK_RESOURCE};
+use crate::model::expr::{ExprKind, ObjectKey};
+use crate::model::{Directive, DirectiveKind, DirectiveTarget, StrayDirective};
 use crate::source::Span;
 
 /// A top-level block of a file and the lines of the directives that attach to it.
@@ -28,6 +30,59 @@ impl AttachTarget {
             .line_col(self.span.end.saturating_sub(1).max(self.span.start));
         (first, last)
     }
+}
+
+/// The Flink resource or module call nearest to `line`.
+fn nearest(blocks: &[AttachTarget], line: usize) -> Option<String> {
+    blocks
+        .iter()
+        .filter(|b| b.flink)
+        .min_by_key(|b| {
+            let (first, last) = b.lines();
+            if line < first {
+                first - line
+            } else {
+                line.saturating_sub(last)
+            }
+        })
+        .map(|b| b.address.clone())
+}
+
+/// `kpulint:` tags written on resources that are not Flink applications: they declare nothing.
+pub fn tag_strays(resources: &[Resource], blocks: &[AttachTarget]) -> Vec<StrayDirective> {
+    let mut out = Vec::new();
+    for res in resources.iter().filter(|r| r.rtype != FLINK_RESOURCE) {
+        let Some(tags) = res.body.attr("tags") else { continue };
+        let ExprKind::Object(entries) = &tags.expr.kind else {
+            continue;
+        };
+        for (key, value) in entries {
+            let ObjectKey::Ident(key) = key else { continue };
+            if !key.starts_with("kpulint:") {
+                continue;
+            }
+            let kind = if key == crate::analysis::TAG_IGNORE {
+                DirectiveKind::Ignore
+            } else {
+                DirectiveKind::Declare
+            };
+            let line = value.span.location().line;
+            out.push(StrayDirective {
+                directive: Directive {
+                    kind,
+                    body: format!("\"{key}\" = {}", value.span.text()),
+                    span: value.span.clone(),
+                    target: DirectiveTarget::Resource,
+                },
+                why: format!(
+                    "it is a tag of {}.{}, which is not a Managed Flink application",
+                    res.rtype, res.name
+                ),
+                nearest: nearest(blocks, line),
+            });
+        }
+    }
+    out
 }
 
 /// The directives of the file that no Flink resource or module call claims.
@@ -55,22 +110,10 @@ pub fn strays(comments: &CommentMap, blocks: &[AttachTarget]) -> Vec<StrayDirect
             (None, Some(b)) => format!("a blank line or code separates it from {}", b.address),
             (None, None) => "no resource follows it".to_string(),
         };
-        let nearest = blocks
-            .iter()
-            .filter(|b| b.flink)
-            .min_by_key(|b| {
-                let (first, last) = b.lines();
-                if line < first {
-                    first - line
-                } else {
-                    line.saturating_sub(last)
-                }
-            })
-            .map(|b| b.address.clone());
         out.push(StrayDirective {
             directive,
             why,
-            nearest,
+            nearest: nearest(blocks, line),
         });
     }
     out

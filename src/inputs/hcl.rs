@@ -120,6 +120,7 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
         }
     }
     tf.strays = super::attach::strays(&comments, &blocks);
+    tf.strays.extend(super::attach::tag_strays(&tf.resources, &blocks));
     Ok(tf)
 }
 
