@@ -643,3 +643,28 @@ fn a_lookalike_above_a_module_call_with_several_instances_is_reported_once() {
     assert_eq!(findings(&doc, "KPU900").len(), 1, "{doc:#}");
     assert_eq!(doc["applications"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_yaml_template_comment_that_attaches_to_no_application_is_kpu903() {
+    let repo = Repo::new();
+    let template = std::fs::read_to_string(root().join("examples/formats/cloudformation-yaml/template.yaml")).unwrap();
+    let text = format!(
+        "{}\n  # kpulint: state_size=10GB\n  Checkpoints:\n    Type: AWS::S3::Bucket\n",
+        template.trim_end()
+    )
+    .replace(
+        "  OrdersJoin:\n",
+        "  # Orders join.\n  #\n  # kpulint-ignore: KPU005 reason=\"disk on purpose\"\n  OrdersJoin:\n",
+    );
+    repo.write("template.yaml", &text);
+    let (_, doc) = repo.json(&["template.yaml"]);
+    let f = the_finding(&doc, "KPU903");
+    assert_eq!(at(f), pos(&text, "state_size=10GB"));
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("the block below it, Checkpoints, is not a Managed Flink application"));
+    assert!(f["help"].as_str().unwrap().contains("move it above OrdersJoin"));
+    // The comment block above the application (with a blank comment line inside) attaches.
+    assert_eq!(the_finding(&doc, "KPU005")["suppressed"], true, "{doc:#}");
+}

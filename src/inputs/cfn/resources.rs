@@ -92,7 +92,37 @@ pub(super) fn read_template(
         let app = read_application(&cx, res, format, &mut inv);
         inv.applications.push(app);
     }
+    if format == InputFormat::CloudformationYaml {
+        inv.strays = yaml_strays(file, entries);
+    }
     inv
+}
+
+/// `# kpulint:` comments of a YAML template that attach to no Flink application (above a
+/// bucket, cut off by a blank line): KPU903, as in Terraform.
+fn yaml_strays(file: &Arc<SourceFile>, entries: &[Entry]) -> Vec<crate::model::StrayDirective> {
+    use crate::inputs::attach::{strays, AttachTarget};
+    use crate::inputs::directives::{CommentMap, CommentSyntax};
+    let comments = CommentMap::new(file, CommentSyntax::Yaml);
+    let blocks: Vec<AttachTarget> = entries
+        .iter()
+        .map(|res| {
+            let span = file.span(res.key_span.start..res.value.span.end.max(res.key_span.end));
+            let flink = res.value.get("Type").and_then(|t| t.value.str()) == Some(FLINK_TYPE);
+            let lines = if flink {
+                comments.block_directives(&span).1
+            } else {
+                Vec::new()
+            };
+            AttachTarget {
+                address: res.key.clone(),
+                span,
+                flink,
+                lines,
+            }
+        })
+        .collect();
+    strays(&comments, &blocks)
 }
 
 /// A sub-block of the application's properties, as read.
