@@ -451,6 +451,7 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
         }
     }
     for d in config.applications_for(&app.address) {
+        decl.state_size_rejected |= d.state_size_rejected && decl.state_size.is_none();
         fill(&mut decl.state_size, &d.state_size);
         fill(&mut decl.required_parallelism, &d.required_parallelism);
         fill(&mut decl.required_kpus, &d.required_kpus);

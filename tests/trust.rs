@@ -668,3 +668,17 @@ fn a_yaml_template_comment_that_attaches_to_no_application_is_kpu903() {
     // The comment block above the application (with a blank comment line inside) attaches.
     assert_eq!(the_finding(&doc, "KPU005")["suppressed"], true, "{doc:#}");
 }
+
+#[test]
+fn a_bad_unit_in_the_config_is_one_error_too() {
+    let repo = Repo::new();
+    repo.write("main.tf", &app_text("orders", ""));
+    repo.write(
+        ".kpulint.hcl",
+        "application \"*orders\" {\n  state_size = \"240 gigs\"\n}\n",
+    );
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2);
+    assert_eq!(error_messages(&doc).len(), 1, "{doc:#}");
+    assert!(findings(&doc, "KPU008").is_empty(), "{doc:#}");
+}
