@@ -8,9 +8,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::discover::display;
 use crate::discover::FileKind;
 use crate::eval::module::{is_local_source, local_source_dir, normalize};
 use crate::inputs::quick_module_sources;
+use crate::model::Notice;
 
 /// What the caller search found.
 #[derive(Debug, Default)]
@@ -190,5 +192,61 @@ fn relative_to_cwd(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     (0..ups).for_each(|_| out.push(".."));
     out.push(rest);
+    out
+}
+
+/// Linted modules below `modules/` that nothing calls and whose required variables nothing
+/// sets: each directory with its notice.
+pub fn uncalled_notices(
+    dirs: &[PathBuf],
+    modules: &crate::eval::module::ModuleSet,
+    vars: &crate::eval::module::VarInputs,
+) -> Vec<(PathBuf, Notice)> {
+    use crate::eval::module::CliVar;
+    let given: BTreeSet<&str> = vars
+        .cli
+        .iter()
+        .flat_map(|c| match c {
+            CliVar::Var { name, .. } => vec![name.as_str()],
+            CliVar::File(f) => f.attrs.iter().map(|a| a.name.as_str()).collect(),
+        })
+        .chain(vars.env.keys().map(String::as_str))
+        .collect();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Some((key, module)) = modules
+            .dirs
+            .iter()
+            .find(|(k, _)| k.canonicalize().is_ok_and(|c| &c == dir))
+        else {
+            continue;
+        };
+        let tfvars: BTreeSet<&str> = module
+            .auto_tfvars
+            .iter()
+            .flat_map(|t| t.attrs.iter().map(|a| a.name.as_str()))
+            .collect();
+        let unset: Vec<&str> = module
+            .files
+            .iter()
+            .flat_map(|f| f.variables.iter())
+            .filter(|v| v.default.is_none() && !given.contains(v.name.as_str()) && !tfvars.contains(v.name.as_str()))
+            .map(|v| v.name.as_str())
+            .collect();
+        if unset.is_empty() {
+            continue;
+        }
+        out.push((
+            dir.clone(),
+            Notice {
+                span: None,
+                message: format!(
+                    "module {} has no caller in the repository; its required variables are unset ({}): values that depend on them are not checked; lint a root module that calls it, or pass them with --var",
+                    display(key),
+                    unset.join(", ")
+                ),
+            },
+        ));
+    }
     out
 }

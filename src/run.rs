@@ -98,128 +98,6 @@ fn config_scope(path: &Path) -> PathBuf {
     }
 }
 
-/// Directives above a `module` block through which no application was created: they attach
-/// to nothing. Calls with `count`/`for_each` are left to the zero-instances notice.
-fn unused_call_directives(
-    modules: &crate::eval::module::ModuleSet,
-    apps: &[crate::model::Application],
-) -> Vec<crate::model::StrayDirective> {
-    let mut out = Vec::new();
-    let calls = modules
-        .dirs
-        .values()
-        .flat_map(|m| m.files.iter())
-        .flat_map(|f| f.modules.iter());
-    for call in calls.filter(|c| !c.directives.is_empty()) {
-        if call.body.attr("count").is_some() || call.body.attr("for_each").is_some() {
-            continue;
-        }
-        let used = apps
-            .iter()
-            .any(|a| a.module_calls.iter().any(|c| c.span == call.header));
-        if used {
-            continue;
-        }
-        out.extend(call.directives.iter().map(|d| crate::model::StrayDirective {
-            directive: d.clone(),
-            why: format!("module.{} creates no Managed Flink application", call.name),
-            nearest: None,
-        }));
-    }
-    out
-}
-
-/// A plan and the `.tf` it was planned from, both scanned: each application is reported once,
-/// with the plan's resolved values, located at the `.tf` source.
-fn merge_plan_with_source(apps: &mut Vec<crate::model::Application>) {
-    let key = |span: &crate::source::Span| {
-        let path = Path::new(span.path());
-        (path.canonicalize().unwrap_or_else(|_| path.to_path_buf()), span.start)
-    };
-    let planned: BTreeSet<(String, (PathBuf, usize))> = apps
-        .iter()
-        .filter_map(|a| a.source.as_ref().map(|s| (a.address.clone(), key(s))))
-        .collect();
-    if planned.is_empty() {
-        return;
-    }
-    let mut merged = BTreeSet::new();
-    apps.retain(|a| {
-        if a.format == crate::model::InputFormat::TerraformPlan {
-            return true;
-        }
-        let k = (a.address.clone(), key(&a.span));
-        if planned.contains(&k) {
-            merged.insert(k);
-            false
-        } else {
-            true
-        }
-    });
-    for a in apps.iter_mut() {
-        if let Some(s) = &a.source {
-            a.merged_with_source = merged.contains(&(a.address.clone(), key(s)));
-            a.located_at_source |= a.merged_with_source;
-        }
-    }
-}
-
-/// Linted modules below `modules/` that nothing calls and whose required variables nothing
-/// sets: each directory with its notice.
-fn uncalled_modules(
-    dirs: &[PathBuf],
-    modules: &crate::eval::module::ModuleSet,
-    vars: &crate::eval::module::VarInputs,
-) -> Vec<(PathBuf, Notice)> {
-    use crate::eval::module::CliVar;
-    let given: BTreeSet<&str> = vars
-        .cli
-        .iter()
-        .flat_map(|c| match c {
-            CliVar::Var { name, .. } => vec![name.as_str()],
-            CliVar::File(f) => f.attrs.iter().map(|a| a.name.as_str()).collect(),
-        })
-        .chain(vars.env.keys().map(String::as_str))
-        .collect();
-    let mut out = Vec::new();
-    for dir in dirs {
-        let Some((key, module)) = modules
-            .dirs
-            .iter()
-            .find(|(k, _)| k.canonicalize().is_ok_and(|c| &c == dir))
-        else {
-            continue;
-        };
-        let tfvars: BTreeSet<&str> = module
-            .auto_tfvars
-            .iter()
-            .flat_map(|t| t.attrs.iter().map(|a| a.name.as_str()))
-            .collect();
-        let unset: Vec<&str> = module
-            .files
-            .iter()
-            .flat_map(|f| f.variables.iter())
-            .filter(|v| v.default.is_none() && !given.contains(v.name.as_str()) && !tfvars.contains(v.name.as_str()))
-            .map(|v| v.name.as_str())
-            .collect();
-        if unset.is_empty() {
-            continue;
-        }
-        out.push((
-            dir.clone(),
-            Notice {
-                span: None,
-                message: format!(
-                    "module {} has no caller in the repository; its required variables are unset ({}): values that depend on them are not checked; lint a root module that calls it, or pass them with --var",
-                    display(key),
-                    unset.join(", ")
-                ),
-            },
-        ));
-    }
-    out
-}
-
 pub fn run(opts: &RunOptions) -> Outcome {
     let mut out = Outcome::default();
     let paths = if opts.paths.is_empty() {
@@ -273,10 +151,11 @@ pub fn run(opts: &RunOptions) -> Outcome {
     ));
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
-    merge_plan_with_source(&mut inventory.applications);
-    inventory
-        .strays
-        .extend(unused_call_directives(&loaded.modules, &inventory.applications));
+    inputs::plan::merge_with_source(&mut inventory.applications);
+    inventory.strays.extend(inputs::attach::unused_call_directives(
+        &loaded.modules,
+        &inventory.applications,
+    ));
     out.errors.extend(inventory.errors);
     out.notices.extend(inventory.notices);
 
@@ -320,7 +199,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
         inventory.applications.retain(|a| in_scope(a.span.path()));
         inventory.strays.retain(|s| in_scope(s.directive.span.path()));
     }
-    let uncalled = uncalled_modules(&callers.uncalled, &loaded.modules, &opts.vars);
+    let uncalled = crate::callers::uncalled_notices(&callers.uncalled, &loaded.modules, &opts.vars);
     out.notices.extend(uncalled.iter().map(|(_, notice)| notice.clone()));
 
     let mut fallback_regions = BTreeSet::new();

@@ -118,3 +118,34 @@ pub fn strays(comments: &CommentMap, blocks: &[AttachTarget]) -> Vec<StrayDirect
     }
     out
 }
+
+/// Directives above a `module` block through which no application was created: they attach
+/// to nothing. Calls with `count`/`for_each` are left to the zero-instances notice.
+pub fn unused_call_directives(
+    modules: &crate::eval::module::ModuleSet,
+    apps: &[crate::model::Application],
+) -> Vec<StrayDirective> {
+    let mut out = Vec::new();
+    let calls = modules
+        .dirs
+        .values()
+        .flat_map(|m| m.files.iter())
+        .flat_map(|f| f.modules.iter());
+    for call in calls.filter(|c| !c.directives.is_empty()) {
+        if call.body.attr("count").is_some() || call.body.attr("for_each").is_some() {
+            continue;
+        }
+        let used = apps
+            .iter()
+            .any(|a| a.module_calls.iter().any(|c| c.span == call.header));
+        if used {
+            continue;
+        }
+        out.extend(call.directives.iter().map(|d| StrayDirective {
+            directive: d.clone(),
+            why: format!("module.{} creates no Managed Flink application", call.name),
+            nearest: None,
+        }));
+    }
+    out
+}
