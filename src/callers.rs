@@ -195,13 +195,40 @@ fn relative_to_cwd(path: &Path) -> PathBuf {
     out
 }
 
+/// A linted module nothing calls, with the required variables nothing sets.
+#[derive(Debug, Clone)]
+pub struct Uncalled {
+    pub dir: PathBuf,
+    pub unset: Vec<String>,
+    pub notice: Notice,
+}
+
+impl Uncalled {
+    /// A KPU009 finding (at `path`, saying `message`) is about one of the unset variables.
+    pub fn explains(&self, path: &str, message: &str) -> bool {
+        Path::new(path).canonicalize().is_ok_and(|p| p.starts_with(&self.dir))
+            && self.unset.iter().any(|name| mentions_var(message, name))
+    }
+}
+
+/// `message` names `var.NAME` (not a longer name starting with it).
+fn mentions_var(message: &str, name: &str) -> bool {
+    let needle = format!("var.{name}");
+    message.match_indices(&needle).any(|(i, _)| {
+        !message[i + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
 /// Linted modules below `modules/` that nothing calls and whose required variables nothing
 /// sets: each directory with its notice.
 pub fn uncalled_notices(
     dirs: &[PathBuf],
     modules: &crate::eval::module::ModuleSet,
     vars: &crate::eval::module::VarInputs,
-) -> Vec<(PathBuf, Notice)> {
+) -> Vec<Uncalled> {
     use crate::eval::module::CliVar;
     let given: BTreeSet<&str> = vars
         .cli
@@ -236,9 +263,10 @@ pub fn uncalled_notices(
         if unset.is_empty() {
             continue;
         }
-        out.push((
-            dir.clone(),
-            Notice {
+        out.push(Uncalled {
+            dir: dir.clone(),
+            unset: unset.iter().map(|n| n.to_string()).collect(),
+            notice: Notice {
                 span: None,
                 message: format!(
                     "module {} has no caller in the repository; its required variables are unset ({}): values that depend on them are not checked; lint a root module that calls it, or pass them with --var",
@@ -246,7 +274,7 @@ pub fn uncalled_notices(
                     unset.join(", ")
                 ),
             },
-        ));
+        });
     }
     out
 }

@@ -200,7 +200,6 @@ pub fn run(opts: &RunOptions) -> Outcome {
         inventory.strays.retain(|s| in_scope(s.directive.span.path()));
     }
     let uncalled = crate::callers::uncalled_notices(&callers.uncalled, &loaded.modules, &opts.vars);
-    out.notices.extend(uncalled.iter().map(|(_, notice)| notice.clone()));
 
     let mut fallback_regions = BTreeSet::new();
     for app in inventory.applications {
@@ -254,12 +253,16 @@ pub fn run(opts: &RunOptions) -> Outcome {
     out.findings = lint(&out.analyses, &strays, &lint_opts);
     // A module no caller gives its required variables: one notice says so, instead of a
     // KPU009 warning per value they feed.
+    let mut explained = BTreeSet::new();
     out.findings.retain(|f| {
-        f.rule.id != "KPU009"
-            || !Path::new(f.span.path())
-                .canonicalize()
-                .is_ok_and(|p| uncalled.iter().any(|(dir, _)| p.starts_with(dir)))
+        let by = (f.rule.id == "KPU009")
+            .then(|| uncalled.iter().position(|u| u.explains(f.span.path(), &f.message)))
+            .flatten();
+        explained.extend(by);
+        by.is_none()
     });
+    out.notices
+        .extend(explained.into_iter().map(|i| uncalled[i].notice.clone()));
 
     out.analyses.sort_by(|a, b| {
         (a.app.span.path(), a.app.span.start, &a.app.address).cmp(&(

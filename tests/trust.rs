@@ -459,6 +459,14 @@ fn a_module_without_a_caller_is_one_notice_not_kpu009_warnings() {
         "{}",
         notices[0]
     );
+    // Required variables that feed no sizing value need no notice.
+    let repo = Repo::new();
+    repo.write(
+        "infra/modules/flink/main.tf",
+        &format!("variable \"owner\" {{}}\n{}", app_text("this", "")),
+    );
+    let (_, doc) = repo.json(&["infra/modules/flink/main.tf"]);
+    assert!(doc["notices"].as_array().unwrap().is_empty(), "{doc:#}");
     // A root module (not under modules/) with a required variable keeps its KPU009.
     let (_, doc) = json_at_root(&["examples/kpu009-unresolved-value"]);
     assert_eq!(findings(&doc, "KPU009").len(), 1);
