@@ -690,3 +690,20 @@ fn a_bad_unit_in_the_config_is_one_error_too() {
     assert_eq!(error_messages(&doc).len(), 1, "{doc:#}");
     assert!(findings(&doc, "KPU008").is_empty(), "{doc:#}");
 }
+
+#[test]
+fn a_lookalike_comment_in_terraform_json_is_kpu900() {
+    let repo = Repo::new();
+    let text = std::fs::read_to_string(root().join("examples/formats/terraform-json/main.tf.json"))
+        .unwrap()
+        .replace(
+            "      \"orders_join\": {\n",
+            "      \"orders_join\": {\n        \"//\": \"kpulint-ignore KPU004\",\n",
+        );
+    assert!(text.contains("kpulint-ignore KPU004"));
+    repo.write("main.tf.json", &text);
+    let (_, doc) = repo.json(&["."]);
+    let f = the_finding(&doc, "KPU900");
+    assert_eq!(at(f), pos(&text, "\"kpulint-ignore KPU004\""));
+    assert_eq!(the_finding(&doc, "KPU004")["suppressed"], false);
+}

@@ -379,7 +379,7 @@ fn directive_in(file: &Arc<SourceFile>, body: Range<usize>, target: DirectiveTar
 /// `kpulint-ignore KPU004`, `kpulint ignore: ...`, `KPULINT: state_size=...`,
 /// `kpulint state_size=1GB`: meant as a directive, but not one. Prose and command lines that
 /// merely name kpulint ("checked by kpulint", "kpulint . --var x=1") are not.
-fn is_lookalike(comment: &str) -> bool {
+pub fn is_lookalike(comment: &str) -> bool {
     let Some(word) = comment.get(..7) else {
         return false;
     };
