@@ -707,3 +707,24 @@ fn a_lookalike_comment_in_terraform_json_is_kpu900() {
     assert_eq!(at(f), pos(&text, "\"kpulint-ignore KPU004\""));
     assert_eq!(the_finding(&doc, "KPU004")["suppressed"], false);
 }
+
+#[test]
+fn unattached_declaration_human_snapshot() {
+    let r = run(&root(), &["examples/kpu903-unattached-declaration", "--color", "never"]);
+    insta::assert_snapshot!(format!("exit code: {}\n{}", r.code, r.stdout));
+}
+
+#[test]
+fn plan_with_source_dir_human_snapshot() {
+    let r = run(
+        &root(),
+        &[
+            "tests/fixtures/plan/state_heavy/plan.json",
+            "--source-dir",
+            "tests/fixtures/plan/state_heavy",
+            "--color",
+            "never",
+        ],
+    );
+    insta::assert_snapshot!(format!("exit code: {}\n{}", r.code, r.stdout));
+}
