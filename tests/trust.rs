@@ -728,3 +728,25 @@ fn plan_with_source_dir_human_snapshot() {
     );
     insta::assert_snapshot!(format!("exit code: {}\n{}", r.code, r.stdout));
 }
+
+#[test]
+fn template_metadata_and_tags_on_other_resources_are_kpu903() {
+    let repo = Repo::new();
+    let template = std::fs::read_to_string(root().join("examples/formats/cloudformation-json/template.json")).unwrap();
+    let bucket = "\"Checkpoints\": {\n      \"Type\": \"AWS::S3::Bucket\",\n      \"Metadata\": { \"kpulint\": { \"state_size\": \"10GB\" } },\n      \"Properties\": { \"Tags\": [ { \"Key\": \"kpulint:required_parallelism\", \"Value\": \"4\" } ] }\n    },\n    ";
+    let text = template.replacen("\"Resources\": {\n    ", &format!("\"Resources\": {{\n    {bucket}"), 1);
+    assert!(text.contains("Checkpoints"), "the fixture changed shape");
+    repo.write("template.json", &text);
+    let (_, doc) = repo.json(&["template.json"]);
+    let all = findings(&doc, "KPU903");
+    assert_eq!(all.len(), 2, "{doc:#}");
+    assert_eq!(at(all[0]), pos(&text, "\"kpulint\": { \"state_size\""));
+    assert!(all[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("it belongs to Checkpoints (AWS::S3::Bucket), which is not a Managed Flink application"));
+    assert!(all[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("tag kpulint:required_parallelism"));
+}
