@@ -92,13 +92,19 @@ impl Sizing {
     /// The declared need with the most KPUs; on a tie compute binds (less state would not
     /// save a KPU). With one need declared, that one.
     pub fn binding(&self) -> Option<Binding> {
-        match (self.storage_kpus, self.compute_kpus) {
-            (None, None) => None,
-            (Some(_), None) => Some(Binding::Storage),
-            (None, Some(_)) => Some(Binding::Compute),
-            (Some(s), Some(c)) if s > c => Some(Binding::Storage),
-            (Some(_), Some(_)) => Some(Binding::Compute),
-        }
+        binding(self.storage_kpus, self.compute_kpus)
+    }
+}
+
+/// Which of two needs (in KPUs) binds: the larger; on a tie compute (less state would not save
+/// a KPU); with one declared, that one.
+pub fn binding(storage_kpus: Option<u64>, compute_kpus: Option<u64>) -> Option<Binding> {
+    match (storage_kpus, compute_kpus) {
+        (None, None) => None,
+        (Some(_), None) => Some(Binding::Storage),
+        (None, Some(_)) => Some(Binding::Compute),
+        (Some(s), Some(c)) if s > c => Some(Binding::Storage),
+        (Some(_), Some(_)) => Some(Binding::Compute),
     }
 }
 
@@ -190,6 +196,12 @@ pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputErro
             .map(|(span, message)| InputError::new(span, message)),
     );
     let decl = declarations(&app, &config, errors);
+    analyze_declared(app, config, decl)
+}
+
+/// Sizes and recommends `app` under the given declarations: those [`analyze`] read, or those a
+/// `kpulint what-if` scenario replaced. Reports nothing (the declarations are already checked).
+pub fn analyze_declared(app: Application, config: Arc<Config>, decl: Declarations) -> Analysis {
     let kind = match &app.runtime_environment {
         Setting::Known { value, .. } => Some(sizing::app_kind(value)),
         // Terraform requires the runtime; without it, assume nothing about the overhead.

@@ -25,6 +25,8 @@ pub enum DeclSource {
     Annotation,
     Tag,
     Config,
+    /// A `kpulint what-if` flag (`--state-size`, `--state-scale`, `--required-parallelism`).
+    Scenario,
 }
 
 /// A declared value and where it was declared.

@@ -35,6 +35,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub errors: Vec<InputError>,
     pub notices: Vec<Notice>,
+    /// What `--fix` changed (`None` without `--fix`).
+    pub fix: Option<crate::fix::apply::FixReport>,
 }
 
 /// Shows a config path relative to the current directory when it is below it.

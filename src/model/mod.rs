@@ -43,6 +43,31 @@ pub struct Unresolved {
 pub struct Origin {
     pub span: Span,
     pub label: String,
+    pub kind: OriginKind,
+}
+
+/// What kind of place an [`Origin`] is: decides whether `kpulint check --fix` may edit it
+/// and what it says when it may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginKind {
+    /// The `default` of a `variable` block.
+    VariableDefault,
+    /// The winning entry of `terraform.tfvars`, `*.auto.tfvars` or a `--var-file`.
+    VarFile,
+    /// A `TF_VAR_name` environment variable (the span is the variable's declaration).
+    Environment,
+    /// `--var` or `--parameter` on the command line (the span is in a synthetic file).
+    CommandLine,
+    /// The argument a module call passes, in the caller.
+    ModuleArgument,
+    /// A `locals` entry.
+    Local,
+    /// A CloudFormation `Parameters.X.Default`.
+    ParameterDefault,
+    /// A CloudFormation `Mappings` entry reached through `Fn::FindInMap`.
+    Mapping,
+    /// The `.tf` attribute a plan value was written at (the plan holds only the result).
+    PlanSource,
 }
 
 /// One setting of an application, as read and evaluated.

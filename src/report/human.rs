@@ -206,13 +206,10 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
         return Ok(());
     }
     for n in &outcome.notices {
-        match &n.span {
-            Some(s) => {
-                let l = s.location();
-                writeln!(out, "note: {}:{}:{}: {}", s.path(), l.line, l.column, n.message)?;
-            }
-            None => writeln!(out, "note: {}", n.message)?,
-        }
+        writeln!(out, "note: {}", super::notice_text(n))?;
+    }
+    if let Some(fix) = &outcome.fix {
+        writeln!(out, "{}", super::fix_line(fix))?;
     }
     writeln!(out, "{}", summary_line(outcome))
 }

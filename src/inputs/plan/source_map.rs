@@ -10,7 +10,7 @@ use crate::discover::{clean, display, FileKind};
 use crate::eval::module::{module_source, normalize, ModuleSource};
 use crate::inputs::terraform::{Attr, BlockNode, BodyNode, Resource, TfFile};
 use crate::model::expr::ExprKind;
-use crate::model::{Application, InputError, InputFormat, Inventory, Notice, Origin, Setting, Unresolved};
+use crate::model::{Application, InputError, InputFormat, Inventory, Notice, Origin, OriginKind, Setting, Unresolved};
 use crate::source::{SourceFile, Span};
 
 /// Points plan applications at the `.tf` source they were planned from.
@@ -349,6 +349,7 @@ pub(super) fn map_setting<T>(
             *origin = Some(Origin {
                 span: attr.expr.span.clone(),
                 label: format!("written at {}", file_name(&attr.expr.span)),
+                kind: OriginKind::PlanSource,
             });
         }
         Setting::Unknown { reason, .. } => {
