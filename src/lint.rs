@@ -204,6 +204,48 @@ fn ignore_tag(a: &Analysis) -> Option<Directive> {
     })
 }
 
+/// A plan finding is located at the `.tf` source the plan was made from when that is known
+/// (`--source-dir`, or the `.tf` application merged into the plan's): plans are rarely
+/// committed, so an annotation on plan.json lands on nothing. The plan offset stays related.
+/// A plan read from standard input has no file to annotate at all.
+fn locate_at_source(a: &Analysis, span: &mut Span, related: &mut Vec<Related>) {
+    let stdin = span.path() == "<stdin>";
+    if !(a.app.located_at_source || stdin) {
+        return;
+    }
+    let in_plan = if stdin {
+        "value in the plan read from stdin"
+    } else {
+        "value in the plan"
+    };
+    if let Some(i) = related.iter().position(|r| r.message.starts_with("written at")) {
+        let tf = related.remove(i);
+        let plan = std::mem::replace(span, tf.span);
+        related.insert(
+            0,
+            Related {
+                span: plan,
+                message: in_plan.into(),
+            },
+        );
+    } else if let Some(header) = a.app.source.as_ref().filter(|_| span.same_file(&a.app.span)) {
+        // Not written in the .tf (or not an attribute): the resource it belongs to.
+        let message = if *span == a.app.span {
+            "resource in the plan"
+        } else {
+            in_plan
+        };
+        let plan = std::mem::replace(span, header.clone());
+        related.insert(
+            0,
+            Related {
+                span: plan,
+                message: message.into(),
+            },
+        );
+    }
+}
+
 /// The findings of every enabled rule for one application.
 fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
     let mut app_findings: Vec<Finding> = Vec::new();
@@ -228,34 +270,7 @@ fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
             };
             let mut related = related(a, &hit.span);
             let mut span = hit.span;
-            // A plan finding is located at the .tf source it was planned from when that is
-            // known (--source-dir, or .tf files beside the plan): plans are rarely committed,
-            // so an annotation on plan.json lands on nothing. The plan offset stays related.
-            if a.app.located_at_source || span.path() == "<stdin>" {
-                let in_plan = if span.path() == "<stdin>" {
-                    "value in the plan read from stdin"
-                } else {
-                    "value in the plan"
-                };
-                if let Some(i) = related.iter().position(|r| r.message.starts_with("written at")) {
-                    let tf = related.remove(i);
-                    related.insert(
-                        0,
-                        Related {
-                            span: std::mem::replace(&mut span, tf.span),
-                            message: in_plan.into(),
-                        },
-                    );
-                } else if let Some(header) = a.app.source.as_ref().filter(|_| span == a.app.span) {
-                    related.insert(
-                        0,
-                        Related {
-                            span: std::mem::replace(&mut span, header.clone()),
-                            message: "resource in the plan".into(),
-                        },
-                    );
-                }
-            }
+            locate_at_source(a, &mut span, &mut related);
             let severity = configured_severity(config, meta).or(hit.severity).unwrap_or(severity);
             app_findings.push(Finding {
                 rule: meta,

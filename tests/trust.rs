@@ -750,3 +750,24 @@ fn template_metadata_and_tags_on_other_resources_are_kpu903() {
         .unwrap()
         .contains("tag kpulint:required_parallelism"));
 }
+
+#[test]
+fn every_plan_finding_is_at_the_tf_with_source_dir() {
+    for case in [
+        "omitted",
+        "default_config",
+        "unknown_value",
+        "state_heavy",
+        "module_for_each",
+    ] {
+        let dir = format!("tests/fixtures/plan/{case}");
+        let (_, doc) = json_at_root(&[&format!("{dir}/plan.json"), "--source-dir", &dir, "--fail-on", "never"]);
+        let all = doc["findings"].as_array().unwrap();
+        assert!(!all.is_empty(), "{case}");
+        for f in all {
+            let file = f["file"].as_str().unwrap();
+            assert!(file.starts_with(&dir) && file.ends_with(".tf"), "{case}: {f:#}");
+            assert_eq!(f["related"][0]["file"], format!("{dir}/plan.json"), "{case}: {f:#}");
+        }
+    }
+}
