@@ -117,6 +117,9 @@ pub struct Declarations {
     pub required_kpus: Option<Declared<u64>>,
     /// The job's Flink max parallelism.
     pub max_parallelism: Option<Declared<u64>>,
+    /// A state size was declared but its value was rejected (an input error says why), so
+    /// "no declared state size" would be a second report of the same mistake.
+    pub state_size_rejected: bool,
 }
 
 impl Declarations {
@@ -135,6 +138,8 @@ pub struct Analysis {
     pub required_parallelism: Option<Declared<u64>>,
     pub required_kpus: Option<Declared<u64>>,
     pub max_parallelism: Option<Declared<u64>>,
+    /// A declared state size was rejected as invalid (already an input error).
+    pub state_size_rejected: bool,
     /// The configuration that applies to this application.
     pub config: Arc<Config>,
     /// The region the application runs in; `None` when it could not be evaluated.
@@ -160,6 +165,7 @@ impl Analysis {
             required_parallelism: self.required_parallelism.clone(),
             required_kpus: self.required_kpus.clone(),
             max_parallelism: self.max_parallelism.clone(),
+            state_size_rejected: self.state_size_rejected,
         }
     }
 
@@ -232,6 +238,7 @@ pub fn analyze_declared(app: Application, config: Arc<Config>, decl: Declaration
         required_parallelism: decl.required_parallelism,
         required_kpus: decl.required_kpus,
         max_parallelism: decl.max_parallelism,
+        state_size_rejected: decl.state_size_rejected,
         config,
         region,
         price_region,
@@ -419,6 +426,7 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
             match Key::parse(&key) {
                 Some(k) => {
                     if let Err(e) = decl.set(k, &value, span.clone(), DeclSource::Annotation) {
+                        decl.state_size_rejected |= k == Key::StateSize;
                         errors.push(InputError::new(
                             span,
                             format!("invalid {} in kpulint annotation: {e}", k.name()),
@@ -449,11 +457,13 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
         let Some(tag) = app.tag(key.tag()) else { continue };
         if let Setting::Known { value, span, .. } = &tag.value {
             if let Err(e) = decl.set(key, value, span.clone(), DeclSource::Tag) {
+                decl.state_size_rejected |= key == Key::StateSize;
                 errors.push(InputError::new(span.clone(), format!("invalid {} tag: {e}", key.tag())));
             }
         }
     }
     for d in config.applications_for(&app.address) {
+        decl.state_size_rejected |= d.state_size_rejected && decl.state_size.is_none();
         fill(&mut decl.state_size, &d.state_size);
         fill(&mut decl.required_parallelism, &d.required_parallelism);
         fill(&mut decl.required_kpus, &d.required_kpus);

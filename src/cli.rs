@@ -207,8 +207,7 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         }
         Some(Command::Man) => {
             let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut buf)
+            crate::man::render(&mut buf)
                 .map_err(|e| e.to_string())
                 .and_then(|_| write_stdout(&buf).map(|_| 0))
         }

@@ -81,6 +81,10 @@ impl Default for Thresholds {
 pub struct AppDecl {
     pub pattern: String,
     matcher: GlobMatcher,
+    /// The `application "pattern"` block header (KPU903 points here when it matches nothing).
+    pub span: Span,
+    /// Its `state_size` was written but rejected (a config error says why).
+    pub state_size_rejected: bool,
     pub state_size: Option<Declared<Bytes>>,
     pub required_parallelism: Option<Declared<u64>>,
     pub required_kpus: Option<Declared<u64>>,
@@ -402,6 +406,8 @@ impl P<'_> {
         let mut decl = AppDecl {
             pattern: pattern.to_string(),
             matcher,
+            span: span.clone(),
+            state_size_rejected: false,
             state_size: None,
             required_parallelism: None,
             required_kpus: None,
@@ -419,7 +425,10 @@ impl P<'_> {
                                     source: DeclSource::Config,
                                 })
                             }
-                            Err(e) => self.err(&attr.expr.span, e.to_string(), None),
+                            Err(e) => {
+                                decl.state_size_rejected = true;
+                                self.err(&attr.expr.span, e.to_string(), None)
+                            }
                         }
                     }
                 }

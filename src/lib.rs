@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod baseline;
+pub mod callers;
 pub mod cli;
 pub mod config;
 pub mod cost;
@@ -18,11 +19,13 @@ pub mod eval;
 pub mod fix;
 pub mod inputs;
 pub mod lint;
+pub mod man;
 pub mod model;
 pub mod recommend;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod similar;
 pub mod sizing;
 pub mod source;
 pub mod units;

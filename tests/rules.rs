@@ -419,6 +419,11 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         ("kpu010-slow-rescale", "KPU010"),
         ("kpu011-underprovisioned", "KPU011"),
         ("kpu012-max-parallelism-ceiling", "KPU012"),
+        // A declaration cut off by a blank line (KPU903) leaves its application undeclared
+        // (KPU008); the second KPU903 is a declaration above an S3 bucket.
+        ("kpu903-unattached-declaration", "KPU903"),
+        ("kpu903-unattached-declaration", "KPU008"),
+        ("kpu903-unattached-declaration", "KPU903"),
         ("state-heavy", "KPU004"),
         ("state-heavy", "KPU005"),
         ("whatif", "KPU004"),
@@ -427,8 +432,9 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(got, expected);
-    // 15 single-module examples, the 3 fleet instances, the same application in 5 formats.
-    assert_eq!(doc["summary"]["applications"], 23);
+    // 15 single-module examples plus the 2 applications of kpu903-unattached-declaration, the
+    // 3 fleet instances, the same application in 5 formats.
+    assert_eq!(doc["summary"]["applications"], 25);
     // Findings are ordered by file, then position.
     let keys: Vec<(String, u64, u64)> = doc["findings"]
         .as_array()

@@ -1,7 +1,9 @@
 //! Reads input files and parses them, in parallel, into the model: Terraform modules (HCL and
 //! JSON syntax) for `eval`, and applications straight from plans and CloudFormation templates.
 
+pub mod attach;
 pub mod cfn;
+pub mod declared;
 pub mod directives;
 pub mod hcl;
 pub mod json;
@@ -20,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::discover::{display, Candidate, FileKind};
 use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, ModuleDir, ModuleSet, TfVars};
-use crate::model::{InputError, Inventory, Notice};
+use crate::model::{InputError, Inventory, Notice, StrayDirective};
 use crate::source::SourceFile;
 use terraform::{TfFile, FLINK_RESOURCE};
 
@@ -58,6 +60,9 @@ pub struct Loaded {
     pub inventory: Inventory,
     /// Number of files read.
     pub files: usize,
+    /// Every input variable the scanned (and followed) Terraform modules declare, parsed or not:
+    /// a `--var` for a name outside this set is a typo.
+    pub declared_variables: BTreeSet<String>,
 }
 
 /// Reads a file (or stdin for `-`) as UTF-8.
@@ -104,7 +109,7 @@ pub fn is_auto_tfvars(name: &str) -> bool {
 }
 
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
-fn quick_module_sources(text: &str) -> Vec<String> {
+pub(crate) fn quick_module_sources(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     // Most files call no module: one fast substring search instead of a walk over their lines.
     if !text.contains("module") {
@@ -162,6 +167,9 @@ struct RawFile<'a> {
     /// Passed the structural check (only checked in files without an application; those with
     /// one are always parsed).
     well_formed: bool,
+    /// Variables it declares (for `--var` names no module declares), found before the text
+    /// may be dropped.
+    variables: Vec<String>,
 }
 
 impl<'a> RawFile<'a> {
@@ -175,7 +183,15 @@ impl<'a> RawFile<'a> {
                 FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(&file.text).is_ok(),
                 _ => precheck::looks_well_formed(&file.text),
             };
-        let text = (keep || has_flink || !well_formed).then_some(file);
+        let variables = if file.text.contains("variable") {
+            declared::variable_names(&file.text, kind)
+        } else {
+            Vec::new()
+        };
+        // A file mentioning kpulint may hold a directive that attaches to nothing (KPU903):
+        // its text is kept to look.
+        let mentions = kind == FileKind::Tf && directives::mentions_kpulint(&file.text);
+        let text = (keep || has_flink || !well_formed || mentions).then_some(file);
         RawFile {
             path,
             kind,
@@ -183,6 +199,7 @@ impl<'a> RawFile<'a> {
             has_flink,
             sources,
             well_formed,
+            variables,
         }
     }
 
@@ -346,6 +363,12 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
         }
     }
 
+    loaded.declared_variables = dirs
+        .values()
+        .flat_map(|d| d.files.iter())
+        .flat_map(|f| f.variables.iter().cloned())
+        .collect();
+
     // A directory matters if it holds a Flink application or calls one that does.
     let mut relevant: BTreeSet<PathBuf> = dirs
         .iter()
@@ -452,10 +475,29 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
             ..ModuleDir::default()
         });
         match result {
-            Ok(tf) => module.files.push(Arc::new(tf)),
+            Ok(tf) => {
+                // Directives that attach to nothing are reported for the files the user
+                // scanned, not for modules merely followed from them.
+                if dirs.get(&dir).is_some_and(|d| d.scanned) {
+                    loaded.inventory.strays.extend(tf.strays.iter().cloned());
+                }
+                module.files.push(Arc::new(tf))
+            }
             Err(e) => loaded.inventory.errors.push(e),
         }
     }
+    // A scanned directory without a Flink application is not evaluated, but a directive
+    // written there attaches to nothing: parse the few files that mention kpulint.
+    let unattached: Vec<StrayDirective> = dirs
+        .iter()
+        .filter(|(k, d)| d.scanned && !relevant.contains(*k))
+        .flat_map(|(_, d)| d.files.iter())
+        .filter(|f| f.kind == FileKind::Tf)
+        .filter_map(|f| f.text.as_ref().filter(|t| directives::mentions_kpulint(&t.text)))
+        .filter_map(|t| hcl::parse_tf(t).ok())
+        .flat_map(|tf| tf.strays)
+        .collect();
+    loaded.inventory.strays.extend(unattached);
 
     // Roots: scanned, relevant directories that no loaded module calls, except a module
     // calling itself or called only from within a cycle it is part of (the evaluator reports
@@ -631,6 +673,21 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
             cfn::parse_yaml(file, params)
         };
     }
+    // A named file of a type kpulint does not read (README.md) is named as such, not parsed:
+    // "invalid JSON" would send the user looking for a syntax error.
+    if cand.kind.is_none() && !stdin {
+        let mut inv = Inventory::default();
+        inv.errors.push(
+            InputError::new(
+                file.whole(),
+                format!("{} is not Terraform, a plan or a CloudFormation template", file.path),
+            )
+            .with_help(
+                "kpulint reads .tf, .tf.json, .tfvars, .json plans and templates and .yaml/.yml/.template templates; use --input-format to force a format",
+            ),
+        );
+        return inv;
+    }
     // A named file that does not even parse says so, at the error's position.
     if json_syntax && cand.kind != Some(FileKind::Yaml) {
         if let Err(e) = json::parse(file) {
@@ -644,15 +701,13 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
             return inv;
         }
     }
-    let what = if cand.kind.is_none() && !stdin {
-        "not a file type kpulint reads (.tf, .tf.json, .tfvars, a .json plan or template, a .yaml/.yml template)"
-    } else {
-        "neither Terraform, a Terraform plan nor a CloudFormation template"
-    };
     let mut inv = Inventory::default();
     inv.errors.push(
-        InputError::new(file.whole(), format!("{} is {what}", file.path))
-            .with_help("use --input-format to force a format"),
+        InputError::new(
+            file.whole(),
+            format!("{} is not Terraform, a plan or a CloudFormation template", file.path),
+        )
+        .with_help("use --input-format to force a format"),
     );
     inv
 }

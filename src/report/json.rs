@@ -72,6 +72,9 @@ struct App<'a> {
     line: usize,
     column: usize,
     format: &'static str,
+    /// The inputs the application was read from: its format, and `terraform` too when a plan
+    /// and the `.tf` it was planned from were both scanned and are reported once.
+    inputs: Vec<&'static str>,
     module_calls: Vec<ModuleCallOut<'a>>,
     runtime_environment: Option<&'a str>,
     /// `false` for SQL applications, which have no Flink parallelism.
@@ -168,7 +171,14 @@ fn known<T: Clone>(s: &Setting<T>) -> Option<T> {
 }
 
 fn app(a: &Analysis) -> App<'_> {
-    let (line, column) = a.app.span.file.line_col(a.app.span.start);
+    // A plan application is located at the `.tf` resource it was planned from, when known.
+    let located = a
+        .app
+        .source
+        .as_ref()
+        .filter(|_| a.app.located_at_source)
+        .unwrap_or(&a.app.span);
+    let (line, column) = located.file.line_col(located.start);
     let pc = &a.app.parallelism;
     let sized = a.sizing.as_ref().ok();
     let status = match &a.sizing {
@@ -193,10 +203,15 @@ fn app(a: &Analysis) -> App<'_> {
     };
     App {
         address: &a.app.address,
-        file: a.app.span.path(),
+        file: located.path(),
         line,
         column,
         format: a.app.format.name(),
+        inputs: if a.app.merged_with_source {
+            vec![a.app.format.name(), crate::model::InputFormat::TerraformHcl.name()]
+        } else {
+            vec![a.app.format.name()]
+        },
         module_calls: a
             .app
             .module_calls

@@ -68,7 +68,12 @@ impl Instance<'_> {
         };
         let mut app = Application::new(address, format, res.header.clone());
         app.module_calls = self.calls.clone();
+        // The resource's own directives first (the most specific wins), then those of the
+        // module calls it was reached through, innermost first.
         app.directives = res.directives.clone();
+        for call in self.calls.iter().rev() {
+            app.directives.extend(call.directives.iter().cloned());
+        }
         let body = &res.body;
         app.runtime_environment = self.setting(
             cx,

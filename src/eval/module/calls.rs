@@ -232,6 +232,7 @@ impl<'a> Instance<'a> {
             calls.push(ModuleCall {
                 address: address.clone(),
                 span: call.header.clone(),
+                directives: call.directives.clone(),
             });
             let inst = Instance {
                 set: self.set,
