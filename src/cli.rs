@@ -85,11 +85,9 @@ pub enum Color {
     Never,
 }
 
-#[derive(Debug, Args, Default)]
-pub struct CheckArgs {
-    /// Files or directories to lint (`-` reads standard input)
-    #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+/// How every command reads and evaluates its inputs (`check`, `diff`, `what-if`, `cost`).
+#[derive(Debug, Args, Default, Clone)]
+pub struct EvalArgs {
     /// Use this config file instead of discovering .kpulint.hcl
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -106,13 +104,25 @@ pub struct CheckArgs {
     /// (default: the plan file's own directory when it holds .tf files)
     #[arg(long, value_name = "DIR")]
     pub source_dir: Option<PathBuf>,
+    /// Read every input as this format instead of detecting it
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<ForcedFormat>,
+    /// Threads for walking, reading and parsing [default: available cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Files or directories to lint (`-` reads standard input)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub eval: EvalArgs,
     /// Skip named files that are neither Terraform, a plan nor a CloudFormation template, as
     /// when walking a directory (the pre-commit hook passes every changed JSON and YAML file)
     #[arg(long)]
     pub skip_unrelated: bool,
-    /// Read every input as this format instead of detecting it
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<ForcedFormat>,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: Option<Format>,
@@ -146,9 +156,6 @@ pub struct CheckArgs {
     /// With --fix or --diff, also apply recommendations marked unsafe (confirm their notes first)
     #[arg(long)]
     pub unsafe_fixes: bool,
-    /// Threads for walking, reading and parsing [default: available cores]
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
 }
 
 /// Runs on a thread pool of `--jobs` threads (rayon's default, the available cores, without it).
@@ -284,16 +291,14 @@ pub(crate) fn split_assignment(s: &str, flag: &str) -> Result<(String, String), 
 /// Variables (`--var`, `--var-file` in command-line order, then `TF_VAR_*`) and CloudFormation
 /// parameters; a var file that cannot be read is an input error, not a usage error.
 fn read_inputs(
-    vars_given: &[String],
-    var_files: &[PathBuf],
-    parameters_given: &[String],
+    eval: &EvalArgs,
     order: Vec<(bool, usize)>,
     pre_errors: &mut Vec<InputError>,
 ) -> Result<(VarInputs, Parameters), String> {
     check_today_env()?;
-    let vars = var_inputs(vars_given, var_files, &order, pre_errors)?;
+    let vars = var_inputs(&eval.vars, &eval.var_files, &order, pre_errors)?;
     let mut parameters = Parameters::new();
-    for raw in parameters_given {
+    for raw in &eval.parameters {
         let (k, v) = split_assignment(raw, "--parameter")?;
         parameters.insert(k, v);
     }
@@ -302,7 +307,7 @@ fn read_inputs(
 
 fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     let mut pre_errors: Vec<InputError> = Vec::new();
-    let (vars, parameters) = read_inputs(&args.vars, &args.var_files, &args.parameters, order, &mut pre_errors)?;
+    let (vars, parameters) = read_inputs(&args.eval, order, &mut pre_errors)?;
     let baseline = match &args.baseline {
         Some(path) => match baseline::read(path) {
             Ok(b) => Some((crate::discover::display(path), baseline::fingerprints(&b))),
@@ -315,17 +320,17 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     };
     let opts = RunOptions {
         paths: args.paths.clone(),
-        config: args.config.clone(),
+        config: args.eval.config.clone(),
         vars,
         read: ReadOptions {
-            forced: args.input_format,
+            forced: args.eval.input_format,
             parameters,
             skip_unrelated: args.skip_unrelated,
         },
         today: None,
         baseline,
-        source_dir: args.source_dir.clone(),
-        jobs: args.jobs.map(usize::from),
+        source_dir: args.eval.source_dir.clone(),
+        jobs: args.eval.jobs.map(usize::from),
     };
     let mut outcome: Outcome = run_with_jobs(&opts);
     if args.diff {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{read_inputs, run_with_jobs, write_report};
-use crate::inputs::{ForcedFormat, ReadOptions};
+use super::{read_inputs, run_with_jobs, write_report, EvalArgs};
+use crate::inputs::ReadOptions;
 use crate::report::{self, CostFormat, WhatIfFormat};
 use crate::run::{Outcome, RunOptions};
 use crate::whatif::{what_if as apply_scenario, Flag, FlagKind};
@@ -43,30 +43,11 @@ pub struct InputArgs {
     /// Files or directories to read (`-` reads standard input)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Use this config file instead of discovering .kpulint.hcl
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Set a Terraform variable (repeatable; later wins, as in Terraform)
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// Read Terraform variables from a .tfvars or .tfvars.json file (repeatable)
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-    /// Set a CloudFormation parameter (repeatable)
-    #[arg(long = "parameter", value_name = "NAME=VALUE")]
-    pub parameters: Vec<String>,
-    /// The .tf directory a plan was made from
-    #[arg(long, value_name = "DIR")]
-    pub source_dir: Option<PathBuf>,
-    /// Read every input as this format instead of detecting it
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<ForcedFormat>,
+    #[command(flatten)]
+    pub eval: EvalArgs,
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Threads for walking, reading and parsing [default: available cores]
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -114,20 +95,20 @@ pub struct CostArgs {
 /// Runs the pipeline on the inputs, as `check` does.
 fn evaluate(args: &InputArgs, order: Vec<(bool, usize)>) -> Result<Outcome, String> {
     let mut pre_errors = Vec::new();
-    let (vars, parameters) = read_inputs(&args.vars, &args.var_files, &args.parameters, order, &mut pre_errors)?;
+    let (vars, parameters) = read_inputs(&args.eval, order, &mut pre_errors)?;
     let opts = RunOptions {
         paths: args.paths.clone(),
-        config: args.config.clone(),
+        config: args.eval.config.clone(),
         vars,
         read: ReadOptions {
-            forced: args.input_format,
+            forced: args.eval.input_format,
             parameters,
             skip_unrelated: false,
         },
         today: None,
         baseline: None,
-        source_dir: args.source_dir.clone(),
-        jobs: args.jobs.map(usize::from),
+        source_dir: args.eval.source_dir.clone(),
+        jobs: args.eval.jobs.map(usize::from),
     };
     let mut outcome = run_with_jobs(&opts);
     outcome.errors.splice(0..0, pre_errors);

@@ -12,10 +12,10 @@ use clap::{Args, ValueEnum};
 
 use super::git::{self, GitError};
 use super::{compare, exit_code, CostLimit, Labels, Side};
-use crate::cli::{check_today_env, run_with_jobs, split_assignment, var_inputs, write_stdout};
+use crate::cli::{check_today_env, run_with_jobs, split_assignment, var_inputs, write_stdout, EvalArgs};
 use crate::config::CONFIG_FILE;
 use crate::discover::{display, FileKind};
-use crate::inputs::{ForcedFormat, Parameters, ReadOptions};
+use crate::inputs::{Parameters, ReadOptions};
 use crate::model::{InputError, Notice};
 use crate::report::{diff_human, diff_json, diff_markdown, FailOn};
 use crate::run::{Outcome, RunOptions};
@@ -32,7 +32,9 @@ Examples:
   kpulint diff --base origin/main                      the working tree against main
   kpulint diff --base origin/main infra/ --format markdown
   kpulint diff plan-main.json plan-branch.json         two plans (terraform show -json)
-  kpulint diff --base main --fail-on-cost-increase 10%";
+  kpulint diff --base main --fail-on-cost-increase 10%
+
+With --base, a --var-file or --config inside the repository is read from each side's tree.";
 
 /// `kpulint diff --format`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,34 +56,14 @@ pub struct DiffArgs {
     /// directories or two plan files
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Use this config file instead of discovering .kpulint.hcl
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Set a Terraform variable (repeatable; later wins, as in Terraform)
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// Read Terraform variables from a .tfvars or .tfvars.json file (repeatable); with --base,
-    /// a file in the repository is read from each side's tree
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-    /// Set a CloudFormation parameter (repeatable)
-    #[arg(long = "parameter", value_name = "NAME=VALUE")]
-    pub parameters: Vec<String>,
-    /// The .tf directory plans were made from
-    #[arg(long, value_name = "DIR")]
-    pub source_dir: Option<PathBuf>,
-    /// Read every input as this format instead of detecting it
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<ForcedFormat>,
+    #[command(flatten)]
+    pub eval: EvalArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: DiffFormat,
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Threads for walking, reading and parsing [default: available cores]
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
     /// Lowest severity of a finding introduced by the change that makes the exit code 1
     #[arg(long, value_enum, default_value = "warning")]
     pub fail_on: FailOn,
@@ -156,9 +138,9 @@ fn run_side(
         return Ok(Outcome::default());
     }
     let mut pre_errors: Vec<InputError> = Vec::new();
-    let vars = var_inputs(&args.vars, var_files, order, &mut pre_errors)?;
+    let vars = var_inputs(&args.eval.vars, var_files, order, &mut pre_errors)?;
     let mut parameters = Parameters::new();
-    for raw in &args.parameters {
+    for raw in &args.eval.parameters {
         let (k, v) = split_assignment(raw, "--parameter")?;
         parameters.insert(k, v);
     }
@@ -167,14 +149,14 @@ fn run_side(
         config,
         vars,
         read: ReadOptions {
-            forced: args.input_format,
+            forced: args.eval.input_format,
             parameters,
             skip_unrelated: false,
         },
         today: None,
         baseline: None,
         source_dir,
-        jobs: args.jobs.map(usize::from),
+        jobs: args.eval.jobs.map(usize::from),
     };
     let mut outcome = run_with_jobs(&opts);
     outcome.errors.splice(0..0, pre_errors);
@@ -201,9 +183,9 @@ fn two_paths(args: &DiffArgs, order: &[(bool, usize)]) -> Result<Compared, Strin
             args,
             order,
             vec![p.clone()],
-            &args.var_files,
-            args.config.clone(),
-            args.source_dir.clone(),
+            &args.eval.var_files,
+            args.eval.config.clone(),
+            args.eval.source_dir.clone(),
         )
     };
     // What the side's paths start with: a plan piped in (`terraform show -json plan.out |
@@ -326,9 +308,10 @@ fn against_commit(args: &DiffArgs, order: &[(bool, usize)], reference: &str) -> 
     let short = commit.get(..7).unwrap_or(&commit);
     // Files named by a flag are wanted whatever their name (`--var-file prod.vars`).
     let named: Vec<String> = args
+        .eval
         .var_files
         .iter()
-        .chain(&args.config)
+        .chain(&args.eval.config)
         .map(|p| canonical_lenient(&cwd.join(p)))
         .filter_map(|p| {
             let rel = p.strip_prefix(&repository).ok()?;
@@ -384,9 +367,14 @@ fn against_commit(args: &DiffArgs, order: &[(bool, usize)], reference: &str) -> 
         }
     };
     let (head_var_files, base_var_files): (Vec<PathBuf>, Vec<PathBuf>) =
-        args.var_files.iter().map(|p| side_file(p, "--var-file")).unzip();
-    let (head_config, base_config) = args.config.as_deref().map(|p| side_file(p, "--config")).unzip();
-    let (head_source, base_source) = args.source_dir.as_deref().map(|p| side_file(p, "--source-dir")).unzip();
+        args.eval.var_files.iter().map(|p| side_file(p, "--var-file")).unzip();
+    let (head_config, base_config) = args.eval.config.as_deref().map(|p| side_file(p, "--config")).unzip();
+    let (head_source, base_source) = args
+        .eval
+        .source_dir
+        .as_deref()
+        .map(|p| side_file(p, "--source-dir"))
+        .unzip();
 
     let head = run_side(args, order, head_paths, &head_var_files, head_config, head_source)?;
     let base = {
