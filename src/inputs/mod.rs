@@ -634,15 +634,43 @@ fn sniff_stdin(text: &str) -> FileKind {
     }
 }
 
+/// "README.md is not Terraform, a plan or a CloudFormation template".
+fn not_an_input(file: &Arc<SourceFile>) -> Inventory {
+    let mut inv = Inventory::default();
+    inv.errors.push(
+        InputError::new(
+            file.whole(),
+            format!("{} is not Terraform, a plan or a CloudFormation template", file.path),
+        )
+        .with_help(
+            "kpulint reads .tf, .tf.json, .tfvars, .json plans and templates and .yaml/.yml/.template templates; use --input-format to force a format",
+        ),
+    );
+    inv
+}
+
 fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> Inventory {
     let (forced, params) = (opts.forced, &opts.parameters);
     let text: &str = &file.text;
     let stdin = cand.path.as_os_str() == "-";
-    let json_syntax = if stdin {
+    let json_syntax = if stdin || cand.kind.is_none() {
         text.trim_start().starts_with('{')
     } else {
         cand.kind != Some(FileKind::Yaml)
     };
+    // A named file of no known kind that is neither JSON nor a YAML template (README.md that
+    // mentions `format_version` or `Resources`) is not parsed as one.
+    let yaml_template = || {
+        text.lines()
+            .any(|l| l.starts_with("AWSTemplateFormatVersion:") || l.starts_with("Resources:"))
+    };
+    if cand.explicit && cand.kind.is_none() && !stdin && forced.is_none() && !json_syntax && !yaml_template() {
+        return if opts.skip_unrelated {
+            Inventory::default()
+        } else {
+            not_an_input(file)
+        };
+    }
     match forced {
         Some(ForcedFormat::Plan) => return plan::parse(file),
         Some(ForcedFormat::Cloudformation) if json_syntax => return cfn::parse_json(file, params),
@@ -676,17 +704,7 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
     // A named file of a type kpulint does not read (README.md) is named as such, not parsed:
     // "invalid JSON" would send the user looking for a syntax error.
     if cand.kind.is_none() && !stdin {
-        let mut inv = Inventory::default();
-        inv.errors.push(
-            InputError::new(
-                file.whole(),
-                format!("{} is not Terraform, a plan or a CloudFormation template", file.path),
-            )
-            .with_help(
-                "kpulint reads .tf, .tf.json, .tfvars, .json plans and templates and .yaml/.yml/.template templates; use --input-format to force a format",
-            ),
-        );
-        return inv;
+        return not_an_input(file);
     }
     // A named file that does not even parse says so, at the error's position.
     if json_syntax && cand.kind != Some(FileKind::Yaml) {
