@@ -92,13 +92,19 @@ impl Sizing {
     /// The declared need with the most KPUs; on a tie compute binds (less state would not
     /// save a KPU). With one need declared, that one.
     pub fn binding(&self) -> Option<Binding> {
-        match (self.storage_kpus, self.compute_kpus) {
-            (None, None) => None,
-            (Some(_), None) => Some(Binding::Storage),
-            (None, Some(_)) => Some(Binding::Compute),
-            (Some(s), Some(c)) if s > c => Some(Binding::Storage),
-            (Some(_), Some(_)) => Some(Binding::Compute),
-        }
+        binding(self.storage_kpus, self.compute_kpus)
+    }
+}
+
+/// Which of two needs (in KPUs) binds: the larger; on a tie compute (less state would not save
+/// a KPU); with one declared, that one.
+pub fn binding(storage_kpus: Option<u64>, compute_kpus: Option<u64>) -> Option<Binding> {
+    match (storage_kpus, compute_kpus) {
+        (None, None) => None,
+        (Some(_), None) => Some(Binding::Storage),
+        (None, Some(_)) => Some(Binding::Compute),
+        (Some(s), Some(c)) if s > c => Some(Binding::Storage),
+        (Some(_), Some(_)) => Some(Binding::Compute),
     }
 }
 
@@ -111,6 +117,9 @@ pub struct Declarations {
     pub required_kpus: Option<Declared<u64>>,
     /// The job's Flink max parallelism.
     pub max_parallelism: Option<Declared<u64>>,
+    /// A state size was declared but its value was rejected (an input error says why), so
+    /// "no declared state size" would be a second report of the same mistake.
+    pub state_size_rejected: bool,
 }
 
 impl Declarations {
@@ -129,6 +138,8 @@ pub struct Analysis {
     pub required_parallelism: Option<Declared<u64>>,
     pub required_kpus: Option<Declared<u64>>,
     pub max_parallelism: Option<Declared<u64>>,
+    /// A declared state size was rejected as invalid (already an input error).
+    pub state_size_rejected: bool,
     /// The configuration that applies to this application.
     pub config: Arc<Config>,
     /// The region the application runs in; `None` when it could not be evaluated.
@@ -154,6 +165,7 @@ impl Analysis {
             required_parallelism: self.required_parallelism.clone(),
             required_kpus: self.required_kpus.clone(),
             max_parallelism: self.max_parallelism.clone(),
+            state_size_rejected: self.state_size_rejected,
         }
     }
 
@@ -184,6 +196,12 @@ pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputErro
             .map(|(span, message)| InputError::new(span, message)),
     );
     let decl = declarations(&app, &config, errors);
+    analyze_declared(app, config, decl)
+}
+
+/// Sizes and recommends `app` under the given declarations: those [`analyze`] read, or those a
+/// `kpulint what-if` scenario replaced. Reports nothing (the declarations are already checked).
+pub fn analyze_declared(app: Application, config: Arc<Config>, decl: Declarations) -> Analysis {
     let kind = match &app.runtime_environment {
         Setting::Known { value, .. } => Some(sizing::app_kind(value)),
         // Terraform requires the runtime; without it, assume nothing about the overhead.
@@ -220,6 +238,7 @@ pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputErro
         required_parallelism: decl.required_parallelism,
         required_kpus: decl.required_kpus,
         max_parallelism: decl.max_parallelism,
+        state_size_rejected: decl.state_size_rejected,
         config,
         region,
         price_region,
@@ -407,6 +426,7 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
             match Key::parse(&key) {
                 Some(k) => {
                     if let Err(e) = decl.set(k, &value, span.clone(), DeclSource::Annotation) {
+                        decl.state_size_rejected |= k == Key::StateSize;
                         errors.push(InputError::new(
                             span,
                             format!("invalid {} in kpulint annotation: {e}", k.name()),
@@ -437,11 +457,13 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
         let Some(tag) = app.tag(key.tag()) else { continue };
         if let Setting::Known { value, span, .. } = &tag.value {
             if let Err(e) = decl.set(key, value, span.clone(), DeclSource::Tag) {
+                decl.state_size_rejected |= key == Key::StateSize;
                 errors.push(InputError::new(span.clone(), format!("invalid {} tag: {e}", key.tag())));
             }
         }
     }
     for d in config.applications_for(&app.address) {
+        decl.state_size_rejected |= d.state_size_rejected && decl.state_size.is_none();
         fill(&mut decl.state_size, &d.state_size);
         fill(&mut decl.required_parallelism, &d.required_parallelism);
         fill(&mut decl.required_kpus, &d.required_kpus);

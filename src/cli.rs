@@ -1,5 +1,7 @@
 //! The command line: argument definitions and the commands behind them.
 
+mod reports;
+
 use std::collections::BTreeSet;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -43,6 +45,8 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+// Parsed once per process: the size of the `Check` variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (the default command)
@@ -55,6 +59,13 @@ pub enum Command {
         /// Rule id or name, e.g. KPU004 or overscale-margin
         rule: String,
     },
+    /// Re-size the applications under hypothetical changes (state, need, configuration,
+    /// region, target margin) and print today and the scenario side by side
+    #[command(name = "what-if", after_help = reports::WHAT_IF_AFTER_HELP)]
+    WhatIf(reports::WhatIfArgs),
+    /// The fleet's monthly cost per application, today and right-sized, largest savings first
+    #[command(after_help = reports::COST_AFTER_HELP)]
+    Cost(reports::CostArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -62,6 +73,9 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+    /// What a change does to KPUs, cost and findings: `--base REF [PATH]...` or `OLD NEW`
+    #[command(after_help = crate::diff::command::AFTER_HELP)]
+    Diff(crate::diff::command::DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,11 +85,9 @@ pub enum Color {
     Never,
 }
 
-#[derive(Debug, Args, Default)]
-pub struct CheckArgs {
-    /// Files or directories to lint (`-` reads standard input)
-    #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+/// How every command reads and evaluates its inputs (`check`, `diff`, `what-if`, `cost`).
+#[derive(Debug, Args, Default, Clone)]
+pub struct EvalArgs {
     /// Use this config file instead of discovering .kpulint.hcl
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -92,13 +104,25 @@ pub struct CheckArgs {
     /// (default: the plan file's own directory when it holds .tf files)
     #[arg(long, value_name = "DIR")]
     pub source_dir: Option<PathBuf>,
+    /// Read every input as this format instead of detecting it
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<ForcedFormat>,
+    /// Threads for walking, reading and parsing [default: available cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Files or directories to lint (`-` reads standard input)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub eval: EvalArgs,
     /// Skip named files that are neither Terraform, a plan nor a CloudFormation template, as
     /// when walking a directory (the pre-commit hook passes every changed JSON and YAML file)
     #[arg(long)]
     pub skip_unrelated: bool,
-    /// Read every input as this format instead of detecting it
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<ForcedFormat>,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: Option<Format>,
@@ -123,13 +147,19 @@ pub struct CheckArgs {
     /// Record the current findings in FILE as the baseline (reports entries that no longer match)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// Threads for walking, reading and parsing [default: available cores]
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
+    /// Apply each application's recommendation where its values are defined, then report what remains
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would change and write nothing (exit 1 if there is a diff)
+    #[arg(long)]
+    pub diff: bool,
+    /// With --fix or --diff, also apply recommendations marked unsafe (confirm their notes first)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 /// Runs on a thread pool of `--jobs` threads (rayon's default, the available cores, without it).
-fn run_with_jobs(opts: &RunOptions) -> Outcome {
+pub(crate) fn run_with_jobs(opts: &RunOptions) -> Outcome {
     let threads = opts.jobs.unwrap_or(0);
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.install(|| run(opts)),
@@ -163,6 +193,18 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             let order = matches.subcommand_matches("check").map(arg_order).unwrap_or_default();
             check(*args, order)
         }
+        Some(Command::Diff(args)) => {
+            let order = matches.subcommand_matches("diff").map(arg_order).unwrap_or_default();
+            crate::diff::command::diff(args, order)
+        }
+        Some(Command::WhatIf(args)) => {
+            let order = matches.subcommand_matches("what-if").map(arg_order).unwrap_or_default();
+            reports::what_if(args, order)
+        }
+        Some(Command::Cost(args)) => {
+            let order = matches.subcommand_matches("cost").map(arg_order).unwrap_or_default();
+            reports::cost(args, order)
+        }
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Completions { shell }) => {
@@ -172,8 +214,7 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         }
         Some(Command::Man) => {
             let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut buf)
+            crate::man::render(&mut buf)
                 .map_err(|e| e.to_string())
                 .and_then(|_| write_stdout(&buf).map(|_| 0))
         }
@@ -200,8 +241,16 @@ fn arg_order(m: &clap::ArgMatches) -> Vec<(bool, usize)> {
     order.into_iter().map(|(_, f, i)| (f, i)).collect()
 }
 
+/// Writes a report to `--output FILE` or stdout.
+fn write_report(output: Option<&PathBuf>, buf: &[u8]) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, buf).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => write_stdout(buf),
+    }
+}
+
 /// Writes to stdout; a closed pipe (`kpulint rules | head -1`) is not an error.
-fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), String> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
@@ -232,46 +281,33 @@ fn explain(rule: &str) -> Result<i32, String> {
     }
 }
 
-fn split_assignment(s: &str, flag: &str) -> Result<(String, String), String> {
+pub(crate) fn split_assignment(s: &str, flag: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("{flag} expects NAME=VALUE, got \"{s}\"")),
     }
 }
 
-fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
-    let mut pre_errors: Vec<InputError> = Vec::new();
-    if let Ok(today) = std::env::var("KPULINT_TODAY") {
-        if crate::date::Date::parse(&today).is_none() {
-            return Err(format!("KPULINT_TODAY={today} is not a date: use YYYY-MM-DD"));
-        }
-    }
-    let mut vars = VarInputs::default();
-    for (is_file, i) in order {
-        if is_file {
-            let Some(path) = args.var_files.get(i) else { continue };
-            match read_tfvars(path) {
-                Ok(t) => vars.cli.push(CliVar::File(t)),
-                Err(e) => pre_errors.push(e),
-            }
-        } else {
-            let Some(raw) = args.vars.get(i) else { continue };
-            let (name, value) = split_assignment(raw, "--var")?;
-            let file = SourceFile::new(format!("--var {name}"), format!("{name}={value}"));
-            let span = file.span(name.len() + 1..file.text.len());
-            vars.cli.push(CliVar::Var { name, value, span });
-        }
-    }
-    for (k, v) in std::env::vars() {
-        if let Some(name) = k.strip_prefix("TF_VAR_") {
-            vars.env.insert(name.to_string(), v);
-        }
-    }
+/// Variables (`--var`, `--var-file` in command-line order, then `TF_VAR_*`) and CloudFormation
+/// parameters; a var file that cannot be read is an input error, not a usage error.
+fn read_inputs(
+    eval: &EvalArgs,
+    order: Vec<(bool, usize)>,
+    pre_errors: &mut Vec<InputError>,
+) -> Result<(VarInputs, Parameters), String> {
+    check_today_env()?;
+    let vars = var_inputs(&eval.vars, &eval.var_files, &order, pre_errors)?;
     let mut parameters = Parameters::new();
-    for raw in &args.parameters {
+    for raw in &eval.parameters {
         let (k, v) = split_assignment(raw, "--parameter")?;
         parameters.insert(k, v);
     }
+    Ok((vars, parameters))
+}
+
+fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
+    let mut pre_errors: Vec<InputError> = Vec::new();
+    let (vars, parameters) = read_inputs(&args.eval, order, &mut pre_errors)?;
     let baseline = match &args.baseline {
         Some(path) => match baseline::read(path) {
             Ok(b) => Some((crate::discover::display(path), baseline::fingerprints(&b))),
@@ -284,19 +320,37 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     };
     let opts = RunOptions {
         paths: args.paths.clone(),
-        config: args.config.clone(),
+        config: args.eval.config.clone(),
         vars,
         read: ReadOptions {
-            forced: args.input_format,
+            forced: args.eval.input_format,
             parameters,
             skip_unrelated: args.skip_unrelated,
         },
         today: None,
         baseline,
-        source_dir: args.source_dir.clone(),
-        jobs: args.jobs.map(usize::from),
+        source_dir: args.eval.source_dir.clone(),
+        jobs: args.eval.jobs.map(usize::from),
     };
     let mut outcome: Outcome = run_with_jobs(&opts);
+    if args.diff {
+        return diff(&outcome, &args.paths, args.unsafe_fixes, pre_errors.len());
+    }
+    if args.fix {
+        let rerun = || {
+            // The --var-file contents were read before the fix: read them again.
+            let mut again = opts.clone();
+            for v in &mut again.vars.cli {
+                if let CliVar::File(t) = v {
+                    if let Ok(fresh) = read_tfvars(std::path::Path::new(&t.file.path)) {
+                        *t = fresh;
+                    }
+                }
+            }
+            run_with_jobs(&again)
+        };
+        outcome = crate::fix::apply::fix(outcome, &args.paths, args.unsafe_fixes, rerun);
+    }
     outcome.errors.splice(0..0, pre_errors);
     if let Some(path) = &args.write_baseline {
         let new = baseline::from_findings(&outcome.findings);
@@ -346,11 +400,77 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     };
     let mut buf = Vec::new();
     report::render(format, &outcome, &render_opts, &mut buf).map_err(|e| e.to_string())?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => write_stdout(&buf)?,
-    }
+    write_report(args.output.as_ref(), &buf)?;
     Ok(report::exit_code(&outcome, fail_on))
+}
+
+/// `--diff`: the diff on standard output, why anything is left out on standard error.
+/// Exit 1 with a diff, 0 without, 2 when an input could not be read.
+fn diff(outcome: &Outcome, paths: &[PathBuf], unsafe_fixes: bool, pre_errors: usize) -> Result<i32, String> {
+    let (notices, text) = crate::fix::apply::diff(outcome, paths, unsafe_fixes);
+    let mut err = io::stderr().lock();
+    for n in &notices {
+        let _ = writeln!(err, "note: {}", report::notice_text(n));
+    }
+    let input_errors = outcome.errors.len() + pre_errors;
+    if input_errors > 0 {
+        let _ = writeln!(
+            err,
+            "kpulint: {input_errors} input error{}: run without --diff to see {}",
+            if input_errors == 1 { "" } else { "s" },
+            if input_errors == 1 { "it" } else { "them" }
+        );
+    }
+    write_stdout(text.as_bytes())?;
+    Ok(if input_errors > 0 {
+        2
+    } else if text.is_empty() {
+        0
+    } else {
+        1
+    })
+}
+
+/// `--var`, `--var-file` (in command-line `order`) and `TF_VAR_*` values. Var files are read
+/// relative to the current directory; a file that cannot be read becomes an error in `errors`.
+pub(crate) fn var_inputs(
+    var_args: &[String],
+    var_files: &[PathBuf],
+    order: &[(bool, usize)],
+    errors: &mut Vec<InputError>,
+) -> Result<VarInputs, String> {
+    let mut vars = VarInputs::default();
+    for &(is_file, i) in order {
+        if is_file {
+            let Some(path) = var_files.get(i) else { continue };
+            match read_tfvars(path) {
+                Ok(t) => vars.cli.push(CliVar::File(t)),
+                Err(e) => errors.push(e),
+            }
+        } else {
+            let Some(raw) = var_args.get(i) else { continue };
+            let (name, value) = split_assignment(raw, "--var")?;
+            let file = SourceFile::new(format!("--var {name}"), format!("{name}={value}"));
+            let span = file.span(name.len() + 1..file.text.len());
+            vars.cli.push(CliVar::Var { name, value, span });
+        }
+    }
+    for (k, v) in std::env::vars() {
+        if let Some(name) = k.strip_prefix("TF_VAR_") {
+            vars.env.insert(name.to_string(), v);
+        }
+    }
+    Ok(vars)
+}
+
+/// `KPULINT_TODAY`, when set, must be a date.
+pub(crate) fn check_today_env() -> Result<(), String> {
+    if let Ok(today) = std::env::var("KPULINT_TODAY") {
+        if crate::date::Date::parse(&today).is_none() {
+            return Err(format!("KPULINT_TODAY={today} is not a date: use YYYY-MM-DD"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

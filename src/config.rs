@@ -25,6 +25,8 @@ pub enum DeclSource {
     Annotation,
     Tag,
     Config,
+    /// A `kpulint what-if` flag (`--state-size`, `--state-scale`, `--required-parallelism`).
+    Scenario,
 }
 
 /// A declared value and where it was declared.
@@ -79,6 +81,10 @@ impl Default for Thresholds {
 pub struct AppDecl {
     pub pattern: String,
     matcher: GlobMatcher,
+    /// The `application "pattern"` block header (KPU903 points here when it matches nothing).
+    pub span: Span,
+    /// Its `state_size` was written but rejected (a config error says why).
+    pub state_size_rejected: bool,
     pub state_size: Option<Declared<Bytes>>,
     pub required_parallelism: Option<Declared<u64>>,
     pub required_kpus: Option<Declared<u64>>,
@@ -400,6 +406,8 @@ impl P<'_> {
         let mut decl = AppDecl {
             pattern: pattern.to_string(),
             matcher,
+            span: span.clone(),
+            state_size_rejected: false,
             state_size: None,
             required_parallelism: None,
             required_kpus: None,
@@ -417,7 +425,10 @@ impl P<'_> {
                                     source: DeclSource::Config,
                                 })
                             }
-                            Err(e) => self.err(&attr.expr.span, e.to_string(), None),
+                            Err(e) => {
+                                decl.state_size_rejected = true;
+                                self.err(&attr.expr.span, e.to_string(), None)
+                            }
                         }
                     }
                 }

@@ -4,21 +4,29 @@
 //! The pipeline, one module per stage, data flowing one way:
 //! [`discover`] → [`inputs`] → [`eval`] → [`analysis`] (with [`sizing`]) → [`rules`] via
 //! [`lint`] → [`report`]. [`run`] wires the stages together.
+//! [`diff`] runs the pipeline on both sides of a change and compares them.
 
 pub mod analysis;
 pub mod baseline;
+pub mod callers;
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod date;
+pub mod diff;
 pub mod discover;
 pub mod eval;
+pub mod fix;
 pub mod inputs;
 pub mod lint;
+pub mod man;
 pub mod model;
 pub mod recommend;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod similar;
 pub mod sizing;
 pub mod source;
 pub mod units;
+pub mod whatif;

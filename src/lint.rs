@@ -3,12 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::date::Date;
-use crate::model::{Directive, DirectiveKind, DirectiveTarget, Setting, Severity};
-use crate::rules::suppression::{self, InlineSuppression, KPU900, KPU901, KPU902};
+use crate::model::{Directive, DirectiveKind, DirectiveTarget, Setting, Severity, StrayDirective};
+use crate::rules::suppression::{self, InlineSuppression, KPU900, KPU901, KPU902, KPU903};
 use crate::rules::{self, RuleMeta, CHECKS};
 use crate::source::Span;
 
@@ -142,8 +143,12 @@ fn related(a: &Analysis, span: &Span) -> Vec<Related> {
     out
 }
 
-pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
+/// Lints the analyses; `strays` are the directives that attached to no application, each with
+/// the config that applies to its file.
+pub fn lint(analyses: &[Analysis], strays: &[(StrayDirective, Arc<Config>)], opts: &LintOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
+    findings.extend(strays.iter().filter_map(|(s, config)| stray_finding(s, config)));
+    findings.extend(unmatched_application_blocks(analyses));
     // Config ignore blocks, keyed by (config file, block index): (linted a file in its paths,
     // hid a finding). A block whose paths were not linted this run is not "unused".
     let mut scopes: BTreeMap<(String, usize), (bool, bool)> = BTreeMap::new();
@@ -172,6 +177,8 @@ pub fn lint(analyses: &[Analysis], opts: &LintOptions) -> Vec<Finding> {
     findings.sort_by(|a, b| {
         (a.span.path(), a.span.start, a.rule.id, &a.message).cmp(&(b.span.path(), b.span.start, b.rule.id, &b.message))
     });
+    // A directive above a module call reaches every instance: report a problem with it once.
+    findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span && a.message == b.message);
     findings
 }
 
@@ -195,6 +202,48 @@ fn ignore_tag(a: &Analysis) -> Option<Directive> {
         span,
         target: DirectiveTarget::Resource,
     })
+}
+
+/// A plan finding is located at the `.tf` source the plan was made from when that is known
+/// (`--source-dir`, or the `.tf` application merged into the plan's): plans are rarely
+/// committed, so an annotation on plan.json lands on nothing. The plan offset stays related.
+/// A plan read from standard input has no file to annotate at all.
+fn locate_at_source(a: &Analysis, span: &mut Span, related: &mut Vec<Related>) {
+    let stdin = span.path() == "<stdin>";
+    if !(a.app.located_at_source || stdin) {
+        return;
+    }
+    let in_plan = if stdin {
+        "value in the plan read from stdin"
+    } else {
+        "value in the plan"
+    };
+    if let Some(i) = related.iter().position(|r| r.message.starts_with("written at")) {
+        let tf = related.remove(i);
+        let plan = std::mem::replace(span, tf.span);
+        related.insert(
+            0,
+            Related {
+                span: plan,
+                message: in_plan.into(),
+            },
+        );
+    } else if let Some(header) = a.app.source.as_ref().filter(|_| span.same_file(&a.app.span)) {
+        // Not written in the .tf (or not an attribute): the resource it belongs to.
+        let message = if *span == a.app.span {
+            "resource in the plan"
+        } else {
+            in_plan
+        };
+        let plan = std::mem::replace(span, header.clone());
+        related.insert(
+            0,
+            Related {
+                span: plan,
+                message: message.into(),
+            },
+        );
+    }
 }
 
 /// The findings of every enabled rule for one application.
@@ -221,20 +270,7 @@ fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
             };
             let mut related = related(a, &hit.span);
             let mut span = hit.span;
-            // A plan read from stdin has no file to annotate: when the .tf attribute that
-            // wrote the value is known (--source-dir), it becomes the location.
-            if span.path() == "<stdin>" {
-                if let Some(i) = related.iter().position(|r| r.message.starts_with("written at")) {
-                    let tf = related.remove(i);
-                    related.insert(
-                        0,
-                        Related {
-                            span: std::mem::replace(&mut span, tf.span),
-                            message: "value in the plan read from stdin".into(),
-                        },
-                    );
-                }
-            }
+            locate_at_source(a, &mut span, &mut related);
             let severity = configured_severity(config, meta).or(hit.severity).unwrap_or(severity);
             app_findings.push(Finding {
                 rule: meta,
@@ -268,6 +304,12 @@ fn apply_inline_suppressions(a: &Analysis, config: &Config, app_findings: &mut [
         .map(|d| suppression::parse(&d, &resolve))
         .collect();
     let mut meta_findings = Vec::new();
+    if let Some(sev) = rule_enabled(config, &KPU900) {
+        for d in a.app.directives.iter().filter(|d| d.kind == DirectiveKind::Lookalike) {
+            let (message, help) = lookalike_text(d);
+            meta_findings.push(meta_finding(&KPU900, sev, &d.span, a, message, help));
+        }
+    }
     for s in &inline {
         let matches = |f: &Finding| {
             s.rules.iter().any(|r| r == f.rule.id)
@@ -445,6 +487,110 @@ fn meta_finding(
         suppressed: None,
         fingerprint: fingerprint(&[rule.id, &a.app.address, span.path(), span.text()]),
     }
+}
+
+/// A comment that starts like a directive but is not one: what it is and what was expected.
+fn lookalike_text(d: &Directive) -> (String, String) {
+    (
+        format!(
+            "`{}` looks like a kpulint directive but is not one, so it does nothing",
+            d.body
+        ),
+        format!("write {}", crate::inputs::directives::expected_form(&d.body)),
+    )
+}
+
+/// KPU903 for a directive that attaches to no application (KPU900 for a lookalike).
+fn stray_finding(s: &StrayDirective, config: &Config) -> Option<Finding> {
+    let d = &s.directive;
+    let (rule, message, help) = match d.kind {
+        DirectiveKind::Lookalike => {
+            let (message, help) = lookalike_text(d);
+            (&KPU900, message, help)
+        }
+        kind => {
+            let what = if kind == DirectiveKind::Ignore {
+                "suppression"
+            } else {
+                "declaration"
+            };
+            let help = match &s.nearest {
+                Some(n) => format!(
+                    "a directive attaches to the comment block directly above a resource or module block (no blank line below it): move it above {n}"
+                ),
+                None => "put it directly above the aws_kinesisanalyticsv2_application resource it describes".into(),
+            };
+            (
+                &KPU903,
+                format!("{what} `{}` attaches to no application: {}", d.body, s.why),
+                help,
+            )
+        }
+    };
+    let severity = rule_enabled(config, rule)?;
+    Some(Finding {
+        rule,
+        severity,
+        fingerprint: fingerprint(&[rule.id, d.span.path(), d.span.text()]),
+        span: d.span.clone(),
+        label: "attaches to nothing".into(),
+        message,
+        help,
+        application: None,
+        related: Vec::new(),
+        suppressed: None,
+    })
+}
+
+/// KPU903 for `.kpulint.hcl` `application` blocks that matched no linted application. Only
+/// when the run scanned the config's whole tree: a pre-commit run on a few files does not see
+/// the applications the other blocks are for.
+fn unmatched_application_blocks(analyses: &[Analysis]) -> Vec<Finding> {
+    let mut by_config: BTreeMap<String, (&Config, Vec<&str>)> = BTreeMap::new();
+    for a in analyses {
+        let Some(file) = &a.config.file else { continue };
+        by_config
+            .entry(file.path.clone())
+            .or_insert_with(|| (&a.config, Vec::new()))
+            .1
+            .push(&a.app.address);
+    }
+    let mut out = Vec::new();
+    for (config, addresses) in by_config.values() {
+        let Some(severity) = config
+            .whole_tree_scanned
+            .then(|| rule_enabled(config, &KPU903))
+            .flatten()
+        else {
+            continue;
+        };
+        for block in &config.applications {
+            if addresses.iter().any(|a| block.matches(a)) {
+                continue;
+            }
+            let help = match crate::similar::closest(&block.pattern, addresses.iter().copied()) {
+                Some(near) => format!("did you mean `application \"{near}\"`?"),
+                None => "remove the block, or fix its pattern".into(),
+            };
+            let span = block.span.first_line();
+            out.push(Finding {
+                rule: &KPU903,
+                severity,
+                fingerprint: fingerprint(&[KPU903.id, span.path(), &block.pattern]),
+                span,
+                label: "matches no application".into(),
+                message: format!(
+                    "application \"{}\" matches no application, so its declarations are not used",
+                    block.pattern
+                ),
+                help,
+                application: None,
+                related: Vec::new(),
+                suppressed: None,
+            });
+        }
+    }
+    out
 }
 
 fn config_finding(rule: &'static RuleMeta, severity: Severity, span: Span, message: String, help: &str) -> Finding {

@@ -37,6 +37,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub errors: Vec<InputError>,
     pub notices: Vec<Notice>,
+    /// What `--fix` changed (`None` without `--fix`).
+    pub fix: Option<crate::fix::apply::FixReport>,
 }
 
 /// Shows a config path relative to the current directory when it is below it.
@@ -87,15 +89,41 @@ fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> 
     cfg
 }
 
+/// A named `.kpulint.hcl` (pre-commit passes it when it changes) stands for the directory tree
+/// it applies to: every application there may be affected by the change.
+fn config_scope(path: &Path) -> PathBuf {
+    if path.file_name().is_some_and(|n| n == config::CONFIG_FILE) && path.is_file() {
+        match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    } else {
+        path.to_path_buf()
+    }
+}
+
 pub fn run(opts: &RunOptions) -> Outcome {
     let mut out = Outcome::default();
     let paths = if opts.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        opts.paths.clone()
+        opts.paths.iter().map(|p| config_scope(p)).collect()
     };
 
-    let walked = discover(&paths, opts.jobs.unwrap_or(0));
+    // A linted module that other modules of the repository call is evaluated through them.
+    let callers = crate::callers::find(&paths);
+    let mut walk_paths: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            callers
+                .renamed
+                .iter()
+                .find(|(from, _)| from == p)
+                .map_or_else(|| p.clone(), |(_, to)| to.clone())
+        })
+        .collect();
+    walk_paths.extend(callers.files.iter().cloned());
+    let walked = discover(&walk_paths, opts.jobs.unwrap_or(0));
     for e in walked.errors {
         let f = SourceFile::new(display(&e.path), "");
         out.errors.push(InputError::new(f.whole(), e.message));
@@ -122,8 +150,20 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let loaded = inputs::load(&candidates, &opts.read);
     out.files = loaded.files;
     let mut inventory = loaded.inventory;
+    out.errors.extend(inputs::declared::undeclared_inputs(
+        &loaded.declared_variables,
+        &inventory.declared_parameters,
+        &opts.vars,
+        &opts.read.parameters,
+    ));
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
+    inputs::plan::merge_with_source(&mut inventory.applications);
+    inventory.strays.extend(inputs::attach::unused_call_directives(
+        &loaded.modules,
+        &inventory.applications,
+    ));
+    let uncalled = crate::callers::uncalled_notices(&callers.uncalled, &loaded.modules, &opts.vars);
     // The parsed modules are not needed past evaluation: only files that applications,
     // findings and errors point at stay in memory, for rendering.
     drop(loaded.modules);
@@ -159,6 +199,17 @@ pub fn run(opts: &RunOptions) -> Outcome {
             None => Arc::clone(&default),
         }
     };
+
+    if !callers.scope.is_empty() {
+        // Evaluated through its callers, but reported for what the user linted.
+        let in_scope = |path: &str| {
+            Path::new(path)
+                .canonicalize()
+                .is_ok_and(|p| callers.scope.iter().any(|s| p.starts_with(s)))
+        };
+        inventory.applications.retain(|a| in_scope(a.span.path()));
+        inventory.strays.retain(|s| in_scope(s.directive.span.path()));
+    }
 
     let mut fallback_regions = BTreeSet::new();
     for app in inventory.applications {
@@ -201,7 +252,27 @@ pub fn run(opts: &RunOptions) -> Outcome {
         today: opts.today.unwrap_or_else(Date::today),
         baseline: opts.baseline.clone(),
     };
-    out.findings = lint(&out.analyses, &lint_opts);
+    let strays: Vec<(crate::model::StrayDirective, Arc<Config>)> = inventory
+        .strays
+        .into_iter()
+        .map(|s| {
+            let config = config_for(s.directive.span.path(), &mut out.errors);
+            (s, config)
+        })
+        .collect();
+    out.findings = lint(&out.analyses, &strays, &lint_opts);
+    // A module no caller gives its required variables: one notice says so, instead of a
+    // KPU009 warning per value they feed.
+    let mut explained = BTreeSet::new();
+    out.findings.retain(|f| {
+        let by = (f.rule.id == "KPU009")
+            .then(|| uncalled.iter().position(|u| u.explains(f.span.path(), &f.message)))
+            .flatten();
+        explained.extend(by);
+        by.is_none()
+    });
+    out.notices
+        .extend(explained.into_iter().map(|i| uncalled[i].notice.clone()));
 
     out.analyses.sort_by(|a, b| {
         (a.app.span.path(), a.app.span.start, &a.app.address).cmp(&(

@@ -41,7 +41,7 @@ pub enum UnitError {
     Empty,
     #[error("\"{0}\" is not a size: write a number and a unit, e.g. \"240GB\" or \"1.5TiB\"")]
     NotANumber(String),
-    #[error("unknown size unit \"{unit}\" in \"{text}\": use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB")]
+    #[error("unknown size unit \"{unit}\" in \"{text}\": use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB (any case)")]
     UnknownUnit { text: String, unit: String },
     #[error("size \"{0}\" is negative")]
     Negative(String),
@@ -72,26 +72,28 @@ pub fn parse_size(text: &str) -> Result<Bytes, UnitError> {
     if n < 0.0 {
         return Err(UnitError::Negative(text.to_string()));
     }
-    let factor = match unit {
-        "B" => 1.0,
-        "KB" | "kB" => 1e3,
-        "MB" => 1e6,
-        "GB" => 1e9,
-        "TB" => 1e12,
-        "KiB" => 1024.0,
-        "MiB" => 1024f64.powi(2),
-        "GiB" => 1024f64.powi(3),
-        "TiB" => 1024f64.powi(4),
+    // Units are case-insensitive: `240gb`, `1.5tib` and `512MiB` all mean what they say.
+    // (Nobody sizes Flink state in bits, so `Gb` is read as gigabytes too.)
+    let factor = match unit.to_ascii_lowercase().as_str() {
+        "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024f64.powi(2),
+        "gib" => 1024f64.powi(3),
+        "tib" => 1024f64.powi(4),
         "" => {
             return Err(UnitError::UnknownUnit {
                 text: text.to_string(),
                 unit: "(none)".into(),
             })
         }
-        other => {
+        _ => {
             return Err(UnitError::UnknownUnit {
                 text: text.to_string(),
-                unit: other.to_string(),
+                unit: unit.to_string(),
             })
         }
     };
@@ -130,6 +132,9 @@ mod tests {
         assert_eq!(parse_size("1GiB").unwrap().0, 1073741824.0);
         assert_eq!(parse_size("1.5TiB").unwrap().0, 1.5 * 1024f64.powi(4));
         assert_eq!(parse_size("512MB").unwrap().gb(), 0.512);
+        assert_eq!(parse_size("240gb").unwrap().gb(), 240.0);
+        assert_eq!(parse_size("1tib").unwrap().0, 1024f64.powi(4));
+        assert_eq!(parse_size("2 Gib").unwrap().0, 2.0 * 1024f64.powi(3));
         assert!(matches!(parse_size("240"), Err(UnitError::UnknownUnit { .. })));
         assert!(matches!(parse_size("240XB"), Err(UnitError::UnknownUnit { .. })));
         assert!(matches!(parse_size("lots"), Err(UnitError::NotANumber(_))));

@@ -191,7 +191,18 @@ fn quota_advice_never_buys_fewer_kpus_than_the_state_needs() {
     let help = help_of(&doc, "KPU007");
     assert_eq!(
         help,
-        "request a KPU quota increase from AWS for at least 80 KPUs (the declared needs), then set kpu_quota in .kpulint.hcl"
+        "request a KPU quota increase from AWS for at least 80 KPUs (the declared needs at 1 per KPU), then set kpu_quota in .kpulint.hcl"
+    );
+    // Compute beyond the quota at any density: the help says how much a denser layout saves.
+    let (_, doc) = lint(
+        "# kpulint: state_size=10GB required_parallelism=600",
+        "600",
+        "1",
+        "false",
+    );
+    assert_eq!(
+        help_of(&doc, "KPU007"),
+        "request a KPU quota increase from AWS for at least 600 KPUs (the declared needs at 1 per KPU; at 8 slots per KPU 75 would do, if each subtask can run on 1/8 vCPU), then set kpu_quota in .kpulint.hcl"
     );
 }
 
@@ -209,12 +220,12 @@ fn max_parallelism_ceiling_with_the_derived_default() {
     assert_eq!(rules(&doc), ["KPU012"]);
     assert_eq!(
         message_of(&doc, "KPU012"),
-        "autoscaling is on and its first scale-up doubles parallelism 136 to 272, above Flink's default max parallelism for parallelism 136 256: keyed state cannot be rescaled to it"
+        "autoscaling is on and its first scale-up doubles parallelism 136 to 272, above max parallelism 256 (Flink's default for parallelism 136): keyed state cannot be rescaled to it"
     );
     // The compute need is declared, so a static parallelism of 136 is a safe fix.
     assert_eq!(
         help_of(&doc, "KPU012"),
-        "set auto_scaling_enabled = false (17 KPUs); or set the job's max parallelism to at least 272 before its first savepoint"
+        "set auto_scaling_enabled = false (17 KPUs); or set the job's max parallelism to at least 272"
     );
     // Declared max parallelism: the first doubling of 40 is 80 (within the ceiling 2 × 64),
     // above 64. At 1 per KPU the ceiling 64 would stop it at 64.

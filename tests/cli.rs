@@ -341,7 +341,7 @@ fn summary_line() {
     );
     assert_eq!(
         r.stdout.lines().last().unwrap(),
-        "4 applications, 2 errors, 1 warning, 2 notes in 4 files"
+        "4 applications, 1 error, 1 warning, 2 notes in 4 files"
     );
 }
 

@@ -102,12 +102,13 @@ fn annotation_split_over_two_comment_lines_and_slash_comments() {
 }
 
 #[test]
-fn annotation_separated_by_a_blank_line_does_not_apply() {
+fn annotation_separated_by_a_blank_line_does_not_apply_and_says_so() {
     let repo = Repo::new();
     repo.write("main.tf", &declared_app("apart", "# kpulint: state_size=240GB\n", ""));
     let (_, doc) = repo.json(&["."]);
     assert_eq!(state(&doc, "apart").0, Value::Null);
-    assert_eq!(rules(&doc), ["KPU008"]);
+    // The declaration is reported where it was written, not dropped (KPU903).
+    assert_eq!(rules(&doc), ["KPU903", "KPU008"]);
 }
 
 #[test]

@@ -1148,7 +1148,7 @@ fn for_each_keys_are_quoted_like_terraform_addresses() {
 }
 
 #[test]
-fn zero_instances_are_no_applications_and_no_errors() {
+fn zero_instances_are_no_applications_and_no_errors_but_notices() {
     let repo = Repo::new();
     let none = |meta: &str, name: &str| {
         simple_app(name, "4").replace(
@@ -1171,7 +1171,12 @@ fn zero_instances_are_no_applications_and_no_errors() {
     assert_eq!(code, 0, "{doc:#}");
     assert!(doc["applications"].as_array().unwrap().is_empty(), "{doc:#}");
     assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc:#}");
-    assert!(doc["notices"].as_array().unwrap().is_empty(), "{doc:#}");
+    // Nothing vanishes without a word: one notice per resource or call with no instances.
+    let notices = doc["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 5, "{doc:#}");
+    assert!(notices
+        .iter()
+        .all(|n| n["message"].as_str().unwrap().contains(" has no instances: ")));
 }
 
 #[test]

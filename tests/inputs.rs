@@ -174,7 +174,10 @@ fn unrelated_json_is_skipped_when_walking_and_an_error_when_named() {
     assert_eq!(code, 2);
     assert_eq!(doc["errors"][0]["file"], "package.json");
     assert!(
-        doc["errors"][0]["message"].as_str().unwrap().contains("neither"),
+        doc["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("package.json is not Terraform, a plan or a CloudFormation template"),
         "{doc:#}"
     );
 }

@@ -274,3 +274,29 @@ fn an_unknown_module_argument_names_the_call_that_passes_it() {
         "{m}"
     );
 }
+
+#[test]
+fn a_named_readme_that_mentions_plan_and_template_keys_is_not_parsed_as_one() {
+    // The project's own README names "format_version", "planned_values" and "Resources".
+    let repo = Repo::new();
+    repo.write(
+        "README.md",
+        "# infra\n\nPlans have \"format_version\" and \"planned_values\"; templates have Resources.\n",
+    );
+    let (code, doc) = repo.json(&["README.md"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        error_messages(&doc),
+        ["README.md is not Terraform, a plan or a CloudFormation template"]
+    );
+    // The pre-commit hook skips it.
+    let (code, doc) = repo.json(&["README.md", "--skip-unrelated"]);
+    assert_eq!(code, 0, "{doc:#}");
+    // A YAML template without a known extension is still read as one.
+    repo.write(
+        "stack",
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+    );
+    let (code, doc) = repo.json(&["stack"]);
+    assert_eq!(code, 0, "{doc:#}");
+}

@@ -38,27 +38,21 @@ fn help(f: &Value) -> &str {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn kpu001_fires_on_parallelism_and_parallelism_per_kpu() {
+fn kpu001_fires_on_parallelism_per_kpu_above_8() {
+    // `terraform plan` rejects parallelism = 0 but accepts parallelism_per_kpu = 10.
     let dir = "kpu001-invalid-parallelism";
     let (code, doc) = example(dir);
     assert_eq!(code, 1);
-    assert_rules(&doc, &["KPU001", "KPU001"]);
-    let all = findings(&doc, "KPU001");
-    assert_eq!(at(all[0]), pos_after_in(&main_tf(dir), "parallelism          = "));
-    assert_eq!(at(all[1]), pos_after_in(&main_tf(dir), "parallelism_per_kpu  = "));
-    for f in &all {
-        assert_eq!(f["severity"], "error");
-        assert_eq!(f["name"], "invalid-parallelism");
-        assert_eq!(f["file"], main_tf(dir));
-        assert_eq!(f["application"], "aws_kinesisanalyticsv2_application.invalid");
-    }
-    assert!(msg(all[0]).contains("parallelism = 0"), "{}", msg(all[0]));
-    assert!(msg(all[1]).contains("parallelism_per_kpu = 10"), "{}", msg(all[1]));
+    assert_rules(&doc, &["KPU001"]);
+    let f = the_finding(&doc, "KPU001");
+    assert_eq!(at(f), pos_after_in(&main_tf(dir), "parallelism_per_kpu  = "));
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["name"], "invalid-parallelism");
+    assert_eq!(f["file"], main_tf(dir));
+    assert_eq!(f["application"], "aws_kinesisanalyticsv2_application.invalid");
+    assert!(msg(f).contains("parallelism_per_kpu = 10"), "{}", msg(f));
     // Label covers exactly the value.
-    assert_eq!(
-        all[1]["end_column"].as_u64().unwrap(),
-        all[1]["column"].as_u64().unwrap() + 2
-    );
+    assert_eq!(f["end_column"].as_u64().unwrap(), f["column"].as_u64().unwrap() + 2);
     // An invalid application is not sized.
     let a = only_app(&doc);
     assert_eq!(a["kpus"], Value::Null);
@@ -312,6 +306,74 @@ fn state_heavy_example_shows_overscale_and_bundle_waste_together() {
 }
 
 #[test]
+fn kpu011_example_is_an_error_at_parallelism_with_autoscaling_off() {
+    let dir = "kpu011-underprovisioned";
+    let (code, doc) = example(dir);
+    assert_eq!(code, 1);
+    assert_rules(&doc, &["KPU011"]);
+    let f = the_finding(&doc, "KPU011");
+    assert_eq!(at(f), pos_after_in(&main_tf(dir), "parallelism          = "));
+    assert_eq!(f["severity"], "error");
+    assert!(
+        msg(f).contains("parallelism 4 is below the required parallelism 16, and autoscaling is off"),
+        "{}",
+        msg(f)
+    );
+    assert_eq!(help(f), "set parallelism = 16 (16 KPUs)");
+    let a = only_app(&doc);
+    assert_eq!(a["needs"]["compute_kpus"], 16);
+    assert_eq!(a["needs"]["storage_kpus"], 3);
+    assert_eq!(a["needs"]["binding"], "compute");
+    assert_eq!(a["recommendation"]["kpus"], 16);
+    assert_eq!(a["recommendation"]["safe"], true);
+}
+
+#[test]
+fn kpu011_with_autoscaling_on_is_a_warning_counting_the_doublings() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        &flink_app(
+            "app",
+            "# kpulint: state_size=60GB required_parallelism=16",
+            "4",
+            "1",
+            "true",
+        ),
+    );
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&doc), ["KPU011"], "{doc:#}");
+    let f = the_finding(&doc, "KPU011");
+    assert_eq!(f["severity"], "warning");
+    // 4 → 8 → 16: two doublings, each a restart of 60 GB at 12 GB/min.
+    assert!(
+        msg(f).contains("it relies on 2 scale-ups (4 KPUs → 8 KPUs → 16 KPUs), about 5 minutes of restart each"),
+        "{}",
+        msg(f)
+    );
+}
+
+#[test]
+fn kpu012_example_fires_at_auto_scaling_enabled_with_the_derived_max_parallelism() {
+    let dir = "kpu012-max-parallelism-ceiling";
+    let (code, doc) = example(dir);
+    assert_eq!(code, 1);
+    assert_rules(&doc, &["KPU012"]);
+    let f = the_finding(&doc, "KPU012");
+    assert_eq!(at(f), pos_after_in(&main_tf(dir), "auto_scaling_enabled = "));
+    assert_eq!(f["severity"], "warning");
+    // Flink derives min(max(roundUpToPowerOfTwo(80 + 40), 128), 32768) = 128; 2 × 80 = 160.
+    assert!(msg(f).contains("doubles parallelism 80 to 160"), "{}", msg(f));
+    assert!(msg(f).contains("128"), "{}", msg(f));
+    assert!(
+        help(f).starts_with("set auto_scaling_enabled = false (20 KPUs)"),
+        "{}",
+        help(f)
+    );
+}
+
+#[test]
 fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
     let (code, doc) = json_at_root(&["examples"]);
     assert_eq!(code, 1);
@@ -355,15 +417,24 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         ("kpu008-undeclared-state", "KPU008"),
         ("kpu009-unresolved-value", "KPU009"),
         ("kpu010-slow-rescale", "KPU010"),
+        ("kpu011-underprovisioned", "KPU011"),
+        ("kpu012-max-parallelism-ceiling", "KPU012"),
+        // A declaration cut off by a blank line (KPU903) leaves its application undeclared
+        // (KPU008); the second KPU903 is a declaration above an S3 bucket.
+        ("kpu903-unattached-declaration", "KPU903"),
+        ("kpu903-unattached-declaration", "KPU008"),
+        ("kpu903-unattached-declaration", "KPU903"),
         ("state-heavy", "KPU004"),
         ("state-heavy", "KPU005"),
+        ("whatif", "KPU004"),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(got, expected);
-    // 12 single-module examples, the 3 fleet instances, the same application in 5 formats.
-    assert_eq!(doc["summary"]["applications"], 20);
+    // 15 single-module examples plus the 2 applications of kpu903-unattached-declaration, the
+    // 3 fleet instances, the same application in 5 formats.
+    assert_eq!(doc["summary"]["applications"], 25);
     // Findings are ordered by file, then position.
     let keys: Vec<(String, u64, u64)> = doc["findings"]
         .as_array()

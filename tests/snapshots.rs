@@ -63,6 +63,16 @@ fn malformed_beside_valid_json() {
 }
 
 #[test]
+fn kpu011_underprovisioned_human() {
+    insta::assert_snapshot!(human("examples/kpu011-underprovisioned", &[]));
+}
+
+#[test]
+fn kpu012_max_parallelism_ceiling_human() {
+    insta::assert_snapshot!(human("examples/kpu012-max-parallelism-ceiling", &[]));
+}
+
+#[test]
 fn clean_human() {
     insta::assert_snapshot!(human("examples/clean", &[]));
 }

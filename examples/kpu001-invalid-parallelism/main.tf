@@ -1,6 +1,6 @@
-# KPU001 invalid-parallelism: parallelism must be at least 1 and parallelism_per_kpu 1 to 8.
-# Terraform and the API only check that both are at least 1, so `terraform plan` accepts
-# parallelism_per_kpu = 10; the service rejects it.
+# KPU001 invalid-parallelism: AWS documents parallelism_per_kpu as 1 to 8, but Terraform only
+# checks that it is at least 1, so `terraform plan` accepts 10 (it rejects parallelism = 0, which
+# is why this example has only the one fault). kpulint cannot size the application.
 # kpulint: state_size=20GB required_parallelism=4
 resource "aws_kinesisanalyticsv2_application" "invalid" {
   name                   = "invalid-parallelism"
@@ -12,8 +12,19 @@ resource "aws_kinesisanalyticsv2_application" "invalid" {
       parallelism_configuration {
         configuration_type   = "CUSTOM"
         auto_scaling_enabled = false
-        parallelism          = 0
+        parallelism          = 4
         parallelism_per_kpu  = 10
+      }
+    }
+
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+
+      code_content {
+        s3_content_location {
+          bucket_arn = "arn:aws:s3:::flink-artifacts-123456789012"
+          file_key   = "invalid/invalid.jar"
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 # KPU002 custom-values-ignored: with configuration_type = "DEFAULT" the service ignores
 # parallelism, parallelism_per_kpu and auto_scaling_enabled and runs parallelism 1, 1 per KPU,
-# autoscaling on. The 8 written below never takes effect.
+# autoscaling on. The 8 written below never takes effect; auto_scaling_enabled = true and
+# parallelism_per_kpu = 1 equal what the service runs anyway, so only parallelism is reported.
 # kpulint: state_size=10GB required_parallelism=1
 resource "aws_kinesisanalyticsv2_application" "ignored" {
   name                   = "custom-values-ignored"
@@ -14,6 +15,17 @@ resource "aws_kinesisanalyticsv2_application" "ignored" {
         auto_scaling_enabled = true
         parallelism          = 8
         parallelism_per_kpu  = 1
+      }
+    }
+
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+
+      code_content {
+        s3_content_location {
+          bucket_arn = "arn:aws:s3:::flink-artifacts-123456789012"
+          file_key   = "ignored/ignored.jar"
+        }
       }
     }
   }

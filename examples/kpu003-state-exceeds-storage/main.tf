@@ -1,5 +1,5 @@
-# KPU003 state-exceeds-storage: 240 GB of state × storage factor 2.0 needs 480 GB of running
-# storage, but parallelism 4 at 1 per KPU buys 4 KPUs × 50 GB = 200 GB.
+# KPU003 state-exceeds-storage: 240 GB of state × storage factor 2.0 = 480 GB → 10 KPUs of running
+# storage, but parallelism 4 at 1 per KPU buys 4 KPUs × 50 GB = 200 GB. Only the state is declared.
 # kpulint: state_size=240GB
 resource "aws_kinesisanalyticsv2_application" "too_small" {
   name                   = "state-exceeds-storage"
@@ -13,6 +13,17 @@ resource "aws_kinesisanalyticsv2_application" "too_small" {
         auto_scaling_enabled = false
         parallelism          = 4
         parallelism_per_kpu  = 1
+      }
+    }
+
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+
+      code_content {
+        s3_content_location {
+          bucket_arn = "arn:aws:s3:::flink-artifacts-123456789012"
+          file_key   = "too-small/too-small.jar"
+        }
       }
     }
   }

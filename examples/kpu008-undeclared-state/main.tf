@@ -14,5 +14,16 @@ resource "aws_kinesisanalyticsv2_application" "undeclared" {
         parallelism_per_kpu  = 1
       }
     }
+
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+
+      code_content {
+        s3_content_location {
+          bucket_arn = "arn:aws:s3:::flink-artifacts-123456789012"
+          file_key   = "undeclared/undeclared.jar"
+        }
+      }
+    }
   }
 }

@@ -20,5 +20,16 @@ resource "aws_kinesisanalyticsv2_application" "orders" {
         parallelism_per_kpu  = 1
       }
     }
+
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+
+      code_content {
+        s3_content_location {
+          bucket_arn = "arn:aws:s3:::flink-artifacts-123456789012"
+          file_key   = "orders/orders.jar"
+        }
+      }
+    }
   }
 }

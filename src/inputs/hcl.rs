@@ -8,10 +8,12 @@ use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Element, Template};
 use hcl_edit::Span as _;
 
-use super::directives::scan_directives;
+use super::attach::AttachTarget;
+use super::directives::{CommentMap, CommentSyntax};
 use super::precheck;
-use super::terraform::FLINK_RESOURCE;
-use super::terraform::{Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable};
+use super::terraform::{
+    Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable, FLINK_RESOURCE,
+};
 use crate::model::expr::{Accessor, BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, UnaryOp};
 use crate::model::InputError;
 use crate::source::{SourceFile, Span};
@@ -44,25 +46,35 @@ const GROUP_BYTES: usize = 256 << 10;
 
 /// Parses a `.tf` file.
 pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
-    if file.text.len() > WHOLE_PARSE_MAX_BYTES {
-        if let Some(tf) = parse_tf_in_groups(file) {
-            return Ok(tf);
-        }
-        // A group that does not parse: parse the whole file to report the error exactly as
-        // a whole-file parse does.
-    }
-    let body = parse_body(file)?;
+    let comments = CommentMap::new(file, CommentSyntax::Hcl);
+    // Every top-level block with the lines of the directives it claims.
+    let mut blocks: Vec<AttachTarget> = Vec::new();
     let mut tf = TfFile::new(Arc::clone(file));
-    lower_blocks(&mut tf, &body, &Lower::new(file));
+    let grouped =
+        file.text.len() > WHOLE_PARSE_MAX_BYTES && parse_tf_in_groups(file, &comments, &mut tf, &mut blocks).is_some();
+    if !grouped {
+        // Small, or a group that does not parse: parse the whole file, so an error is reported
+        // exactly as a whole-file parse does.
+        tf = TfFile::new(Arc::clone(file));
+        blocks.clear();
+        let body = parse_body(file)?;
+        lower_blocks(&mut tf, &mut blocks, &body, &Lower::new(file), &comments);
+    }
+    tf.strays = super::attach::strays(&comments, &blocks);
+    tf.strays.extend(super::attach::tag_strays(&tf.resources, &blocks));
     Ok(tf)
 }
 
 /// Parses a large file in groups of whole top-level statements (found by the structural
 /// check); `None` when the check fails or a group does not parse.
-fn parse_tf_in_groups(file: &Arc<SourceFile>) -> Option<TfFile> {
+fn parse_tf_in_groups(
+    file: &Arc<SourceFile>,
+    comments: &CommentMap,
+    tf: &mut TfFile,
+    blocks: &mut Vec<AttachTarget>,
+) -> Option<()> {
     let text: &str = &file.text;
     let starts = precheck::top_level_statements(text)?;
-    let mut tf = TfFile::new(Arc::clone(file));
     let mut group_start = 0;
     let ends = starts.iter().copied().skip(1).chain(std::iter::once(text.len()));
     for end in ends {
@@ -70,17 +82,26 @@ fn parse_tf_in_groups(file: &Arc<SourceFile>) -> Option<TfFile> {
             continue;
         }
         let body = hcl_edit::parser::parse_body(text.get(group_start..end)?).ok()?;
-        lower_blocks(&mut tf, &body, &Lower::at(file, group_start));
+        lower_blocks(tf, blocks, &body, &Lower::at(file, group_start), comments);
         group_start = end;
     }
-    Some(tf)
+    Some(())
 }
 
-/// Lowers a body's top-level blocks into `tf`.
-fn lower_blocks(tf: &mut TfFile, body: &Body, lower: &Lower) {
-    let file = lower.file;
+/// Lowers a body's top-level blocks into `tf`, recording each block as a target that comment
+/// directives can attach to.
+fn lower_blocks(tf: &mut TfFile, blocks: &mut Vec<AttachTarget>, body: &Body, lower: &Lower, comments: &CommentMap) {
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        blocks.push(AttachTarget {
+            address: std::iter::once(block.ident.as_str())
+                .chain(labels.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" "),
+            span: lower.span_of(block.span()),
+            flink: false,
+            lines: Vec::new(),
+        });
         match (block.ident.as_str(), labels.as_slice()) {
             ("variable", [name]) => {
                 let b = lower.body(&block.body);
@@ -103,12 +124,21 @@ fn lower_blocks(tf: &mut TfFile, body: &Body, lower: &Lower) {
                     });
                 }
             }
-            // Only Flink applications are evaluated: other resources are not kept (in a large
-            // file they are most of the syntax tree).
-            ("resource", [rtype, name]) if *rtype == FLINK_RESOURCE => {
+            ("resource", [rtype, name]) => {
                 let span = lower.span_of(block.span());
+                let (directives, lines) = comments.block_directives(&span);
+                if let Some(target) = blocks.last_mut() {
+                    target.address = format!("{rtype}.{name}");
+                    target.flink = *rtype == FLINK_RESOURCE;
+                    target.lines = lines;
+                }
+                // Only Flink applications are evaluated; another resource is kept only when it
+                // mentions kpulint (its tags are checked for stray declarations). In a large file
+                // the others are most of the syntax tree.
+                if *rtype != FLINK_RESOURCE && !span.text().contains("kpulint") {
+                    continue;
+                }
                 let header = lower.header(block);
-                let directives = scan_directives(file, &span);
                 tf.resources.push(Resource {
                     rtype: rtype.to_string(),
                     name: name.to_string(),
@@ -118,11 +148,21 @@ fn lower_blocks(tf: &mut TfFile, body: &Body, lower: &Lower) {
                     directives,
                 });
             }
-            ("module", [name]) => tf.modules.push(ModuleCallDecl {
-                name: name.to_string(),
-                header: lower.header(block),
-                body: lower.body(&block.body),
-            }),
+            ("module", [name]) => {
+                let span = lower.span_of(block.span());
+                let (directives, lines) = comments.block_directives(&span);
+                if let Some(target) = blocks.last_mut() {
+                    target.address = format!("module.{name}");
+                    target.flink = true;
+                    target.lines = lines;
+                }
+                tf.modules.push(ModuleCallDecl {
+                    name: name.to_string(),
+                    header: lower.header(block),
+                    body: lower.body(&block.body),
+                    directives,
+                })
+            }
             ("provider", [name]) => tf.providers.push(Provider {
                 name: name.to_string(),
                 body: lower.body(&block.body),
@@ -357,10 +397,21 @@ mod group_tests {
         }
         text.push_str("resource \"aws_kinesisanalyticsv2_application\" \"a\" {\n  name = \"x\"\n}\n");
         let file = SourceFile::new("big.tf", text.clone());
-        let grouped = parse_tf_in_groups(&file).expect("parsed in groups");
+        let comments = CommentMap::new(&file, CommentSyntax::Hcl);
+        let mut grouped = TfFile::new(Arc::clone(&file));
+        let mut grouped_blocks = Vec::new();
+        parse_tf_in_groups(&file, &comments, &mut grouped, &mut grouped_blocks).expect("parsed in groups");
         let whole = {
             let mut tf = TfFile::new(Arc::clone(&file));
-            lower_blocks(&mut tf, &parse_body(&file).unwrap(), &Lower::new(&file));
+            let mut blocks = Vec::new();
+            lower_blocks(
+                &mut tf,
+                &mut blocks,
+                &parse_body(&file).unwrap(),
+                &Lower::new(&file),
+                &comments,
+            );
+            assert_eq!(blocks.len(), grouped_blocks.len());
             tf
         };
         assert_eq!(grouped.variables.len(), i);

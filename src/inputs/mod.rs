@@ -1,7 +1,9 @@
 //! Reads input files and parses them, in parallel, into the model: Terraform modules (HCL and
 //! JSON syntax) for `eval`, and applications straight from plans and CloudFormation templates.
 
+pub mod attach;
 pub mod cfn;
+pub mod declared;
 pub mod directives;
 pub mod hcl;
 pub mod json;
@@ -20,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::discover::{display, Candidate, FileKind};
 use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, ModuleDir, ModuleSet, TfVars};
-use crate::model::{InputError, Inventory, Notice};
+use crate::model::{InputError, Inventory, Notice, StrayDirective};
 use crate::source::SourceFile;
 use terraform::{TfFile, FLINK_RESOURCE};
 
@@ -58,6 +60,9 @@ pub struct Loaded {
     pub inventory: Inventory,
     /// Number of files read.
     pub files: usize,
+    /// Every input variable the scanned (and followed) Terraform modules declare, parsed or not:
+    /// a `--var` for a name outside this set is a typo.
+    pub declared_variables: BTreeSet<String>,
 }
 
 /// Reads a file (or stdin for `-`) as UTF-8.
@@ -104,7 +109,7 @@ pub fn is_auto_tfvars(name: &str) -> bool {
 }
 
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
-fn quick_module_sources(text: &str) -> Vec<String> {
+pub(crate) fn quick_module_sources(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     // Most files call no module: one fast substring search instead of a walk over their lines.
     if !text.contains("module") {
@@ -162,6 +167,9 @@ struct RawFile<'a> {
     /// Passed the structural check (only checked in files without an application; those with
     /// one are always parsed).
     well_formed: bool,
+    /// Variables it declares (for `--var` names no module declares), found before the text
+    /// may be dropped.
+    variables: Vec<String>,
 }
 
 impl<'a> RawFile<'a> {
@@ -175,7 +183,15 @@ impl<'a> RawFile<'a> {
                 FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(&file.text).is_ok(),
                 _ => precheck::looks_well_formed(&file.text),
             };
-        let text = (keep || has_flink || !well_formed).then_some(file);
+        let variables = if file.text.contains("variable") {
+            declared::variable_names(&file.text, kind)
+        } else {
+            Vec::new()
+        };
+        // A file mentioning kpulint may hold a directive that attaches to nothing (KPU903):
+        // its text is kept to look.
+        let mentions = kind == FileKind::Tf && directives::mentions_kpulint(&file.text);
+        let text = (keep || has_flink || !well_formed || mentions).then_some(file);
         RawFile {
             path,
             kind,
@@ -183,6 +199,7 @@ impl<'a> RawFile<'a> {
             has_flink,
             sources,
             well_formed,
+            variables,
         }
     }
 
@@ -346,6 +363,12 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
         }
     }
 
+    loaded.declared_variables = dirs
+        .values()
+        .flat_map(|d| d.files.iter())
+        .flat_map(|f| f.variables.iter().cloned())
+        .collect();
+
     // A directory matters if it holds a Flink application or calls one that does.
     let mut relevant: BTreeSet<PathBuf> = dirs
         .iter()
@@ -452,10 +475,29 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
             ..ModuleDir::default()
         });
         match result {
-            Ok(tf) => module.files.push(Arc::new(tf)),
+            Ok(tf) => {
+                // Directives that attach to nothing are reported for the files the user
+                // scanned, not for modules merely followed from them.
+                if dirs.get(&dir).is_some_and(|d| d.scanned) {
+                    loaded.inventory.strays.extend(tf.strays.iter().cloned());
+                }
+                module.files.push(Arc::new(tf))
+            }
             Err(e) => loaded.inventory.errors.push(e),
         }
     }
+    // A scanned directory without a Flink application is not evaluated, but a directive
+    // written there attaches to nothing: parse the few files that mention kpulint.
+    let unattached: Vec<StrayDirective> = dirs
+        .iter()
+        .filter(|(k, d)| d.scanned && !relevant.contains(*k))
+        .flat_map(|(_, d)| d.files.iter())
+        .filter(|f| f.kind == FileKind::Tf)
+        .filter_map(|f| f.text.as_ref().filter(|t| directives::mentions_kpulint(&t.text)))
+        .filter_map(|t| hcl::parse_tf(t).ok())
+        .flat_map(|tf| tf.strays)
+        .collect();
+    loaded.inventory.strays.extend(unattached);
 
     // Roots: scanned, relevant directories that no loaded module calls, except a module
     // calling itself or called only from within a cycle it is part of (the evaluator reports
@@ -592,15 +634,43 @@ fn sniff_stdin(text: &str) -> FileKind {
     }
 }
 
+/// "README.md is not Terraform, a plan or a CloudFormation template".
+fn not_an_input(file: &Arc<SourceFile>) -> Inventory {
+    let mut inv = Inventory::default();
+    inv.errors.push(
+        InputError::new(
+            file.whole(),
+            format!("{} is not Terraform, a plan or a CloudFormation template", file.path),
+        )
+        .with_help(
+            "kpulint reads .tf, .tf.json, .tfvars, .json plans and templates and .yaml/.yml/.template templates; use --input-format to force a format",
+        ),
+    );
+    inv
+}
+
 fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> Inventory {
     let (forced, params) = (opts.forced, &opts.parameters);
     let text: &str = &file.text;
     let stdin = cand.path.as_os_str() == "-";
-    let json_syntax = if stdin {
+    let json_syntax = if stdin || cand.kind.is_none() {
         text.trim_start().starts_with('{')
     } else {
         cand.kind != Some(FileKind::Yaml)
     };
+    // A named file of no known kind that is neither JSON nor a YAML template (README.md that
+    // mentions `format_version` or `Resources`) is not parsed as one.
+    let yaml_template = || {
+        text.lines()
+            .any(|l| l.starts_with("AWSTemplateFormatVersion:") || l.starts_with("Resources:"))
+    };
+    if cand.explicit && cand.kind.is_none() && !stdin && forced.is_none() && !json_syntax && !yaml_template() {
+        return if opts.skip_unrelated {
+            Inventory::default()
+        } else {
+            not_an_input(file)
+        };
+    }
     match forced {
         Some(ForcedFormat::Plan) => return plan::parse(file),
         Some(ForcedFormat::Cloudformation) if json_syntax => return cfn::parse_json(file, params),
@@ -631,6 +701,11 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
             cfn::parse_yaml(file, params)
         };
     }
+    // A named file of a type kpulint does not read (README.md) is named as such, not parsed:
+    // "invalid JSON" would send the user looking for a syntax error.
+    if cand.kind.is_none() && !stdin {
+        return not_an_input(file);
+    }
     // A named file that does not even parse says so, at the error's position.
     if json_syntax && cand.kind != Some(FileKind::Yaml) {
         if let Err(e) = json::parse(file) {
@@ -644,15 +719,13 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
             return inv;
         }
     }
-    let what = if cand.kind.is_none() && !stdin {
-        "not a file type kpulint reads (.tf, .tf.json, .tfvars, a .json plan or template, a .yaml/.yml template)"
-    } else {
-        "neither Terraform, a Terraform plan nor a CloudFormation template"
-    };
     let mut inv = Inventory::default();
     inv.errors.push(
-        InputError::new(file.whole(), format!("{} is {what}", file.path))
-            .with_help("use --input-format to force a format"),
+        InputError::new(
+            file.whole(),
+            format!("{} is not Terraform, a plan or a CloudFormation template", file.path),
+        )
+        .with_help("use --input-format to force a format"),
     );
     inv
 }

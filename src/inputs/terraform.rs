@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::model::expr::Expr;
-use crate::model::Directive;
+use crate::model::{Directive, StrayDirective};
 use crate::source::{SourceFile, Span};
 
 /// An attribute `name = expr`.
@@ -73,6 +73,8 @@ pub struct ModuleCallDecl {
     pub name: String,
     pub header: Span,
     pub body: BodyNode,
+    /// Directives above (or in) the block: they apply to the applications the call creates.
+    pub directives: Vec<Directive>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +92,8 @@ pub struct TfFile {
     pub resources: Vec<Resource>,
     pub modules: Vec<ModuleCallDecl>,
     pub providers: Vec<Provider>,
+    /// Directives that attach to no Flink resource or module call of this file.
+    pub strays: Vec<StrayDirective>,
 }
 
 impl TfFile {
@@ -101,6 +105,7 @@ impl TfFile {
             resources: Vec::new(),
             modules: Vec::new(),
             providers: Vec::new(),
+            strays: Vec::new(),
         }
     }
 

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use jsonc_parser::ast::{ObjectProp, Value};
 use jsonc_parser::common::Ranged;
 
-use super::directives::MARKERS;
+use super::directives::{is_lookalike, MARKERS};
 use super::hcl::Lower;
 use super::terraform::{Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable};
 use crate::model::expr::{Expr, ExprKind, ObjectKey};
-use crate::model::{Directive, DirectiveTarget, InputError};
+use crate::model::{Directive, DirectiveKind, DirectiveTarget, InputError};
 use crate::source::{SourceFile, Span};
 
 /// Nested block types of the resources kpulint reads; every other key is an attribute.
@@ -110,6 +110,7 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                             name,
                             header: span(file, &p.name),
                             body: cx.body(&p.value),
+                            directives: cx.directives(&p.value),
                         });
                     }
                 }
@@ -299,16 +300,17 @@ impl Json<'_> {
             for c in each_value(&p.value) {
                 let Value::StringLit(s) = c else { continue };
                 let text = s.value.trim();
-                for (marker, kind) in MARKERS {
-                    if let Some(body) = text.strip_prefix(marker) {
-                        out.push(Directive {
-                            kind,
-                            body: body.trim().to_string(),
-                            span: span(self.file, c),
-                            target: DirectiveTarget::Resource,
-                        });
-                        break;
-                    }
+                let found = MARKERS
+                    .iter()
+                    .find_map(|(marker, kind)| text.strip_prefix(marker).map(|body| (*kind, body.trim())))
+                    .or_else(|| is_lookalike(text).then_some((DirectiveKind::Lookalike, text)));
+                if let Some((kind, body)) = found {
+                    out.push(Directive {
+                        kind,
+                        body: body.to_string(),
+                        span: span(self.file, c),
+                        target: DirectiveTarget::Resource,
+                    });
                 }
             }
         }

@@ -43,6 +43,31 @@ pub struct Unresolved {
 pub struct Origin {
     pub span: Span,
     pub label: String,
+    pub kind: OriginKind,
+}
+
+/// What kind of place an [`Origin`] is: decides whether `kpulint check --fix` may edit it
+/// and what it says when it may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginKind {
+    /// The `default` of a `variable` block.
+    VariableDefault,
+    /// The winning entry of `terraform.tfvars`, `*.auto.tfvars` or a `--var-file`.
+    VarFile,
+    /// A `TF_VAR_name` environment variable (the span is the variable's declaration).
+    Environment,
+    /// `--var` or `--parameter` on the command line (the span is in a synthetic file).
+    CommandLine,
+    /// The argument a module call passes, in the caller.
+    ModuleArgument,
+    /// A `locals` entry.
+    Local,
+    /// A CloudFormation `Parameters.X.Default`.
+    ParameterDefault,
+    /// A CloudFormation `Mappings` entry reached through `Fn::FindInMap`.
+    Mapping,
+    /// The `.tf` attribute a plan value was written at (the plan holds only the result).
+    PlanSource,
 }
 
 /// One setting of an application, as read and evaluated.
@@ -136,6 +161,9 @@ pub enum DirectiveKind {
     Declare,
     /// `# kpulint-ignore: KPU004 reason="..." until=2027-01-31`
     Ignore,
+    /// A comment that starts like a directive but is not one (`# kpulint-ignore KPU004`,
+    /// `# kpulint ignore: ...`): reported as KPU900, never silently ignored.
+    Lookalike,
 }
 
 /// What a comment directive applies to.
@@ -165,6 +193,9 @@ pub struct ModuleCall {
     pub address: String,
     /// The `module "orders" {` block header.
     pub span: Span,
+    /// The directives written above (or in) the `module` block: they apply to every
+    /// application created through the call.
+    pub directives: Vec<Directive>,
 }
 
 /// One Managed Flink application (`aws_kinesisanalyticsv2_application`,
@@ -185,6 +216,15 @@ pub struct Application {
     pub region: Setting<String>,
     pub tags: Vec<Tag>,
     pub directives: Vec<Directive>,
+    /// For a plan application: the `resource` header of the `.tf` block it was planned from
+    /// (`--source-dir`, or `.tf` files beside the plan). Findings are located there.
+    pub source: Option<Span>,
+    /// The same application was also read from that `.tf` source in this run and is reported
+    /// once, here (JSON `inputs: ["plan", "terraform"]`).
+    pub merged_with_source: bool,
+    /// Findings are located at `source` (the plan offset becomes a related location): with
+    /// `--source-dir`, and when merged with the `.tf` application.
+    pub located_at_source: bool,
 }
 
 impl Application {
@@ -200,6 +240,9 @@ impl Application {
             region: Setting::Absent,
             tags: Vec::new(),
             directives: Vec::new(),
+            source: None,
+            merged_with_source: false,
+            located_at_source: false,
         }
     }
 
@@ -240,12 +283,26 @@ pub struct Notice {
     pub message: String,
 }
 
+/// A directive (or lookalike) that attaches to no application: KPU903 (KPU900 for a lookalike).
+#[derive(Debug, Clone)]
+pub struct StrayDirective {
+    pub directive: Directive,
+    /// Why it attaches to nothing, e.g. "aws_s3_bucket.logs below it is not a Managed Flink
+    /// application".
+    pub why: String,
+    /// The nearest application (or module call) it could have been meant for.
+    pub nearest: Option<String>,
+}
+
 /// What one input produced.
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub applications: Vec<Application>,
     pub errors: Vec<InputError>,
     pub notices: Vec<Notice>,
+    pub strays: Vec<StrayDirective>,
+    /// The parameters the templates read declare (`--parameter` names are checked against them).
+    pub declared_parameters: std::collections::BTreeSet<String>,
 }
 
 impl Inventory {
@@ -253,6 +310,8 @@ impl Inventory {
         self.applications.extend(other.applications);
         self.errors.extend(other.errors);
         self.notices.extend(other.notices);
+        self.strays.extend(other.strays);
+        self.declared_parameters.extend(other.declared_parameters);
     }
 }
 

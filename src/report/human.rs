@@ -175,7 +175,11 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(100);
+        .with_width(100)
+        // A path (or address) is never wrapped: not at its hyphens, not when it is longer than
+        // the line. Wrapping happens only at spaces.
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let draw = |d: &Diag, out: &mut dyn Write| -> io::Result<()> {
         let mut s = String::new();
         handler
@@ -202,13 +206,10 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
         return Ok(());
     }
     for n in &outcome.notices {
-        match &n.span {
-            Some(s) => {
-                let l = s.location();
-                writeln!(out, "note: {}:{}:{}: {}", s.path(), l.line, l.column, n.message)?;
-            }
-            None => writeln!(out, "note: {}", n.message)?,
-        }
+        writeln!(out, "note: {}", super::notice_text(n))?;
+    }
+    if let Some(fix) = &outcome.fix {
+        writeln!(out, "{}", super::fix_line(fix))?;
     }
     writeln!(out, "{}", summary_line(outcome))
 }

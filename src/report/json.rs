@@ -26,9 +26,16 @@ struct Doc<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub(crate) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    pub(crate) const KPULINT: Tool = Tool {
+        name: "kpulint",
+        version: env!("CARGO_PKG_VERSION"),
+    };
 }
 
 #[derive(Serialize)]
@@ -65,6 +72,9 @@ struct App<'a> {
     line: usize,
     column: usize,
     format: &'static str,
+    /// The inputs the application was read from: its format, and `terraform` too when a plan
+    /// and the `.tf` it was planned from were both scanned and are reported once.
+    inputs: Vec<&'static str>,
     module_calls: Vec<ModuleCallOut<'a>>,
     runtime_environment: Option<&'a str>,
     /// `false` for SQL applications, which have no Flink parallelism.
@@ -161,7 +171,14 @@ fn known<T: Clone>(s: &Setting<T>) -> Option<T> {
 }
 
 fn app(a: &Analysis) -> App<'_> {
-    let (line, column) = a.app.span.file.line_col(a.app.span.start);
+    // A plan application is located at the `.tf` resource it was planned from, when known.
+    let located = a
+        .app
+        .source
+        .as_ref()
+        .filter(|_| a.app.located_at_source)
+        .unwrap_or(&a.app.span);
+    let (line, column) = located.file.line_col(located.start);
     let pc = &a.app.parallelism;
     let sized = a.sizing.as_ref().ok();
     let status = match &a.sizing {
@@ -186,10 +203,15 @@ fn app(a: &Analysis) -> App<'_> {
     };
     App {
         address: &a.app.address,
-        file: a.app.span.path(),
+        file: located.path(),
         line,
         column,
         format: a.app.format.name(),
+        inputs: if a.app.merged_with_source {
+            vec![a.app.format.name(), crate::model::InputFormat::TerraformHcl.name()]
+        } else {
+            vec![a.app.format.name()]
+        },
         module_calls: a
             .app
             .module_calls
@@ -253,7 +275,7 @@ struct SuppressionOut<'a> {
 }
 
 #[derive(Serialize)]
-struct FindingOut<'a> {
+pub(crate) struct FindingOut<'a> {
     rule: &'a str,
     name: &'a str,
     severity: &'a str,
@@ -268,7 +290,7 @@ struct FindingOut<'a> {
     suppression: Option<SuppressionOut<'a>>,
 }
 
-fn finding(f: &Finding) -> FindingOut<'_> {
+pub(crate) fn finding(f: &Finding) -> FindingOut<'_> {
     FindingOut {
         rule: f.rule.id,
         name: f.rule.name,
@@ -296,14 +318,14 @@ fn finding(f: &Finding) -> FindingOut<'_> {
 }
 
 #[derive(Serialize)]
-struct ErrorOut<'a> {
+pub(crate) struct ErrorOut<'a> {
     #[serde(flatten)]
     at: At<'a>,
     message: &'a str,
     help: Option<&'a str>,
 }
 
-fn error(e: &InputError) -> ErrorOut<'_> {
+pub(crate) fn error(e: &InputError) -> ErrorOut<'_> {
     ErrorOut {
         at: at(&e.span),
         message: &e.message,
@@ -312,14 +334,14 @@ fn error(e: &InputError) -> ErrorOut<'_> {
 }
 
 #[derive(Serialize)]
-struct NoticeOut<'a> {
+pub(crate) struct NoticeOut<'a> {
     file: Option<&'a str>,
     line: Option<usize>,
     column: Option<usize>,
     message: &'a str,
 }
 
-fn notice(n: &Notice) -> NoticeOut<'_> {
+pub(crate) fn notice(n: &Notice) -> NoticeOut<'_> {
     let loc = n.span.as_ref().map(|s| s.location());
     NoticeOut {
         file: n.span.as_ref().map(|s| s.path()),
@@ -341,6 +363,9 @@ struct Summary {
     monthly_cost_usd: serde_json::Value,
     recommended_monthly_cost_usd: serde_json::Value,
     savings_usd: serde_json::Value,
+    /// With `--fix`: the findings the applied fixes resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
 }
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
@@ -348,10 +373,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let fleet = fleet_cost(&outcome.analyses);
     let doc = Doc {
         version: VERSION,
-        tool: Tool {
-            name: "kpulint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool::KPULINT,
         applications: outcome.analyses.iter().map(app).collect(),
         findings: outcome.findings.iter().map(finding).collect(),
         errors: outcome.errors.iter().map(error).collect(),
@@ -367,6 +389,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             monthly_cost_usd: num(fleet.monthly_cost_usd),
             recommended_monthly_cost_usd: num(fleet.recommended_monthly_cost_usd),
             savings_usd: num(fleet.savings_usd),
+            fixed: outcome.fix.as_ref().map(|f| f.fixed),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

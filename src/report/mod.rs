@@ -2,11 +2,26 @@
 
 pub mod checkstyle;
 pub mod compact;
+pub mod cost_csv;
+pub mod cost_human;
+pub mod cost_json;
+pub mod cost_markdown;
+mod cost_table;
+mod diff_cells;
+pub mod diff_human;
+pub mod diff_json;
+pub mod diff_markdown;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+mod table;
+pub use table::problems;
+pub mod whatif_human;
+pub mod whatif_json;
+pub mod whatif_markdown;
+mod whatif_table;
 
 use std::io::{self, Write};
 
@@ -31,6 +46,56 @@ pub enum Format {
     Checkstyle,
     /// One line per finding: `file:line:col: severity[RULE] message`
     Compact,
+}
+
+/// `kpulint what-if --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WhatIfFormat {
+    /// Headline, side-by-side table and Δ split per application (default)
+    Human,
+    /// Every figure as numbers (documented in the README)
+    Json,
+    /// GitHub-flavoured Markdown, for a pull-request comment
+    Markdown,
+}
+
+/// `kpulint cost --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CostFormat {
+    /// An aligned table with a total row (default)
+    Human,
+    /// Rows and total as numbers
+    Json,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
+    /// RFC 4180 CSV: a header record, one record per application, a total record
+    Csv,
+}
+
+/// Renders a what-if report.
+pub fn render_what_if(
+    format: WhatIfFormat,
+    w: &crate::whatif::WhatIf<'_>,
+    flags: &[crate::whatif::Flag],
+    errors: &[crate::model::InputError],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        WhatIfFormat::Human => whatif_human::render(w, errors, out),
+        WhatIfFormat::Json => whatif_json::render(w, flags, errors, out),
+        WhatIfFormat::Markdown => whatif_markdown::render(w, errors, out),
+    }
+}
+
+/// Renders the fleet cost table.
+pub fn render_cost(format: CostFormat, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let t = crate::cost::cost_table(&outcome.analyses);
+    match format {
+        CostFormat::Human => cost_human::render(&t, &outcome.errors, &outcome.notices, out),
+        CostFormat::Json => cost_json::render(&t, &outcome.errors, &outcome.notices, out),
+        CostFormat::Markdown => cost_markdown::render(&t, &outcome.errors, &outcome.notices, out),
+        CostFormat::Csv => cost_csv::render(&t, out),
+    }
 }
 
 /// `--fail-on`: the lowest severity that makes the exit code 1.
@@ -113,6 +178,33 @@ pub fn fleet_cost(analyses: &[crate::analysis::Analysis]) -> FleetCost {
 }
 
 /// 0: nothing at or above `--fail-on`; 1: such findings; 2: an input or config error.
+/// A notice as one line of text: `path:line:column: message`, or the message alone.
+pub fn notice_text(n: &crate::model::Notice) -> String {
+    match &n.span {
+        Some(s) => {
+            let l = s.location();
+            format!("{}:{}:{}: {}", s.path(), l.line, l.column, n.message)
+        }
+        None => n.message.clone(),
+    }
+}
+
+/// What `--fix` changed, as one line:
+/// `fixed 3 findings: main.tf: configuration_type DEFAULT → CUSTOM, + parallelism = 10; b.tfvars: p 12 → 10`.
+pub fn fix_line(fix: &crate::fix::apply::FixReport) -> String {
+    let findings = format!("fixed {} finding{}", fix.fixed, if fix.fixed == 1 { "" } else { "s" });
+    if fix.changes.is_empty() {
+        format!("{findings}: nothing to change")
+    } else {
+        let files: Vec<String> = fix
+            .changes
+            .iter()
+            .map(|(file, changes)| format!("{file}: {}", changes.join(", ")))
+            .collect();
+        format!("{findings}: {}", files.join("; "))
+    }
+}
+
 pub fn exit_code(outcome: &Outcome, fail_on: FailOn) -> i32 {
     if !outcome.errors.is_empty() {
         2

@@ -3,6 +3,7 @@
 use super::{parallelism_anchor, recommendation_help, Hit, RuleMeta};
 use crate::analysis::Analysis;
 use crate::model::Severity;
+use crate::sizing::MAX_PARALLELISM_PER_KPU;
 
 pub const META: RuleMeta = RuleMeta {
     id: "KPU007",
@@ -30,9 +31,22 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     };
     // Never fewer KPUs than the declared needs: past the quota, the quota has to grow.
     let help = if rec.kpus > quota {
+        // The densest parallelism_per_kpu needs the smallest increase (storage is not dense).
+        let densest =
+            crate::analysis::compute_kpus(&a.declarations(), MAX_PARALLELISM_PER_KPU, a.thresholds().target_margin)
+                .unwrap_or(0)
+                .max(s.storage_kpus.unwrap_or(0))
+                .max(1);
+        let denser = if densest < rec.kpus {
+            format!(
+                "; at {MAX_PARALLELISM_PER_KPU} slots per KPU {densest} would do, if each subtask can run on 1/{MAX_PARALLELISM_PER_KPU} vCPU"
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "request a KPU quota increase from AWS for at least {} KPUs (the declared needs), then set kpu_quota in .kpulint.hcl",
-            rec.kpus
+            "request a KPU quota increase from AWS for at least {} KPUs (the declared needs at {} per KPU{denser}), then set kpu_quota in .kpulint.hcl",
+            rec.kpus, rec.parallelism_per_kpu
         )
     } else {
         match recommendation_help(a) {

@@ -12,7 +12,8 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
-    if a.sizing.is_err() || a.state_size.is_some() {
+    // A rejected declaration is already an input error; one mistake gets one report.
+    if a.sizing.is_err() || a.state_size.is_some() || a.state_size_rejected {
         return Vec::new();
     }
     // A state tag that cannot be evaluated is KPU009's finding, not a missing declaration.

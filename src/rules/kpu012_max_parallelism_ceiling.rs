@@ -18,17 +18,20 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     let p = s.effective.parallelism;
     let (max, source) = match &a.max_parallelism {
         Some(m) => (m.value, "the declared max_parallelism".to_string()),
-        None => (
-            derived_max_parallelism(p),
-            format!("Flink's default max parallelism for parallelism {p}"),
-        ),
+        None => (derived_max_parallelism(p), "max parallelism".to_string()),
+    };
+    // "above the declared max_parallelism 64" / "above max parallelism 256 (Flink's default for
+    // parallelism 136)"
+    let limit = match &a.max_parallelism {
+        Some(_) => format!("{source} {max}"),
+        None => format!("{source} {max} (Flink's default for parallelism {p})"),
     };
     let help = recommendation_help(a).unwrap_or_default();
     if p > max {
         return vec![Hit {
             span: parallelism_anchor(a),
             label: format!("above max parallelism {max}"),
-            message: format!("parallelism {p} is above {source} {max}: keyed state cannot be restored at it"),
+            message: format!("parallelism {p} is above {limit}: keyed state cannot be restored at it"),
             help,
             severity: None,
         }];
@@ -57,12 +60,12 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         span,
         label: format!("first scale-up to {first_up} > {max}"),
         message: format!(
-            "autoscaling is on and its first scale-up doubles parallelism {p} to {first_up}, above {source} {max}: keyed state cannot be rescaled to it"
+            "autoscaling is on and its first scale-up doubles parallelism {p} to {first_up}, above {limit}: keyed state cannot be rescaled to it"
         ),
         help: if help.is_empty() {
-            format!("set the job's max parallelism to at least {first_up} (it is fixed by the first savepoint), or turn autoscaling off")
+            format!("set the job's max parallelism to at least {first_up}, or turn autoscaling off")
         } else {
-            format!("{help}; or set the job's max parallelism to at least {first_up} before its first savepoint")
+            format!("{help}; or set the job's max parallelism to at least {first_up}")
         },
         severity: None,
     }]

@@ -149,19 +149,24 @@ pub fn plural(n: u64) -> &'static str {
     }
 }
 
-/// `$1,103.90`
+/// `$1,103.90`, `-$0.50`
 pub fn usd(v: f64) -> String {
-    let cents = (v * 100.0).round() as i128;
-    let (whole, frac) = (cents / 100, (cents % 100).abs());
-    let digits = whole.abs().to_string();
+    usd_cents((v * 100.0).round() as i64)
+}
+
+/// `$1,103.90` from a whole number of cents.
+pub fn usd_cents(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let digits = (abs / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
     }
-    format!("{}${grouped}.{frac:02}", if whole < 0 { "-" } else { "" })
+    format!("{sign}${grouped}.{:02}", abs % 100)
 }
 
 /// `20%` / `12.5%`
@@ -193,6 +198,8 @@ mod tests {
         assert_eq!(usd(1103.9), "$1,103.90");
         assert_eq!(usd(85.3), "$85.30");
         assert_eq!(usd(1234567.891), "$1,234,567.89");
+        assert_eq!(usd(-0.5), "-$0.50");
+        assert_eq!(usd(-170.6), "-$170.60");
         assert_eq!(pct(0.2), "20%");
         assert_eq!(pct(2.0 / 3.0), "66.67%");
     }

@@ -1,6 +1,8 @@
 //! Suppressions: `# kpulint-ignore: KPU004 reason="..." until=YYYY-MM-DD` comments (or their
 //! CloudFormation `Metadata` / Terraform tag equivalents) and config `ignore` blocks.
 //! A suppression needs a reason; after `until` it stops working; unused ones are reported.
+//! KPU903 reports declarations (comments, tags, config `application` blocks) that reach no
+//! application.
 
 use super::RuleMeta;
 use crate::date::Date;
@@ -26,7 +28,14 @@ pub const KPU902: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/KPU902.md"),
 };
 
-pub const RULES: &[&RuleMeta] = &[&KPU900, &KPU901, &KPU902];
+pub const KPU903: RuleMeta = RuleMeta {
+    id: "KPU903",
+    name: "unattached-declaration",
+    severity: Severity::Warning,
+    doc: include_str!("../../rules/KPU903.md"),
+};
+
+pub const RULES: &[&RuleMeta] = &[&KPU900, &KPU901, &KPU902, &KPU903];
 
 /// A parsed inline suppression.
 #[derive(Debug, Clone)]

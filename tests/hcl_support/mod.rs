@@ -292,3 +292,15 @@ pub fn pos_after_in(path: &str, needle: &str) -> (u64, u64) {
 pub fn at(v: &Value) -> (u64, u64) {
     (v["line"].as_u64().unwrap(), v["column"].as_u64().unwrap())
 }
+
+/// The README's `text` block that starts with `$ kpulint ARGS`, without that line.
+pub fn readme_block(args: &str) -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let start = format!("```text\n$ kpulint {args}\n");
+    let at = readme
+        .find(&start)
+        .unwrap_or_else(|| panic!("README has no block for {args}"))
+        + start.len();
+    let len = readme[at..].find("```").expect("closing fence");
+    readme[at..at + len].to_string()
+}

@@ -1,7 +1,7 @@
 # The same state-heavy application in every input format kpulint reads; the findings match one
 # to one (KPU004 overscale-margin and KPU005 bundle-waste).
 #
-# 240 GB of RocksDB state × storage factor 2 = 480 GB of disk = 10 KPUs (50 GB each).
+# 240 GB of RocksDB state × storage factor 2.0 = 480 GB of disk → 10 KPUs (50 GB each).
 # The throughput needs parallelism 4 (4 KPUs of vCPU); parallelism is set to 12, 20 % above
 # what the disk forces. 12 KPUs + 1 orchestration = 13 billed: $1,103.90/month in us-east-1.
 

@@ -68,7 +68,12 @@ impl Instance<'_> {
         };
         let mut app = Application::new(address, format, res.header.clone());
         app.module_calls = self.calls.clone();
+        // The resource's own directives first (the most specific wins), then those of the
+        // module calls it was reached through, innermost first.
         app.directives = res.directives.clone();
+        for call in self.calls.iter().rev() {
+            app.directives.extend(call.directives.iter().cloned());
+        }
         let body = &res.body;
         app.runtime_environment = self.setting(
             cx,
@@ -107,7 +112,8 @@ impl Instance<'_> {
             return app;
         };
         if let Some((pc, pcx)) = self.enter(&fcx, locals, &fc.body, "parallelism_configuration", &mut app) {
-            app.parallelism = self.parallelism(&pcx, pc);
+            let label = format!("each.value of {address}, written in");
+            app.parallelism = self.parallelism(&pcx, pc, res.body.attr("for_each"), &label);
         }
         app
     }
@@ -143,15 +149,32 @@ impl Instance<'_> {
         }
     }
 
-    fn parallelism(&self, cx: &Context, block: &BlockNode) -> ParallelismConfig {
+    /// The parallelism settings; one read through `each.value` of the resource's literal
+    /// `for_each` map keeps the map entry as its origin (labelled `{label} {the map's origin}`).
+    fn parallelism(&self, cx: &Context, block: &BlockNode, for_each: Option<&Attr>, label: &str) -> ParallelismConfig {
         let b = &block.body;
         let get = |n: &str| b.attr(n).map(|a| &a.expr);
+        let each = |n: &str| {
+            let expr = get(n)?;
+            self.each_value_origin(expr, cx, for_each, label.to_string())
+        };
         ParallelismConfig {
             block: Some(block.span.clone()),
-            configuration_type: self.setting(cx, get("configuration_type"), convert_string, "a string"),
-            parallelism: self.setting(cx, get("parallelism"), convert_number, "a number"),
-            parallelism_per_kpu: self.setting(cx, get("parallelism_per_kpu"), convert_number, "a number"),
-            auto_scaling_enabled: self.setting(cx, get("auto_scaling_enabled"), convert_bool, "a bool"),
+            configuration_type: traced(
+                self.setting(cx, get("configuration_type"), convert_string, "a string"),
+                || each("configuration_type"),
+            ),
+            parallelism: traced(self.setting(cx, get("parallelism"), convert_number, "a number"), || {
+                each("parallelism")
+            }),
+            parallelism_per_kpu: traced(
+                self.setting(cx, get("parallelism_per_kpu"), convert_number, "a number"),
+                || each("parallelism_per_kpu"),
+            ),
+            auto_scaling_enabled: traced(
+                self.setting(cx, get("auto_scaling_enabled"), convert_bool, "a bool"),
+                || each("auto_scaling_enabled"),
+            ),
         }
     }
 
@@ -218,6 +241,17 @@ impl Instance<'_> {
         }
     }
 }
+/// A known setting without an origin takes the one `find` traces.
+fn traced<T>(mut s: Setting<T>, find: impl FnOnce() -> Option<Origin>) -> Setting<T> {
+    if let Setting::Known {
+        origin: origin @ None, ..
+    } = &mut s
+    {
+        *origin = find();
+    }
+    s
+}
+
 /// Evaluates an attribute into a [`Setting`]; `null` means "not set", as in Terraform.
 pub(super) fn to_setting<T>(
     cx: &Context,

@@ -14,9 +14,9 @@ use super::limits::{Limits, MAX_MODULE_DEPTH};
 use super::locals::LocalTable;
 use super::variables::{declared_value, default_value};
 use super::{ModuleDir, ModuleSet};
-use crate::inputs::terraform::{ModuleCallDecl, FLINK_RESOURCE};
-use crate::model::expr::Expr;
-use crate::model::{InputError, Inventory, ModuleCall, Notice, Origin, Setting, Unresolved};
+use crate::inputs::terraform::{Attr, ModuleCallDecl, FLINK_RESOURCE};
+use crate::model::expr::{Expr, ExprKind};
+use crate::model::{InputError, Inventory, ModuleCall, Notice, Origin, OriginKind, Setting, Unresolved};
 
 /// One instance of a module (the root, or one module call instance).
 pub(super) struct Instance<'a> {
@@ -178,10 +178,17 @@ impl<'a> Instance<'a> {
                                 )
                             }
                         };
-                        let origin = self.origin_of(&arg.expr, &cx).unwrap_or_else(|| Origin {
-                            span: arg.expr.span.clone(),
-                            label: format!("{} passed by {address}", var.name),
-                        });
+                        let origin = self
+                            .origin_of(&arg.expr, &cx)
+                            .or_else(|| {
+                                let label = format!("{} passed by {address}, written in", var.name);
+                                self.each_value_origin(&arg.expr, &cx, call.body.attr("for_each"), label)
+                            })
+                            .unwrap_or_else(|| Origin {
+                                span: arg.expr.span.clone(),
+                                label: format!("{} passed by {address}", var.name),
+                                kind: OriginKind::ModuleArgument,
+                            });
                         // An unknown argument says where the module call passes it.
                         let v = match v {
                             Value::Unknown(u) => {
@@ -225,6 +232,7 @@ impl<'a> Instance<'a> {
             calls.push(ModuleCall {
                 address: address.clone(),
                 span: call.header.clone(),
+                directives: call.directives.clone(),
             });
             let inst = Instance {
                 set: self.set,
@@ -244,14 +252,47 @@ impl<'a> Instance<'a> {
         }
     }
 
+    /// Where `each.value.x` was written when `for_each` is a reference to a literal map;
+    /// labelled `{label} {the collection's label}`.
+    pub(super) fn each_value_origin(
+        &self,
+        expr: &Expr,
+        cx: &Context,
+        for_each: Option<&Attr>,
+        label: String,
+    ) -> Option<Origin> {
+        let path = super::origin::each_value_path(expr)?;
+        let key = cx.each.as_ref()?.0.to_string_value()?;
+        let collection = self.origin_of(&for_each?.expr, cx)?;
+        let label = format!("{label} {}", collection.label);
+        super::origin::entry_origin(&collection, &key, &path, label)
+    }
+
     /// Where the value of a plain `var.x` / `local.x` reference was written.
     pub(super) fn origin_of(&self, expr: &Expr, _cx: &Context) -> Option<Origin> {
+        self.origin_within(expr, 0)
+    }
+
+    /// A local that only renames another value (`p = var.parallelism`) has that value's origin;
+    /// `depth` stops a chain of locals referring to each other.
+    fn origin_within(&self, expr: &Expr, depth: usize) -> Option<Origin> {
+        const MAX_RENAMES: usize = 16;
+        let plain = |e: &Expr| matches!(&e.kind, ExprKind::Traversal { path, .. } if path.len() == 1);
         match expr.as_reference()? {
             ("var", Some(name)) => self.origins.get(name).cloned(),
-            ("local", Some(name)) => self.module.locals().find(|l| l.name == name).map(|l| Origin {
-                span: l.expr.span.clone(),
-                label: format!("local.{name}"),
-            }),
+            ("local", Some(name)) => {
+                let local = self.module.locals().find(|l| l.name == name)?;
+                if depth < MAX_RENAMES && plain(&local.expr) {
+                    if let Some(o) = self.origin_within(&local.expr, depth + 1) {
+                        return Some(o);
+                    }
+                }
+                Some(Origin {
+                    span: local.expr.span.clone(),
+                    label: format!("local.{name}"),
+                    kind: OriginKind::Local,
+                })
+            }
             _ => None,
         }
     }

@@ -12,9 +12,13 @@ use crate::source::Span;
 /// The instances a `count` or `for_each` produces.
 pub(super) enum Repetition {
     Single,
-    Count(usize),
-    Each(Vec<(String, Value)>),
+    /// `count` and the span of its expression.
+    Count(usize, Span),
+    /// `for_each` items and the span of its expression.
+    Each(Vec<(String, Value)>, Span),
     Unknown(Span, Unresolved),
+    /// The expression is invalid (an input error says why): no instances, no notice.
+    Invalid,
 }
 
 pub(super) fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> Repetition {
@@ -22,7 +26,9 @@ pub(super) fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> 
         return match cx.eval(&count.expr) {
             Ok(Value::Unknown(u)) => Repetition::Unknown(count.expr.span.clone(), (*u).clone()),
             Ok(v) => match v.to_number() {
-                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 10_000.0 => Repetition::Count(n as usize),
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 10_000.0 => {
+                    Repetition::Count(n as usize, count.expr.span.clone())
+                }
                 _ => {
                     inv.errors.push(InputError::new(
                         count.expr.span.clone(),
@@ -31,7 +37,7 @@ pub(super) fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> 
                             v.summary(80)
                         ),
                     ));
-                    Repetition::Count(0)
+                    Repetition::Invalid
                 }
             },
             Err(e) => {
@@ -49,7 +55,7 @@ pub(super) fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> 
     if let Some(each) = body.attr("for_each") {
         return match cx.eval(&each.expr) {
             Ok(Value::Unknown(u)) => Repetition::Unknown(each.expr.span.clone(), (*u).clone()),
-            Ok(Value::Object(map)) => Repetition::Each(map.into_iter().collect()),
+            Ok(Value::Object(map)) => Repetition::Each(map.into_iter().collect(), each.expr.span.clone()),
             Ok(Value::List(items)) => {
                 let mut out = Vec::new();
                 for item in items {
@@ -61,20 +67,20 @@ pub(super) fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> 
                                 each.expr.span.clone(),
                                 format!("for_each over a set needs strings, found {}", other.type_name()),
                             ));
-                            return Repetition::Each(Vec::new());
+                            return Repetition::Invalid;
                         }
                     }
                 }
                 out.sort_by(|a, b| a.0.cmp(&b.0));
                 out.dedup_by(|a, b| a.0 == b.0);
-                Repetition::Each(out)
+                Repetition::Each(out, each.expr.span.clone())
             }
             Ok(other) => {
                 inv.errors.push(InputError::new(
                     each.expr.span.clone(),
                     format!("for_each needs a map or a set of strings, found {}", other.type_name()),
                 ));
-                Repetition::Each(Vec::new())
+                Repetition::Invalid
             }
             Err(e) => {
                 inv.errors.push(InputError::new(e.span.clone(), e.message.clone()));
@@ -98,8 +104,19 @@ pub(super) type InstanceKey = (String, Option<(Value, Value)>, Option<f64>);
 pub(super) fn instances(rep: Repetition, inv: &mut Inventory, what: &str) -> Vec<InstanceKey> {
     match rep {
         Repetition::Single => vec![(String::new(), None, None)],
-        Repetition::Count(n) => (0..n).map(|i| (format!("[{i}]"), None, Some(i as f64))).collect(),
-        Repetition::Each(items) => items
+        Repetition::Invalid => Vec::new(),
+        // Zero instances is legitimate Terraform, but the application then silently vanishes
+        // from the report: say so, naming the expression.
+        Repetition::Count(0, span) => {
+            zero_instances(inv, what, "count", span);
+            Vec::new()
+        }
+        Repetition::Each(items, span) if items.is_empty() => {
+            zero_instances(inv, what, "for_each", span);
+            Vec::new()
+        }
+        Repetition::Count(n, _) => (0..n).map(|i| (format!("[{i}]"), None, Some(i as f64))).collect(),
+        Repetition::Each(items, _) => items
             .into_iter()
             .map(|(k, v)| (format!("[{}]", hcl_quote(&k)), Some((Value::String(k), v)), None))
             .collect(),
@@ -115,6 +132,21 @@ pub(super) fn instances(rep: Repetition, inv: &mut Inventory, what: &str) -> Vec
             vec![(String::new(), Some((unknown.clone(), unknown)), None)]
         }
     }
+}
+
+fn zero_instances(inv: &mut Inventory, what: &str, meta: &str, span: Span) {
+    let shown = if meta == "count" { "0" } else { "no items" };
+    let text = span.text();
+    let first_line = text.lines().next().unwrap_or("");
+    let expr: String = if first_line.chars().count() > 60 || first_line.len() < text.len() {
+        first_line.chars().take(60).chain(std::iter::once('…')).collect()
+    } else {
+        first_line.to_string()
+    };
+    inv.notices.push(Notice {
+        message: format!("{what} has no instances: {meta} = {expr} evaluates to {shown}, so nothing of it is linted"),
+        span: Some(span),
+    });
 }
 
 /// A string quoted the way Terraform writes instance keys in addresses (`["a\"b"]`): HCL's
@@ -240,7 +272,13 @@ mod tests {
             ]
         );
         assert!(inv.errors.is_empty(), "{:?}", messages(&inv));
-        assert!(inv.notices.is_empty(), "{:?}", inv.notices);
+        // Each zero-instance resource or call is a notice naming its expression.
+        let notices: Vec<&str> = inv.notices.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(notices.len(), 8, "{notices:?}");
+        assert!(notices.contains(&"module.mc has no instances: count = 0 evaluates to 0, so nothing of it is linted"));
+        assert!(notices.contains(
+            &"aws_kinesisanalyticsv2_application.e3 has no instances: for_each = { for k in [] : k => k } evaluates to no items, so nothing of it is linted"
+        ));
     }
 
     #[test]

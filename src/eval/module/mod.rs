@@ -8,6 +8,7 @@ mod graph;
 mod instances;
 mod limits;
 mod locals;
+mod origin;
 #[cfg(test)]
 mod testing;
 mod variables;

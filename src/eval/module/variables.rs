@@ -8,7 +8,7 @@ use super::super::value::Value;
 use super::{CliVar, ModuleDir, TfVars, VarInputs};
 use crate::inputs::terraform::Variable;
 use crate::model::expr::Expr;
-use crate::model::{InputError, Origin};
+use crate::model::{InputError, Origin, OriginKind};
 use crate::source::{SourceFile, Span};
 
 pub(super) fn missing_var(name: &str) -> Value {
@@ -138,6 +138,7 @@ pub(super) fn default_value(var: &Variable, errors: &mut Vec<InputError>) -> Opt
     let origin = Origin {
         span: d.span.clone(),
         label: format!("default of var.{}", var.name),
+        kind: OriginKind::VariableDefault,
     };
     let what = format!("default for var.{}", var.name);
     let value = match constant_eval(d) {
@@ -185,6 +186,7 @@ pub(super) fn root_variables(
                 Origin {
                     span,
                     label: format!("value from TF_VAR_{name}"),
+                    kind: OriginKind::Environment,
                 },
             );
         }
@@ -210,6 +212,7 @@ pub(super) fn root_variables(
                         Origin {
                             span: attr.expr.span.clone(),
                             label: format!("value from {}", tfvars.file.path),
+                            kind: OriginKind::VarFile,
                         },
                     );
                 }
@@ -237,6 +240,7 @@ pub(super) fn root_variables(
                         Origin {
                             span: span.clone(),
                             label: format!("value from --var {name}"),
+                            kind: OriginKind::CommandLine,
                         },
                     );
                 }

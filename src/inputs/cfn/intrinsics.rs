@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::{Entry, Kind, Node};
 use crate::inputs::Parameters;
-use crate::model::{Origin, Setting, Unresolved};
+use crate::model::{Origin, OriginKind, Setting, Unresolved};
 use crate::source::{SourceFile, Span};
 
 /// How deeply intrinsic functions, condition references and parameter defaults may nest
@@ -386,6 +386,7 @@ impl<'a> Template<'a> {
                     origin: Some(Origin {
                         span,
                         label: format!("value from --parameter {name}"),
+                        kind: OriginKind::CommandLine,
                     }),
                 },
                 None => Val::unknown(
@@ -433,6 +434,7 @@ impl<'a> Template<'a> {
                 Origin {
                     span,
                     label: format!("value from --parameter {name}"),
+                    kind: OriginKind::CommandLine,
                 },
             ));
         }
@@ -451,6 +453,7 @@ impl<'a> Template<'a> {
         let origin = Origin {
             span: self.span(&default.value),
             label: format!("parameter {name} default"),
+            kind: OriginKind::ParameterDefault,
         };
         // Parameter values are strings; `Default: 1` in YAML is the string "1".
         match &default.value.kind {
@@ -529,6 +532,7 @@ impl<'a> Template<'a> {
         let origin = Origin {
             span: self.span(found),
             label: format!("Mappings {}", keys.join(".")),
+            kind: OriginKind::Mapping,
         };
         Ok(Found::Node(found, origin))
     }

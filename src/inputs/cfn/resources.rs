@@ -31,6 +31,9 @@ pub(super) fn read_template(
         ));
         return inv;
     }
+    if let Some(entries) = root.get("Parameters").and_then(|p| p.value.entries()) {
+        inv.declared_parameters.extend(entries.iter().map(|e| e.key.clone()));
+    }
     let Some(resources) = root.get("Resources") else {
         return inv;
     };
@@ -89,7 +92,97 @@ pub(super) fn read_template(
         let app = read_application(&cx, res, format, &mut inv);
         inv.applications.push(app);
     }
+    if format == InputFormat::CloudformationYaml {
+        inv.strays = yaml_strays(file, entries);
+    }
+    inv.strays.extend(other_resource_strays(file, entries));
     inv
+}
+
+/// `Metadata.kpulint` and `kpulint:` tags on resources that are not Flink applications: they
+/// declare nothing (KPU903).
+fn other_resource_strays(file: &Arc<SourceFile>, entries: &[Entry]) -> Vec<crate::model::StrayDirective> {
+    use crate::model::{Directive, DirectiveKind, DirectiveTarget, StrayDirective};
+    let mut out = Vec::new();
+    let flink: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.value.get("Type").and_then(|t| t.value.str()) == Some(FLINK_TYPE))
+        .map(|e| e.key.as_str())
+        .collect();
+    let nearest = (flink.len() == 1).then(|| flink[0].to_string());
+    for res in entries {
+        let rtype = res.value.get("Type").and_then(|t| t.value.str()).unwrap_or("");
+        if rtype == FLINK_TYPE || res.key.starts_with("Fn::ForEach") {
+            continue;
+        }
+        let why = format!(
+            "it belongs to {res} ({rtype}), which is not a Managed Flink application",
+            res = res.key
+        );
+        let mut push = |span: std::ops::Range<usize>, body: String, kind: DirectiveKind| {
+            out.push(StrayDirective {
+                directive: Directive {
+                    kind,
+                    body,
+                    span: file.span(span),
+                    target: DirectiveTarget::Resource,
+                },
+                why: why.clone(),
+                nearest: nearest.clone(),
+            })
+        };
+        if let Some(meta) = res.value.get("Metadata").and_then(|m| m.value.get("kpulint")) {
+            push(meta.key_span.clone(), "Metadata kpulint".into(), DirectiveKind::Declare);
+        }
+        let tags = res
+            .value
+            .get("Properties")
+            .and_then(|p| p.value.get("Tags"))
+            .map(|t| &t.value.kind);
+        if let Some(Kind::Seq(tags)) = tags {
+            for tag in tags {
+                let Some(key) = tag.get("Key").and_then(|k| k.value.str()) else {
+                    continue;
+                };
+                if key.starts_with("kpulint:") {
+                    let kind = if key == crate::analysis::TAG_IGNORE {
+                        DirectiveKind::Ignore
+                    } else {
+                        DirectiveKind::Declare
+                    };
+                    push(tag.span.clone(), format!("tag {key}"), kind);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `# kpulint:` comments of a YAML template that attach to no Flink application (above a
+/// bucket, cut off by a blank line): KPU903, as in Terraform.
+fn yaml_strays(file: &Arc<SourceFile>, entries: &[Entry]) -> Vec<crate::model::StrayDirective> {
+    use crate::inputs::attach::{strays, AttachTarget};
+    use crate::inputs::directives::{CommentMap, CommentSyntax};
+    let comments = CommentMap::new(file, CommentSyntax::Yaml);
+    let blocks: Vec<AttachTarget> = entries
+        .iter()
+        .map(|res| {
+            let span = file.span(res.key_span.start..res.value.span.end.max(res.key_span.end));
+            let flink = res.value.get("Type").and_then(|t| t.value.str()) == Some(FLINK_TYPE);
+            let lines = if flink {
+                comments.block_directives(&span).1
+            } else {
+                Vec::new()
+            };
+            AttachTarget {
+                address: res.key.clone(),
+                span,
+                flink,
+                lines,
+            }
+        })
+        .collect();
+    strays(&comments, &blocks)
 }
 
 /// A sub-block of the application's properties, as read.

@@ -13,6 +13,7 @@
 //! records where each value is written.
 
 mod configuration;
+mod merge;
 mod resources;
 mod source_map;
 #[cfg(test)]
@@ -26,6 +27,7 @@ use jsonc_parser::common::Ranged;
 
 use crate::model::{InputError, Inventory};
 use crate::source::SourceFile;
+pub use merge::merge_with_source;
 use resources::Plan;
 pub use source_map::map_to_source;
 

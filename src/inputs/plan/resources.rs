@@ -63,6 +63,7 @@ impl<'b, 'a> Plan<'b, 'a> {
             calls.push(ModuleCall {
                 address: addr.value.to_string(),
                 span: self.span(addr.range),
+                directives: Vec::new(),
             });
             self.module(child, calls, inv);
             calls.pop();

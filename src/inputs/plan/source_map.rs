@@ -10,7 +10,7 @@ use crate::discover::{clean, display, FileKind};
 use crate::eval::module::{module_source, normalize, ModuleSource};
 use crate::inputs::terraform::{Attr, BlockNode, BodyNode, Resource, TfFile};
 use crate::model::expr::ExprKind;
-use crate::model::{Application, InputError, InputFormat, Inventory, Notice, Origin, Setting, Unresolved};
+use crate::model::{Application, InputError, InputFormat, Inventory, Notice, Origin, OriginKind, Setting, Unresolved};
 use crate::source::{SourceFile, Span};
 
 /// Points plan applications at the `.tf` source they were planned from.
@@ -62,7 +62,9 @@ pub fn map_to_source(inv: &mut Inventory, source_dir: Option<&Path>) {
                 parent
             }
         };
-        if let Err(message) = map_application(app, &root, &mut sources, &mut notices) {
+        let mapped = map_application(app, &root, &mut sources, &mut notices);
+        app.located_at_source = source_dir.is_some() && app.source.is_some();
+        if let Err(message) = mapped {
             // One notice per resource block, not per instance.
             let key = Address::parse(&app.address)
                 .map(|a| format!("{:?}.{}.{}", a.modules, a.rtype, a.name))
@@ -164,6 +166,8 @@ pub(super) fn map_application(
     };
     let mut dir = root.to_path_buf();
     let mut key = String::new();
+    // Declarations and suppressions written above the module calls, outermost first.
+    let mut call_directives = Vec::new();
     for (i, name) in addr.modules.iter().enumerate() {
         let files = sources.module(&dir, notices);
         let Some(call) = files.iter().flat_map(|f| f.modules.iter()).find(|c| c.name == *name) else {
@@ -176,6 +180,7 @@ pub(super) fn map_application(
         if let Some(mc) = app.module_calls.get_mut(i) {
             mc.span = call.header.clone();
         }
+        call_directives.push(call.directives.clone());
         key = if key.is_empty() {
             name.clone()
         } else {
@@ -216,6 +221,11 @@ pub(super) fn map_application(
         ));
     };
     apply_source(app, res);
+    // The plan keeps no comments: the `.tf` source's declarations and suppressions apply, the
+    // resource's own first (the most specific wins), then the calls', innermost first.
+    app.directives.extend(res.directives.iter().cloned());
+    app.directives.extend(call_directives.into_iter().rev().flatten());
+    app.source = Some(res.header.clone());
     Ok(())
 }
 
@@ -339,6 +349,7 @@ pub(super) fn map_setting<T>(
             *origin = Some(Origin {
                 span: attr.expr.span.clone(),
                 label: format!("written at {}", file_name(&attr.expr.span)),
+                kind: OriginKind::PlanSource,
             });
         }
         Setting::Unknown { reason, .. } => {

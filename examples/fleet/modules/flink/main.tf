@@ -12,6 +12,17 @@ resource "aws_kinesisanalyticsv2_application" "this" {
         auto_scaling_enabled = false
       }
     }
+
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+
+      code_content {
+        s3_content_location {
+          bucket_arn = "arn:aws:s3:::flink-artifacts-123456789012"
+          file_key   = "this/this.jar"
+        }
+      }
+    }
   }
 
   tags = {

@@ -1,0 +1,102 @@
+//! `kpulint cost`: the fleet as one row per application (KPUs, binding need, monthly cost today
+//! and right-sized, savings), largest savings first, with a total. Pure: analyses in, rows out.
+
+use crate::analysis::{Analysis, Binding, NotSized};
+
+/// One application's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostRow<'a> {
+    pub address: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    /// `sized`, `not_applicable`, `unresolved` or `invalid` (as in `check --format json`).
+    pub status: &'static str,
+    pub kpus: Option<u64>,
+    pub billed_kpus: Option<u64>,
+    pub binding: Option<Binding>,
+    pub monthly_cost_usd: Option<f64>,
+    pub recommended_kpus: Option<u64>,
+    pub recommended_monthly_cost_usd: Option<f64>,
+    /// Today − recommended (negative: the declared needs cost more than today).
+    pub savings_usd: Option<f64>,
+}
+
+/// The sums over the applications whose costs today and recommended are both known.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CostTotal {
+    pub applications: usize,
+    pub kpus: u64,
+    pub billed_kpus: u64,
+    pub monthly_cost_usd: f64,
+    pub recommended_monthly_cost_usd: f64,
+    pub savings_usd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostTable<'a> {
+    pub rows: Vec<CostRow<'a>>,
+    pub total: CostTotal,
+}
+
+pub fn status(a: &Analysis) -> &'static str {
+    match &a.sizing {
+        Ok(_) => "sized",
+        Err(NotSized::NotApplicable) => "not_applicable",
+        Err(NotSized::Unresolved) => "unresolved",
+        Err(NotSized::Invalid) => "invalid",
+    }
+}
+
+fn row(a: &Analysis) -> CostRow<'_> {
+    let s = a.sizing.as_ref().ok();
+    let r = a.recommendation.as_ref();
+    CostRow {
+        address: &a.app.address,
+        file: a.app.span.path(),
+        line: a.app.span.location().line,
+        status: status(a),
+        kpus: s.map(|s| s.kpus),
+        billed_kpus: s.and_then(|s| s.billed_kpus),
+        binding: s.and_then(|s| s.binding()),
+        monthly_cost_usd: s.and_then(|s| s.monthly_cost_usd),
+        recommended_kpus: r.map(|r| r.kpus),
+        recommended_monthly_cost_usd: r.and_then(|r| r.monthly_cost_usd),
+        savings_usd: r.and_then(|r| r.savings_usd),
+    }
+}
+
+/// The rows sorted by savings, largest first (then by file, line and address); rows without
+/// a known saving come last.
+pub fn cost_table(analyses: &[Analysis]) -> CostTable<'_> {
+    let mut rows: Vec<CostRow<'_>> = analyses.iter().map(row).collect();
+    rows.sort_by(|a, b| {
+        let by_savings = match (a.savings_usd, b.savings_usd) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        by_savings.then_with(|| (a.file, a.line, a.address).cmp(&(b.file, b.line, b.address)))
+    });
+    let fleet = crate::report::fleet_cost(analyses);
+    let counted = rows
+        .iter()
+        .filter(|r| r.monthly_cost_usd.is_some() && r.recommended_monthly_cost_usd.is_some());
+    let (kpus, billed_kpus) = counted.fold((0u64, 0u64), |(k, b), r| {
+        (
+            k.saturating_add(r.kpus.unwrap_or(0)),
+            b.saturating_add(r.billed_kpus.unwrap_or(0)),
+        )
+    });
+    CostTable {
+        total: CostTotal {
+            applications: fleet.applications,
+            kpus,
+            billed_kpus,
+            monthly_cost_usd: fleet.monthly_cost_usd,
+            recommended_monthly_cost_usd: fleet.recommended_monthly_cost_usd,
+            savings_usd: fleet.savings_usd,
+        },
+        rows,
+    }
+}

@@ -1,0 +1,534 @@
+//! Pull-request delta: what a change does to each application's KPUs and monthly cost, and
+//! which findings it introduces or resolves. Pure functions of two run outcomes (the base and
+//! the head of the change); [`command`] runs the pipeline twice and [`git`] materialises a
+//! base tree. Rendering lives in `report/diff_*.rs`.
+
+pub mod command;
+pub mod git;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::analysis::{Analysis, NotSized};
+use crate::lint::{fingerprint, Finding};
+use crate::model::{InputError, InputFormat, Notice, Severity};
+use crate::report::FailOn;
+use crate::run::Outcome;
+use crate::source::Span;
+
+/// One side of the comparison.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    pub outcome: &'a Outcome,
+    /// The path the side's files were found under, stripped before matching (`diff OLD NEW`),
+    /// or `None` when both sides show the same paths (`diff --base`: the base tree is evaluated
+    /// from the matching directory of its checkout, so its paths read as the working tree's).
+    pub root: Option<&'a str>,
+}
+
+/// An application's identity across the two sides: the root module directory (Terraform) or
+/// file (plan, CloudFormation) it belongs to, relative to the side's root, and its address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AppKey {
+    pub unit: String,
+    pub address: String,
+}
+
+/// The figures compared for one application on one side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    /// `sized`, `not_applicable`, `unresolved` or `invalid` (as in `check --format json`).
+    pub status: &'static str,
+    pub parallelism: Option<u64>,
+    pub parallelism_per_kpu: Option<u64>,
+    pub auto_scaling: Option<bool>,
+    pub kpus: Option<u64>,
+    pub billed_kpus: Option<u64>,
+    pub running_storage_gb: Option<u64>,
+    /// Whole cents, so that sums and differences print exactly.
+    pub monthly_cost_cents: Option<i64>,
+}
+
+/// The only place the diff reads an application's sizing and money: re-point it here when the
+/// cost model changes.
+pub fn figures(a: &Analysis) -> Figures {
+    let status = match &a.sizing {
+        Ok(_) => "sized",
+        Err(NotSized::NotApplicable) => "not_applicable",
+        Err(NotSized::Unresolved) => "unresolved",
+        Err(NotSized::Invalid) => "invalid",
+    };
+    let sized = a.sizing.as_ref().ok();
+    Figures {
+        status,
+        parallelism: sized.map(|s| s.effective.parallelism),
+        parallelism_per_kpu: sized.map(|s| s.effective.parallelism_per_kpu),
+        auto_scaling: sized.and_then(|s| s.auto_scaling),
+        kpus: sized.map(|s| s.kpus),
+        billed_kpus: sized.and_then(|s| s.billed_kpus),
+        running_storage_gb: sized.map(|s| s.running_storage_gb),
+        monthly_cost_cents: sized.and_then(|s| s.monthly_cost_usd).and_then(usd_to_cents),
+    }
+}
+
+/// Dollars to whole cents; `None` for a value that is not a finite amount.
+pub fn usd_to_cents(usd: f64) -> Option<i64> {
+    let cents = (usd * 100.0).round();
+    (cents.is_finite() && cents.abs() < 9e15).then_some(cents as i64)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+            Change::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Per-application or total differences; `None` when a side's figure is unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deltas {
+    pub kpus: Option<i64>,
+    pub billed_kpus: Option<i64>,
+    pub running_storage_gb: Option<i64>,
+    pub monthly_cost_cents: Option<i64>,
+}
+
+/// `after − before`, where an absent side (an added or removed application) counts as zero
+/// and a present side without the figure makes the difference unknown.
+fn delta(before: Option<&Figures>, after: Option<&Figures>, get: impl Fn(&Figures) -> Option<i64>) -> Option<i64> {
+    let value = |f: Option<&Figures>| match f {
+        None => Some(0),
+        Some(f) => get(f),
+    };
+    Some(value(after)? - value(before)?)
+}
+
+fn cents_of(f: &Figures) -> Option<i64> {
+    f.monthly_cost_cents
+}
+
+fn u64_i64(v: Option<u64>) -> Option<i64> {
+    v.and_then(|v| i64::try_from(v).ok())
+}
+
+/// One application compared across the two sides.
+#[derive(Debug, Clone)]
+pub struct AppDelta<'a> {
+    pub key: AppKey,
+    pub change: Change,
+    pub before: Option<Figures>,
+    pub after: Option<Figures>,
+    pub deltas: Deltas,
+    /// Where the application is defined: in the head when it still exists, else in the base.
+    pub span: &'a Span,
+}
+
+/// Sums over the applications whose every difference is known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub before_kpus: i64,
+    pub after_kpus: i64,
+    pub before_billed_kpus: i64,
+    pub after_billed_kpus: i64,
+    pub before_running_storage_gb: i64,
+    pub after_running_storage_gb: i64,
+    pub before_monthly_cost_cents: i64,
+    pub after_monthly_cost_cents: i64,
+    /// Applications left out of the sums because a figure is unknown on a side (a value
+    /// KPU009 reports, an invalid setting, a SQL application, an unknown region's cost).
+    pub without_figures: usize,
+}
+
+impl Totals {
+    pub fn delta_billed_kpus(&self) -> i64 {
+        self.after_billed_kpus - self.before_billed_kpus
+    }
+    pub fn delta_kpus(&self) -> i64 {
+        self.after_kpus - self.before_kpus
+    }
+    pub fn delta_running_storage_gb(&self) -> i64 {
+        self.after_running_storage_gb - self.before_running_storage_gb
+    }
+    pub fn delta_monthly_cost_cents(&self) -> i64 {
+        self.after_monthly_cost_cents - self.before_monthly_cost_cents
+    }
+}
+
+/// A finding active in the base that the change resolves.
+#[derive(Debug, Clone)]
+pub struct Resolved<'a> {
+    pub finding: &'a Finding,
+    /// The finding is still there in the head, but suppressed (by a suppression the change adds).
+    pub now_suppressed: bool,
+}
+
+/// Active findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeverityCounts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl SeverityCounts {
+    pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Self {
+        let mut c = SeverityCounts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+}
+
+/// What the two sides are called in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    /// `origin/main (3f2a9c1)` or the OLD path.
+    pub base: String,
+    /// `working tree` or the NEW path.
+    pub head: String,
+}
+
+/// The comparison of two runs.
+#[derive(Debug)]
+pub struct Diff<'a> {
+    pub labels: Labels,
+    /// Every application of either side, sorted by unit and address.
+    pub applications: Vec<AppDelta<'a>>,
+    pub totals: Totals,
+    /// Active in the head, not active in the base (by fingerprint).
+    pub introduced: Vec<&'a Finding>,
+    pub resolved: Vec<Resolved<'a>>,
+    pub base_errors: &'a [InputError],
+    pub head_errors: &'a [InputError],
+    /// Head errors that the base does not have (same file and message): the change broke them.
+    pub new_errors: Vec<&'a InputError>,
+    /// The head's notices, then the diff's own (a path missing on one side, ...).
+    pub notices: Vec<Notice>,
+    pub base_files: usize,
+    pub head_files: usize,
+    /// A side that has input errors and no application: there is nothing to compare against.
+    pub incomparable: bool,
+}
+
+impl Diff<'_> {
+    /// Added, removed and changed applications (the rows of the table).
+    pub fn changed(&self) -> impl Iterator<Item = &AppDelta<'_>> {
+        self.applications.iter().filter(|a| a.change != Change::Unchanged)
+    }
+
+    pub fn count(&self, change: Change) -> usize {
+        self.applications.iter().filter(|a| a.change == change).count()
+    }
+}
+
+/// `path` relative to `root` (`""` when it is the root itself, as a plan file compared with
+/// another plan file); unchanged without a root or outside it.
+pub fn relative(path: &str, root: Option<&str>) -> String {
+    let Some(root) = root else {
+        return path.to_string();
+    };
+    match Path::new(path).strip_prefix(root) {
+        Ok(rest) => rest.to_string_lossy().into_owned(),
+        Err(_) => path.to_string(),
+    }
+}
+
+/// The root module directory (Terraform) or the file (plans, templates) of an application.
+fn unit(a: &Analysis, root: Option<&str>) -> String {
+    let file = a
+        .app
+        .module_calls
+        .first()
+        .map(|c| c.span.path())
+        .unwrap_or(a.app.span.path());
+    let file = relative(file, root);
+    match a.app.format {
+        InputFormat::TerraformHcl | InputFormat::TerraformJson => match Path::new(&file).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_string_lossy().into_owned(),
+            _ => ".".to_string(),
+        },
+        _ => file,
+    }
+}
+
+/// The key a finding is matched by. With the same paths on both sides it is the finding's own
+/// fingerprint (the one baselines record); with two roots it is the same hash over the path
+/// relative to the root and the finding's occurrence, so `old/main.tf` matches `new/main.tf`.
+fn finding_keys<'a>(findings: &'a [Finding], root: Option<&str>) -> Vec<(String, &'a Finding)> {
+    let mut seen: BTreeMap<(&str, Option<&str>, String), usize> = BTreeMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let key = match root {
+                None => f.fingerprint.clone(),
+                Some(_) => {
+                    let rel = relative(f.span.path(), root);
+                    let n = seen
+                        .entry((f.rule.id, f.application.as_deref(), rel.clone()))
+                        .or_default();
+                    *n += 1;
+                    fingerprint(&[f.rule.id, f.application.as_deref().unwrap_or(""), &rel, &n.to_string()])
+                }
+            };
+            (key, f)
+        })
+        .collect()
+}
+
+/// Compares the base and the head of a change.
+pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<Notice>) -> Diff<'a> {
+    let mut apps: BTreeMap<AppKey, (Vec<&'a Analysis>, Vec<&'a Analysis>)> = BTreeMap::new();
+    for a in &base.outcome.analyses {
+        let key = AppKey {
+            unit: unit(a, base.root),
+            address: a.app.address.clone(),
+        };
+        apps.entry(key).or_default().0.push(a);
+    }
+    for a in &head.outcome.analyses {
+        let key = AppKey {
+            unit: unit(a, head.root),
+            address: a.app.address.clone(),
+        };
+        apps.entry(key).or_default().1.push(a);
+    }
+
+    let mut applications = Vec::new();
+    let mut totals = Totals::default();
+    for (key, (olds, news)) in apps {
+        // One application per key is the rule; duplicates (the same file named twice) pair up
+        // in order.
+        for i in 0..olds.len().max(news.len()) {
+            let old = olds.get(i).copied();
+            let new = news.get(i).copied();
+            let Some(span) = new.or(old).map(|a| &a.app.span) else {
+                continue;
+            };
+            let before = old.map(figures);
+            let after = new.map(figures);
+            let change = match (&before, &after) {
+                (None, _) => Change::Added,
+                (_, None) => Change::Removed,
+                (Some(b), Some(a)) if b != a => Change::Changed,
+                _ => Change::Unchanged,
+            };
+            let (b, a) = (before.as_ref(), after.as_ref());
+            let deltas = Deltas {
+                kpus: delta(b, a, |f| u64_i64(f.kpus)),
+                billed_kpus: delta(b, a, |f| u64_i64(f.billed_kpus)),
+                running_storage_gb: delta(b, a, |f| u64_i64(f.running_storage_gb)),
+                monthly_cost_cents: delta(b, a, cents_of),
+            };
+            add_to_totals(&mut totals, b, a, &deltas);
+            applications.push(AppDelta {
+                key: key.clone(),
+                change,
+                before,
+                after,
+                deltas,
+                span,
+            });
+        }
+    }
+
+    let active = |f: &&Finding| f.suppressed.is_none();
+    let base_keys = finding_keys(&base.outcome.findings, base.root);
+    let head_keys = finding_keys(&head.outcome.findings, head.root);
+    let base_active: BTreeSet<&str> = base_keys
+        .iter()
+        .filter(|(_, f)| active(f))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let head_active: BTreeSet<&str> = head_keys
+        .iter()
+        .filter(|(_, f)| active(f))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let head_suppressed: BTreeSet<&str> = head_keys
+        .iter()
+        .filter(|(_, f)| !active(f))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let introduced = head_keys
+        .iter()
+        .filter(|(k, f)| active(f) && !base_active.contains(k.as_str()))
+        .map(|(_, f)| *f)
+        .collect();
+    let resolved = base_keys
+        .iter()
+        .filter(|(k, f)| active(f) && !head_active.contains(k.as_str()))
+        .map(|(k, f)| Resolved {
+            finding: f,
+            now_suppressed: head_suppressed.contains(k.as_str()),
+        })
+        .collect();
+
+    let error_key = |e: &InputError, root| (relative(e.span.path(), root), e.message.clone());
+    let base_error_keys: BTreeSet<(String, String)> =
+        base.outcome.errors.iter().map(|e| error_key(e, base.root)).collect();
+    let new_errors = head
+        .outcome
+        .errors
+        .iter()
+        .filter(|e| !base_error_keys.contains(&error_key(e, head.root)))
+        .collect();
+    let broken = |o: &Outcome| !o.errors.is_empty() && o.analyses.is_empty();
+
+    let mut all_notices = head.outcome.notices.clone();
+    all_notices.extend(notices);
+    Diff {
+        labels,
+        applications,
+        totals,
+        introduced,
+        resolved,
+        base_errors: &base.outcome.errors,
+        head_errors: &head.outcome.errors,
+        new_errors,
+        notices: all_notices,
+        base_files: base.outcome.files,
+        head_files: head.outcome.files,
+        incomparable: broken(base.outcome) || broken(head.outcome),
+    }
+}
+
+fn add_to_totals(t: &mut Totals, before: Option<&Figures>, after: Option<&Figures>, d: &Deltas) {
+    if d.kpus.is_none() || d.billed_kpus.is_none() || d.running_storage_gb.is_none() || d.monthly_cost_cents.is_none() {
+        t.without_figures += 1;
+        return;
+    }
+    let sum = |f: Option<&Figures>, get: fn(&Figures) -> Option<i64>| f.and_then(get).unwrap_or(0);
+    t.before_kpus += sum(before, |f| u64_i64(f.kpus));
+    t.after_kpus += sum(after, |f| u64_i64(f.kpus));
+    t.before_billed_kpus += sum(before, |f| u64_i64(f.billed_kpus));
+    t.after_billed_kpus += sum(after, |f| u64_i64(f.billed_kpus));
+    t.before_running_storage_gb += sum(before, |f| u64_i64(f.running_storage_gb));
+    t.after_running_storage_gb += sum(after, |f| u64_i64(f.running_storage_gb));
+    t.before_monthly_cost_cents += sum(before, cents_of);
+    t.after_monthly_cost_cents += sum(after, cents_of);
+}
+
+/// `--fail-on-cost-increase`: dollars per month or a percentage of the base's monthly cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CostLimit {
+    Cents(i64),
+    Percent(f64),
+}
+
+impl CostLimit {
+    /// `100`, `100.50`, `$100` (dollars per month) or `10%`.
+    pub fn parse(s: &str) -> Result<CostLimit, String> {
+        let t = s.trim();
+        let bad = || format!("\"{s}\" is not an amount: use dollars per month (`100`) or a percentage (`10%`)");
+        if let Some(p) = t.strip_suffix('%') {
+            let v: f64 = p.trim().parse().map_err(|_| bad())?;
+            return if v.is_finite() && v >= 0.0 {
+                Ok(CostLimit::Percent(v))
+            } else {
+                Err(bad())
+            };
+        }
+        let v: f64 = t.strip_prefix('$').unwrap_or(t).trim().parse().map_err(|_| bad())?;
+        match usd_to_cents(v) {
+            Some(c) if v >= 0.0 => Ok(CostLimit::Cents(c)),
+            _ => Err(bad()),
+        }
+    }
+
+    /// Whether a change from `before` to `after` (cents per month) raises the cost by more.
+    pub fn exceeded(self, before_cents: i64, after_cents: i64) -> bool {
+        let increase = after_cents - before_cents;
+        if increase <= 0 {
+            return false;
+        }
+        match self {
+            CostLimit::Cents(limit) => increase > limit,
+            // From nothing, any increase is more than any percentage.
+            CostLimit::Percent(pct) => before_cents <= 0 || increase as f64 * 100.0 > pct * before_cents as f64,
+        }
+    }
+}
+
+/// 2 when nothing could be compared; 1 when the change introduces a finding (or breaks a file)
+/// at or above `fail_on`, or raises the monthly cost by more than `cost_limit`; else 0.
+pub fn exit_code(diff: &Diff<'_>, fail_on: FailOn, cost_limit: Option<CostLimit>) -> i32 {
+    if diff.incomparable {
+        return 2;
+    }
+    let new_findings = diff.introduced.iter().any(|f| fail_on.fails(f.severity));
+    let new_errors = !diff.new_errors.is_empty() && fail_on.fails(Severity::Error);
+    let t = &diff.totals;
+    let cost = cost_limit.is_some_and(|l| l.exceeded(t.before_monthly_cost_cents, t.after_monthly_cost_cents));
+    i32::from(new_findings || new_errors || cost)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cost_limits_parse_and_compare() {
+        assert_eq!(CostLimit::parse("100"), Ok(CostLimit::Cents(10_000)));
+        assert_eq!(CostLimit::parse("$12.345"), Ok(CostLimit::Cents(1_235)));
+        assert_eq!(CostLimit::parse("10%"), Ok(CostLimit::Percent(10.0)));
+        assert!(CostLimit::parse("-5").is_err());
+        assert!(CostLimit::parse("ten").is_err());
+        assert!(CostLimit::parse("nan%").is_err());
+        let hundred = CostLimit::Cents(10_000);
+        assert!(!hundred.exceeded(50_000, 60_000));
+        assert!(hundred.exceeded(50_000, 60_001));
+        assert!(!hundred.exceeded(60_000, 0));
+        let ten = CostLimit::Percent(10.0);
+        assert!(!ten.exceeded(100_000, 110_000));
+        assert!(ten.exceeded(100_000, 110_001));
+        assert!(ten.exceeded(0, 1));
+    }
+
+    #[test]
+    fn relative_paths_strip_the_root() {
+        assert_eq!(relative("old/infra/main.tf", Some("old")), "infra/main.tf");
+        assert_eq!(relative("plans/main.json", Some("plans/main.json")), "");
+        assert_eq!(relative("other/main.tf", Some("old")), "other/main.tf");
+        assert_eq!(relative("infra/main.tf", None), "infra/main.tf");
+    }
+
+    #[test]
+    fn deltas_count_an_absent_side_as_zero_and_unknown_as_unknown() {
+        let f = |kpus| Figures {
+            status: "sized",
+            parallelism: kpus,
+            parallelism_per_kpu: Some(1),
+            auto_scaling: Some(false),
+            kpus,
+            billed_kpus: kpus.map(|k| k + 1),
+            running_storage_gb: kpus.map(|k| k * 50),
+            monthly_cost_cents: None,
+        };
+        let get = |f: &Figures| u64_i64(f.kpus);
+        assert_eq!(delta(None, Some(&f(Some(4))), get), Some(4));
+        assert_eq!(delta(Some(&f(Some(4))), None, get), Some(-4));
+        assert_eq!(delta(Some(&f(Some(4))), Some(&f(Some(6))), get), Some(2));
+        assert_eq!(delta(Some(&f(None)), Some(&f(Some(6))), get), None);
+    }
+}

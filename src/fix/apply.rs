@@ -1,0 +1,124 @@
+//! `--fix` and `--diff` in a run: plan the edits of a finished run, write them (or print their
+//! diff), re-lint, and count the findings the edits resolved.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::{diff, plan, splice, Edit, FixOptions, Plan};
+use crate::model::{InputError, Notice};
+use crate::run::Outcome;
+use crate::source::SourceFile;
+
+/// What `--fix` did, for the reports.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FixReport {
+    /// Findings of the first run that the re-run no longer reports.
+    pub fixed: usize,
+    /// The files written, in order, each with its changes (`flink_parallelism 12 → 10`).
+    pub changes: Vec<(String, Vec<String>)>,
+}
+
+/// Whether `--fix` may write `file`: it must be a real file inside one of the linted `roots`
+/// (`.` when none are given).
+pub fn editable_in(roots: &[PathBuf]) -> impl Fn(&SourceFile) -> Result<(), String> {
+    let roots: Vec<(PathBuf, bool)> = if roots.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        roots.to_vec()
+    }
+    .into_iter()
+    .filter_map(|r| r.canonicalize().ok().map(|c| (c.clone(), c.is_dir())))
+    .collect();
+    move |file: &SourceFile| {
+        if file.path == "<stdin>" {
+            return Err("is standard input".into());
+        }
+        let Ok(path) = Path::new(&file.path).canonicalize() else {
+            return Err("is not a file kpulint can write".into());
+        };
+        let inside = roots
+            .iter()
+            .any(|(root, dir)| if *dir { path.starts_with(root) } else { path == *root });
+        if inside {
+            Ok(())
+        } else {
+            Err("is outside the linted paths".into())
+        }
+    }
+}
+
+/// The edits of a plan, by file (in order).
+fn by_file(plan: &Plan) -> BTreeMap<&str, Vec<&Edit>> {
+    let mut files: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
+    for e in &plan.edits {
+        files.entry(e.file.path.as_str()).or_default().push(e);
+    }
+    files
+}
+
+/// The unified diff of everything `--fix` would write.
+pub fn diff_text(plan: &Plan) -> String {
+    by_file(plan)
+        .into_iter()
+        .map(|(path, edits)| diff::unified(path, &edits[0].file.text, &edits))
+        .collect()
+}
+
+/// Plans the fixes of `outcome` (`roots` are the linted paths).
+pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) -> Plan {
+    let editable = editable_in(roots);
+    // A suppressed finding is a decision to keep the application as written.
+    let accepted = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .filter_map(|f| f.application.clone())
+        .collect();
+    let opts = FixOptions { unsafe_fixes, accepted };
+    plan(&outcome.analyses, &opts, &editable)
+}
+
+/// Writes the plan's edits. Returns what changed, per file, and the files that could not be written.
+fn write(plan: &Plan) -> (Vec<(String, Vec<String>)>, Vec<InputError>) {
+    let mut changes = Vec::new();
+    let mut errors = Vec::new();
+    for (path, edits) in by_file(plan) {
+        let file = &edits[0].file;
+        match splice::write_file(Path::new(path), &file.text, &edits) {
+            Ok(()) => changes.push((path.to_string(), edits.iter().map(|e| e.description.clone()).collect())),
+            Err(e) => errors.push(InputError::new(file.whole(), e.to_string())),
+        }
+    }
+    (changes, errors)
+}
+
+/// `--fix`: writes the fixes of `outcome`, then re-lints with `rerun` and returns what remains,
+/// with the plan's notices and a [`FixReport`].
+pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl FnOnce() -> Outcome) -> Outcome {
+    let plan = plan_outcome(&outcome, roots, unsafe_fixes);
+    let (changes, errors) = write(&plan);
+    let (mut now, fixed) = if changes.is_empty() {
+        (outcome, 0)
+    } else {
+        let now = rerun();
+        let remaining: BTreeSet<&str> = now.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let fixed = outcome
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && !remaining.contains(f.fingerprint.as_str()))
+            .count();
+        (now, fixed)
+    };
+    now.errors.extend(errors);
+    // The notices of the plan say what was not fixed, and why: after the run's own notices.
+    now.notices.extend(plan.notices);
+    now.fix = Some(FixReport { fixed, changes });
+    now
+}
+
+/// `--diff`: the plan's notices (for standard error) and the diff.
+pub fn diff(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) -> (Vec<Notice>, String) {
+    let plan = plan_outcome(outcome, roots, unsafe_fixes);
+    let text = diff_text(&plan);
+    (plan.notices, text)
+}

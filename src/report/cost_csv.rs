@@ -1,0 +1,95 @@
+//! `kpulint cost --format csv`: one record per application, then a `total` record, as RFC 4180
+//! says: CRLF line breaks, a header record, and fields holding a comma, a double quote or a line
+//! break enclosed in double quotes with inner quotes doubled. Numbers are plain (`2468.7`, no
+//! currency sign or grouping) so spreadsheets read them as numbers; an unknown value is empty.
+
+use std::io::{self, Write};
+
+use crate::cost::CostTable;
+
+const HEADER: [&str; 11] = [
+    "application",
+    "file",
+    "line",
+    "status",
+    "kpus",
+    "billed_kpus",
+    "binding",
+    "monthly_cost_usd",
+    "recommended_kpus",
+    "recommended_monthly_cost_usd",
+    "savings_usd",
+];
+
+/// One field, quoted when RFC 4180 requires it.
+pub fn field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn record(fields: &[String]) -> String {
+    let fields: Vec<String> = fields.iter().map(|f| field(f)).collect();
+    format!("{}\r\n", fields.join(","))
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Dollars with two decimals (`2468.70`), as an amount of money is written.
+fn money(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_default()
+}
+
+pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut s = record(&HEADER.map(String::from));
+    for r in &t.rows {
+        s.push_str(&record(&[
+            r.address.to_string(),
+            r.file.to_string(),
+            r.line.to_string(),
+            r.status.to_string(),
+            opt(r.kpus),
+            opt(r.billed_kpus),
+            opt(r.binding.map(|b| b.as_str())),
+            money(r.monthly_cost_usd),
+            opt(r.recommended_kpus),
+            money(r.recommended_monthly_cost_usd),
+            money(r.savings_usd),
+        ]));
+    }
+    s.push_str(&record(&[
+        "total".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        t.total.kpus.to_string(),
+        t.total.billed_kpus.to_string(),
+        String::new(),
+        money(Some(t.total.monthly_cost_usd)),
+        String::new(),
+        money(Some(t.total.recommended_monthly_cost_usd)),
+        money(Some(t.total.savings_usd)),
+    ]));
+    out.write_all(s.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc4180_quoting() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(
+            field("module.x[\"prod\"].aws_kinesisanalyticsv2_application.this"),
+            "\"module.x[\"\"prod\"\"].aws_kinesisanalyticsv2_application.this\""
+        );
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(field(""), "");
+    }
+}

@@ -1,0 +1,141 @@
+//! The side-by-side figures of one application under a what-if scenario, shared by the human
+//! and Markdown renderers: the four configurations as table columns and the Δ split.
+
+use super::table::Table;
+use crate::rules::{pct, plural, usd};
+use crate::whatif::{signed_pct, signed_usd, size_text, total, AppWhatIf, Column, Delta, WhatIf};
+
+/// Column headings: today as written and right-sized, the scenario as set and right-sized.
+pub const COLUMNS: [&str; 4] = ["today", "today right-sized", "scenario", "scenario right-sized"];
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
+}
+
+fn money(v: Option<f64>) -> String {
+    v.map(usd).unwrap_or_else(|| "—".into())
+}
+
+/// One row per figure: label, then a cell per column (`—` where a column has no value).
+pub fn rows(w: &AppWhatIf<'_>) -> Vec<(String, Vec<String>)> {
+    let cols = [
+        (&w.today_configured, false),
+        (&w.today_right_sized, true),
+        (&w.scenario_configured, false),
+        (&w.scenario_right_sized, true),
+    ];
+    let row = |label: &str, f: &dyn Fn(&Column, bool) -> String| -> (String, Vec<String>) {
+        let cells = cols
+            .iter()
+            .map(|(c, right_sized)| c.as_ref().map(|c| f(c, *right_sized)).unwrap_or_else(|| "—".into()))
+            .collect();
+        (label.to_string(), cells)
+    };
+    let delta = w.delta;
+    let mut out = vec![
+        row("state size", &|c, _| size_text(c.state_size)),
+        row("required parallelism", &|c, _| opt(c.required_parallelism)),
+        row("storage KPUs", &|c, _| opt(c.storage_kpus)),
+        row("compute KPUs", &|c, _| opt(c.compute_kpus)),
+        row("binds", &|c, _| opt(c.binding.map(|b| b.as_str()))),
+        row("target margin", &|c, rs| {
+            if rs {
+                pct(c.target_margin)
+            } else {
+                "—".into()
+            }
+        }),
+        row("parallelism", &|c, _| c.parallelism.to_string()),
+        row("parallelism per KPU", &|c, _| c.parallelism_per_kpu.to_string()),
+        row("autoscaling", &|c, _| {
+            if c.auto_scaling { "on" } else { "off" }.to_string()
+        }),
+        row("KPUs", &|c, _| c.kpus.to_string()),
+        row("billed KPUs", &|c, _| opt(c.billed_kpus)),
+        row("running storage", &|c, _| format!("{} GB", c.running_storage_gb)),
+        row("prices", &|c, _| c.price_region.clone()),
+        row("KPU-hours $/month", &|c, _| money(c.cost.map(|m| m.kpu_usd))),
+        row("orchestration $/month", &|c, _| {
+            money(c.cost.map(|m| m.orchestration_usd))
+        }),
+        row("storage $/month", &|c, _| money(c.cost.map(|m| m.running_storage_usd))),
+        row("total $/month", &|c, _| money(c.monthly_cost_usd())),
+    ];
+    let vs_today = |usd: Option<f64>| match (delta, usd) {
+        (Some(d), Some(v)) => format!("{} ({})", signed_usd(v), signed_pct(d.fraction(v), 0.0)),
+        _ => "—".into(),
+    };
+    out.push((
+        "Δ vs today".into(),
+        vec![
+            "—".into(),
+            vs_today(delta.map(|d| d.from_margin_usd)),
+            vs_today(delta.and_then(|d| d.scenario_configured_usd)),
+            vs_today(delta.map(|d| d.total_usd)),
+        ],
+    ));
+    out
+}
+
+/// The figures as a table: a label column, then [`COLUMNS`].
+pub fn figures(w: &AppWhatIf<'_>, header: &[&str]) -> Table {
+    let mut t = Table::new(header, &[false, true, true, true, true]);
+    for (label, cells) in rows(w) {
+        let mut r = vec![label];
+        r.extend(cells);
+        t.push(r);
+    }
+    t
+}
+
+/// The Δ split, one line each: label, amount, share of today, what it is. A scenario that
+/// changes only the state names it ("from the state").
+pub fn split(w: &AppWhatIf<'_>, d: &Delta) -> Table {
+    let mut t = Table::new(&["", "$/month", "of today", ""], &[false, true, true, false]);
+    for (label, v, what) in [
+        ("from the margin", d.from_margin_usd, "today right-sized − today"),
+        (
+            if w.only_state {
+                "from the state"
+            } else {
+                "from the scenario"
+            },
+            d.from_scenario_usd,
+            "scenario right-sized − today right-sized",
+        ),
+        ("total", d.total_usd, "scenario right-sized − today"),
+    ] {
+        t.push(vec![
+            label.to_string(),
+            signed_usd(v),
+            signed_pct(d.fraction(v), 0.0),
+            what.to_string(),
+        ]);
+    }
+    t
+}
+
+/// `file:line`
+pub fn located(w: &AppWhatIf<'_>) -> String {
+    let l = w.today.app.span.location();
+    format!("{}:{}", w.today.app.span.path(), l.line)
+}
+
+/// The fleet line: `1 application:` and what follows it.
+pub fn summary(w: &WhatIf<'_>) -> (String, String) {
+    let n = w.applications.len() as u64;
+    let head = format!("{n} application{}:", plural(n));
+    let rest = match total(&w.applications) {
+        Some(t) => format!(
+            "{}/month today, {}/month scenario right-sized ({}, {}: {} from the margin, {} from the scenario)",
+            usd(t.today_usd),
+            usd(t.today_usd + t.total_usd),
+            signed_usd(t.total_usd),
+            signed_pct(t.fraction(t.total_usd), 0.0),
+            signed_usd(t.from_margin_usd),
+            signed_usd(t.from_scenario_usd),
+        ),
+        None => "no costs to compare".to_string(),
+    };
+    (head, rest)
+}
