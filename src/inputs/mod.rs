@@ -384,15 +384,20 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
         .filter(|(_, inst)| !inst.is_empty())
         .collect();
     relevant.extend(installed.keys().cloned());
-    loop {
-        let before = relevant.len();
-        for (dir, children) in &calls {
-            if children.iter().any(|c| relevant.contains(c)) {
-                relevant.insert(dir.clone());
-            }
+    // Callers of relevant directories are relevant: walk the calls backwards from them, each
+    // edge once.
+    let mut callers: BTreeMap<&PathBuf, Vec<&PathBuf>> = BTreeMap::new();
+    for (dir, children) in &calls {
+        for child in children {
+            callers.entry(child).or_default().push(dir);
         }
-        if relevant.len() == before {
-            break;
+    }
+    let mut pending: Vec<PathBuf> = relevant.iter().cloned().collect();
+    while let Some(dir) = pending.pop() {
+        for caller in callers.get(&dir).into_iter().flatten() {
+            if relevant.insert((*caller).clone()) {
+                pending.push((*caller).clone());
+            }
         }
     }
     // Explicitly named Terraform files are always parsed, so their errors are never hidden.
