@@ -147,7 +147,8 @@ pub fn run(opts: &RunOptions) -> Outcome {
             },
         });
     }
-    let loaded = inputs::load(&candidates, &opts.read);
+    // Declared variable names are needed only to check `--var` and `--var-file` names.
+    let loaded = inputs::load(&candidates, &opts.read, !opts.vars.cli.is_empty());
     out.files = loaded.files;
     let mut inventory = loaded.inventory;
     out.errors.extend(inputs::declared::undeclared_inputs(

@@ -175,7 +175,10 @@ struct RawFile<'a> {
 impl<'a> RawFile<'a> {
     /// Scans a file's text. `keep` holds on to the text whatever it holds (standard input and
     /// pipes cannot be read again).
-    fn scan(path: Cow<'a, Path>, kind: FileKind, file: Arc<SourceFile>, keep: bool) -> RawFile<'a> {
+    /// `names`: collect the variable names it declares (only `--var` and `--var-file` names
+    /// are checked against them; without those, collecting them would cost time and memory for
+    /// every file of the tree).
+    fn scan(path: Cow<'a, Path>, kind: FileKind, file: Arc<SourceFile>, keep: bool, names: bool) -> RawFile<'a> {
         let has_flink = file.text.contains(FLINK_RESOURCE);
         let sources = quick_module_sources(&file.text);
         let well_formed = has_flink
@@ -183,7 +186,7 @@ impl<'a> RawFile<'a> {
                 FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(&file.text).is_ok(),
                 _ => precheck::looks_well_formed(&file.text),
             };
-        let variables = if file.text.contains("variable") {
+        let variables = if names && file.text.contains("variable") {
             declared::variable_names(&file.text, kind)
         } else {
             Vec::new()
@@ -271,7 +274,7 @@ fn parent_key(path: &Path) -> PathBuf {
 
 /// Reads one candidate and scans it: Terraform goes to its directory, a plan or template to
 /// be parsed on its own.
-fn read_candidate<'a>(cand: &'a Candidate, opts: &ReadOptions) -> Result<ReadResult<'a>, InputError> {
+fn read_candidate<'a>(cand: &'a Candidate, opts: &ReadOptions, names: bool) -> Result<ReadResult<'a>, InputError> {
     let file = read_source(&cand.path)?;
     let stdin = cand.path.as_os_str() == "-";
     let kind = match opts.forced {
@@ -290,7 +293,7 @@ fn read_candidate<'a>(cand: &'a Candidate, opts: &ReadOptions) -> Result<ReadRes
                 parent_key(&cand.path)
             };
             let keep = cand.explicit && !rereadable(&cand.path);
-            ReadResult::Terraform(key, RawFile::scan(Cow::Borrowed(&cand.path), k, file, keep))
+            ReadResult::Terraform(key, RawFile::scan(Cow::Borrowed(&cand.path), k, file, keep, names))
         }
         Some(FileKind::TfVars) => ReadResult::Nothing, // read per module below; named ones via --var-file
         _ if !cand.explicit && opts.forced.is_none() && !may_hold_application(&file.text) => ReadResult::Nothing,
@@ -305,12 +308,17 @@ fn may_hold_application(text: &str) -> bool {
 }
 
 /// Reads and parses every candidate.
-pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
+///
+/// `declared_names`: collect the variable names the modules declare, into
+/// [`Loaded::declared_variables`] (to check `--var` / `--var-file` names against).
+pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) -> Loaded {
     let mut loaded = Loaded::default();
     // Read and scan every file in parallel, dropping texts as soon as they are known not to be
     // needed: peak memory follows the files that matter, not the size of the tree.
-    let read: Vec<(&Candidate, Result<ReadResult, InputError>)> =
-        candidates.par_iter().map(|c| (c, read_candidate(c, opts))).collect();
+    let read: Vec<(&Candidate, Result<ReadResult, InputError>)> = candidates
+        .par_iter()
+        .map(|c| (c, read_candidate(c, opts, declared_names)))
+        .collect();
     loaded.files = read.len();
 
     let mut dirs: BTreeMap<PathBuf, RawDir<'_>> = BTreeMap::new();
@@ -352,7 +360,8 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions) -> Loaded {
                     match read_source(&p) {
                         Ok(f) => {
                             let k = FileKind::of(&p).unwrap_or(FileKind::Tf);
-                            raw.files.push(RawFile::scan(Cow::Owned(p), k, f, false));
+                            raw.files
+                                .push(RawFile::scan(Cow::Owned(p), k, f, false, declared_names));
                         }
                         Err(e) => loaded.inventory.errors.push(e),
                     }
