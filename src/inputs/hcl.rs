@@ -26,7 +26,7 @@ pub fn parse_body(file: &Arc<SourceFile>) -> Result<Body, InputError> {
 
 /// A one-character span at `offset`, so an error points at the offending character.
 fn point(file: &Arc<SourceFile>, offset: usize) -> Span {
-    let offset = (0..=offset).rev().find(|o| file.text.is_char_boundary(*o)).unwrap_or(0);
+    let offset = file.floor_char_boundary(offset);
     let end = match file.text[offset..].chars().next() {
         Some(c) if c != '\n' && c != '\r' => offset + c.len_utf8(),
         _ => offset,
