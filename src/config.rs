@@ -162,12 +162,12 @@ pub fn parse_config(
         ..Config::default()
     };
     let mut errors = Vec::new();
-    let body = match parse_body(file) {
-        Ok(b) => b,
+    let parsed = match parse_body(file) {
+        Ok(p) => p,
         Err(e) => return (cfg, vec![e]),
     };
-    let lower = Lower::new(file);
-    let body = lower.body(&body);
+    let lower = Lower::recovered(file, &parsed.recovery);
+    let body = lower.body(&parsed.body);
     let mut p = P { errors: &mut errors };
     for attr in &body.attrs {
         p.err(

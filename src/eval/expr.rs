@@ -257,13 +257,10 @@ impl<'a> Context<'a> {
         match &expr.kind {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
-            ExprKind::Number(n) => {
-                if n.is_finite() {
-                    Ok(Value::Number(*n))
-                } else {
-                    Err(EvalError::new("number is out of range", &expr.span))
-                }
-            }
+            // Terraform keeps a literal beyond f64 range (`1e400`) as a number: so does kpulint,
+            // as an infinity that arithmetic refuses and rules report as out of range.
+            ExprKind::Number(n) if n.is_nan() => Err(EvalError::new("number is out of range", &expr.span)),
+            ExprKind::Number(n) => Ok(Value::Number(*n)),
             ExprKind::String(s) => Ok(Value::String(s.clone())),
             ExprKind::Template(parts) => self.eval_template(parts, expr, scope),
             ExprKind::Tuple(items) => {

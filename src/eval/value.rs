@@ -78,6 +78,8 @@ impl Value {
     pub fn to_string_value(&self) -> Option<String> {
         match self {
             Value::String(s) => Some(s.clone()),
+            // A literal beyond f64 range (`1e400`) is kept as a number, but its digits are not.
+            Value::Number(n) if !n.is_finite() => None,
             Value::Number(n) => Some(format_number(*n)),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
