@@ -5,14 +5,25 @@ use std::sync::Arc;
 
 use crate::config::{Config, DeclSource, Declared, Prices, Thresholds};
 use crate::model::{Application, Directive, DirectiveKind, InputError, Setting};
+use crate::recommend::{recommend, Recommendation};
 use crate::sizing::{self, AppKind, Effective};
 use crate::source::Span;
 use crate::units::{parse_size, Bytes};
 
 pub const TAG_STATE_SIZE: &str = "kpulint:state_size";
 pub const TAG_REQUIRED_PARALLELISM: &str = "kpulint:required_parallelism";
+pub const TAG_REQUIRED_KPUS: &str = "kpulint:required_kpus";
+pub const TAG_MAX_PARALLELISM: &str = "kpulint:max_parallelism";
 /// A suppression as a tag (Terraform JSON, plans): `KPU004 reason="..." until=YYYY-MM-DD`.
 pub const TAG_IGNORE: &str = "kpulint:ignore";
+/// Every tag kpulint reads.
+pub const KPULINT_TAGS: &[&str] = &[
+    TAG_STATE_SIZE,
+    TAG_REQUIRED_PARALLELISM,
+    TAG_REQUIRED_KPUS,
+    TAG_MAX_PARALLELISM,
+    TAG_IGNORE,
+];
 
 /// Parallelism above this is not a plausible configuration (the service caps it at
 /// `parallelism_per_kpu × KPU quota`); it is reported as invalid rather than sized.
@@ -42,11 +53,31 @@ pub struct Sizing {
     pub billed_kpus: Option<u64>,
     pub running_storage_gb: u64,
     pub monthly_cost_usd: Option<f64>,
+    /// The monthly cost by what it pays for (`None` with `billed_kpus`).
+    pub cost: Option<sizing::MonthlyCost>,
     pub autoscale_ceiling_parallelism: u64,
     /// KPUs the declared state needs on disk.
     pub storage_kpus: Option<u64>,
-    /// KPUs the declared required parallelism needs.
+    /// KPUs the declared compute need (required parallelism at this `parallelism_per_kpu`,
+    /// or `required_kpus`, whichever is larger) needs.
     pub compute_kpus: Option<u64>,
+}
+
+/// Which declared need decides the KPU count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Binding {
+    Storage,
+    Compute,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Storage => "storage",
+            Binding::Compute => "compute",
+        }
+    }
 }
 
 impl Sizing {
@@ -57,6 +88,36 @@ impl Sizing {
             (a, b) => Some(a.unwrap_or(0).max(b.unwrap_or(0))),
         }
     }
+
+    /// The declared need with the most KPUs; on a tie compute binds (less state would not
+    /// save a KPU). With one need declared, that one.
+    pub fn binding(&self) -> Option<Binding> {
+        match (self.storage_kpus, self.compute_kpus) {
+            (None, None) => None,
+            (Some(_), None) => Some(Binding::Storage),
+            (None, Some(_)) => Some(Binding::Compute),
+            (Some(s), Some(c)) if s > c => Some(Binding::Storage),
+            (Some(_), Some(_)) => Some(Binding::Compute),
+        }
+    }
+}
+
+/// What was declared about an application, each with where it was declared.
+#[derive(Debug, Clone, Default)]
+pub struct Declarations {
+    pub state_size: Option<Declared<Bytes>>,
+    pub required_parallelism: Option<Declared<u64>>,
+    /// vCPU need measured directly, in KPUs.
+    pub required_kpus: Option<Declared<u64>>,
+    /// The job's Flink max parallelism.
+    pub max_parallelism: Option<Declared<u64>>,
+}
+
+impl Declarations {
+    /// A compute need (required parallelism or KPUs) is declared.
+    pub fn compute_declared(&self) -> bool {
+        self.required_parallelism.is_some() || self.required_kpus.is_some()
+    }
 }
 
 /// Everything the rules need about one application.
@@ -66,18 +127,52 @@ pub struct Analysis {
     pub kind: Option<AppKind>,
     pub state_size: Option<Declared<Bytes>>,
     pub required_parallelism: Option<Declared<u64>>,
+    pub required_kpus: Option<Declared<u64>>,
+    pub max_parallelism: Option<Declared<u64>>,
     /// The configuration that applies to this application.
     pub config: Arc<Config>,
-    pub region: String,
+    /// The region the application runs in; `None` when it could not be evaluated.
+    pub region: Option<String>,
+    /// The region whose prices the costs use.
+    pub price_region: String,
     pub prices: Prices,
     /// The region has no built-in or configured prices; us-east-1 prices are used.
     pub prices_fallback: bool,
     pub sizing: Result<Sizing, NotSized>,
+    /// The one configuration every rule's advice is taken from (`None` when not sized).
+    pub recommendation: Option<Recommendation>,
 }
 
 impl Analysis {
     pub fn thresholds(&self) -> &Thresholds {
         &self.config.defaults
+    }
+
+    pub fn declarations(&self) -> Declarations {
+        Declarations {
+            state_size: self.state_size.clone(),
+            required_parallelism: self.required_parallelism.clone(),
+            required_kpus: self.required_kpus.clone(),
+            max_parallelism: self.max_parallelism.clone(),
+        }
+    }
+
+    /// A compute need (required parallelism or KPUs) is declared.
+    pub fn compute_declared(&self) -> bool {
+        self.required_parallelism.is_some() || self.required_kpus.is_some()
+    }
+}
+
+/// Prices for `region`: configured, built in, or us-east-1 (`true`: a fallback).
+fn prices_for(config: &Config, region: &str) -> (Prices, bool) {
+    match config
+        .prices
+        .get(region)
+        .cloned()
+        .or_else(|| sizing::builtin_prices(region))
+    {
+        Some(p) => (p, false),
+        None => (sizing::US_EAST_1, true),
     }
 }
 
@@ -88,55 +183,50 @@ pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputErro
             .into_iter()
             .map(|(span, message)| InputError::new(span, message)),
     );
-    let (state_size, required_parallelism) = declarations(&app, &config, errors);
+    let decl = declarations(&app, &config, errors);
     let kind = match &app.runtime_environment {
         Setting::Known { value, .. } => Some(sizing::app_kind(value)),
         // Terraform requires the runtime; without it, assume nothing about the overhead.
         _ => None,
     };
     let thresholds = &config.defaults;
-    let region = match app.region.value() {
-        Some(r) => r.clone(),
-        None => thresholds.region.clone(),
+    // An unresolved region is not guessed: it stays `None`, and the costs use the prices of
+    // the configured default region (a notice says so).
+    let region = match &app.region {
+        Setting::Known { value, .. } => Some(value.clone()),
+        Setting::Unknown { .. } | Setting::Invalid { .. } => None,
+        Setting::Absent => Some(thresholds.region.clone()),
     };
-    let (prices, prices_fallback) = match config
-        .prices
-        .get(&region)
-        .cloned()
-        .or_else(|| sizing::builtin_prices(&region))
-    {
-        Some(p) => (p, false),
-        None => (sizing::US_EAST_1, true),
+    let wanted = region.clone().unwrap_or_else(|| thresholds.region.clone());
+    let (prices, prices_fallback) = prices_for(&config, &wanted);
+    let price_region = if prices_fallback {
+        "us-east-1".to_string()
+    } else {
+        wanted
     };
     let sizing = if kind == Some(AppKind::Sql) {
         Err(NotSized::NotApplicable)
     } else {
-        size(
-            &app,
-            kind,
-            thresholds,
-            &prices,
-            state_size.as_ref(),
-            required_parallelism.as_ref(),
-        )
-        .map(|mut s| {
-            // Prices depend on the region: an unresolved region (KPU009) means no cost, not a guess.
-            if matches!(app.region, Setting::Unknown { .. }) {
-                s.monthly_cost_usd = None;
-            }
-            s
-        })
+        size(&app, kind, thresholds, &prices, &decl)
     };
+    let recommendation = sizing
+        .as_ref()
+        .ok()
+        .map(|s| recommend(s, kind, &decl, thresholds, &prices));
     Analysis {
         app,
         kind,
-        state_size,
-        required_parallelism,
+        state_size: decl.state_size,
+        required_parallelism: decl.required_parallelism,
+        required_kpus: decl.required_kpus,
+        max_parallelism: decl.max_parallelism,
         config,
         region,
+        price_region,
         prices,
         prices_fallback,
         sizing,
+        recommendation,
     }
 }
 
@@ -150,8 +240,7 @@ fn size(
     kind: Option<AppKind>,
     t: &Thresholds,
     prices: &Prices,
-    state: Option<&Declared<Bytes>>,
-    required: Option<&Declared<u64>>,
+    decl: &Declarations,
 ) -> Result<Sizing, NotSized> {
     let pc = &app.parallelism;
     let custom = match &pc.configuration_type {
@@ -186,6 +275,7 @@ fn size(
     let kpus = sizing::kpus(effective.parallelism, effective.parallelism_per_kpu);
     let billed = kind.map(|k| sizing::billed_kpus(kpus, k));
     let storage_gb = sizing::running_storage_gb(kpus);
+    let cost = billed.map(|b| sizing::monthly_cost(kpus, b, prices, t.hours_per_month));
     Ok(Sizing {
         effective,
         custom,
@@ -193,14 +283,28 @@ fn size(
         kpus,
         billed_kpus: billed,
         running_storage_gb: storage_gb,
-        monthly_cost_usd: billed.map(|b| sizing::monthly_cost_usd(b, storage_gb, prices)),
+        monthly_cost_usd: cost.map(|c| c.total_usd),
+        cost,
         autoscale_ceiling_parallelism: sizing::autoscale_ceiling_parallelism(
             effective.parallelism_per_kpu,
             t.kpu_quota,
         ),
-        storage_kpus: state.map(|s| sizing::storage_kpus(s.value.gb(), t.storage_factor)),
-        compute_kpus: required.map(|r| sizing::compute_kpus(r.value, effective.parallelism_per_kpu)),
+        storage_kpus: decl
+            .state_size
+            .as_ref()
+            .map(|s| sizing::storage_kpus(s.value.gb(), t.storage_factor)),
+        compute_kpus: compute_kpus(decl, effective.parallelism_per_kpu, 0.0),
     })
+}
+
+/// KPUs the declared compute need takes at `parallelism_per_kpu`, with `margin` on top.
+pub fn compute_kpus(decl: &Declarations, parallelism_per_kpu: u64, margin: f64) -> Option<u64> {
+    sizing::compute_kpus(
+        decl.required_parallelism.as_ref().map(|r| r.value),
+        decl.required_kpus.as_ref().map(|r| r.value),
+        parallelism_per_kpu,
+        margin,
+    )
 }
 
 /// A parallelism-like number: absent means the API default 1.
@@ -213,93 +317,150 @@ fn number(s: &Setting<f64>, max: f64) -> Result<u64, NotSized> {
     }
 }
 
-/// Declared state size and required parallelism, most specific first:
-/// annotation comment, then tag, then config file.
-fn declarations(
-    app: &Application,
-    config: &Config,
-    errors: &mut Vec<InputError>,
-) -> (Option<Declared<Bytes>>, Option<Declared<u64>>) {
-    let mut state = None;
-    let mut required = None;
+/// A declared key: where it is written and how its value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    StateSize,
+    RequiredParallelism,
+    RequiredKpus,
+    MaxParallelism,
+}
+
+impl Key {
+    fn parse(name: &str) -> Option<Key> {
+        Some(match name {
+            "state_size" => Key::StateSize,
+            "required_parallelism" => Key::RequiredParallelism,
+            "required_kpus" => Key::RequiredKpus,
+            "max_parallelism" => Key::MaxParallelism,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Key::StateSize => "state_size",
+            Key::RequiredParallelism => "required_parallelism",
+            Key::RequiredKpus => "required_kpus",
+            Key::MaxParallelism => "max_parallelism",
+        }
+    }
+
+    fn tag(self) -> &'static str {
+        match self {
+            Key::StateSize => TAG_STATE_SIZE,
+            Key::RequiredParallelism => TAG_REQUIRED_PARALLELISM,
+            Key::RequiredKpus => TAG_REQUIRED_KPUS,
+            Key::MaxParallelism => TAG_MAX_PARALLELISM,
+        }
+    }
+
+    const ALL: [Key; 4] = [
+        Key::StateSize,
+        Key::RequiredParallelism,
+        Key::RequiredKpus,
+        Key::MaxParallelism,
+    ];
+}
+
+impl Declarations {
+    fn is_set(&self, key: Key) -> bool {
+        match key {
+            Key::StateSize => self.state_size.is_some(),
+            Key::RequiredParallelism => self.required_parallelism.is_some(),
+            Key::RequiredKpus => self.required_kpus.is_some(),
+            Key::MaxParallelism => self.max_parallelism.is_some(),
+        }
+    }
+
+    /// Sets `key` from its written text unless a more specific declaration already did.
+    /// `Err` says what is wrong with the value.
+    fn set(&mut self, key: Key, text: &str, span: Span, source: DeclSource) -> Result<(), String> {
+        if key == Key::StateSize {
+            let value = parse_size(text).map_err(|e| e.to_string())?;
+            self.state_size.get_or_insert(Declared { value, span, source });
+            return Ok(());
+        }
+        let value = parse_count(text).ok_or_else(|| {
+            format!(
+                "\"{text}\" is not a whole number from 1 to {}",
+                crate::config::MAX_DECLARED_COUNT
+            )
+        })?;
+        let slot = match key {
+            Key::RequiredParallelism => &mut self.required_parallelism,
+            Key::RequiredKpus => &mut self.required_kpus,
+            _ => &mut self.max_parallelism,
+        };
+        slot.get_or_insert(Declared { value, span, source });
+        Ok(())
+    }
+}
+
+/// What was declared about the application, most specific first: annotation comment, then
+/// tag, then config file.
+fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>) -> Declarations {
+    let mut decl = Declarations::default();
+    let known_keys = crate::config::DECLARATION_KEYS.join(", ");
     for d in app.directives.iter().filter(|d| d.kind == DirectiveKind::Declare) {
         for (key, value, span, key_span) in directive_pairs(d, errors) {
-            match key.as_str() {
-                "state_size" => match parse_size(&value) {
-                    Ok(b) => state = state.or(Some(Declared { value: b, span, source: DeclSource::Annotation })),
-                    Err(e) => errors.push(InputError::new(span, format!("invalid state_size in kpulint annotation: {e}"))),
-                },
-                "required_parallelism" => match parse_required(&value) {
-                    Some(n) => required = required.or(Some(Declared { value: n, span, source: DeclSource::Annotation })),
-                    None => errors.push(InputError::new(span, format!("invalid required_parallelism \"{value}\" in kpulint annotation: use a whole number from 1 to 1000000"))),
-                },
-                other => errors.push(
-                    InputError::new(key_span, format!("unknown key \"{other}\" in kpulint annotation"))
-                        .with_help("known keys: state_size, required_parallelism"),
+            match Key::parse(&key) {
+                Some(k) => {
+                    if let Err(e) = decl.set(k, &value, span.clone(), DeclSource::Annotation) {
+                        errors.push(InputError::new(
+                            span,
+                            format!("invalid {} in kpulint annotation: {e}", k.name()),
+                        ));
+                    }
+                }
+                None => errors.push(
+                    InputError::new(key_span, format!("unknown key \"{key}\" in kpulint annotation"))
+                        .with_help(format!("known keys: {known_keys}")),
                 ),
             }
         }
     }
     for tag in app.tags.iter().filter(|t| t.key.starts_with("kpulint:")) {
-        if ![TAG_STATE_SIZE, TAG_REQUIRED_PARALLELISM, TAG_IGNORE].contains(&tag.key.as_str()) {
+        if !KPULINT_TAGS.contains(&tag.key.as_str()) {
             if let Some(span) = tag.value.span() {
                 errors.push(
-                    InputError::new(span.clone(), format!("unknown kpulint tag \"{}\"", tag.key)).with_help(format!(
-                        "known tags: {TAG_STATE_SIZE}, {TAG_REQUIRED_PARALLELISM}, {TAG_IGNORE}"
-                    )),
+                    InputError::new(span.clone(), format!("unknown kpulint tag \"{}\"", tag.key))
+                        .with_help(format!("known tags: {}", KPULINT_TAGS.join(", "))),
                 );
             }
         }
     }
-    if state.is_none() {
-        if let Some(tag) = app.tag(TAG_STATE_SIZE) {
-            if let Setting::Known { value, span, .. } = &tag.value {
-                match parse_size(value) {
-                    Ok(b) => {
-                        state = Some(Declared {
-                            value: b,
-                            span: span.clone(),
-                            source: DeclSource::Tag,
-                        })
-                    }
-                    Err(e) => errors.push(InputError::new(
-                        span.clone(),
-                        format!("invalid {TAG_STATE_SIZE} tag: {e}"),
-                    )),
-                }
+    for key in Key::ALL {
+        if decl.is_set(key) {
+            continue;
+        }
+        let Some(tag) = app.tag(key.tag()) else { continue };
+        if let Setting::Known { value, span, .. } = &tag.value {
+            if let Err(e) = decl.set(key, value, span.clone(), DeclSource::Tag) {
+                errors.push(InputError::new(span.clone(), format!("invalid {} tag: {e}", key.tag())));
             }
         }
     }
-    if required.is_none() {
-        if let Some(tag) = app.tag(TAG_REQUIRED_PARALLELISM) {
-            if let Setting::Known { value, span, .. } = &tag.value {
-                match parse_required(value) {
-                    Some(n) => {
-                        required = Some(Declared {
-                            value: n,
-                            span: span.clone(),
-                            source: DeclSource::Tag,
-                        })
-                    }
-                    None => errors.push(InputError::new(
-                        span.clone(),
-                        format!(
-                            "invalid {TAG_REQUIRED_PARALLELISM} tag \"{value}\": use a whole number from 1 to 1000000"
-                        ),
-                    )),
-                }
-            }
-        }
+    for d in config.applications_for(&app.address) {
+        fill(&mut decl.state_size, &d.state_size);
+        fill(&mut decl.required_parallelism, &d.required_parallelism);
+        fill(&mut decl.required_kpus, &d.required_kpus);
+        fill(&mut decl.max_parallelism, &d.max_parallelism);
     }
-    for decl in config.applications_for(&app.address) {
-        state = state.or_else(|| decl.state_size.clone());
-        required = required.or_else(|| decl.required_parallelism.clone());
-    }
-    (state, required)
+    decl
 }
 
-fn parse_required(s: &str) -> Option<u64> {
-    s.trim().parse::<f64>().ok().and_then(|n| whole(n, 1_000_000.0))
+fn fill<T: Clone>(slot: &mut Option<Declared<T>>, from: &Option<Declared<T>>) {
+    if slot.is_none() {
+        slot.clone_from(from);
+    }
+}
+
+fn parse_count(s: &str) -> Option<u64> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|n| whole(n, crate::config::MAX_DECLARED_COUNT as f64))
 }
 
 /// Splits `key=value key2="quoted value"` into pairs with the span of each value.

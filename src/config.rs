@@ -50,6 +50,10 @@ pub struct Thresholds {
     pub rescale_gb_per_minute: f64,
     /// KPU010: longest acceptable scale event.
     pub slow_rescale_minutes: f64,
+    /// Headroom the recommendation adds on top of the declared compute need.
+    pub target_margin: f64,
+    /// Hours in a billing month for monthly figures.
+    pub hours_per_month: f64,
 }
 
 impl Default for Thresholds {
@@ -60,9 +64,12 @@ impl Default for Thresholds {
             storage_factor: 2.0,
             kpu_quota: 64,
             region: "us-east-1".into(),
-            // Zalando: 235–245 GB of state took 11–12 minutes per scaling operation [Z2].
-            rescale_gb_per_minute: 20.0,
+            // Zalando: a scale event at 240 GB took 11–12, up to 20 minutes [Z2]; the conservative
+            // end (240 GB in 20 minutes) is the default.
+            rescale_gb_per_minute: 12.0,
             slow_rescale_minutes: 10.0,
+            target_margin: 0.0,
+            hours_per_month: crate::sizing::HOURS_PER_MONTH,
         }
     }
 }
@@ -74,6 +81,8 @@ pub struct AppDecl {
     matcher: GlobMatcher,
     pub state_size: Option<Declared<Bytes>>,
     pub required_parallelism: Option<Declared<u64>>,
+    pub required_kpus: Option<Declared<u64>>,
+    pub max_parallelism: Option<Declared<u64>>,
 }
 
 impl AppDecl {
@@ -149,7 +158,15 @@ const DEFAULT_KEYS: &[&str] = &[
     "region",
     "rescale_gb_per_minute",
     "slow_rescale_minutes",
+    "target_margin",
+    "hours_per_month",
 ];
+
+/// Keys of an `application` block (and of `# kpulint:` annotations and `kpulint:` tags).
+pub const DECLARATION_KEYS: &[&str] = &["state_size", "required_parallelism", "required_kpus", "max_parallelism"];
+
+/// The largest whole number a count-like declaration accepts.
+pub const MAX_DECLARED_COUNT: u64 = 1_000_000;
 
 /// Parses a config file. Errors are collected; the config still holds every valid value.
 /// `resolve_rule` maps a rule id or name (`KPU004`, `overscale-margin`) to its id.
@@ -352,6 +369,16 @@ impl P<'_> {
                         t.slow_rescale_minutes = v
                     }
                 }
+                "target_margin" => {
+                    if let Some(v) = self.percentage(attr) {
+                        t.target_margin = v
+                    }
+                }
+                "hours_per_month" => {
+                    if let Some(v) = self.number(attr, 1.0, 744.0) {
+                        t.hours_per_month = v
+                    }
+                }
                 other => self.err(
                     &attr.name_span,
                     format!("unknown setting \"{other}\" in defaults"),
@@ -375,6 +402,8 @@ impl P<'_> {
             matcher,
             state_size: None,
             required_parallelism: None,
+            required_kpus: None,
+            max_parallelism: None,
         };
         for attr in &body.attrs {
             match attr.name.as_str() {
@@ -392,11 +421,16 @@ impl P<'_> {
                         }
                     }
                 }
-                "required_parallelism" => {
+                "required_parallelism" | "required_kpus" | "max_parallelism" => {
                     let v = self.value(attr);
+                    let slot = match attr.name.as_str() {
+                        "required_parallelism" => &mut decl.required_parallelism,
+                        "required_kpus" => &mut decl.required_kpus,
+                        _ => &mut decl.max_parallelism,
+                    };
                     match v.as_ref().and_then(Value::to_number) {
-                        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1e6 => {
-                            decl.required_parallelism = Some(Declared {
+                        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= MAX_DECLARED_COUNT as f64 => {
+                            *slot = Some(Declared {
                                 value: n as u64,
                                 span: attr.expr.span.clone(),
                                 source: DeclSource::Config,
@@ -405,7 +439,7 @@ impl P<'_> {
                         _ if v.is_none() => {}
                         _ => self.err(
                             &attr.expr.span,
-                            "required_parallelism must be a whole number from 1 to 1000000".into(),
+                            format!("{} must be a whole number from 1 to {MAX_DECLARED_COUNT}", attr.name),
                             None,
                         ),
                     }
@@ -413,7 +447,7 @@ impl P<'_> {
                 other => self.err(
                     &attr.name_span,
                     format!("unknown setting \"{other}\" in application block"),
-                    Some("known settings: state_size, required_parallelism".into()),
+                    Some(format!("known settings: {}", DECLARATION_KEYS.join(", "))),
                 ),
             }
         }

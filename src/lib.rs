@@ -15,6 +15,7 @@ pub mod eval;
 pub mod inputs;
 pub mod lint;
 pub mod model;
+pub mod recommend;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -101,6 +101,11 @@ fn rule_enabled(config: &Config, rule: &RuleMeta) -> Option<Severity> {
     }
 }
 
+/// A severity set in the config wins over one a rule gives a particular finding.
+fn configured_severity(config: &Config, rule: &RuleMeta) -> Option<Severity> {
+    config.rules.get(rule.id).and_then(|s| s.severity)
+}
+
 /// Secondary locations for a finding at `span`: where its value was written, and the module
 /// calls the application was reached through.
 fn related(a: &Analysis, span: &Span) -> Vec<Related> {
@@ -230,6 +235,7 @@ fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
                     );
                 }
             }
+            let severity = configured_severity(config, meta).or(hit.severity).unwrap_or(severity);
             app_findings.push(Finding {
                 rule: meta,
                 severity,

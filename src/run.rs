@@ -165,14 +165,26 @@ pub fn run(opts: &RunOptions) -> Outcome {
                 ),
             });
         }
-        if a.prices_fallback && a.sizing.is_ok() && fallback_regions.insert(a.region.clone()) {
-            out.notices.push(Notice {
-                span: None,
-                message: format!(
-                    "no prices for region {}: costs use us-east-1 prices; add a `prices \"{}\" {{ kpu_hour_usd = ..., running_storage_gb_month_usd = ... }}` block to .kpulint.hcl",
-                    a.region, a.region
-                ),
-            });
+        if a.sizing.is_ok() {
+            if let crate::model::Setting::Unknown { span, reason } = &a.app.region {
+                out.notices.push(Notice {
+                    span: Some(span.clone()),
+                    message: format!(
+                        "region of {} cannot be evaluated ({}): its costs use {} prices (defaults.region)",
+                        a.app.address, reason.what, a.price_region
+                    ),
+                });
+            }
+        }
+        if a.prices_fallback && a.sizing.is_ok() {
+            if let Some(region) = a.region.clone().filter(|r| fallback_regions.insert(r.clone())) {
+                out.notices.push(Notice {
+                    span: None,
+                    message: format!(
+                        "no prices for region {region}: costs use us-east-1 prices; add a `prices \"{region}\" {{ kpu_hour_usd = ..., running_storage_gb_month_usd = ... }}` block to .kpulint.hcl"
+                    ),
+                });
+            }
         }
         out.analyses.push(a);
     }

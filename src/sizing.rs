@@ -4,8 +4,13 @@ use crate::config::Prices;
 
 /// GB of running application storage that come with each KPU [A2].
 pub const STORAGE_GB_PER_KPU: u64 = 50;
-/// Hours in a billing month, as AWS's and infracost's monthly figures use [I3].
+/// Hours in a billing month, as AWS's and infracost's monthly figures use [I3]; the default of
+/// the `hours_per_month` setting.
 pub const HOURS_PER_MONTH: f64 = 730.0;
+/// Flink's lower bound for a derived max parallelism (`DEFAULT_LOWER_BOUND_MAX_PARALLELISM`) [F3].
+pub const DERIVED_MAX_PARALLELISM_FLOOR: u64 = 128;
+/// Flink's upper bound for max parallelism (`UPPER_BOUND_MAX_PARALLELISM = 1 << 15`) [F3].
+pub const MAX_PARALLELISM_UPPER_BOUND: u64 = 1 << 15;
 /// Documented maximum `parallelism_per_kpu` [A2].
 pub const MAX_PARALLELISM_PER_KPU: u64 = 8;
 
@@ -81,22 +86,49 @@ pub fn running_storage_gb(kpus: u64) -> u64 {
     kpus * STORAGE_GB_PER_KPU
 }
 
+/// A month of an application's bill, by what it pays for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthlyCost {
+    /// KPU-hours of the allocated KPUs.
+    pub kpu_usd: f64,
+    /// KPU-hours of the orchestration KPU(s).
+    pub orchestration_usd: f64,
+    /// Running application storage (50 GB per allocated KPU).
+    pub running_storage_usd: f64,
+    /// The sum, rounded once (so it can differ from the rounded parts' sum by a cent).
+    pub total_usd: f64,
+}
+
+/// Monthly cost of `kpus` allocated KPUs, `billed_kpus` billed and their running storage.
+pub fn monthly_cost(kpus: u64, billed_kpus: u64, prices: &Prices, hours_per_month: f64) -> MonthlyCost {
+    let kpu_hour = hours_per_month * prices.kpu_hour_usd;
+    let allocated = kpus as f64 * kpu_hour;
+    let orchestration = billed_kpus.saturating_sub(kpus) as f64 * kpu_hour;
+    let storage = running_storage_gb(kpus) as f64 * prices.running_storage_gb_month_usd;
+    MonthlyCost {
+        kpu_usd: round_cents(allocated),
+        orchestration_usd: round_cents(orchestration),
+        running_storage_usd: round_cents(storage),
+        total_usd: round_cents(allocated + orchestration + storage),
+    }
+}
+
 /// Monthly cost of billed KPUs and their running storage.
-pub fn monthly_cost_usd(billed_kpus: u64, storage_gb: u64, prices: &Prices) -> f64 {
+pub fn monthly_cost_usd(billed_kpus: u64, storage_gb: u64, prices: &Prices, hours_per_month: f64) -> f64 {
     round_cents(
-        billed_kpus as f64 * HOURS_PER_MONTH * prices.kpu_hour_usd
+        billed_kpus as f64 * hours_per_month * prices.kpu_hour_usd
             + storage_gb as f64 * prices.running_storage_gb_month_usd,
     )
 }
 
 /// What one more allocated KPU costs per month: its KPU-hours and its 50 GB of storage.
-pub fn kpu_month_usd(prices: &Prices) -> f64 {
-    round_cents(HOURS_PER_MONTH * prices.kpu_hour_usd + STORAGE_GB_PER_KPU as f64 * prices.running_storage_gb_month_usd)
+pub fn kpu_month_usd(prices: &Prices, hours_per_month: f64) -> f64 {
+    round_cents(hours_per_month * prices.kpu_hour_usd + STORAGE_GB_PER_KPU as f64 * prices.running_storage_gb_month_usd)
 }
 
 /// What the vCPU and memory of `n` KPUs cost per month (their storage excluded).
-pub fn compute_month_usd(n: u64, prices: &Prices) -> f64 {
-    round_cents(n as f64 * HOURS_PER_MONTH * prices.kpu_hour_usd)
+pub fn compute_month_usd(n: u64, prices: &Prices, hours_per_month: f64) -> f64 {
+    round_cents(n as f64 * hours_per_month * prices.kpu_hour_usd)
 }
 
 pub fn round_cents(usd: f64) -> f64 {
@@ -117,9 +149,21 @@ pub fn storage_kpus(state_gb: f64, storage_factor: f64) -> u64 {
     }
 }
 
-/// KPUs whose slots run `required_parallelism`.
-pub fn compute_kpus(required_parallelism: u64, parallelism_per_kpu: u64) -> u64 {
-    kpus(required_parallelism, parallelism_per_kpu)
+/// KPUs a compute need takes at `parallelism_per_kpu` with `margin` on top: the larger of
+/// the KPUs whose slots run the required parallelism and the required KPUs; `None` when
+/// neither is declared (never 0).
+pub fn compute_kpus(
+    required_parallelism: Option<u64>,
+    required_kpus: Option<u64>,
+    parallelism_per_kpu: u64,
+    margin: f64,
+) -> Option<u64> {
+    let from_parallelism = required_parallelism.map(|r| kpus(with_margin(r, margin), parallelism_per_kpu));
+    let direct = required_kpus.map(|r| with_margin(r, margin));
+    match (from_parallelism, direct) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0).max(b.unwrap_or(0))),
+    }
 }
 
 /// Autoscaling never goes below the configured parallelism [A3] and never above
@@ -131,6 +175,33 @@ pub fn autoscale_ceiling_parallelism(parallelism_per_kpu: u64, kpu_quota: u64) -
 /// Minutes a scale event spends on snapshot and restore at the given rate.
 pub fn rescale_minutes(state_gb: f64, gb_per_minute: f64) -> f64 {
     state_gb / gb_per_minute
+}
+
+/// Flink's default max parallelism for an operator of parallelism `p`:
+/// `min(max(roundUpToPowerOfTwo(p + p/2), 128), 32768)` [F3]. Keyed state can never be rescaled
+/// above it [F1].
+pub fn derived_max_parallelism(parallelism: u64) -> u64 {
+    let wanted = parallelism.saturating_add(parallelism / 2);
+    let pow2 = wanted.checked_next_power_of_two().unwrap_or(u64::MAX);
+    pow2.clamp(DERIVED_MAX_PARALLELISM_FLOOR, MAX_PARALLELISM_UPPER_BOUND)
+}
+
+/// The parallelism after the first autoscaling scale-up: doubled [A3], capped at the
+/// autoscaling ceiling [A6].
+pub fn first_scale_up_parallelism(parallelism: u64, ceiling_parallelism: u64) -> u64 {
+    parallelism.saturating_mul(2).min(ceiling_parallelism)
+}
+
+/// `need × (1 + margin)`, rounded up to a whole number (float noise does not add one).
+pub fn with_margin(need: u64, margin: f64) -> u64 {
+    let v = (need as f64 * (1.0 + margin) - 1e-9).ceil();
+    if v < need as f64 {
+        need
+    } else if v >= u64::MAX as f64 / 2.0 {
+        u64::MAX / 2
+    } else {
+        v as u64
+    }
 }
 
 #[cfg(test)]
@@ -152,9 +223,16 @@ mod tests {
     #[test]
     fn cost_matches_issue_example() {
         // kpus 12, billed 13, 600 GB: 13 × 730 × 0.11 + 600 × 0.10 = 1043.90 + 60 = 1103.90
-        assert_eq!(monthly_cost_usd(13, 600, &US_EAST_1), 1103.9);
-        assert_eq!(kpu_month_usd(&US_EAST_1), 85.3);
-        assert_eq!(compute_month_usd(6, &US_EAST_1), 481.8);
+        assert_eq!(monthly_cost_usd(13, 600, &US_EAST_1, HOURS_PER_MONTH), 1103.9);
+        assert_eq!(kpu_month_usd(&US_EAST_1, HOURS_PER_MONTH), 85.3);
+        assert_eq!(compute_month_usd(6, &US_EAST_1, HOURS_PER_MONTH), 481.8);
+        let c = monthly_cost(12, 13, &US_EAST_1, HOURS_PER_MONTH);
+        assert_eq!(
+            (c.kpu_usd, c.orchestration_usd, c.running_storage_usd, c.total_usd),
+            (963.6, 80.3, 60.0, 1103.9)
+        );
+        // hours_per_month is a setting: 720 h (30 days) as in the AWS pricing examples.
+        assert_eq!(monthly_cost(4, 6, &US_EAST_1, 720.0).total_usd, 495.2);
     }
 
     #[test]
@@ -182,7 +260,10 @@ mod tests {
         assert_eq!(storage_kpus(250.1, 2.0), 11);
         assert_eq!(storage_kpus(0.0, 2.0), 1);
         assert_eq!(storage_kpus(25.0, 2.0), 1);
-        assert_eq!(compute_kpus(13, 2), 7);
+        assert_eq!(compute_kpus(Some(13), None, 2, 0.0), Some(7));
+        assert_eq!(compute_kpus(Some(13), Some(9), 2, 0.0), Some(9));
+        assert_eq!(compute_kpus(None, None, 2, 0.0), None);
+        assert_eq!(compute_kpus(Some(10), None, 1, 0.2), Some(12));
     }
 
     #[test]
@@ -192,5 +273,27 @@ mod tests {
         assert_eq!(app_kind("SQL-1_0"), AppKind::Sql);
         assert_eq!(autoscale_ceiling_parallelism(2, 64), 128);
         assert_eq!(rescale_minutes(240.0, 20.0), 12.0);
+    }
+
+    #[test]
+    fn flink_derived_max_parallelism() {
+        assert_eq!(derived_max_parallelism(1), 128);
+        assert_eq!(derived_max_parallelism(85), 128); // 85 + 42 = 127
+        assert_eq!(derived_max_parallelism(86), 256); // 86 + 43 = 129
+        assert_eq!(derived_max_parallelism(171), 256); // 171 + 85 = 256
+        assert_eq!(derived_max_parallelism(172), 512); // 172 + 86 = 258
+        assert_eq!(derived_max_parallelism(30_000), 32_768);
+        assert_eq!(derived_max_parallelism(u64::MAX), 32_768);
+        assert_eq!(first_scale_up_parallelism(10, 64), 20);
+        assert_eq!(first_scale_up_parallelism(40, 64), 64);
+    }
+
+    #[test]
+    fn margins_round_up_without_noise() {
+        assert_eq!(with_margin(10, 0.0), 10);
+        assert_eq!(with_margin(10, 0.1), 11);
+        assert_eq!(with_margin(24, 0.2), 29); // 28.8
+        assert_eq!(with_margin(7, 0.15), 9); // 8.05
+        assert_eq!(with_margin(20, 0.1), 22);
     }
 }

@@ -375,9 +375,13 @@ fn rescale_settings_change_kpu010() {
     repo.write("app/.kpulint.hcl", "defaults {\n  rescale_gb_per_minute = 40\n}\n");
     let (_, doc) = repo.json(&["app"]);
     assert_eq!(rules(&doc), Vec::<String>::new(), "240 GB at 40 GB/min is 6 minutes");
-    repo.write("app/.kpulint.hcl", "defaults {\n  slow_rescale_minutes = 15\n}\n");
+    // The default rate is 12 GB/min (240 GB in 20 minutes): 20 minutes is within a 20-minute limit.
+    repo.write("app/.kpulint.hcl", "defaults {\n  slow_rescale_minutes = 20\n}\n");
     let (_, doc) = repo.json(&["app"]);
     assert_eq!(rules(&doc), Vec::<String>::new());
+    repo.write("app/.kpulint.hcl", "defaults {\n  slow_rescale_minutes = 19\n}\n");
+    let (_, doc) = repo.json(&["app"]);
+    assert_eq!(rules(&doc), ["KPU010"]);
 }
 
 #[test]

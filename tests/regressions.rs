@@ -165,8 +165,12 @@ fn kpu003_never_says_needed_equals_provided() {
     let (_, doc) = repo.json(&["."]);
     let f = the_finding(&doc, "KPU003");
     let m = f["message"].as_str().unwrap();
-    assert!(m.contains("needs 500.002 GB"), "{m}");
-    assert!(f["help"].as_str().unwrap().contains("at least 11"), "{}", f["help"]);
+    assert!(m.contains("= 500.002 GB needs 11 KPUs"), "{m}");
+    assert!(
+        f["help"].as_str().unwrap().contains("parallelism = 11 (11 KPUs)"),
+        "{}",
+        f["help"]
+    );
 }
 
 #[test]

@@ -79,9 +79,11 @@ fn kpu002_fires_on_configuration_type_default() {
         "label on \"DEFAULT\""
     );
     assert_eq!(f["severity"], "warning");
-    for name in ["parallelism", "parallelism_per_kpu", "auto_scaling_enabled"] {
-        assert!(msg(f).contains(name), "{}", msg(f));
-    }
+    // Only values that differ from what the service runs anyway are named: the example writes
+    // parallelism 8 (ignored), but parallelism_per_kpu 1 and autoscaling on are the defaults.
+    assert!(msg(f).contains("ignores the parallelism written"), "{}", msg(f));
+    assert!(!msg(f).contains("parallelism_per_kpu"), "{}", msg(f));
+    assert!(!msg(f).contains("auto_scaling_enabled"), "{}", msg(f));
     // DEFAULT: the service runs parallelism 1, 1 per KPU, autoscaling on, whatever is written.
     let a = only_app(&doc);
     assert_eq!(a["configuration_type"], "DEFAULT");
@@ -173,8 +175,8 @@ fn kpu006_fires_with_the_two_nearest_multiples() {
     let f = the_finding(&doc, "KPU006");
     assert_eq!(at(f), pos_after_in(&main_tf(dir), "parallelism          = "));
     assert_eq!(f["severity"], "note");
-    assert!(help(f).contains("parallelism 8"), "{}", help(f));
-    assert!(help(f).contains("12"), "{}", help(f));
+    // Required parallelism 10: filling the third KPU (12) fits; dropping to 8 would not.
+    assert_eq!(help(f), "set parallelism = 12 (3 KPUs)");
     assert_eq!(only_app(&doc)["kpus"], 3);
 }
 
@@ -251,7 +253,11 @@ fn kpu010_fires_at_auto_scaling_enabled() {
     assert_rules(&doc, &["KPU010"]);
     let f = the_finding(&doc, "KPU010");
     assert_eq!(at(f), pos_after_in(&main_tf(dir), "auto_scaling_enabled = "));
-    assert!(msg(f).contains("12 minutes"), "{}", msg(f));
+    assert!(msg(f).contains("about 20 minutes"), "{}", msg(f));
+    assert_eq!(
+        help(f),
+        "size it statically: set auto_scaling_enabled = false (10 KPUs); or reduce the state"
+    );
 }
 
 #[test]
@@ -524,7 +530,7 @@ fn kpu006_is_silent_for_whole_kpus_and_suggests_one_multiple_below_one_kpu() {
     assert_eq!(rules(&doc), Vec::<String>::new(), "{doc:#}");
     let doc = lint_one("# kpulint: state_size=10GB required_parallelism=3", "3", "4", "false");
     let f = the_finding(&doc, "KPU006");
-    assert!(help(f).contains("parallelism 4"), "{}", help(f));
+    assert_eq!(help(f), "set parallelism = 4 (1 KPU)");
 }
 
 #[test]
@@ -580,12 +586,12 @@ fn kpu008_is_silent_when_unsized() {
 
 #[test]
 fn kpu010_boundary_and_autoscaling_off() {
-    // 200 GB at 20 GB/min: exactly 10 minutes, not above.
-    let doc = lint_one("# kpulint: state_size=200GB required_parallelism=8", "8", "1", "true");
+    // 120 GB at 12 GB/min: exactly 10 minutes, not above.
+    let doc = lint_one("# kpulint: state_size=120GB required_parallelism=8", "8", "1", "true");
     assert_eq!(rules(&doc), Vec::<String>::new(), "{doc:#}");
-    let doc = lint_one("# kpulint: state_size=201GB required_parallelism=9", "9", "1", "true");
+    let doc = lint_one("# kpulint: state_size=121GB required_parallelism=9", "9", "1", "true");
     assert_eq!(rules(&doc), ["KPU010"], "{doc:#}");
-    let doc = lint_one("# kpulint: state_size=201GB required_parallelism=9", "9", "1", "false");
+    let doc = lint_one("# kpulint: state_size=121GB required_parallelism=9", "9", "1", "false");
     assert_eq!(rules(&doc), Vec::<String>::new(), "{doc:#}");
 }
 

@@ -4,10 +4,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::counts;
+use super::{counts, fleet_cost};
 use crate::analysis::{Analysis, NotSized};
 use crate::lint::Finding;
 use crate::model::{InputError, Notice, Setting};
+use crate::recommend::Recommendation;
 use crate::run::Outcome;
 use crate::source::Span;
 
@@ -82,9 +83,66 @@ struct App<'a> {
     state_size_source: Option<crate::config::DeclSource>,
     required_parallelism: Option<u64>,
     required_parallelism_source: Option<crate::config::DeclSource>,
+    required_kpus: Option<u64>,
+    required_kpus_source: Option<crate::config::DeclSource>,
+    max_parallelism: Option<u64>,
+    max_parallelism_source: Option<crate::config::DeclSource>,
     needed_kpus: Option<u64>,
-    region: &'a str,
+    /// `null` when the region could not be evaluated.
+    region: Option<&'a str>,
+    /// The region whose prices the costs use.
+    price_region: &'a str,
     monthly_cost_usd: Option<serde_json::Value>,
+    needs: Option<NeedsOut>,
+    cost: Option<CostOut>,
+    recommendation: Option<RecommendationOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct NeedsOut {
+    storage_kpus: Option<u64>,
+    compute_kpus: Option<u64>,
+    needed_kpus: Option<u64>,
+    binding: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct CostOut {
+    kpu_usd: serde_json::Value,
+    orchestration_usd: serde_json::Value,
+    running_storage_usd: serde_json::Value,
+    total_usd: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct RecommendationOut<'a> {
+    parallelism: u64,
+    parallelism_per_kpu: u64,
+    auto_scaling_enabled: bool,
+    configuration_type: &'static str,
+    kpus: u64,
+    billed_kpus: Option<u64>,
+    running_storage_gb: u64,
+    monthly_cost_usd: Option<serde_json::Value>,
+    savings_usd: Option<serde_json::Value>,
+    safe: bool,
+    reasons: &'a [String],
+}
+
+fn recommendation(r: &Recommendation) -> RecommendationOut<'_> {
+    RecommendationOut {
+        parallelism: r.parallelism,
+        parallelism_per_kpu: r.parallelism_per_kpu,
+        auto_scaling_enabled: r.auto_scaling,
+        configuration_type: if r.custom { "CUSTOM" } else { "DEFAULT" },
+        kpus: r.kpus,
+        billed_kpus: r.billed_kpus,
+        running_storage_gb: r.running_storage_gb,
+        monthly_cost_usd: r.monthly_cost_usd.map(num),
+        savings_usd: r.savings_usd.map(num),
+        safe: r.safe,
+        reasons: &r.reasons,
+    }
 }
 
 /// Whole numbers print without a fraction (`24`, not `24.0`).
@@ -156,9 +214,27 @@ fn app(a: &Analysis) -> App<'_> {
         state_size_source: a.state_size.as_ref().map(|d| d.source),
         required_parallelism: a.required_parallelism.as_ref().map(|d| d.value),
         required_parallelism_source: a.required_parallelism.as_ref().map(|d| d.source),
+        required_kpus: a.required_kpus.as_ref().map(|d| d.value),
+        required_kpus_source: a.required_kpus.as_ref().map(|d| d.source),
+        max_parallelism: a.max_parallelism.as_ref().map(|d| d.value),
+        max_parallelism_source: a.max_parallelism.as_ref().map(|d| d.source),
         needed_kpus: sized.and_then(|s| s.needed_kpus()),
-        region: &a.region,
+        region: a.region.as_deref(),
+        price_region: &a.price_region,
         monthly_cost_usd: sized.and_then(|s| s.monthly_cost_usd).map(num),
+        needs: sized.map(|s| NeedsOut {
+            storage_kpus: s.storage_kpus,
+            compute_kpus: s.compute_kpus,
+            needed_kpus: s.needed_kpus(),
+            binding: s.binding().map(|b| b.as_str()),
+        }),
+        cost: sized.and_then(|s| s.cost).map(|c| CostOut {
+            kpu_usd: num(c.kpu_usd),
+            orchestration_usd: num(c.orchestration_usd),
+            running_storage_usd: num(c.running_storage_usd),
+            total_usd: num(c.total_usd),
+        }),
+        recommendation: a.recommendation.as_ref().map(recommendation),
     }
 }
 
@@ -262,10 +338,14 @@ struct Summary {
     notes: usize,
     suppressed: usize,
     input_errors: usize,
+    monthly_cost_usd: serde_json::Value,
+    recommended_monthly_cost_usd: serde_json::Value,
+    savings_usd: serde_json::Value,
 }
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let c = counts(&outcome.findings);
+    let fleet = fleet_cost(&outcome.analyses);
     let doc = Doc {
         version: VERSION,
         tool: Tool {
@@ -284,6 +364,9 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             notes: c.notes,
             suppressed: c.suppressed,
             input_errors: outcome.errors.len(),
+            monthly_cost_usd: num(fleet.monthly_cost_usd),
+            recommended_monthly_cost_usd: num(fleet.recommended_monthly_cost_usd),
+            savings_usd: num(fleet.savings_usd),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

@@ -86,6 +86,32 @@ pub fn counts(findings: &[Finding]) -> Counts {
     c
 }
 
+/// Monthly cost today and recommended, over the applications whose both costs are known.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FleetCost {
+    pub applications: usize,
+    pub monthly_cost_usd: f64,
+    pub recommended_monthly_cost_usd: f64,
+    pub savings_usd: f64,
+}
+
+pub fn fleet_cost(analyses: &[crate::analysis::Analysis]) -> FleetCost {
+    let mut f = FleetCost::default();
+    for a in analyses {
+        let now = a.sizing.as_ref().ok().and_then(|s| s.monthly_cost_usd);
+        let then = a.recommendation.as_ref().and_then(|r| r.monthly_cost_usd);
+        if let (Some(now), Some(then)) = (now, then) {
+            f.applications += 1;
+            f.monthly_cost_usd += now;
+            f.recommended_monthly_cost_usd += then;
+        }
+    }
+    f.monthly_cost_usd = crate::sizing::round_cents(f.monthly_cost_usd);
+    f.recommended_monthly_cost_usd = crate::sizing::round_cents(f.recommended_monthly_cost_usd);
+    f.savings_usd = crate::sizing::round_cents(f.monthly_cost_usd - f.recommended_monthly_cost_usd);
+    f
+}
+
 /// 0: nothing at or above `--fail-on`; 1: such findings; 2: an input or config error.
 pub fn exit_code(outcome: &Outcome, fail_on: FailOn) -> i32 {
     if !outcome.errors.is_empty() {

@@ -38,6 +38,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
                     shown(*value, span)
                 ),
                 help: "set parallelism to a whole number of at least 1".into(),
+                severity: None,
             });
         }
     }
@@ -61,6 +62,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
                     not_sized_note(a)
                 ),
                 help: format!("set parallelism_per_kpu to a whole number from 1 to {MAX_PARALLELISM_PER_KPU}"),
+                severity: None,
             });
         }
     }

@@ -3,6 +3,7 @@
 use super::{Hit, RuleMeta};
 use crate::analysis::Analysis;
 use crate::model::{Setting, Severity};
+use crate::sizing::SERVICE_DEFAULT;
 
 pub const META: RuleMeta = RuleMeta {
     id: "KPU002",
@@ -19,10 +20,19 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     if value != "DEFAULT" {
         return Vec::new();
     }
+    // A value equal to what the service runs anyway is ignored harmlessly.
+    let d = SERVICE_DEFAULT;
+    let differs = |s: &Setting<f64>, default: u64| s.is_written() && s.value() != Some(&(default as f64));
     let written: Vec<&str> = [
-        ("parallelism", pc.parallelism.is_written()),
-        ("parallelism_per_kpu", pc.parallelism_per_kpu.is_written()),
-        ("auto_scaling_enabled", pc.auto_scaling_enabled.is_written()),
+        ("parallelism", differs(&pc.parallelism, d.parallelism)),
+        (
+            "parallelism_per_kpu",
+            differs(&pc.parallelism_per_kpu, d.parallelism_per_kpu),
+        ),
+        (
+            "auto_scaling_enabled",
+            pc.auto_scaling_enabled.is_written() && pc.auto_scaling_enabled.value() != Some(&d.auto_scaling),
+        ),
     ]
     .into_iter()
     .filter_map(|(name, w)| w.then_some(name))
@@ -38,5 +48,6 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             "configuration_type is \"DEFAULT\": the service ignores the {list} written here and runs parallelism 1, 1 per KPU, autoscaling on"
         ),
         help: format!("set configuration_type = \"CUSTOM\" for {list} to take effect, or delete them"),
+        severity: None,
     }]
 }

@@ -1,9 +1,9 @@
 //! KPU003: declared state × storage factor does not fit the running storage at the floor.
 
-use super::{parallelism_anchor, plural, Hit, RuleMeta};
+use super::{parallelism_anchor, plural, recommendation_help, Hit, RuleMeta};
 use crate::analysis::Analysis;
 use crate::model::Severity;
-use crate::sizing::STORAGE_GB_PER_KPU;
+use crate::recommend::factor;
 use crate::units::fmt_num;
 
 pub const META: RuleMeta = RuleMeta {
@@ -17,13 +17,15 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     let (Ok(s), Some(state)) = (&a.sizing, &a.state_size) else {
         return Vec::new();
     };
-    let factor = a.thresholds().storage_factor;
-    let needed_gb = state.value.gb() * factor;
+    let Some(storage_kpus) = s.storage_kpus else {
+        return Vec::new();
+    };
     // The same rounding as the sizing arithmetic, so the message and the help agree.
-    let storage_kpus = s.storage_kpus.unwrap_or(s.kpus);
     if storage_kpus <= s.kpus {
         return Vec::new();
     }
+    let storage_factor = a.thresholds().storage_factor;
+    let needed_gb = state.value.gb() * storage_factor;
     // Show enough digits that "needs X GB" never reads as equal to what is provided.
     let needed = match fmt_num(needed_gb) {
         shown if shown == s.running_storage_gb.to_string() => {
@@ -31,7 +33,6 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         }
         shown => shown,
     };
-    let min_parallelism = storage_kpus * s.effective.parallelism_per_kpu;
     let floor = if s.effective.auto_scaling {
         " at the autoscaling floor"
     } else {
@@ -41,19 +42,18 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         span: parallelism_anchor(a),
         label: format!("{} KPU{} = {} GB of disk", s.kpus, plural(s.kpus), s.running_storage_gb),
         message: format!(
-            "declared state of {} GB × storage factor {} needs {} GB of running storage, but {} KPU{}{floor} provide{} only {} GB",
-            fmt_num(state.value.gb()),
-            fmt_num(factor),
-            needed,
+            "declared state of {} × storage factor {} = {needed} GB needs {storage_kpus} KPUs of running storage, but {} KPU{}{floor} provide{} only {} GB",
+            state.value,
+            factor(storage_factor),
             s.kpus,
             plural(s.kpus),
             if s.kpus == 1 { "s" } else { "" },
             s.running_storage_gb
         ),
-        help: format!(
-            "set parallelism to at least {min_parallelism} ({storage_kpus} KPUs × {STORAGE_GB_PER_KPU} GB = {} GB){}, or reduce the state",
-            storage_kpus * STORAGE_GB_PER_KPU,
-            if s.custom { "" } else { " with configuration_type = \"CUSTOM\"" }
-        ),
+        help: match recommendation_help(a) {
+            Some(h) => format!("{h}; or reduce the state"),
+            None => "reduce the state".into(),
+        },
+        severity: None,
     }]
 }

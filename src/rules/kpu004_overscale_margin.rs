@@ -1,8 +1,10 @@
 //! KPU004: configured KPUs exceed the declared need by more than the overscale margin.
+//! A margin is measured against a compute need: without one declared, the rule is silent.
 
-use super::{parallelism_anchor, pct, plural, usd, Hit, RuleMeta};
-use crate::analysis::Analysis;
+use super::{parallelism_anchor, pct, plural, recommendation_help, usd, Hit, RuleMeta};
+use crate::analysis::{compute_kpus, Analysis};
 use crate::model::Severity;
+use crate::recommend::storage_arithmetic;
 use crate::sizing::kpu_month_usd;
 
 pub const META: RuleMeta = RuleMeta {
@@ -13,32 +15,54 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
-    let Ok(s) = &a.sizing else { return Vec::new() };
-    let Some(needed) = s.needed_kpus().filter(|n| *n > 0) else {
+    let (Ok(s), Some(rec)) = (&a.sizing, &a.recommendation) else {
         return Vec::new();
     };
+    let t = a.thresholds();
+    let decl = a.declarations();
+    // The need at today's parallelism_per_kpu, with the configured target margin on top.
+    let Some(compute) = compute_kpus(&decl, s.effective.parallelism_per_kpu, t.target_margin) else {
+        return Vec::new();
+    };
+    let needed = compute.max(s.storage_kpus.unwrap_or(0)).max(1);
     if s.kpus <= needed {
         return Vec::new();
     }
     let margin = s.kpus as f64 / needed as f64 - 1.0;
-    if margin <= a.thresholds().overscale_margin + 1e-12 {
+    if margin <= t.overscale_margin + 1e-12 {
         return Vec::new();
     }
     let extra = s.kpus - needed;
-    let cost = extra as f64 * kpu_month_usd(&a.prices);
-    let fit = needed * s.effective.parallelism_per_kpu;
+    let cost = extra as f64 * kpu_month_usd(&a.prices, t.hours_per_month);
     let mut why = Vec::new();
     if let (Some(k), Some(state)) = (s.storage_kpus, &a.state_size) {
-        why.push(format!("{k} for {} of state", crate::units::Bytes(state.value.0)));
+        why.push(format!(
+            "{} for the state",
+            storage_arithmetic(state.value, t.storage_factor, k)
+        ));
     }
-    if let (Some(k), Some(r)) = (s.compute_kpus, &a.required_parallelism) {
-        why.push(format!("{k} for required parallelism {}", r.value));
+    if let Some(r) = &a.required_parallelism {
+        let k = crate::sizing::compute_kpus(Some(r.value), None, s.effective.parallelism_per_kpu, t.target_margin)
+            .unwrap_or(0);
+        let margin_note = if t.target_margin > 0.0 {
+            format!(" + {} target margin", pct(t.target_margin))
+        } else {
+            String::new()
+        };
+        why.push(format!("{k} for required parallelism {}{margin_note}", r.value));
+    }
+    if let Some(r) = &a.required_kpus {
+        why.push(format!(
+            "{} for required KPUs {}",
+            crate::sizing::with_margin(r.value, t.target_margin),
+            r.value
+        ));
     }
     vec![Hit {
         span: parallelism_anchor(a),
         label: format!("{} KPUs, {} needed", s.kpus, needed),
         message: format!(
-            "parallelism {} buys {} KPUs, {} above the {} needed ({}): {} extra KPU{} {} {}/month; parallelism {fit} would fit",
+            "parallelism {} buys {} KPUs, {} above the {} needed ({}): {} extra KPU{} {} {}/month; parallelism {} would fit",
             s.effective.parallelism,
             s.kpus,
             pct(margin),
@@ -47,21 +71,10 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             extra,
             plural(extra),
             if extra == 1 { "costs" } else { "cost" },
-            usd(cost)
+            usd(cost),
+            rec.parallelism
         ),
-        help: format!(
-            "set parallelism = {fit} ({needed} KPU{}){}; {}",
-            plural(needed),
-            if s.custom {
-                ""
-            } else {
-                " with configuration_type = \"CUSTOM\""
-            },
-            if s.effective.auto_scaling {
-                "autoscaling already adds KPUs when CPU stays above 75%"
-            } else {
-                "or enable autoscaling instead of a fixed margin"
-            }
-        ),
+        help: recommendation_help(a).unwrap_or_default(),
+        severity: None,
     }]
 }

@@ -1,8 +1,9 @@
-//! KPU005: KPUs bought for disk whose vCPU and memory sit idle.
+//! KPU005: KPUs bought for disk whose vCPU and memory sit idle. Only less state cures it.
 
 use super::{parallelism_anchor, pct, plural, usd, Hit, RuleMeta};
 use crate::analysis::Analysis;
 use crate::model::Severity;
+use crate::recommend::storage_arithmetic;
 use crate::sizing::compute_month_usd;
 
 pub const META: RuleMeta = RuleMeta {
@@ -14,31 +15,41 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
     let Ok(s) = &a.sizing else { return Vec::new() };
-    let (Some(storage), Some(compute), Some(state), Some(req)) =
-        (s.storage_kpus, s.compute_kpus, &a.state_size, &a.required_parallelism)
-    else {
+    let (Some(storage), Some(compute), Some(state)) = (s.storage_kpus, s.compute_kpus, &a.state_size) else {
         return Vec::new();
     };
     if storage <= compute || s.kpus <= compute {
         return Vec::new();
     }
+    let t = a.thresholds();
     let waste = 1.0 - compute as f64 / s.kpus as f64;
-    if waste <= a.thresholds().bundle_waste + 1e-12 {
+    if waste <= t.bundle_waste + 1e-12 {
         return Vec::new();
     }
     let disk_only = storage.min(s.kpus) - compute;
+    let need = match (&a.required_parallelism, &a.required_kpus) {
+        (Some(r), _) => format!("required parallelism {}", r.value),
+        (None, Some(r)) => format!("required KPUs {}", r.value),
+        (None, None) => "the compute need".into(),
+    };
+    // What the state would have to shrink to for compute to bind.
+    let fits_gb = compute as f64 * crate::sizing::STORAGE_GB_PER_KPU as f64 / t.storage_factor;
     vec![Hit {
         span: parallelism_anchor(a),
         label: format!("{disk_only} KPU{} bought only for disk", plural(disk_only)),
         message: format!(
-            "storage binds: {} of state needs {storage} KPUs of disk, but required parallelism {} needs only {compute}; {} of the {} KPUs' vCPU and memory is idle, and {disk_only} KPU{} bought only for disk cost {}/month in vCPU and memory",
-            crate::units::Bytes(state.value.0),
-            req.value,
+            "storage binds: {} of disk, but {need} needs only {compute}; {} of the {} KPUs' vCPU and memory is idle, and {disk_only} KPU{} bought only for disk cost {}/month in vCPU and memory",
+            storage_arithmetic(state.value, t.storage_factor, storage),
             pct(waste),
             s.kpus,
             plural(disk_only),
-            usd(compute_month_usd(disk_only, &a.prices))
+            usd(compute_month_usd(disk_only, &a.prices, t.hours_per_month))
         ),
-        help: "reduce the state (state TTL, fewer or smaller keyed states, DataStream unions instead of Table API joins); a higher parallelism_per_kpu does not help, its slots share the KPU's 50 GB".into(),
+        help: format!(
+            "only less state cures bundle waste (state TTL, fewer or smaller keyed states, DataStream unions instead of Table API joins): at {} GB or less the compute need binds; see what it would save with `kpulint what-if --state-size {}GB`; a higher parallelism_per_kpu does not help, its slots share the KPU's 50 GB",
+            crate::units::fmt_num(fits_gb),
+            crate::units::fmt_num(fits_gb.floor())
+        ),
+        severity: None,
     }]
 }

@@ -1,6 +1,6 @@
-//! KPU006: parallelism is not a multiple of parallelism_per_kpu.
+//! KPU006: parallelism is not a multiple of parallelism_per_kpu: paid slots sit idle.
 
-use super::{plural, Hit, RuleMeta};
+use super::{plural, recommendation_help, Hit, RuleMeta};
 use crate::analysis::Analysis;
 use crate::model::Severity;
 
@@ -18,18 +18,6 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         return Vec::new();
     }
     let idle = s.kpus * per - p;
-    let lower = p / per * per;
-    let upper = lower + per;
-    let options = if lower >= 1 {
-        format!(
-            "parallelism {lower} ({} KPU{}) or {upper} ({} KPUs)",
-            lower / per,
-            plural(lower / per),
-            upper / per
-        )
-    } else {
-        format!("parallelism {upper} ({} KPU{})", upper / per, plural(upper / per))
-    };
     let span = a
         .app
         .parallelism
@@ -46,6 +34,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             plural(s.kpus),
             if idle == 1 { "is" } else { "are" }
         ),
-        help: format!("use {options}"),
+        help: recommendation_help(a).unwrap_or_default(),
+        severity: None,
     }]
 }

@@ -1,9 +1,8 @@
 //! KPU007: the application needs more KPUs than the KPU quota allows.
 
-use super::{parallelism_anchor, Hit, RuleMeta};
+use super::{parallelism_anchor, recommendation_help, Hit, RuleMeta};
 use crate::analysis::Analysis;
 use crate::model::Severity;
-use crate::sizing::MAX_PARALLELISM_PER_KPU;
 
 pub const META: RuleMeta = RuleMeta {
     id: "KPU007",
@@ -13,7 +12,9 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
-    let Ok(s) = &a.sizing else { return Vec::new() };
+    let (Ok(s), Some(rec)) = (&a.sizing, &a.recommendation) else {
+        return Vec::new();
+    };
     let quota = a.thresholds().kpu_quota;
     if s.kpus <= quota {
         return Vec::new();
@@ -27,10 +28,17 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     } else {
         String::new()
     };
-    let denser = if per < MAX_PARALLELISM_PER_KPU {
-        format!("raise parallelism_per_kpu (at most {MAX_PARALLELISM_PER_KPU}), or ")
+    // Never fewer KPUs than the declared needs: past the quota, the quota has to grow.
+    let help = if rec.kpus > quota {
+        format!(
+            "request a KPU quota increase from AWS for at least {} KPUs (the declared needs), then set kpu_quota in .kpulint.hcl",
+            rec.kpus
+        )
     } else {
-        String::new()
+        match recommendation_help(a) {
+            Some(h) => format!("{h}; or request a KPU quota increase from AWS and set kpu_quota in .kpulint.hcl"),
+            None => "request a KPU quota increase from AWS and set kpu_quota in .kpulint.hcl".into(),
+        }
     };
     vec![Hit {
         span: parallelism_anchor(a),
@@ -39,6 +47,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             "parallelism {} with {per} per KPU needs {} KPUs, above the KPU quota of {quota} per application{autoscale}",
             s.effective.parallelism, s.kpus
         ),
-        help: format!("{denser}request a KPU quota increase from AWS and set kpu_quota in .kpulint.hcl"),
+        help,
+        severity: None,
     }]
 }

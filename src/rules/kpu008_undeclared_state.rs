@@ -44,5 +44,6 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             a.app.address
         ),
         help: how,
+        severity: None,
     }]
 }

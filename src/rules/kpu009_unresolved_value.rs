@@ -1,7 +1,7 @@
 //! KPU009: a sizing value could not be evaluated; it is reported, never guessed.
 
 use super::{Hit, RuleMeta};
-use crate::analysis::{Analysis, TAG_IGNORE, TAG_REQUIRED_PARALLELISM, TAG_STATE_SIZE};
+use crate::analysis::{Analysis, KPULINT_TAGS, TAG_IGNORE};
 use crate::model::{InputFormat, Setting, Severity, Unresolved};
 use crate::source::Span;
 
@@ -15,13 +15,13 @@ pub const META: RuleMeta = RuleMeta {
 pub fn check(a: &Analysis) -> Vec<Hit> {
     let app = &a.app;
     let pc = &app.parallelism;
-    fn u<'s, T>(name: &'static str, s: &'s Setting<T>) -> Option<(&'static str, &'s Span, &'s Unresolved)> {
+    fn u<'s, T>(name: &'static str, s: &'s Setting<T>) -> Option<(String, &'s Span, &'s Unresolved)> {
         match s {
-            Setting::Unknown { span, reason } => Some((name, span, reason)),
+            Setting::Unknown { span, reason } => Some((name.to_string(), span, reason)),
             _ => None,
         }
     }
-    let mut unknown: Vec<(&str, &Span, &Unresolved)> = Vec::new();
+    let mut unknown: Vec<(String, &Span, &Unresolved)> = Vec::new();
     unknown.extend(u("configuration_type", &pc.configuration_type));
     // Parallelism values matter only when the configuration type is CUSTOM (or unknown).
     let default = matches!(&pc.configuration_type, Setting::Absent)
@@ -32,13 +32,13 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         unknown.extend(u("auto_scaling_enabled", &pc.auto_scaling_enabled));
     }
     unknown.extend(u("runtime_environment", &app.runtime_environment));
-    // The region picks the prices; declarations decide what the sizing rules can check.
-    unknown.extend(u("region", &app.region));
-    for tag in app
-        .tags
-        .iter()
-        .filter(|t| [TAG_STATE_SIZE, TAG_REQUIRED_PARALLELISM, TAG_IGNORE].contains(&t.key.as_str()))
-    {
+    // The region only picks the prices: when the sizing is known, an unresolved region is a
+    // notice (the costs use the default region's prices), not a finding.
+    if a.sizing.is_err() {
+        unknown.extend(u("region", &app.region));
+    }
+    // Declarations decide what the sizing rules can check.
+    for tag in app.tags.iter().filter(|t| KPULINT_TAGS.contains(&t.key.as_str())) {
         if let Setting::Unknown { span, reason } = &tag.value {
             unknown.push((tag_name(&tag.key), span, reason));
         }
@@ -58,14 +58,12 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             } else {
                 reason.hint.clone()
             },
+            severity: None,
         })
         .collect()
 }
 
-fn tag_name(key: &str) -> &'static str {
-    match key {
-        TAG_STATE_SIZE => "the \"kpulint:state_size\" tag",
-        TAG_REQUIRED_PARALLELISM => "the \"kpulint:required_parallelism\" tag",
-        _ => "the \"kpulint:ignore\" tag",
-    }
+fn tag_name(key: &str) -> String {
+    let known = KPULINT_TAGS.iter().find(|t| **t == key).copied().unwrap_or(TAG_IGNORE);
+    format!("the \"{known}\" tag")
 }

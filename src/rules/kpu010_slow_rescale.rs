@@ -1,6 +1,6 @@
 //! KPU010: autoscaling on large state: every scale event takes a long snapshot and restore.
 
-use super::{anchor, Hit, RuleMeta};
+use super::{anchor, recommendation_help, Hit, RuleMeta};
 use crate::analysis::Analysis;
 use crate::model::Severity;
 use crate::sizing::rescale_minutes;
@@ -35,15 +35,16 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         span,
         label: "autoscaling on".into(),
         message: format!(
-            "autoscaling is on and {} GB of declared state takes about {} minutes to snapshot and restore at {} GB/min on every scale event (limit {} minutes)",
-            fmt_num(state.value.gb()),
+            "autoscaling is on and {} of declared state takes about {} minutes to snapshot and restore at {} GB/min on every scale event (limit {} minutes); each scale-up also doubles the KPUs",
+            state.value,
             fmt_num(minutes),
             fmt_num(t.rescale_gb_per_minute),
             fmt_num(t.slow_rescale_minutes)
         ),
-        help: format!(
-            "size it statically: configuration_type = \"CUSTOM\", auto_scaling_enabled = false and parallelism set to the need{}; or reduce the state",
-            s.storage_kpus.map(|k| format!(" (at least {} for the state)", k * s.effective.parallelism_per_kpu)).unwrap_or_default()
-        ),
+        help: match recommendation_help(a) {
+            Some(h) => format!("size it statically: {h}; or reduce the state"),
+            None => "reduce the state".into(),
+        },
+        severity: None,
     }]
 }

@@ -14,6 +14,8 @@ pub mod kpu007_kpu_quota;
 pub mod kpu008_undeclared_state;
 pub mod kpu009_unresolved_value;
 pub mod kpu010_slow_rescale;
+pub mod kpu011_underprovisioned;
+pub mod kpu012_max_parallelism_ceiling;
 pub mod suppression;
 
 /// A rule's identity; its documentation page lives in `rules/<ID>.md`.
@@ -49,6 +51,8 @@ pub struct Hit {
     pub label: String,
     pub message: String,
     pub help: String,
+    /// A severity other than the rule's default for this finding (a config override still wins).
+    pub severity: Option<Severity>,
 }
 
 pub type Check = fn(&Analysis) -> Vec<Hit>;
@@ -65,6 +69,11 @@ pub const CHECKS: &[(&RuleMeta, Check)] = &[
     (&kpu008_undeclared_state::META, kpu008_undeclared_state::check),
     (&kpu009_unresolved_value::META, kpu009_unresolved_value::check),
     (&kpu010_slow_rescale::META, kpu010_slow_rescale::check),
+    (&kpu011_underprovisioned::META, kpu011_underprovisioned::check),
+    (
+        &kpu012_max_parallelism_ceiling::META,
+        kpu012_max_parallelism_ceiling::check,
+    ),
 ];
 
 /// Every rule, including the suppression rules, in id order.
@@ -100,6 +109,35 @@ pub fn parallelism_anchor(a: &Analysis) -> Span {
     } else {
         anchor(a, &[pc.configuration_type.span()])
     }
+}
+
+/// The recommendation as an instruction: every value it changes, the KPUs it buys, and what to
+/// confirm first when it is not a safe fix. `None` when it changes nothing.
+pub fn recommendation_help(a: &Analysis) -> Option<String> {
+    let (Ok(s), Some(r)) = (&a.sizing, &a.recommendation) else {
+        return None;
+    };
+    if !r.changes(s) {
+        return None;
+    }
+    let mut set = Vec::new();
+    if r.custom && !s.custom {
+        set.push("configuration_type = \"CUSTOM\"".to_string());
+    }
+    if r.parallelism != s.effective.parallelism || r.custom != s.custom {
+        set.push(format!("parallelism = {}", r.parallelism));
+    }
+    if r.parallelism_per_kpu != s.effective.parallelism_per_kpu || r.custom != s.custom {
+        set.push(format!("parallelism_per_kpu = {}", r.parallelism_per_kpu));
+    }
+    if r.auto_scaling != s.effective.auto_scaling {
+        set.push(format!("auto_scaling_enabled = {}", r.auto_scaling));
+    }
+    let mut help = format!("set {} ({} KPU{})", set.join(", "), r.kpus, plural(r.kpus));
+    if !r.safe {
+        help.push_str(&format!("; not a safe fix, confirm first: {}", r.confirm.join("; ")));
+    }
+    Some(help)
 }
 
 /// "s" when `n` is not 1.

@@ -1,0 +1,332 @@
+//! Reads one Flink resource instance into an [`Application`]: its settings with their origins,
+//! tags, the root's provider regions, and nested blocks written directly or as `dynamic` blocks.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::super::expr::Context;
+use super::super::value::Value;
+use super::calls::Instance;
+use super::limits::Limits;
+use super::locals::LocalTable;
+use super::ModuleDir;
+use crate::inputs::terraform::{Attr, BlockNode, BodyNode, Resource};
+use crate::model::expr::{Expr, ExprKind};
+use crate::model::{
+    Application, InputError, InputFormat, Inventory, Origin, ParallelismConfig, Setting, Tag, Unresolved,
+};
+use crate::source::Span;
+
+/// The region of each `aws` provider configuration of the root: `""` for the default one,
+/// the alias for the others (`provider = aws.us` on a resource picks one).
+pub(super) fn root_regions(
+    module: &ModuleDir,
+    vars: &BTreeMap<String, Value>,
+    origins: &BTreeMap<String, Origin>,
+    limits: &Limits,
+    inv: &mut Inventory,
+) -> BTreeMap<String, Setting<String>> {
+    let locals = LocalTable::new(module, vars, Rc::clone(&limits.budget));
+    let cx = Context::with_budget(vars, &locals, Rc::clone(&limits.budget));
+    let mut regions = BTreeMap::new();
+    for p in module
+        .files
+        .iter()
+        .flat_map(|f| f.providers.iter())
+        .filter(|p| p.name == "aws")
+    {
+        let alias = match p.body.attr("alias").map(|a| cx.eval(&a.expr)) {
+            None => String::new(),
+            Some(Ok(v)) => v.to_string_value().unwrap_or_default(),
+            Some(Err(_)) => continue,
+        };
+        let s = match p.body.attr("region") {
+            Some(attr) => to_setting(&cx, Some(&attr.expr), origins, convert_string, "a string"),
+            None => Setting::Absent,
+        };
+        if let Setting::Invalid { span, message } = &s {
+            inv.errors.push(InputError::new(span.clone(), message.clone()));
+        }
+        regions.entry(alias).or_insert(s);
+    }
+    regions
+}
+
+impl Instance<'_> {
+    pub(super) fn application(
+        &self,
+        res: &Resource,
+        address: &str,
+        cx: &Context,
+        locals: &LocalTable,
+        inv: &mut Inventory,
+    ) -> Application {
+        let format = if res.header.path().ends_with(".json") {
+            InputFormat::TerraformJson
+        } else {
+            InputFormat::TerraformHcl
+        };
+        let mut app = Application::new(address, format, res.header.clone());
+        app.module_calls = self.calls.clone();
+        app.directives = res.directives.clone();
+        let body = &res.body;
+        app.runtime_environment = self.setting(
+            cx,
+            body.attr("runtime_environment").map(|a| &a.expr),
+            convert_string,
+            "a string",
+        );
+        app.region = match body.attr("region") {
+            Some(a) => self.setting(cx, Some(&a.expr), convert_string, "a string"),
+            None => {
+                // `provider = aws.us` picks the aliased configuration; modules inherit the default.
+                let alias = match body.attr("provider").and_then(|p| p.expr.as_reference()) {
+                    Some(("aws", Some(alias))) if self.calls.is_empty() => alias.to_string(),
+                    _ => String::new(),
+                };
+                self.regions.get(&alias).cloned().unwrap_or_default()
+            }
+        };
+        app.tags = self.tags(cx, body.attr("tags"), inv);
+
+        // application_configuration → { application_snapshot_configuration,
+        //   flink_application_configuration → parallelism_configuration }, each possibly dynamic.
+        let Some((ac, acx)) = self.enter(cx, locals, body, "application_configuration", &mut app) else {
+            return app;
+        };
+        if let Resolved::Block(snap, extra) = resolve_block(&acx, &ac.body, "application_snapshot_configuration") {
+            let scx = self.child(locals, &acx, extra);
+            app.snapshots_enabled = self.setting(
+                &scx,
+                snap.body.attr("snapshots_enabled").map(|a| &a.expr),
+                convert_bool,
+                "a bool",
+            );
+        }
+        let Some((fc, fcx)) = self.enter(&acx, locals, &ac.body, "flink_application_configuration", &mut app) else {
+            return app;
+        };
+        if let Some((pc, pcx)) = self.enter(&fcx, locals, &fc.body, "parallelism_configuration", &mut app) {
+            app.parallelism = self.parallelism(&pcx, pc);
+        }
+        app
+    }
+
+    /// A context for a nested block: the parent's `each`/`count.index` plus a `dynamic`
+    /// block's iterator.
+    fn child<'l>(&'l self, locals: &'l LocalTable<'l>, parent: &Context, extra: Vec<(String, Value)>) -> Context<'l> {
+        let mut cx = self.context(locals);
+        cx.each = parent.each.clone();
+        cx.count_index = parent.count_index;
+        cx.extra = parent.extra.iter().cloned().chain(extra).collect();
+        cx
+    }
+
+    /// Enters a nested block. A block whose existence cannot be evaluated (a `dynamic` block
+    /// over an unknown collection) makes the parallelism configuration unknown.
+    fn enter<'b, 'l>(
+        &'l self,
+        cx: &Context,
+        locals: &'l LocalTable<'l>,
+        body: &'b BodyNode,
+        ident: &'b str,
+        app: &mut Application,
+    ) -> Option<(&'b BlockNode, Context<'l>)> {
+        match resolve_block(cx, body, ident) {
+            Resolved::Absent => None,
+            Resolved::Unknown(span, reason) => {
+                app.parallelism.block = Some(span.clone());
+                app.parallelism.configuration_type = Setting::Unknown { span, reason };
+                None
+            }
+            Resolved::Block(block, extra) => Some((block, self.child(locals, cx, extra))),
+        }
+    }
+
+    fn parallelism(&self, cx: &Context, block: &BlockNode) -> ParallelismConfig {
+        let b = &block.body;
+        let get = |n: &str| b.attr(n).map(|a| &a.expr);
+        ParallelismConfig {
+            block: Some(block.span.clone()),
+            configuration_type: self.setting(cx, get("configuration_type"), convert_string, "a string"),
+            parallelism: self.setting(cx, get("parallelism"), convert_number, "a number"),
+            parallelism_per_kpu: self.setting(cx, get("parallelism_per_kpu"), convert_number, "a number"),
+            auto_scaling_enabled: self.setting(cx, get("auto_scaling_enabled"), convert_bool, "a bool"),
+        }
+    }
+
+    fn setting<T>(
+        &self,
+        cx: &Context,
+        expr: Option<&Expr>,
+        convert: fn(&Value) -> Option<T>,
+        expected: &str,
+    ) -> Setting<T> {
+        let Some(expr) = expr else { return Setting::Absent };
+        let mut s = to_setting(cx, Some(expr), &self.origins, convert, expected);
+        if let Setting::Known { origin, .. } = &mut s {
+            if origin.is_none() {
+                *origin = self.origin_of(expr, cx);
+            }
+        }
+        s
+    }
+
+    fn tags(&self, cx: &Context, attr: Option<&Attr>, inv: &mut Inventory) -> Vec<Tag> {
+        let Some(attr) = attr else { return Vec::new() };
+        // A literal object: each tag value keeps its own span.
+        if let ExprKind::Object(entries) = &attr.expr.kind {
+            let mut out = Vec::new();
+            for (key, value) in entries {
+                let key = match key {
+                    crate::model::expr::ObjectKey::Ident(k) => k.clone(),
+                    crate::model::expr::ObjectKey::Expr(k) => match cx.eval(k).ok().and_then(|v| v.to_string_value()) {
+                        Some(k) => k,
+                        None => continue,
+                    },
+                };
+                let setting = to_setting(cx, Some(value), &self.origins, convert_string, "a string");
+                out.push(Tag { key, value: setting });
+            }
+            return out;
+        }
+        match cx.eval(&attr.expr) {
+            Ok(Value::Object(map)) => map
+                .into_iter()
+                .map(|(k, v)| Tag {
+                    key: k,
+                    value: match v {
+                        Value::Unknown(u) => Setting::Unknown {
+                            span: attr.expr.span.clone(),
+                            reason: (*u).clone(),
+                        },
+                        v => match v.to_string_value() {
+                            Some(s) => Setting::known(s, attr.expr.span.clone()),
+                            None => Setting::Invalid {
+                                span: attr.expr.span.clone(),
+                                message: format!("tag values must be strings, found {}", v.type_name()),
+                            },
+                        },
+                    },
+                })
+                .collect(),
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                inv.errors.push(InputError::new(e.span, e.message));
+                Vec::new()
+            }
+        }
+    }
+}
+/// Evaluates an attribute into a [`Setting`]; `null` means "not set", as in Terraform.
+pub(super) fn to_setting<T>(
+    cx: &Context,
+    expr: Option<&Expr>,
+    origins: &BTreeMap<String, Origin>,
+    convert: fn(&Value) -> Option<T>,
+    expected: &str,
+) -> Setting<T> {
+    let Some(expr) = expr else { return Setting::Absent };
+    let span = expr.span.clone();
+    match cx.eval(expr) {
+        Ok(Value::Null) => Setting::Absent,
+        Ok(Value::Unknown(u)) => Setting::Unknown {
+            span,
+            reason: (*u).clone(),
+        },
+        Ok(v) => match convert(&v) {
+            Some(value) => {
+                let origin = match expr.as_reference() {
+                    Some(("var", Some(name))) => origins.get(name).cloned(),
+                    _ => None,
+                };
+                Setting::Known { value, span, origin }
+            }
+            None => Setting::Invalid {
+                span,
+                message: format!("expected {expected}, found {} {}", v.type_name(), v.summary(80)),
+            },
+        },
+        Err(e) => Setting::Invalid {
+            span: e.span,
+            message: e.message,
+        },
+    }
+}
+
+pub(super) fn convert_string(v: &Value) -> Option<String> {
+    v.to_string_value()
+}
+pub(super) fn convert_number(v: &Value) -> Option<f64> {
+    v.to_number()
+}
+pub(super) fn convert_bool(v: &Value) -> Option<bool> {
+    v.to_bool()
+}
+
+pub(super) enum Resolved<'b> {
+    Absent,
+    /// The block, plus the iterator binding of a `dynamic` block.
+    Block(&'b BlockNode, Vec<(String, Value)>),
+    Unknown(Span, Unresolved),
+}
+
+/// A nested block, written directly or through `dynamic "ident" { for_each ... content { } }`.
+/// Managed Flink's blocks hold at most one item, so the first instance is the one that counts.
+pub(super) fn resolve_block<'b>(cx: &Context, body: &'b BodyNode, ident: &'b str) -> Resolved<'b> {
+    if let Some(b) = body.blocks(ident).next() {
+        return Resolved::Block(b, Vec::new());
+    }
+    let Some(dynamic) = body
+        .blocks("dynamic")
+        .find(|b| b.labels.first().map(String::as_str) == Some(ident))
+    else {
+        return Resolved::Absent;
+    };
+    let Some(content) = dynamic.body.blocks("content").next() else {
+        return Resolved::Absent;
+    };
+    let iterator = dynamic
+        .body
+        .attr("iterator")
+        .and_then(|a| a.expr.as_reference().map(|(r, _)| r.to_string()))
+        .unwrap_or_else(|| ident.to_string());
+    let Some(for_each) = dynamic.body.attr("for_each") else {
+        return Resolved::Absent;
+    };
+    let first = match cx.eval(&for_each.expr) {
+        Ok(Value::Unknown(u)) => return Resolved::Unknown(for_each.expr.span.clone(), (*u).clone()),
+        Ok(Value::List(items)) => items.into_iter().next().map(|v| (Value::Number(0.0), v)),
+        Ok(Value::Object(map)) => map.into_iter().next().map(|(k, v)| (Value::String(k), v)),
+        Ok(Value::Null) => None,
+        Ok(other) => {
+            return Resolved::Unknown(
+                for_each.expr.span.clone(),
+                Unresolved {
+                    what: format!(
+                        "dynamic \"{ident}\" for_each is a {}, not a collection",
+                        other.type_name()
+                    ),
+                    hint: "fix the for_each expression".into(),
+                },
+            )
+        }
+        Err(e) => {
+            return Resolved::Unknown(
+                e.span.clone(),
+                Unresolved {
+                    what: e.message,
+                    hint: "fix the for_each expression".into(),
+                },
+            );
+        }
+    };
+    match first {
+        None => Resolved::Absent,
+        Some((k, v)) => {
+            let binding: BTreeMap<String, Value> =
+                [("key".to_string(), k), ("value".to_string(), v)].into_iter().collect();
+            Resolved::Block(content, vec![(iterator, Value::Object(binding))])
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Evaluates Terraform modules as Terraform would: input variables with Terraform's precedence,
+//! locals referring to locals, `count`/`for_each` instances, `dynamic` blocks and local module
+//! calls. Produces one [`Application`](crate::model::Application) per Flink resource instance.
+
+mod application;
+mod calls;
+mod graph;
+mod instances;
+mod limits;
+mod locals;
+#[cfg(test)]
+mod testing;
+mod variables;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::inputs::terraform::{Attr, Local, ModuleCallDecl, Resource, TfFile, Variable};
+use crate::model::Inventory;
+use crate::source::{SourceFile, Span};
+
+use application::root_regions;
+use calls::Instance;
+pub use graph::{is_local_source, local_source_dir, module_source, normalize, CallGraph, ModuleSource};
+pub use instances::hcl_quote;
+use limits::Limits;
+pub use limits::{MAX_INSTANCES, MAX_LOCALS_NESTING};
+use variables::root_variables;
+
+/// A `.tfvars` / `.tfvars.json` file, parsed.
+#[derive(Debug, Clone)]
+pub struct TfVars {
+    pub file: Arc<SourceFile>,
+    pub attrs: Vec<Attr>,
+}
+
+/// One directory of Terraform files: a module.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleDir {
+    /// The directory as the user sees it (used for `path.module`).
+    pub display: String,
+    pub files: Vec<Arc<TfFile>>,
+    /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order.
+    pub auto_tfvars: Vec<TfVars>,
+    /// Where `terraform init` recorded downloaded modules (`.terraform/modules/modules.json`):
+    /// module key → directory.
+    pub installed_modules: BTreeMap<String, PathBuf>,
+}
+
+impl ModuleDir {
+    fn variables(&self) -> impl Iterator<Item = &Variable> {
+        self.files.iter().flat_map(|f| f.variables.iter())
+    }
+    fn locals(&self) -> impl Iterator<Item = &Local> {
+        self.files.iter().flat_map(|f| f.locals.iter())
+    }
+    fn resources(&self) -> impl Iterator<Item = &Resource> {
+        self.files.iter().flat_map(|f| f.resources.iter())
+    }
+    fn modules(&self) -> impl Iterator<Item = &ModuleCallDecl> {
+        self.files.iter().flat_map(|f| f.modules.iter())
+    }
+}
+
+/// A `--var NAME=VALUE` or `--var-file FILE`, in command-line order (later wins).
+#[derive(Debug, Clone)]
+pub enum CliVar {
+    File(TfVars),
+    Var { name: String, value: String, span: Span },
+}
+
+/// Variable values supplied from outside the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct VarInputs {
+    pub cli: Vec<CliVar>,
+    /// `TF_VAR_name` values from the environment.
+    pub env: BTreeMap<String, String>,
+}
+
+/// All modules loaded for this run, keyed by normalised directory path.
+#[derive(Debug, Default)]
+pub struct ModuleSet {
+    pub dirs: BTreeMap<PathBuf, ModuleDir>,
+    /// Module directories that were read but not parsed: nothing in them can hold or feed a
+    /// Flink application, so a call into them needs no evaluation (and no notice).
+    pub skipped: BTreeSet<PathBuf>,
+}
+
+/// Stack for evaluation: nesting is bounded ([`super::expr::MAX_EVAL_DEPTH`]), and this is
+/// several times what the deepest allowed nesting takes in an unoptimised build.
+const EVAL_STACK_SIZE: usize = 64 << 20;
+
+/// Evaluates every root module (a directory no other loaded module calls).
+///
+/// Runs on a thread of its own with a stack sized for the nesting limits, so evaluation never
+/// depends on the caller's stack (a 2 MiB test or worker thread, a small `ulimit -s`).
+pub fn evaluate(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inventory {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("kpulint-eval".into())
+            .stack_size(EVAL_STACK_SIZE)
+            .spawn_scoped(scope, || evaluate_roots(set, roots, inputs));
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => evaluate_roots(set, roots, inputs),
+        }
+    })
+}
+
+fn evaluate_roots(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inventory {
+    let mut inv = Inventory::default();
+    let graph = CallGraph::new(set);
+    for root in roots {
+        let Some(module) = set.dirs.get(root) else { continue };
+        let limits = Limits::new();
+        let mut errors = Vec::new();
+        let (vars, origins) = root_variables(module, inputs, &mut errors);
+        inv.errors.extend(errors);
+        let regions = root_regions(module, &vars, &origins, &limits, &mut inv);
+        let inst = Instance {
+            set,
+            graph: &graph,
+            limits: &limits,
+            dir: root.clone(),
+            module,
+            vars,
+            origins,
+            prefix: String::new(),
+            calls: Vec::new(),
+            regions,
+            root_dir: root.clone(),
+            key_prefix: String::new(),
+        };
+        inst.run(&mut inv, 0);
+    }
+    inv
+}

@@ -1,0 +1,85 @@
+//! KPU011: less compute than declared: parallelism below the required parallelism, or KPUs
+//! below the required KPUs. With autoscaling on the job reaches its need only through scale-up
+//! events, each a restart that doubles the KPUs.
+
+use super::{parallelism_anchor, plural, recommendation_help, Hit, RuleMeta};
+use crate::analysis::Analysis;
+use crate::model::Severity;
+use crate::sizing::{kpus, rescale_minutes};
+use crate::units::fmt_num;
+
+pub const META: RuleMeta = RuleMeta {
+    id: "KPU011",
+    name: "underprovisioned",
+    severity: Severity::Error,
+    doc: include_str!("../../rules/KPU011.md"),
+};
+
+pub fn check(a: &Analysis) -> Vec<Hit> {
+    let Ok(s) = &a.sizing else { return Vec::new() };
+    let (p, per) = (s.effective.parallelism, s.effective.parallelism_per_kpu);
+    let short_parallelism = a.required_parallelism.as_ref().filter(|r| p < r.value);
+    let short_kpus = a.required_kpus.as_ref().filter(|r| s.kpus < r.value);
+    let shortfall = match (short_parallelism, short_kpus) {
+        (Some(r), _) => format!("parallelism {p} is below the required parallelism {}", r.value),
+        (None, Some(r)) => format!(
+            "parallelism {p} buys {} KPU{}, below the {} required",
+            s.kpus,
+            plural(s.kpus),
+            r.value
+        ),
+        (None, None) => return Vec::new(),
+    };
+    let help = recommendation_help(a).unwrap_or_default();
+    let t = a.thresholds();
+    if !s.effective.auto_scaling {
+        return vec![Hit {
+            span: parallelism_anchor(a),
+            label: "below the declared need".into(),
+            message: format!("{shortfall}, and autoscaling is off: the job cannot keep up"),
+            help,
+            severity: None,
+        }];
+    }
+    // Autoscaling doubles the parallelism on sustained CPU ≥ 75 % [A3], up to the ceiling.
+    let ceiling = s.autoscale_ceiling_parallelism;
+    let reached =
+        |q: u64| short_parallelism.is_none_or(|r| q >= r.value) && short_kpus.is_none_or(|r| kpus(q, per) >= r.value);
+    let mut steps = Vec::new();
+    let mut q = p;
+    while !reached(q) && q < ceiling && steps.len() < 64 {
+        q = q.saturating_mul(2).min(ceiling);
+        steps.push(q);
+    }
+    let restart = match &a.state_size {
+        Some(state) => format!(
+            "about {} minutes of restart each (snapshot and restore of {} at {} GB/min)",
+            fmt_num(rescale_minutes(state.value.gb(), t.rescale_gb_per_minute)),
+            state.value,
+            fmt_num(t.rescale_gb_per_minute)
+        ),
+        None => "a restart each, of unknown length (no state size declared)".into(),
+    };
+    let path: Vec<String> = steps.iter().map(|q| format!("{} KPUs", kpus(*q, per))).collect();
+    let events = if reached(q) {
+        format!(
+            "it relies on {} scale-up{} ({} → {}), {restart}",
+            steps.len(),
+            plural(steps.len() as u64),
+            format_args!("{} KPUs", s.kpus),
+            path.join(" → ")
+        )
+    } else {
+        format!(
+            "autoscaling stops at parallelism {ceiling} ({per} × KPU quota {}) and never reaches it",
+            t.kpu_quota
+        )
+    };
+    vec![Hit {
+        span: parallelism_anchor(a),
+        label: "below the declared need".into(),
+        message: format!("{shortfall}; {events}"),
+        help,
+        severity: Some(Severity::Warning),
+    }]
+}
