@@ -7,19 +7,23 @@ mod hcl_support;
 use hcl_support::*;
 use serde_json::Value;
 
-/// What matters of an application: address, parallelism, per KPU, KPUs, and the findings.
-fn summary(doc: &Value) -> (Value, Value, Value, Value, Vec<String>) {
+/// What matters of an application: address, parallelism, per KPU, KPUs, declared state (GB),
+/// and the findings.
+type Summary = (Value, Value, Value, Value, Value, Vec<String>);
+
+fn summary(doc: &Value) -> Summary {
     let a = only_app(doc);
     (
         a["address"].clone(),
         a["parallelism"].clone(),
         a["parallelism_per_kpu"].clone(),
         a["kpus"].clone(),
+        a["state_size_gb"].clone(),
         rules(doc),
     )
 }
 
-fn source_and_plan_agree(case: &str) -> (Value, Value, Value, Value, Vec<String>) {
+fn source_and_plan_agree(case: &str) -> Summary {
     let dir = format!("tests/fixtures/terraform-accepted/{case}");
     let (code, from_source) = json_at_root(&[&format!("{dir}/main.tf")]);
     assert!(error_messages(&from_source).is_empty(), "{from_source:#}");
@@ -35,20 +39,25 @@ fn source_and_plan_agree(case: &str) -> (Value, Value, Value, Value, Vec<String>
 
 #[test]
 fn a_key_written_twice_keeps_the_last_value() {
-    let (address, parallelism, per_kpu, kpus, rules) = source_and_plan_agree("duplicate-keys");
+    let (address, parallelism, per_kpu, kpus, state_gb, rules) = source_and_plan_agree("duplicate-keys");
     assert_eq!(address, "aws_kinesisanalyticsv2_application.orders");
-    assert_eq!((parallelism, per_kpu, kpus), (8.into(), 2.into(), 4.into()));
-    // 40GB of state (the last tag) needs 2 KPUs: KPU004. With the first tag (900GB) it would
-    // be KPU003.
-    assert_eq!(rules, ["KPU004"]);
+    assert_eq!(
+        (parallelism, per_kpu, kpus, state_gb),
+        (8.into(), 2.into(), 4.into(), 40.into())
+    );
+    // With the first tag (900GB) the state would exceed the 200 GB of storage.
+    assert!(!rules.contains(&"KPU003".to_string()), "{rules:?}");
 }
 
 #[test]
 fn a_conditional_broken_after_its_colon_inside_a_for_expression() {
-    let (_, parallelism, per_kpu, kpus, rules) = source_and_plan_agree("multiline-conditional");
-    assert_eq!((parallelism, per_kpu, kpus), (4.into(), 2.into(), 2.into()));
+    let (_, parallelism, per_kpu, kpus, state_gb, rules) = source_and_plan_agree("multiline-conditional");
     // The state size tag comes from the fallback branch: without it, KPU008.
-    assert!(rules.is_empty(), "{rules:?}");
+    assert_eq!(
+        (parallelism, per_kpu, kpus, state_gb),
+        (4.into(), 2.into(), 2.into(), 30.into())
+    );
+    assert!(!rules.contains(&"KPU008".to_string()), "{rules:?}");
 }
 
 #[test]
