@@ -94,3 +94,88 @@ fn a_number_beyond_f64_range_is_a_number_then_kpu001() {
     );
     assert!(messages[1].starts_with("parallelism = 1e400 is above"), "{messages:?}");
 }
+
+/// `(address, parallelism, per KPU, autoscaling)` of every application, sorted.
+fn settings(doc: &Value) -> Vec<(String, Value, Value, Value)> {
+    let mut out: Vec<_> = doc["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["address"].as_str().unwrap().to_string(),
+                a["parallelism"].clone(),
+                a["parallelism_per_kpu"].clone(),
+                a["auto_scaling_enabled"].clone(),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn settings_agree(case: &str) -> Vec<(String, Value, Value, Value)> {
+    let dir = format!("tests/fixtures/terraform-accepted/{case}");
+    let (_, from_source) = json_at_root(&[&dir]);
+    assert!(error_messages(&from_source).is_empty(), "{from_source:#}");
+    let (_, from_plan) = json_at_root(&[&format!("{dir}/plan.json")]);
+    // The directory holds the plan too: keep the applications read from .tf files.
+    let mut tf_only = from_source.clone();
+    tf_only["applications"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|a| a["file"].as_str().is_some_and(|f| f.ends_with(".tf")));
+    let source = settings(&tf_only);
+    assert_eq!(source, settings(&from_plan), "{from_source:#}\n{from_plan:#}");
+    source
+}
+
+#[test]
+fn optional_attributes_take_their_defaults_as_terraform_plans_them() {
+    let s = settings_agree("optional-defaults");
+    let expected = [
+        ("aws_kinesisanalyticsv2_application.root", 4, 2, false),
+        ("module.flink.aws_kinesisanalyticsv2_application.this", 6, 3, false),
+    ];
+    assert_eq!(s.len(), 2, "{s:?}");
+    for ((address, p, k, a), (ea, ep, ek, eauto)) in s.iter().zip(expected) {
+        assert_eq!((address.as_str(), p, k, a), (ea, &ep.into(), &ek.into(), &eauto.into()));
+    }
+}
+
+#[test]
+fn null_module_arguments_follow_nullable() {
+    let s = settings_agree("nullable");
+    assert_eq!(
+        s,
+        [(
+            "module.strict.aws_kinesisanalyticsv2_application.this".to_string(),
+            8.into(),
+            2.into(),
+            false.into()
+        )]
+    );
+}
+
+#[test]
+fn null_for_a_non_nullable_variable_without_default_is_an_error_at_the_argument() {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        "module \"m\" {\n  source      = \"./m\"\n  parallelism = null\n}\n",
+    );
+    repo.write(
+        "m/main.tf",
+        &format!(
+            "variable \"parallelism\" {{\n  type     = number\n  nullable = false\n}}\n{}",
+            simple_app("a", "var.parallelism")
+        ),
+    );
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2, "{doc:#}");
+    let errs = doc["errors"].as_array().unwrap();
+    assert_eq!(errs.len(), 1, "{doc:#}");
+    assert_eq!(errs[0]["file"], "main.tf");
+    assert_eq!(at(&errs[0]), (3, 17));
+    assert!(errs[0]["message"].as_str().unwrap().contains("not nullable"), "{doc:#}");
+}

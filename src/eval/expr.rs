@@ -48,6 +48,11 @@ pub const MAX_EVAL_STEPS: u64 = 1_000_000;
 /// Steps all evaluations sharing one [`Budget`] may take together (one root module and all the
 /// modules it calls).
 pub const MAX_TOTAL_STEPS: u64 = 20_000_000;
+/// Values (list elements, object attributes, scalars) all evaluations sharing one [`Budget`]
+/// may copy out of variables, locals and iterators. Copies are what a configuration of a few
+/// lines can multiply (an object doubled through 17 locals, used by 60 resources, is 8 million
+/// values); this bounds the memory they take to about a hundred megabytes.
+pub const MAX_COPIED_VALUES: u64 = 1_000_000;
 /// How deeply expression evaluation may nest (expressions inside expressions, locals inside
 /// locals), far below what would overflow the stack.
 pub const MAX_EVAL_DEPTH: u32 = 1_000;
@@ -67,6 +72,8 @@ pub struct Budget {
     depth: Cell<u32>,
     per_eval: u64,
     total: u64,
+    /// Values copied so far, against [`MAX_COPIED_VALUES`].
+    copied: Cell<u64>,
 }
 
 impl Default for Budget {
@@ -84,6 +91,7 @@ impl Budget {
             depth: Cell::new(0),
             per_eval,
             total,
+            copied: Cell::new(0),
         }
     }
 
@@ -107,8 +115,8 @@ impl Budget {
         if steps > self.total {
             return Err(EvalError::fatal(
                 format!(
-                    "the configuration is too expensive to evaluate (more than {} steps in one module tree)",
-                    self.total
+                    "the configuration is too expensive to evaluate ({} in one module tree)",
+                    self.spent()
                 ),
                 span,
             ));
@@ -118,6 +126,33 @@ impl Budget {
                 format!(
                     "expression is too expensive to evaluate (more than {} steps)",
                     self.per_eval
+                ),
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    /// What was spent once the budget is exhausted: steps or copies.
+    pub fn spent(&self) -> String {
+        if self.copied.get() > MAX_COPIED_VALUES {
+            format!("it copies more than {MAX_COPIED_VALUES} values")
+        } else {
+            format!("more than {} steps", self.total)
+        }
+    }
+
+    /// Counts `n` values copied; past [`MAX_COPIED_VALUES`] the budget is spent, so nothing
+    /// more of the module tree is evaluated.
+    fn charge_copy(&self, n: u64, span: &Span) -> Result<(), EvalError> {
+        let copied = self.copied.get().saturating_add(n);
+        self.copied.set(copied);
+        if copied > MAX_COPIED_VALUES {
+            self.steps.set(self.total.saturating_add(1));
+            return Err(EvalError::fatal(
+                format!(
+                    "the configuration is too expensive to evaluate ({} in one module tree)",
+                    self.spent()
                 ),
                 span,
             ));
@@ -247,10 +282,12 @@ impl<'a> Context<'a> {
             }
             if n >= 4096 {
                 self.budget.charge(n, span)?;
+                self.budget.charge_copy(n, span)?;
                 n = 0;
             }
         }
-        self.budget.charge(n, span)
+        self.budget.charge(n, span)?;
+        self.budget.charge_copy(n, span)
     }
 
     fn eval_node<'e>(&self, expr: &'e Expr, scope: &mut Scope<'e>) -> EvalResult {

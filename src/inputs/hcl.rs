@@ -64,6 +64,10 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                         .and_then(|a| a.value.span())
                         .and_then(|r| file.text.get(r))
                         .map(str::to_string),
+                    type_expr: b.attr("type").map(|a| a.expr.clone()),
+                    nullable: !b
+                        .attr("nullable")
+                        .is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(false))),
                 });
             }
             ("locals", []) => {

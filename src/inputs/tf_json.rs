@@ -73,6 +73,10 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                                 ExprKind::String(s) => s.clone(),
                                 _ => a.expr.span.text().trim_matches('"').to_string(),
                             }),
+                            type_expr: None,
+                            nullable: !body
+                                .attr("nullable")
+                                .is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(false))),
                         });
                     }
                 }

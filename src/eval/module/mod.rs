@@ -10,6 +10,7 @@ mod limits;
 mod locals;
 #[cfg(test)]
 mod testing;
+mod types;
 mod variables;
 
 use std::collections::{BTreeMap, BTreeSet};

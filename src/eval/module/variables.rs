@@ -53,7 +53,11 @@ pub(super) fn convert_to_declared(var: &Variable, value: Value) -> Result<Value,
     }
     let fail = |value: &Value, what: &str| Err(format!("{} is not {what}", value.summary(80)));
     match var_type(var) {
-        VarType::Untyped | VarType::Complex => Ok(value),
+        VarType::Untyped => Ok(value),
+        VarType::Complex => match &var.type_expr {
+            Some(t) => super::types::fill_optional_defaults(t, value),
+            None => Ok(value),
+        },
         VarType::Number => match &value {
             Value::Number(_) => Ok(value),
             Value::String(_) => match value.to_number() {
@@ -257,6 +261,8 @@ mod tests {
             span: SourceFile::new("t.tf", "variable").whole(),
             default: None,
             type_text: type_text.map(str::to_string),
+            type_expr: None,
+            nullable: true,
         }
     }
 
