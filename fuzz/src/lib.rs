@@ -43,12 +43,17 @@ resource "aws_kinesisanalyticsv2_application" "fuzz" {
 }
 "#;
 
-/// A scratch directory for this process, emptied before each input.
+/// A scratch directory for this process. The targets write the same files on every input, so
+/// it is created once and the files are overwritten (removing it each time halves throughput).
 pub fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kpulint-fuzz-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join(".git")).expect("scratch directory");
-    dir
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("kpulint-fuzz-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".git")).expect("scratch directory");
+        dir
+    })
+    .clone()
 }
 
 /// Writes `files` (relative path, bytes) under `dir`.

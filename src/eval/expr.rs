@@ -52,7 +52,7 @@ pub const MAX_TOTAL_STEPS: u64 = 20_000_000;
 /// may copy out of variables, locals and iterators. Copies are what a configuration of a few
 /// lines can multiply (an object doubled through 17 locals, used by 60 resources, is 8 million
 /// values); this bounds the memory they take to about a hundred megabytes.
-pub const MAX_COPIED_VALUES: u64 = 1_000_000;
+pub const MAX_COPIED_VALUES: u64 = 200_000;
 /// How deeply expression evaluation may nest (expressions inside expressions, locals inside
 /// locals), far below what would overflow the stack.
 pub const MAX_EVAL_DEPTH: u32 = 1_000;
