@@ -550,7 +550,7 @@ impl P<'_> {
                         ok = false;
                         continue;
                     };
-                    for item in items {
+                    for item in items.iter() {
                         let Value::String(s) = item else {
                             self.err(
                                 &attr.expr.span,
@@ -561,14 +561,14 @@ impl P<'_> {
                             continue;
                         };
                         if attr.name == "paths" {
-                            match Glob::new(&s) {
+                            match Glob::new(s) {
                                 Ok(g) => scope.paths.push(g.compile_matcher()),
                                 Err(e) => {
                                     self.err(&attr.expr.span, format!("invalid path glob \"{s}\": {e}"), None);
                                     ok = false;
                                 }
                             }
-                        } else if let Some(id) = resolve_rule(&s) {
+                        } else if let Some(id) = resolve_rule(s) {
                             scope.rules.push(id.to_string());
                         } else {
                             self.err(&attr.expr.span, format!("unknown rule \"{s}\""), None);

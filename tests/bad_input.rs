@@ -309,8 +309,9 @@ fn terraform_constructs_hcl_edit_rejects_are_read_everywhere() {
     }
 }
 
-/// 0.7 KB of locals that double an object 17 times, used by 60 applications: copying it is
-/// bounded (work and memory), reported where the copy over the limit happens, and the good
+/// 0.7 KB of locals that double an object 17 times, used by 60 applications: values are shared
+/// (memory stays small) and reading them is bounded (work), reported where the read over the
+/// limit happens, and the good
 /// application beside it, in its own root module, is still linted.
 #[test]
 fn exponential_locals_are_too_expensive_not_a_hang() {
@@ -330,14 +331,10 @@ fn exponential_locals_are_too_expensive_not_a_hang() {
             .all(|(f, .., m)| f == "big/main.tf" && m.contains("too expensive to evaluate")),
         "{errs:#?}"
     );
-    // Located at the copy that goes over the limit: `local.aN` in the definition of the next
-    // local (memoised locals are built once, from copies of the one before).
-    let (_, line, col, message) = &errs[0];
-    let source_line = text.lines().nth(*line as usize - 1).unwrap();
-    assert!(
-        source_line.starts_with("  a") && source_line.contains("= { x = local.a"),
-        "{errs:#?}"
-    );
-    assert_eq!(*col as usize, source_line.find("local.a").unwrap() + 1, "{errs:#?}");
-    assert!(message.contains("copies more than"), "{message}");
+    // Located at the read that goes over the limit: a `local.aN` reference.
+    let at_read = errs.iter().find(|(_, line, col, m)| {
+        let source_line = text.lines().nth(*line as usize - 1).unwrap_or("");
+        m.contains("reads more than") && source_line.find("local.a").map(|c| c + 1) == Some(*col as usize)
+    });
+    assert!(at_read.is_some(), "{errs:#?}");
 }

@@ -13,15 +13,25 @@ pub enum Value {
     Number(f64),
     String(String),
     /// Lists, tuples and sets (kpulint does not need to tell them apart).
-    List(Vec<Value>),
+    List(Arc<Vec<Value>>),
     /// Objects and maps.
-    Object(BTreeMap<String, Value>),
+    Object(Arc<BTreeMap<String, Value>>),
     /// A value that cannot be known before apply or without more input; the reason travels
     /// with it so KPU009 can name what is missing.
     Unknown(Arc<Unresolved>),
 }
 
 impl Value {
+    /// A list; its elements are shared by every copy of the value (copies are cheap).
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    /// An object or map; its attributes are shared by every copy of the value.
+    pub fn object(map: BTreeMap<String, Value>) -> Value {
+        Value::Object(Arc::new(map))
+    }
+
     pub fn unknown(what: impl Into<String>, hint: impl Into<String>) -> Value {
         Value::Unknown(Arc::new(Unresolved {
             what: what.into(),

@@ -3,6 +3,7 @@
 //! `map`, `tuple` and nested `object` types).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::super::value::Value;
 use super::variables::constant_eval;
@@ -19,10 +20,11 @@ pub(super) fn fill_optional_defaults(ty: &Expr, value: Value) -> Result<Value, S
         return Ok(value);
     };
     match (name.as_str(), args.as_slice(), value) {
-        ("object", [attrs], Value::Object(mut map)) => {
+        ("object", [attrs], Value::Object(map)) => {
             let ExprKind::Object(attrs) = &attrs.kind else {
                 return Ok(Value::Object(map));
             };
+            let mut map = Arc::unwrap_or_clone(map);
             for (key, attr_ty) in attrs {
                 let ObjectKey::Ident(key) = key else { continue };
                 let (inner, default) = match &attr_ty.kind {
@@ -42,25 +44,25 @@ pub(super) fn fill_optional_defaults(ty: &Expr, value: Value) -> Result<Value, S
                 };
                 map.insert(key.clone(), filled);
             }
-            Ok(Value::Object(map))
+            Ok(Value::object(map))
         }
-        ("list" | "set", [elem], Value::List(items)) => items
+        ("list" | "set", [elem], Value::List(items)) => Arc::unwrap_or_clone(items)
             .into_iter()
             .map(|v| fill_optional_defaults(elem, v))
             .collect::<Result<Vec<_>, _>>()
-            .map(Value::List),
-        ("map", [elem], Value::Object(map)) => map
+            .map(Value::list),
+        ("map", [elem], Value::Object(map)) => Arc::unwrap_or_clone(map)
             .into_iter()
             .map(|(k, v)| Ok((k, fill_optional_defaults(elem, v)?)))
             .collect::<Result<BTreeMap<_, _>, String>>()
-            .map(Value::Object),
+            .map(Value::object),
         ("tuple", [elems], Value::List(items)) => match &elems.kind {
-            ExprKind::Tuple(types) if types.len() == items.len() => items
+            ExprKind::Tuple(types) if types.len() == items.len() => Arc::unwrap_or_clone(items)
                 .into_iter()
                 .zip(types)
                 .map(|(v, t)| fill_optional_defaults(t, v))
                 .collect::<Result<Vec<_>, _>>()
-                .map(Value::List),
+                .map(Value::list),
             _ => Ok(Value::List(items)),
         },
         (_, _, value) => Ok(value),
