@@ -93,6 +93,22 @@ fn a_number_beyond_f64_range_is_a_number_then_kpu001() {
         "{messages:?}"
     );
     assert!(messages[1].starts_with("parallelism = 1e400 is above"), "{messages:?}");
+    // Through --var, as a string converted to the variable's number type.
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        &format!("variable \"p\" {{\n  type = number\n}}\n{}", simple_app("v", "var.p")),
+    );
+    let (code, doc) = repo.json(&[".", "--var", "p=1e400"]);
+    assert_eq!(code, 1, "{doc:#}");
+    let f = the_finding(&doc, "KPU001");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("parallelism = var.p (a number above 1.8e308) is above"),
+        "{doc:#}"
+    );
 }
 
 /// `(address, parallelism, per KPU, autoscaling)` of every application, sorted.
@@ -178,4 +194,25 @@ fn null_for_a_non_nullable_variable_without_default_is_an_error_at_the_argument(
     assert_eq!(errs[0]["file"], "main.tf");
     assert_eq!(at(&errs[0]), (3, 17));
     assert!(errs[0]["message"].as_str().unwrap().contains("not nullable"), "{doc:#}");
+}
+
+#[test]
+fn optional_attributes_in_terraform_json_types() {
+    let repo = Repo::new();
+    repo.write(
+        "variables.tf.json",
+        r#"{"variable": {"sizing": {"type": "object({ parallelism = optional(number, 4), per_kpu = optional(number, 2) })", "default": {"per_kpu": 1}}}}"#,
+    );
+    repo.write(
+        "main.tf",
+        &flink_app("a", "", "var.sizing.parallelism", "var.sizing.per_kpu", "false"),
+    );
+    let (_, doc) = repo.json(&["."]);
+    assert!(error_messages(&doc).is_empty(), "{doc:#}");
+    let a = only_app(&doc);
+    assert_eq!(
+        (&a["parallelism"], &a["parallelism_per_kpu"]),
+        (&4.into(), &1.into()),
+        "{doc:#}"
+    );
 }

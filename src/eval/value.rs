@@ -190,7 +190,8 @@ pub fn parse_number(s: &str) -> Option<f64> {
     {
         return None;
     }
-    s.parse::<f64>().ok().filter(|n| n.is_finite())
+    // Beyond f64 range ("1e400") is still a number, as in Terraform: infinite here.
+    s.parse::<f64>().ok().filter(|n| !n.is_nan())
 }
 
 /// Formats a number as Terraform prints it: integers without a fraction.
