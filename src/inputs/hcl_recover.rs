@@ -33,12 +33,6 @@ pub struct Recovery {
     pub big_numbers: BTreeMap<usize, usize>,
 }
 
-impl Recovery {
-    pub fn is_empty(&self) -> bool {
-        self.renamed_keys.is_empty() && self.big_numbers.is_empty()
-    }
-}
-
 /// Re-parses after each repair at most this many times, and at most this many bytes in all, so
 /// a file of thousands of repeated keys cannot make parsing quadratic without bound.
 const MAX_ATTEMPTS: usize = 256;
