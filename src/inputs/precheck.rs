@@ -9,10 +9,10 @@ pub fn looks_well_formed(text: &str) -> bool {
     let mut i = 0;
     // Open brackets: `{` a block body, `o` an object, `$` an interpolation, `(`, `[`.
     let mut stack: Vec<u8> = Vec::new();
-    // The line each open block body started on: a body that spans lines closes on a line of
-    // its own (`locals {\n  x = 1 }` is an error; `lifecycle { x = 1 }` is not).
-    let mut body_lines: Vec<usize> = Vec::new();
-    let mut line = 0usize;
+    // For each open block body, whether it is written in the multi-line form (`{` ends its
+    // line): such a body closes on a line of its own (`locals {\n  x = 1 }` is an error;
+    // `lifecycle { x = 1 }` and `locals { x = [\n1] }` are not).
+    let mut multi_line_bodies: Vec<bool> = Vec::new();
     // Whether we are inside a quoted string, per interpolation level.
     let mut in_string = false;
     let mut string_stack: Vec<bool> = Vec::new();
@@ -51,12 +51,10 @@ pub fn looks_well_formed(text: &str) -> bool {
         if !matches!(c, b' ' | b'\t' | b'\r') {
             line_start = c == b'\n';
         }
-        if c == b'\n' {
-            line += 1;
-        }
         let comment = c == b'#' || (c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')));
         // What this byte leaves as the last significant one (a heredoc counts as a value).
-        let mut significant = c;
+        // `.*` is a splat, which can end an expression (`x = a.*`), not a multiplication.
+        let mut significant = if c == b'*' && last == b'.' { b'x' } else { c };
         match c {
             b'#' => skip_line(b, &mut i),
             b'/' if b.get(i + 1) == Some(&b'/') => skip_line(b, &mut i),
@@ -95,7 +93,7 @@ pub fn looks_well_formed(text: &str) -> bool {
             b'{' => {
                 if in_body && (last.is_ascii_alphanumeric() || matches!(last, b'_' | b'-' | b'"')) {
                     stack.push(b'{');
-                    body_lines.push(line);
+                    multi_line_bodies.push(ends_line(b, i + 1));
                 } else {
                     stack.push(b'o');
                 }
@@ -111,7 +109,7 @@ pub fn looks_well_formed(text: &str) -> bool {
                 if c != expected {
                     return false;
                 }
-                if open == b'{' && body_lines.pop().is_some_and(|opened| opened != line && !at_line_start) {
+                if open == b'{' && multi_line_bodies.pop() == Some(true) && !at_line_start {
                     return false;
                 }
                 if open == b'$' {
@@ -127,6 +125,15 @@ pub fn looks_well_formed(text: &str) -> bool {
     }
     // The last expression of the file cannot end with an operator either.
     stack.is_empty() && !in_string && !dangling_operator(last)
+}
+
+/// Whether only blanks or a line comment follow `start` on its line.
+fn ends_line(b: &[u8], start: usize) -> bool {
+    let mut i = start;
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r') {
+        i += 1;
+    }
+    matches!(b.get(i), None | Some(b'\n') | Some(b'#')) || b.get(i..i + 2) == Some(b"//")
 }
 
 /// A byte that cannot end an expression: a binary operator, `?`, `:`, `.`, `,` or `=`.
@@ -230,11 +237,15 @@ mod tests {
         ));
         assert!(ok("m = {\n  \"k\" = 1\n  2 = 3\n}\n"));
         assert!(ok("x = 1"));
+        assert!(ok("x = a.*\ny = b.*"));
         assert!(ok("x = a\n// c\n/* d */\n"));
         assert!(ok(
             "resource \"a\" \"b\" {\n  lifecycle { x = 1 }\n  y = { a = 1\n  b = 2 }\n}\n"
         ));
         assert!(ok("locals { x = 1 }\nlocals {}\n"));
+        assert!(ok(
+            "locals { x = [\n1] }\nlocals { y = {\na = 1\n} }\nlocals { # c\n}\n"
+        ));
         assert!(ok("x = { for k, v in m : k => v != \"\" ? v :\n  \"none\" }\n"));
     }
 
