@@ -9,7 +9,7 @@ use hcl_edit::template::{Element, Template};
 use hcl_edit::Span as _;
 
 use super::directives::scan_directives;
-use super::hcl_recover::{parse_recovering, Recovery};
+use super::hcl_recover::{multi_line_string, parse_recovering, Recovery};
 use super::terraform::{Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable};
 use crate::model::expr::{Accessor, BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, UnaryOp};
 use crate::model::InputError;
@@ -25,13 +25,19 @@ pub struct ParsedBody {
 /// Parses HCL text into an `hcl_edit` body as Terraform reads it (see [`super::hcl_recover`]),
 /// turning a syntax error into an [`InputError`] at its exact position.
 pub fn parse_body(file: &Arc<SourceFile>) -> Result<ParsedBody, InputError> {
-    parse_recovering(&file.text, hcl_edit::parser::parse_body)
-        .map(|(body, recovery)| ParsedBody { body, recovery })
-        .map_err(|e| {
-            let loc = e.location();
-            let offset = loc.offset().min(file.text.len());
-            InputError::new(point(file, offset), format!("invalid HCL: {}", e.message()))
-        })
+    let (body, recovery) = parse_recovering(&file.text, hcl_edit::parser::parse_body).map_err(|e| {
+        let loc = e.location();
+        let offset = loc.offset().min(file.text.len());
+        InputError::new(point(file, offset), format!("invalid HCL: {}", e.message()))
+    })?;
+    // hcl-edit reads a quoted string across lines; Terraform does not.
+    if let Some(offset) = multi_line_string(&file.text) {
+        return Err(InputError::new(
+            point(file, offset),
+            "invalid HCL: a quoted string cannot span lines (use a heredoc, or \\n)",
+        ));
+    }
+    Ok(ParsedBody { body, recovery })
 }
 
 /// A one-character span at `offset`, so an error points at the offending character.

@@ -314,6 +314,51 @@ fn rewrite(text: &str) -> Option<(String, Vec<(usize, usize)>)> {
         .flatten()
 }
 
+/// The offset of the first line break inside a quoted string, outside heredocs, comments and
+/// interpolations: hcl-edit accepts it, Terraform does not ("Invalid multi-line string").
+pub fn multi_line_string(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    // For each open `{`: whether it is an interpolation, which returns to its string on `}`.
+    let mut stack: Vec<bool> = Vec::new();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                b'\n' => return Some(i),
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') && !(i > 0 && b[i - 1] == c) => {
+                    stack.push(true);
+                    in_string = false;
+                    i += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'#' => i = line_end(b, i),
+            b'/' if b.get(i + 1) == Some(&b'/') => i = line_end(b, i),
+            b'/' if b.get(i + 1) == Some(&b'*') => i = find(b, i + 2, b"*/").map(|e| e + 1).unwrap_or(b.len()),
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                if let Some(end) = heredoc_end(b, i) {
+                    i = end;
+                    continue;
+                }
+            }
+            b'{' => stack.push(false),
+            b'}' => in_string = stack.pop() == Some(true),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Whether `for` followed by a space, tab, newline or comment start begins at `i` after
 /// optional whitespace (hcl-edit's own test).
 fn starts_for(b: &[u8], mut i: usize) -> bool {
@@ -428,6 +473,17 @@ mod tests {
         assert!(body("x = { for k in m : k => }\n").is_err());
         assert!(body("x = 1e400e\n").is_err());
         assert!(body("x = a1e400\n").is_ok());
+    }
+
+    #[test]
+    fn line_breaks_inside_quoted_strings_are_found() {
+        assert_eq!(multi_line_string("x = \"a\nb\"\n"), Some(6));
+        for ok in [
+            "x = \"a\" # \"\ny = <<EOT\n\"\nEOT\nz = \"${ {a = \"}\"}.a }\"\n",
+            "x = \"$${a\" /* \"\n */\nw = \"%{ if true }\\\"x%{ endif }\"\n",
+        ] {
+            assert_eq!(multi_line_string(ok), None, "{ok:?}");
+        }
     }
 
     #[test]
