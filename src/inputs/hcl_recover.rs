@@ -222,14 +222,10 @@ fn rewrite(text: &str) -> Option<(String, Vec<(usize, usize)>)> {
             match c {
                 b'\\' => i += 1,
                 b'"' | b'\n' => in_string = false,
-                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
-                    if b.get(i + 2) == Some(&c) || i > 0 && b[i - 1] == c {
-                        // `$${` / `%%{` are escapes.
-                    } else {
-                        stack.push(Open::Interpolation);
-                        in_string = false;
-                        i += 1;
-                    }
+                b'$' | b'%' if opens_interpolation(b, i) => {
+                    stack.push(Open::Interpolation);
+                    in_string = false;
+                    i += 1;
                 }
                 _ => {}
             }
@@ -329,7 +325,7 @@ pub fn multi_line_string(text: &str) -> Option<usize> {
                 b'\\' => i += 1,
                 b'"' => in_string = false,
                 b'\n' => return Some(i),
-                b'$' | b'%' if b.get(i + 1) == Some(&b'{') && !(i > 0 && b[i - 1] == c) => {
+                b'$' | b'%' if opens_interpolation(b, i) => {
                     stack.push(true);
                     in_string = false;
                     i += 1;
@@ -357,6 +353,12 @@ pub fn multi_line_string(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// Whether the `$` or `%` at `i` in a quoted string opens `${` / `%{` (`$${` and `%%{` are
+/// escapes).
+fn opens_interpolation(b: &[u8], i: usize) -> bool {
+    b.get(i + 1) == Some(&b'{') && !(i > 0 && b[i - 1] == b[i])
 }
 
 /// Whether `for` followed by a space, tab, newline or comment start begins at `i` after
