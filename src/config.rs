@@ -185,12 +185,12 @@ pub fn parse_config(
         ..Config::default()
     };
     let mut errors = Vec::new();
-    let body = match parse_body(file) {
-        Ok(b) => b,
+    let parsed = match parse_body(file) {
+        Ok(p) => p,
         Err(e) => return (cfg, vec![e]),
     };
-    let lower = Lower::new(file);
-    let body = lower.body(&body);
+    let lower = Lower::recovered(file, &parsed.recovery);
+    let body = lower.body(&parsed.body);
     let mut p = P { errors: &mut errors };
     for attr in &body.attrs {
         p.err(
@@ -561,7 +561,7 @@ impl P<'_> {
                         ok = false;
                         continue;
                     };
-                    for item in items {
+                    for item in items.iter() {
                         let Value::String(s) = item else {
                             self.err(
                                 &attr.expr.span,
@@ -572,14 +572,14 @@ impl P<'_> {
                             continue;
                         };
                         if attr.name == "paths" {
-                            match Glob::new(&s) {
+                            match Glob::new(s) {
                                 Ok(g) => scope.paths.push(g.compile_matcher()),
                                 Err(e) => {
                                     self.err(&attr.expr.span, format!("invalid path glob \"{s}\": {e}"), None);
                                     ok = false;
                                 }
                             }
-                        } else if let Some(id) = resolve_rule(&s) {
+                        } else if let Some(id) = resolve_rule(s) {
                             scope.rules.push(id.to_string());
                         } else {
                             self.err(&attr.expr.span, format!("unknown rule \"{s}\""), None);

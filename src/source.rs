@@ -69,12 +69,39 @@ impl SourceFile {
         self.line_starts().len()
     }
 
+    /// A span of `range`, clamped to the text and widened to whole characters: every span can
+    /// then be sliced out of the text, whatever offset arithmetic produced it.
     pub fn span(self: &Arc<Self>, range: Range<usize>) -> Span {
+        let start = self.floor_char_boundary(range.start);
+        // An empty range stays empty (a point between characters).
+        let end = if range.end <= range.start {
+            start
+        } else {
+            self.ceil_char_boundary(range.end)
+        };
         Span {
             file: Arc::clone(self),
-            start: range.start.min(self.text.len()),
-            end: range.end.min(self.text.len()).max(range.start.min(self.text.len())),
+            start,
+            end,
         }
+    }
+
+    /// The nearest character boundary at or before `offset` (at most the text's length).
+    pub fn floor_char_boundary(&self, offset: usize) -> usize {
+        let mut o = offset.min(self.text.len());
+        while !self.text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    }
+
+    /// The nearest character boundary at or after `offset` (at most the text's length).
+    pub fn ceil_char_boundary(&self, offset: usize) -> usize {
+        let mut o = offset.min(self.text.len());
+        while !self.text.is_char_boundary(o) {
+            o += 1;
+        }
+        o
     }
 
     pub fn whole(self: &Arc<Self>) -> Span {
@@ -163,5 +190,16 @@ mod tests {
         assert_eq!(f.offset_of_char_col(2, 6), off);
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(f.text.len()), (3, 1));
+    }
+
+    #[test]
+    fn spans_cover_whole_characters() {
+        // `é` is bytes 0..2: a range starting or ending inside it takes the whole character.
+        let f = SourceFile::new("a.tf", "é = 1\u{3000}x");
+        let s = f.span(1..1);
+        assert_eq!((s.start, s.end), (0, 0));
+        let s = f.span(1..7);
+        assert_eq!(s.text(), "é = 1\u{3000}");
+        assert_eq!(f.span(7..100).text(), "\u{3000}x");
     }
 }

@@ -300,3 +300,22 @@ fn a_named_readme_that_mentions_plan_and_template_keys_is_not_parsed_as_one() {
     let (code, doc) = repo.json(&["stack"]);
     assert_eq!(code, 0, "{doc:#}");
 }
+
+/// Found by the `precheck` fuzz target: hcl-edit reads a quoted string across lines, which
+/// Terraform rejects ("Invalid multi-line string"); the precheck rejected it, the full parse
+/// did not, so the same file was an error or not depending on its directory.
+#[test]
+fn a_quoted_string_across_lines_is_an_error_wherever_it_is() {
+    let broken = "variable \"state_size\" {\n  description = \"Declared state, e.g. \\\"240GB<<-EOT\n\\\" (read from the tag)\"\n}\n";
+    let repo = Repo::new();
+    repo.write("net/main.tf", broken);
+    repo.write("app/main.tf", &format!("{broken}{}", simple_app("a", "4")));
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2, "{doc:#}");
+    let errs = doc["errors"].as_array().unwrap();
+    let files: Vec<&str> = errs.iter().map(|e| e["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["app/main.tf", "net/main.tf"], "{doc:#}");
+    // At the line break: just after the last character of line 2.
+    let line2 = broken.lines().nth(1).unwrap().chars().count() as u64;
+    assert_eq!(at(&errs[0]), (2, line2 + 1), "{doc:#}");
+}

@@ -2,12 +2,15 @@
 //! guessed, so an unresolvable setting is reported rather than silently skipped.
 //!
 //! Evaluation is bounded: every node costs a step of a [`Budget`], and so does every value node
-//! copied out of a variable, local or function result, so no configuration can make kpulint hang
-//! or exhaust memory; nesting is bounded too, so none can overflow the stack.
+//! read out of a variable, local or function result. Lists and objects are shared between
+//! copies ([`Value::list`], [`Value::object`]), so a value read many times takes its memory once;
+//! the reads are counted at full size, so no configuration can make kpulint hang or exhaust
+//! memory. Nesting is bounded too, so none can overflow the stack.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::functions;
 use super::value::{format_number, Value};
@@ -48,6 +51,11 @@ pub const MAX_EVAL_STEPS: u64 = 1_000_000;
 /// Steps all evaluations sharing one [`Budget`] may take together (one root module and all the
 /// modules it calls).
 pub const MAX_TOTAL_STEPS: u64 = 20_000_000;
+/// Values (list elements, object attributes, scalars) all evaluations sharing one [`Budget`]
+/// may read out of variables, locals and iterators, counted at their full size although they
+/// are shared, not copied: a few lines can double an object through 17 locals (8 million values
+/// read by 60 resources), and whatever walks such a value must stop early.
+pub const MAX_READ_VALUES: u64 = 1_000_000;
 /// How deeply expression evaluation may nest (expressions inside expressions, locals inside
 /// locals), far below what would overflow the stack.
 pub const MAX_EVAL_DEPTH: u32 = 1_000;
@@ -67,6 +75,8 @@ pub struct Budget {
     depth: Cell<u32>,
     per_eval: u64,
     total: u64,
+    /// Values read so far, against [`MAX_READ_VALUES`].
+    read: Cell<u64>,
 }
 
 impl Default for Budget {
@@ -84,6 +94,7 @@ impl Budget {
             depth: Cell::new(0),
             per_eval,
             total,
+            read: Cell::new(0),
         }
     }
 
@@ -107,8 +118,8 @@ impl Budget {
         if steps > self.total {
             return Err(EvalError::fatal(
                 format!(
-                    "the configuration is too expensive to evaluate (more than {} steps in one module tree)",
-                    self.total
+                    "the configuration is too expensive to evaluate ({} in one module tree)",
+                    self.spent()
                 ),
                 span,
             ));
@@ -118,6 +129,33 @@ impl Budget {
                 format!(
                     "expression is too expensive to evaluate (more than {} steps)",
                     self.per_eval
+                ),
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    /// What was spent once the budget is exhausted: steps or values read.
+    pub fn spent(&self) -> String {
+        if self.read.get() > MAX_READ_VALUES {
+            format!("it reads more than {MAX_READ_VALUES} values out of variables and locals")
+        } else {
+            format!("more than {} steps", self.total)
+        }
+    }
+
+    /// Counts `n` values read; past [`MAX_READ_VALUES`] the budget is spent, so nothing more
+    /// of the module tree is evaluated.
+    fn charge_read(&self, n: u64, span: &Span) -> Result<(), EvalError> {
+        let read = self.read.get().saturating_add(n);
+        self.read.set(read);
+        if read > MAX_READ_VALUES {
+            self.steps.set(self.total.saturating_add(1));
+            return Err(EvalError::fatal(
+                format!(
+                    "the configuration is too expensive to evaluate ({} in one module tree)",
+                    self.spent()
                 ),
                 span,
             ));
@@ -215,8 +253,8 @@ impl<'a> Context<'a> {
         result
     }
 
-    /// Charges the copy of `v` (one step per value node, and per 16 bytes of text) and checks
-    /// its nesting, before it is copied.
+    /// Charges reading `v` (one step per value node, and per 16 bytes of text, although its lists
+    /// and objects are shared) and checks its nesting, before it is handed on.
     fn charge_value(&self, v: &Value, span: &Span) -> Result<(), EvalError> {
         let text = |s: &str| (s.len() / 16) as u64;
         match v {
@@ -238,7 +276,7 @@ impl<'a> Context<'a> {
                 Value::String(s) => n += text(s),
                 Value::List(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
                 Value::Object(map) => {
-                    for (k, item) in map {
+                    for (k, item) in map.iter() {
                         n += text(k);
                         stack.push((item, depth + 1));
                     }
@@ -247,23 +285,22 @@ impl<'a> Context<'a> {
             }
             if n >= 4096 {
                 self.budget.charge(n, span)?;
+                self.budget.charge_read(n, span)?;
                 n = 0;
             }
         }
-        self.budget.charge(n, span)
+        self.budget.charge(n, span)?;
+        self.budget.charge_read(n, span)
     }
 
     fn eval_node<'e>(&self, expr: &'e Expr, scope: &mut Scope<'e>) -> EvalResult {
         match &expr.kind {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
-            ExprKind::Number(n) => {
-                if n.is_finite() {
-                    Ok(Value::Number(*n))
-                } else {
-                    Err(EvalError::new("number is out of range", &expr.span))
-                }
-            }
+            // Terraform keeps a literal beyond f64 range (`1e400`) as a number: so does kpulint,
+            // as an infinity that arithmetic refuses and rules report as out of range.
+            ExprKind::Number(n) if n.is_nan() => Err(EvalError::new("number is out of range", &expr.span)),
+            ExprKind::Number(n) => Ok(Value::Number(*n)),
             ExprKind::String(s) => Ok(Value::String(s.clone())),
             ExprKind::Template(parts) => self.eval_template(parts, expr, scope),
             ExprKind::Tuple(items) => {
@@ -271,7 +308,7 @@ impl<'a> Context<'a> {
                 for item in items {
                     out.push(self.eval_in(item, scope)?);
                 }
-                Ok(Value::List(out))
+                Ok(Value::list(out))
             }
             ExprKind::Object(entries) => {
                 let mut out = BTreeMap::new();
@@ -287,7 +324,7 @@ impl<'a> Context<'a> {
                     };
                     out.insert(key, self.eval_in(value, scope)?);
                 }
-                Ok(Value::Object(out))
+                Ok(Value::object(out))
             }
             ExprKind::Traversal { root, root_span, path } => self.eval_traversal(root, root_span, path, expr, scope),
             ExprKind::Index { target, path } => {
@@ -498,7 +535,7 @@ impl<'a> Context<'a> {
                     for item in items {
                         out.push(self.apply_path(item, rest, scope, span)?);
                     }
-                    return Ok(Value::List(out));
+                    return Ok(Value::list(out));
                 }
             };
         }
@@ -547,7 +584,7 @@ impl<'a> Context<'a> {
         }
         if expand_final {
             match values.pop() {
-                Some(Value::List(items)) => values.extend(items),
+                Some(Value::List(items)) => values.extend(Arc::unwrap_or_clone(items)),
                 Some(u @ Value::Unknown(_)) => return Ok(u),
                 Some(other) => {
                     return Err(EvalError::new(
@@ -567,12 +604,15 @@ impl<'a> Context<'a> {
         let collection = self.eval_in(&f.collection, scope)?;
         let pairs: Vec<(Value, Value)> = match collection {
             u @ Value::Unknown(_) => return Ok(u),
-            Value::List(items) => items
+            Value::List(items) => Arc::unwrap_or_clone(items)
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| (Value::Number(i as f64), v))
                 .collect(),
-            Value::Object(map) => map.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            Value::Object(map) => Arc::unwrap_or_clone(map)
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect(),
             other => {
                 return Err(EvalError::new(
                     format!("a for expression needs a list or map, not {}", other.type_name()),
@@ -634,13 +674,13 @@ impl<'a> Context<'a> {
         }
         if f.key_expr.is_some() {
             if f.grouping {
-                return Ok(Value::Object(
-                    grouped.into_iter().map(|(k, v)| (k, Value::List(v))).collect(),
+                return Ok(Value::object(
+                    grouped.into_iter().map(|(k, v)| (k, Value::list(v))).collect(),
                 ));
             }
-            Ok(Value::Object(object))
+            Ok(Value::object(object))
         } else {
-            Ok(Value::List(list))
+            Ok(Value::list(list))
         }
     }
 }
@@ -873,7 +913,7 @@ mod tests {
 
     #[test]
     fn copying_big_values_is_charged() {
-        let big = Value::List((0..300_000).map(|i| Value::Number(f64::from(i))).collect());
+        let big = Value::list((0..300_000).map(|i| Value::Number(f64::from(i))).collect());
         let extra = vec![("big".to_string(), big.clone())];
         let e = eval_with(&BTreeMap::new(), extra.clone(), "[for i in range(1024) : big]").expect_err("too big");
         assert!(e.message.contains("too expensive"), "{}", e.message);
@@ -897,7 +937,7 @@ mod tests {
     fn deep_values_and_deep_expressions_are_errors() {
         let mut v = Value::Number(1.0);
         for _ in 0..MAX_VALUE_DEPTH + 5 {
-            v = Value::List(vec![v]);
+            v = Value::list(vec![v]);
         }
         let e = eval_with(&BTreeMap::new(), vec![("deep".into(), v)], "deep").expect_err("too deep");
         assert!(e.message.contains("value nests too deeply"), "{}", e.message);
@@ -926,7 +966,7 @@ mod tests {
 
     #[test]
     fn messages_show_at_most_a_summary_of_a_value() {
-        let big = Value::List((0..100_000).map(|i| Value::Number(f64::from(i))).collect());
+        let big = Value::list((0..100_000).map(|i| Value::Number(f64::from(i))).collect());
         let e = eval_with(&BTreeMap::new(), vec![("big".into(), big)], "big * 2").expect_err("type error");
         assert!(e.message.len() < 200, "{}", e.message);
         assert!(e.message.ends_with('…'), "{}", e.message);
@@ -941,7 +981,7 @@ mod tests {
         assert_eq!(eval("{ a = { b = [5] } }.a.b[0]").unwrap(), Value::Number(5.0));
         assert_eq!(
             eval("[{ x = 1 }, { x = 2 }][*].x").unwrap(),
-            Value::List(vec![Value::Number(1.0), Value::Number(2.0)])
+            Value::list(vec![Value::Number(1.0), Value::Number(2.0)])
         );
     }
 }

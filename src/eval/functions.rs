@@ -187,7 +187,7 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
         "tolist" | "toset" | "tomap" => {
             arity(1)?;
             match &args[0] {
-                Value::List(items) if name == "toset" => Ok(Value::List(distinct(items))),
+                Value::List(items) if name == "toset" => Ok(Value::list(distinct(items))),
                 v @ (Value::List(_) | Value::Object(_) | Value::Null | Value::Unknown(_)) => Ok(v.clone()),
                 v => err(format!("cannot convert a {} to a collection", v.type_name())),
             }
@@ -233,7 +233,7 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                     }
                 }
             }
-            Ok(Value::List(Vec::new()))
+            Ok(Value::list(Vec::new()))
         }
         "length" => {
             arity(1)?;
@@ -284,7 +284,7 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                     v => return err(format!("expected lists, found {}", v.type_name())),
                 }
             }
-            Ok(Value::List(out))
+            Ok(Value::list(out))
         }
         "merge" => {
             let mut out = BTreeMap::new();
@@ -296,7 +296,7 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                     v => return err(format!("expected maps or objects, found {}", v.type_name())),
                 }
             }
-            Ok(Value::Object(out))
+            Ok(Value::object(out))
         }
         "contains" => {
             arity(2)?;
@@ -310,7 +310,7 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             let Value::Object(map) = &args[0] else {
                 return err("expected a map".into());
             };
-            Ok(Value::List(if name == "keys" {
+            Ok(Value::list(if name == "keys" {
                 map.keys().map(|k| Value::String(k.clone())).collect()
             } else {
                 map.values().cloned().collect()
@@ -395,9 +395,9 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             let sep = string(&args[0])?;
             let s = string(&args[1])?;
             if s.is_empty() {
-                return Ok(Value::List(Vec::new()));
+                return Ok(Value::list(Vec::new()));
             }
-            Ok(Value::List(
+            Ok(Value::list(
                 s.split(sep.as_str()).map(|p| Value::String(p.to_string())).collect(),
             ))
         }
@@ -435,21 +435,21 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             }
             let mut out = Vec::new();
             flat(&args[0], &mut out);
-            Ok(Value::List(out))
+            Ok(Value::list(out))
         }
         "distinct" => {
             arity(1)?;
             let Value::List(items) = &args[0] else {
                 return err("expected a list".into());
             };
-            Ok(Value::List(distinct(items)))
+            Ok(Value::list(distinct(items)))
         }
         "reverse" => {
             arity(1)?;
             let Value::List(items) = &args[0] else {
                 return err("expected a list".into());
             };
-            Ok(Value::List(items.iter().rev().cloned().collect()))
+            Ok(Value::list(items.iter().rev().cloned().collect()))
         }
         "sort" => {
             arity(1)?;
@@ -458,14 +458,14 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
             };
             let mut s: Vec<String> = items.iter().map(string).collect::<Result<_, _>>()?;
             s.sort();
-            Ok(Value::List(s.into_iter().map(Value::String).collect()))
+            Ok(Value::list(s.into_iter().map(Value::String).collect()))
         }
         "compact" => {
             arity(1)?;
             let Value::List(items) = &args[0] else {
                 return err("expected a list".into());
             };
-            Ok(Value::List(
+            Ok(Value::list(
                 items
                     .iter()
                     .filter(|v| !matches!(v, Value::Null) && !matches!(v, Value::String(s) if s.is_empty()))
@@ -486,7 +486,7 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                 return err("index out of range".into());
             }
             match items.get(a as usize..b as usize) {
-                Some(part) => Ok(Value::List(part.to_vec())),
+                Some(part) => Ok(Value::list(part.to_vec())),
                 None => err("index out of range".into()),
             }
         }
@@ -506,9 +506,9 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                 return err("more than 1024 elements".into());
             }
             if count <= 0.0 {
-                return Ok(Value::List(Vec::new()));
+                return Ok(Value::list(Vec::new()));
             }
-            Ok(Value::List(
+            Ok(Value::list(
                 (0..count as usize)
                     .map(|i| Value::Number(start + step * i as f64))
                     .collect(),
@@ -523,7 +523,7 @@ pub fn call(name: &str, args: Vec<Value>, span: &Span) -> EvalResult {
                 return err("the lists must have the same length".into());
             }
             let keys: Vec<String> = k.iter().map(string).collect::<Result<_, _>>()?;
-            Ok(Value::Object(keys.into_iter().zip(v.iter().cloned()).collect()))
+            Ok(Value::object(keys.into_iter().zip(v.iter().cloned()).collect()))
         }
         "one" => {
             arity(1)?;
@@ -551,7 +551,7 @@ fn flatten_numbers(args: &[Value], name: &str, span: &Span) -> Result<Vec<f64>, 
     for a in args {
         match a {
             Value::List(items) => {
-                for i in items {
+                for i in items.iter() {
                     out.push(
                         i.to_number()
                             .ok_or_else(|| EvalError::new(format!("{name}(): expected numbers"), span))?,
@@ -848,7 +848,7 @@ mod tests {
     }
 
     fn list(items: &[Value]) -> Value {
-        Value::List(items.to_vec())
+        Value::list(items.to_vec())
     }
 
     fn ok(name: &str, args: &[Value]) -> Value {
@@ -1055,7 +1055,7 @@ mod tests {
             s("é1Z"),
             list(&[]),
             list(&[n(1.0), s("a"), Value::Null]),
-            Value::Object([("k".to_string(), n(1.0))].into_iter().collect()),
+            Value::object([("k".to_string(), n(1.0))].into_iter().collect()),
             Value::unknown("u", "h"),
         ];
         let mut names: Vec<&str> = SUPPORTED.to_vec();

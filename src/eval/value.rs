@@ -13,15 +13,25 @@ pub enum Value {
     Number(f64),
     String(String),
     /// Lists, tuples and sets (kpulint does not need to tell them apart).
-    List(Vec<Value>),
+    List(Arc<Vec<Value>>),
     /// Objects and maps.
-    Object(BTreeMap<String, Value>),
+    Object(Arc<BTreeMap<String, Value>>),
     /// A value that cannot be known before apply or without more input; the reason travels
     /// with it so KPU009 can name what is missing.
     Unknown(Arc<Unresolved>),
 }
 
 impl Value {
+    /// A list; its elements are shared by every copy of the value (copies are cheap).
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    /// An object or map; its attributes are shared by every copy of the value.
+    pub fn object(map: BTreeMap<String, Value>) -> Value {
+        Value::Object(Arc::new(map))
+    }
+
     pub fn unknown(what: impl Into<String>, hint: impl Into<String>) -> Value {
         Value::Unknown(Arc::new(Unresolved {
             what: what.into(),
@@ -78,6 +88,8 @@ impl Value {
     pub fn to_string_value(&self) -> Option<String> {
         match self {
             Value::String(s) => Some(s.clone()),
+            // A literal beyond f64 range (`1e400`) is kept as a number, but its digits are not.
+            Value::Number(n) if !n.is_finite() => None,
             Value::Number(n) => Some(format_number(*n)),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
@@ -178,7 +190,8 @@ pub fn parse_number(s: &str) -> Option<f64> {
     {
         return None;
     }
-    s.parse::<f64>().ok().filter(|n| n.is_finite())
+    // Beyond f64 range ("1e400") is still a number, as in Terraform: infinite here.
+    s.parse::<f64>().ok().filter(|n| !n.is_nan())
 }
 
 /// Formats a number as Terraform prints it: integers without a fraction.

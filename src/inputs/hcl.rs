@@ -10,6 +10,7 @@ use hcl_edit::Span as _;
 
 use super::attach::AttachTarget;
 use super::directives::{CommentMap, CommentSyntax};
+use super::hcl_recover::{multi_line_string, parse_recovering, Recovery};
 use super::precheck;
 use super::terraform::{
     Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable, FLINK_RESOURCE,
@@ -18,19 +19,34 @@ use crate::model::expr::{Accessor, BinaryOp, Expr, ExprKind, ForExpr, ObjectKey,
 use crate::model::InputError;
 use crate::source::{SourceFile, Span};
 
-/// Parses HCL text into an `hcl_edit` body, turning a syntax error into an [`InputError`] at its
-/// exact position.
-pub fn parse_body(file: &Arc<SourceFile>) -> Result<Body, InputError> {
-    hcl_edit::parser::parse_body(&file.text).map_err(|e| {
+/// An `hcl_edit` body and what recovery rewrote to parse it; lower it with
+/// [`Lower::recovered`].
+pub struct ParsedBody {
+    pub body: Body,
+    pub recovery: Recovery,
+}
+
+/// Parses HCL text into an `hcl_edit` body as Terraform reads it (see [`super::hcl_recover`]),
+/// turning a syntax error into an [`InputError`] at its exact position.
+pub fn parse_body(file: &Arc<SourceFile>) -> Result<ParsedBody, InputError> {
+    let (body, recovery) = parse_recovering(&file.text, hcl_edit::parser::parse_body).map_err(|e| {
         let loc = e.location();
         let offset = loc.offset().min(file.text.len());
         InputError::new(point(file, offset), format!("invalid HCL: {}", e.message()))
-    })
+    })?;
+    // hcl-edit reads a quoted string across lines; Terraform does not.
+    if let Some(offset) = multi_line_string(&file.text) {
+        return Err(InputError::new(
+            point(file, offset),
+            "invalid HCL: a quoted string cannot span lines (use a heredoc, or \\n)",
+        ));
+    }
+    Ok(ParsedBody { body, recovery })
 }
 
 /// A one-character span at `offset`, so an error points at the offending character.
 fn point(file: &Arc<SourceFile>, offset: usize) -> Span {
-    let offset = (0..=offset).rev().find(|o| file.text.is_char_boundary(*o)).unwrap_or(0);
+    let offset = file.floor_char_boundary(offset);
     let end = match file.text[offset..].chars().next() {
         Some(c) if c != '\n' && c != '\r' => offset + c.len_utf8(),
         _ => offset,
@@ -57,8 +73,14 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
         // exactly as a whole-file parse does.
         tf = TfFile::new(Arc::clone(file));
         blocks.clear();
-        let body = parse_body(file)?;
-        lower_blocks(&mut tf, &mut blocks, &body, &Lower::new(file), &comments);
+        let ParsedBody { body, recovery } = parse_body(file)?;
+        lower_blocks(
+            &mut tf,
+            &mut blocks,
+            &body,
+            &Lower::recovered(file, &recovery),
+            &comments,
+        );
     }
     tf.strays = super::attach::strays(&comments, &blocks);
     tf.strays.extend(super::attach::tag_strays(&tf.resources, &blocks));
@@ -74,6 +96,10 @@ fn parse_tf_in_groups(
     blocks: &mut Vec<AttachTarget>,
 ) -> Option<()> {
     let text: &str = &file.text;
+    // What Terraform rejects and hcl-edit accepts is reported by the whole-file parse.
+    if multi_line_string(text).is_some() {
+        return None;
+    }
     let starts = precheck::top_level_statements(text)?;
     let mut group_start = 0;
     let ends = starts.iter().copied().skip(1).chain(std::iter::once(text.len()));
@@ -114,6 +140,10 @@ fn lower_blocks(tf: &mut TfFile, blocks: &mut Vec<AttachTarget>, body: &Body, lo
                         .get_attribute("type")
                         .and_then(|a| a.value.span())
                         .map(|r| lower.span_of(Some(r)).text().to_string()),
+                    type_expr: b.attr("type").map(|a| a.expr.clone()),
+                    nullable: !b
+                        .attr("nullable")
+                        .is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(false))),
                 });
             }
             ("locals", []) => {
@@ -174,8 +204,8 @@ fn lower_blocks(tf: &mut TfFile, blocks: &mut Vec<AttachTarget>, body: &Body, lo
 
 /// Parses a `.tfvars` file: top-level attributes only.
 pub fn parse_tfvars(file: &Arc<SourceFile>) -> Result<Vec<Attr>, InputError> {
-    let body = parse_body(file)?;
-    let lower = Lower::new(file);
+    let ParsedBody { body, recovery } = parse_body(file)?;
+    let lower = Lower::recovered(file, &recovery);
     if let Some(block) = body.blocks().next() {
         let span = lower.header(block);
         return Err(InputError::new(span, "blocks are not allowed in a .tfvars file"));
@@ -185,8 +215,8 @@ pub fn parse_tfvars(file: &Arc<SourceFile>) -> Result<Vec<Attr>, InputError> {
 
 /// Parses one standalone expression (a `--var` value of a complex type).
 pub fn parse_expr(file: &Arc<SourceFile>) -> Result<Expr, InputError> {
-    hcl_edit::parser::parse_expr(&file.text)
-        .map(|e| Lower::new(file).expr(&e))
+    parse_recovering(&file.text, hcl_edit::parser::parse_expr)
+        .map(|(e, recovery)| Lower::recovered(file, &recovery).expr(&e))
         .map_err(|e| {
             let offset = e.location().offset().min(file.text.len());
             InputError::new(point(file, offset), format!("invalid expression: {}", e.message()))
@@ -198,15 +228,64 @@ pub struct Lower<'a> {
     pub file: &'a Arc<SourceFile>,
     /// Added to every span: a template parsed out of a JSON string starts inside the file.
     pub offset: usize,
+    /// What recovery rewrote in the parsed text, undone here.
+    recovery: &'a Recovery,
 }
+
+/// Nothing rewritten.
+static NO_RECOVERY: Recovery = Recovery {
+    renamed_keys: std::collections::BTreeMap::new(),
+    big_numbers: std::collections::BTreeMap::new(),
+};
 
 impl<'a> Lower<'a> {
     pub fn new(file: &'a Arc<SourceFile>) -> Self {
-        Lower { file, offset: 0 }
+        Lower {
+            file,
+            offset: 0,
+            recovery: &NO_RECOVERY,
+        }
+    }
+
+    /// Lowers a body parsed by [`parse_body`]: repeated keys get their names back (the last
+    /// value wins when the object is evaluated) and out-of-range numbers are infinite.
+    pub fn recovered(file: &'a Arc<SourceFile>, recovery: &'a Recovery) -> Self {
+        Lower {
+            file,
+            offset: 0,
+            recovery,
+        }
     }
 
     pub fn at(file: &'a Arc<SourceFile>, offset: usize) -> Self {
-        Lower { file, offset }
+        Lower {
+            file,
+            offset,
+            recovery: &NO_RECOVERY,
+        }
+    }
+
+    /// A number literal beyond f64 range, parsed as `0` (or `-0`) at its start: infinite, with
+    /// the span of the whole literal.
+    fn big_number(&self, e: &Expression) -> Option<Expr> {
+        let Expression::Number(_) = e else { return None };
+        let r = e.span()?;
+        let (_, &end) = self.recovery.big_numbers.range(r.start..r.end).next()?;
+        let negative = self.file.text.as_bytes().get(r.start) == Some(&b'-');
+        let n = if negative { f64::NEG_INFINITY } else { f64::INFINITY };
+        Some(Expr::new(ExprKind::Number(n), self.span_of(Some(r.start..end))))
+    }
+
+    /// The original key of an object item whose key recovery renamed.
+    fn renamed_key(&self, key: &hx::ObjectKey) -> Option<ObjectKey> {
+        let original = self.recovery.renamed_keys.get(&key.span()?.start)?;
+        if !original.starts_with('"') {
+            return Some(ObjectKey::Ident(original.clone()));
+        }
+        match hcl_edit::parser::parse_expr(original) {
+            Ok(Expression::String(s)) => Some(ObjectKey::Ident(s.value().clone())),
+            _ => None,
+        }
     }
 
     fn span_of(&self, r: Option<std::ops::Range<usize>>) -> Span {
@@ -253,6 +332,9 @@ impl<'a> Lower<'a> {
     }
 
     pub fn expr(&self, e: &Expression) -> Expr {
+        if let Some(big) = self.big_number(e) {
+            return big;
+        }
         let span = self.span_of(e.span());
         let kind = match e {
             Expression::Null(_) => ExprKind::Null,
@@ -266,14 +348,7 @@ impl<'a> Lower<'a> {
             Expression::Object(obj) => ExprKind::Object(
                 obj.iter()
                     .map(|(k, v)| {
-                        let key = match k {
-                            hx::ObjectKey::Ident(id) => ObjectKey::Ident(id.as_str().to_string()),
-                            hx::ObjectKey::Expression(Expression::String(s)) => ObjectKey::Ident(s.value().clone()),
-                            hx::ObjectKey::Expression(Expression::Variable(v)) => {
-                                ObjectKey::Ident(v.as_str().to_string())
-                            }
-                            hx::ObjectKey::Expression(k) => ObjectKey::Expr(self.expr(k)),
-                        };
+                        let key = self.renamed_key(k).unwrap_or_else(|| self.object_key(k));
                         (key, self.expr(v.expr()))
                     })
                     .collect(),
@@ -366,6 +441,15 @@ impl<'a> Lower<'a> {
         Expr::new(kind, span)
     }
 
+    fn object_key(&self, k: &hx::ObjectKey) -> ObjectKey {
+        match k {
+            hx::ObjectKey::Ident(id) => ObjectKey::Ident(id.as_str().to_string()),
+            hx::ObjectKey::Expression(Expression::String(s)) => ObjectKey::Ident(s.value().clone()),
+            hx::ObjectKey::Expression(Expression::Variable(v)) => ObjectKey::Ident(v.as_str().to_string()),
+            hx::ObjectKey::Expression(k) => ObjectKey::Expr(self.expr(k)),
+        }
+    }
+
     pub fn template_expr(&self, t: &Template) -> ExprKind {
         self.template(t)
     }
@@ -407,7 +491,7 @@ mod group_tests {
             lower_blocks(
                 &mut tf,
                 &mut blocks,
-                &parse_body(&file).unwrap(),
+                &parse_body(&file).unwrap().body,
                 &Lower::new(&file),
                 &comments,
             );

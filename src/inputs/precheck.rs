@@ -20,6 +20,10 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
     let mut i = 0;
     // Open brackets: `{` a block body, `o` an object, `$` an interpolation, `(`, `[`.
     let mut stack: Vec<u8> = Vec::new();
+    // For each open block body, whether it is written in the multi-line form (`{` ends its
+    // line): such a body closes on a line of its own (`locals {\n  x = 1 }` is an error;
+    // `lifecycle { x = 1 }` and `locals { x = [\n1] }` are not).
+    let mut multi_line_bodies: Vec<bool> = Vec::new();
     // Whether we are inside a quoted string, per interpolation level.
     let mut in_string = false;
     let mut string_stack: Vec<bool> = Vec::new();
@@ -46,9 +50,11 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
             continue;
         }
         let in_body = matches!(stack.last(), None | Some(b'{'));
+        let at_line_start = line_start;
         if line_start && in_body && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
             // A statement of a body starts with an identifier, or is a comment or a closing brace.
-            let ok = c.is_ascii_alphabetic() || c == b'_' || c == b'#' || c == b'/' || c == b'}';
+            let comment_start = c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*'));
+            let ok = c.is_ascii_alphabetic() || c == b'_' || c == b'#' || comment_start || c == b'}';
             if !ok || (c.is_ascii_alphabetic() || c == b'_') && !statement_head_ok(b, i) {
                 return false;
             }
@@ -63,7 +69,8 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
         }
         let comment = c == b'#' || (c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')));
         // What this byte leaves as the last significant one (a heredoc counts as a value).
-        let mut significant = c;
+        // `.*` is a splat, which can end an expression (`x = a.*`), not a multiplication.
+        let mut significant = if c == b'*' && last == b'.' { b'x' } else { c };
         match c {
             b'#' => skip_line(b, &mut i),
             b'/' if b.get(i + 1) == Some(&b'/') => skip_line(b, &mut i),
@@ -80,28 +87,7 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
                 significant = b'x';
             }
             // In a body an expression ends at the line end: it cannot end with an operator.
-            b'\n'
-                if in_body
-                    && matches!(
-                        last,
-                        b'+' | b'-'
-                            | b'*'
-                            | b'/'
-                            | b'%'
-                            | b'&'
-                            | b'|'
-                            | b'!'
-                            | b'='
-                            | b'<'
-                            | b'>'
-                            | b'?'
-                            | b':'
-                            | b'.'
-                            | b','
-                    ) =>
-            {
-                return false;
-            }
+            b'\n' if in_body && dangling_operator(last) => return false,
             // An attribute in a body needs its value on the same line: `a =` alone is an error.
             b'=' if in_body
                 && !matches!(b.get(i + 1), Some(b'=') | Some(b'>'))
@@ -120,13 +106,14 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
                 }
             }
             // A block body follows its identifier or label; anything else opens an object.
-            b'{' => stack.push(
+            b'{' => {
                 if in_body && (last.is_ascii_alphanumeric() || matches!(last, b'_' | b'-' | b'"')) {
-                    b'{'
+                    stack.push(b'{');
+                    multi_line_bodies.push(ends_line(b, i + 1));
                 } else {
-                    b'o'
-                },
-            ),
+                    stack.push(b'o');
+                }
+            }
             b'(' | b'[' => stack.push(c),
             b')' | b']' | b'}' => {
                 let Some(open) = stack.pop() else { return false };
@@ -136,6 +123,9 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
                     _ => b'}',
                 };
                 if c != expected {
+                    return false;
+                }
+                if open == b'{' && multi_line_bodies.pop() == Some(true) && !at_line_start {
                     return false;
                 }
                 if open == b'$' {
@@ -149,7 +139,25 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
         }
         i += 1;
     }
-    stack.is_empty() && !in_string
+    // The last expression of the file cannot end with an operator either.
+    stack.is_empty() && !in_string && !dangling_operator(last)
+}
+
+/// Whether only blanks or a line comment follow `start` on its line.
+fn ends_line(b: &[u8], start: usize) -> bool {
+    let mut i = start;
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r') {
+        i += 1;
+    }
+    matches!(b.get(i), None | Some(b'\n') | Some(b'#')) || b.get(i..i + 2) == Some(b"//")
+}
+
+/// A byte that cannot end an expression: a binary operator, `?`, `:`, `.`, `,` or `=`.
+fn dangling_operator(last: u8) -> bool {
+    matches!(
+        last,
+        b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'!' | b'=' | b'<' | b'>' | b'?' | b':' | b'.' | b','
+    )
 }
 
 /// A body statement: `name = ...` or `type "label" label {`. Labels cannot precede `=`, and a
@@ -258,6 +266,17 @@ mod tests {
             "x = { a = 1, b = [for k, v in m : { k = v } if v >= 2] }\ny = a == b ? { c = 1 } : {}\n"
         ));
         assert!(ok("m = {\n  \"k\" = 1\n  2 = 3\n}\n"));
+        assert!(ok("x = 1"));
+        assert!(ok("x = a.*\ny = b.*"));
+        assert!(ok("x = a\n// c\n/* d */\n"));
+        assert!(ok(
+            "resource \"a\" \"b\" {\n  lifecycle { x = 1 }\n  y = { a = 1\n  b = 2 }\n}\n"
+        ));
+        assert!(ok("locals { x = 1 }\nlocals {}\n"));
+        assert!(ok(
+            "locals { x = [\n1] }\nlocals { y = {\na = 1\n} }\nlocals { # c\n}\n"
+        ));
+        assert!(ok("x = { for k, v in m : k => v != \"\" ? v :\n  \"none\" }\n"));
     }
 
     #[test]
@@ -278,6 +297,14 @@ mod tests {
         assert!(!ok("variable \"a\" {\n  default = 1 +\n}\n"));
         assert!(!ok("resource aws_s3_bucket \"b\" \"c\" = {}\n"));
         assert!(!ok("locals {\n  x = y.\n}\n"));
+        // Issue 8: an operator at the very end, a line starting with `/`, a multi-line body
+        // closed on an attribute's line.
+        assert!(!ok("x = 1 +"));
+        assert!(!ok("locals {\n  x = 1 +"));
+        assert!(!ok("/x = 1\n"));
+        assert!(!ok("locals {\n  / 2\n}\n"));
+        assert!(!ok("locals {\n  x = 1 }\n"));
+        assert!(!ok("resource \"a\" \"b\" {\n  lifecycle {\n    x = 1 }\n}\n"));
     }
 }
 

@@ -49,6 +49,11 @@ pub struct Variable {
     pub default: Option<Expr>,
     /// The `type` constraint as written (`number`, `map(string)`, ...).
     pub type_text: Option<String>,
+    /// The `type` constraint as an expression, for the defaults of its `optional(type, default)`
+    /// attributes (HCL files only).
+    pub type_expr: Option<Expr>,
+    /// `nullable` (default true): with `false`, a `null` argument takes the default instead.
+    pub nullable: bool,
 }
 
 #[derive(Debug, Clone)]

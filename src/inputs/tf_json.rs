@@ -73,6 +73,10 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                                 ExprKind::String(s) => s.clone(),
                                 _ => a.expr.span.text().trim_matches('"').to_string(),
                             }),
+                            type_expr: body.attr("type").and_then(|a| cx.type_expr(&a.expr)),
+                            nullable: !body
+                                .attr("nullable")
+                                .is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(false))),
                         });
                     }
                 }
@@ -267,28 +271,47 @@ impl Json<'_> {
             return Expr::new(ExprKind::String(value.to_string()), sp.clone());
         }
         let raw = sp.text();
-        let verbatim = raw.len() == value.len() + 2 && &raw[1..raw.len() - 1] == value;
-        let (source, offset) = if verbatim {
-            (Arc::clone(self.file), sp.start + 1)
-        } else {
-            (SourceFile::new(self.file.path.clone(), value.to_string()), 0)
-        };
+        let (source, offset, verbatim) = self.string_source(value, sp);
         match hcl_edit::parser::parse_template(value) {
             Ok(t) => {
-                let lowered = Lower::at(&source, offset).template_expr(&t);
-                if verbatim {
-                    Expr::new(lowered, sp.clone())
-                } else {
+                let mut e = Expr::new(Lower::at(&source, offset).template_expr(&t), sp.clone());
+                if !verbatim {
                     // Spans into a detached copy are useless for reporting: re-anchor everything.
-                    let mut e = Expr::new(lowered, sp.clone());
                     reanchor(&mut e, sp);
-                    e
                 }
+                e
             }
             Err(e) => Expr::new(
                 ExprKind::Unsupported(format!("the template {raw} ({})", e.message())),
                 sp.clone(),
             ),
+        }
+    }
+
+    /// A variable's `type`, a string holding an HCL type expression (`"object({a = optional(number, 4)})"`).
+    fn type_expr(&self, type_attr: &Expr) -> Option<Expr> {
+        let ExprKind::String(value) = &type_attr.kind else {
+            return None;
+        };
+        let sp = &type_attr.span;
+        let (source, offset, verbatim) = self.string_source(value, sp);
+        let parsed = hcl_edit::parser::parse_expr(value).ok()?;
+        let mut e = Lower::at(&source, offset).expr(&parsed);
+        if !verbatim {
+            reanchor(&mut e, sp);
+        }
+        Some(e)
+    }
+
+    /// Where a JSON string's value can be parsed with exact spans: the file itself when the
+    /// string has no escapes (its text sits verbatim between the quotes), else a detached copy.
+    fn string_source(&self, value: &str, sp: &Span) -> (Arc<SourceFile>, usize, bool) {
+        let raw = sp.text();
+        let verbatim = raw.len() == value.len() + 2 && raw.get(1..raw.len() - 1) == Some(value);
+        if verbatim {
+            (Arc::clone(self.file), sp.start + 1, true)
+        } else {
+            (SourceFile::new(self.file.path.clone(), value.to_string()), 0, false)
         }
     }
 

@@ -17,7 +17,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     let pc = &a.app.parallelism;
     let mut hits = Vec::new();
     if let Setting::Known { value, span, .. } = &pc.parallelism {
-        let problem = if value.fract() != 0.0 {
+        let problem = if value.is_finite() && value.fract() != 0.0 {
             Some("is not a whole number".to_string())
         } else if *value < 1.0 {
             Some("is below the minimum of 1".to_string())
@@ -35,7 +35,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
                 label: "invalid parallelism".into(),
                 message: format!(
                     "parallelism = {} {problem}; the application cannot be sized",
-                    fmt_num(*value)
+                    shown(*value, span)
                 ),
                 help: "set parallelism to a whole number of at least 1".into(),
                 severity: None,
@@ -43,7 +43,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         }
     }
     if let Setting::Known { value, span, .. } = &pc.parallelism_per_kpu {
-        let problem = if value.fract() != 0.0 {
+        let problem = if value.is_finite() && value.fract() != 0.0 {
             Some("is not a whole number".to_string())
         } else if *value < 1.0 || *value > MAX_PARALLELISM_PER_KPU as f64 {
             Some(format!(
@@ -58,7 +58,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
                 label: "must be a whole number from 1 to 8".into(),
                 message: format!(
                     "parallelism_per_kpu = {} {problem}{}",
-                    fmt_num(*value),
+                    shown(*value, span),
                     not_sized_note(a)
                 ),
                 help: format!("set parallelism_per_kpu to a whole number from 1 to {MAX_PARALLELISM_PER_KPU}"),
@@ -67,6 +67,20 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// A value as printed: a number beyond f64 range (`1e400`, kept as a number as Terraform keeps
+/// it) by its literal, or by the expression that gave it.
+fn shown(value: f64, span: &crate::source::Span) -> String {
+    if value.is_finite() {
+        return fmt_num(value);
+    }
+    let beyond = if value > 0.0 { "above 1.8e308" } else { "below -1.8e308" };
+    match span.text() {
+        t if t.trim_start_matches('-').parse::<f64>().is_ok() => t.to_string(),
+        t if !t.is_empty() && t.len() <= 60 && !t.contains('\n') => format!("{t} (a number {beyond})"),
+        _ => format!("a number {beyond}"),
+    }
 }
 
 /// Under `CUSTOM` an invalid value leaves the application unsized; under `DEFAULT` the service

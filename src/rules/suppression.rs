@@ -65,9 +65,12 @@ pub fn parse(d: &Directive, resolve_rule: &dyn Fn(&str) -> Option<&'static str>)
     let (ids, rest) = match body.find('=') {
         // Rule ids end where the first key=value begins.
         Some(eq) => {
+            // After the separator character, whatever its width (NBSP and U+3000 are
+            // whitespace too, and several bytes long).
             let key_start = body[..eq]
-                .rfind(|c: char| c.is_whitespace() || c == ',')
-                .map(|i| i + 1)
+                .char_indices()
+                .rfind(|&(_, c)| c.is_whitespace() || c == ',')
+                .map(|(i, c)| i + c.len_utf8())
                 .unwrap_or(0);
             (&body[..key_start], &body[key_start..])
         }
@@ -130,4 +133,37 @@ pub fn parse(d: &Directive, resolve_rule: &dyn Fn(&str) -> Option<&'static str>)
             .push("missing reason=\"...\": say why the finding is accepted".into());
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DirectiveKind;
+    use crate::source::SourceFile;
+
+    fn parse_body(body: &str) -> InlineSuppression {
+        let file = SourceFile::new("t.tf", body);
+        let d = Directive {
+            kind: DirectiveKind::Ignore,
+            body: body.to_string(),
+            span: file.span(0..body.len()),
+            target: DirectiveTarget::Resource,
+        };
+        parse(&d, &|id| (id == "KPU004").then_some("KPU004"))
+    }
+
+    #[test]
+    fn multi_byte_whitespace_separates_ids_from_keys() {
+        // NBSP pasted from a wiki, and the ideographic space: whitespace, several bytes long.
+        for sep in ['\u{a0}', '\u{3000}', ' '] {
+            let s = parse_body(&format!("KPU004{sep}reason=\"accepted\""));
+            assert_eq!(s.rules, ["KPU004"], "{sep:?}");
+            assert_eq!(s.reason.as_deref(), Some("accepted"), "{sep:?}");
+            assert!(s.problems.is_empty(), "{sep:?}: {:?}", s.problems);
+        }
+        let s = parse_body("KPU004\u{a0}reason=\"x\"\u{3000}until=2027-01-01");
+        assert!(s.until.is_some(), "{:?}", s.problems);
+        let s = parse_body("é=\u{3000}");
+        assert!(!s.problems.is_empty());
+    }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::super::expr::Context;
 use super::super::value::Value;
@@ -214,7 +215,7 @@ impl Instance<'_> {
             return out;
         }
         match cx.eval(&attr.expr) {
-            Ok(Value::Object(map)) => map
+            Ok(Value::Object(map)) => Arc::unwrap_or_clone(map)
                 .into_iter()
                 .map(|(k, v)| Tag {
                     key: k,
@@ -330,8 +331,14 @@ pub(super) fn resolve_block<'b>(cx: &Context, body: &'b BodyNode, ident: &'b str
     };
     let first = match cx.eval(&for_each.expr) {
         Ok(Value::Unknown(u)) => return Resolved::Unknown(for_each.expr.span.clone(), (*u).clone()),
-        Ok(Value::List(items)) => items.into_iter().next().map(|v| (Value::Number(0.0), v)),
-        Ok(Value::Object(map)) => map.into_iter().next().map(|(k, v)| (Value::String(k), v)),
+        Ok(Value::List(items)) => Arc::unwrap_or_clone(items)
+            .into_iter()
+            .next()
+            .map(|v| (Value::Number(0.0), v)),
+        Ok(Value::Object(map)) => Arc::unwrap_or_clone(map)
+            .into_iter()
+            .next()
+            .map(|(k, v)| (Value::String(k), v)),
         Ok(Value::Null) => None,
         Ok(other) => {
             return Resolved::Unknown(
@@ -360,7 +367,7 @@ pub(super) fn resolve_block<'b>(cx: &Context, body: &'b BodyNode, ident: &'b str
         Some((k, v)) => {
             let binding: BTreeMap<String, Value> =
                 [("key".to_string(), k), ("value".to_string(), v)].into_iter().collect();
-            Resolved::Block(content, vec![(iterator, Value::Object(binding))])
+            Resolved::Block(content, vec![(iterator, Value::object(binding))])
         }
     }
 }

@@ -160,7 +160,24 @@ impl<'a> Instance<'a> {
             let mut vars = BTreeMap::new();
             let mut origins = BTreeMap::new();
             for var in child.variables() {
-                let (value, origin) = match call.body.attr(&var.name) {
+                // `nullable = false`: a null argument is as if none were given (Terraform then
+                // uses the default, and a variable without one may not be null).
+                let arg = call
+                    .body
+                    .attr(&var.name)
+                    .filter(|arg| var.nullable || !matches!(cx.eval(&arg.expr), Ok(Value::Null)));
+                if arg.is_none() && !var.nullable && var.default.is_none() {
+                    if let Some(arg) = call.body.attr(&var.name) {
+                        inv.errors.push(InputError::new(
+                            arg.expr.span.clone(),
+                            format!(
+                                "invalid value for var.{} of {address}: null, but the variable is not nullable and has no default",
+                                var.name
+                            ),
+                        ));
+                    }
+                }
+                let (value, origin) = match arg {
                     Some(arg) => {
                         let v = match cx.eval(&arg.expr) {
                             Ok(v) => declared_value(

@@ -55,10 +55,12 @@ pub(super) fn repetition(cx: &Context, body: &BodyNode, inv: &mut Inventory) -> 
     if let Some(each) = body.attr("for_each") {
         return match cx.eval(&each.expr) {
             Ok(Value::Unknown(u)) => Repetition::Unknown(each.expr.span.clone(), (*u).clone()),
-            Ok(Value::Object(map)) => Repetition::Each(map.into_iter().collect(), each.expr.span.clone()),
+            Ok(Value::Object(map)) => {
+                Repetition::Each(Arc::unwrap_or_clone(map).into_iter().collect(), each.expr.span.clone())
+            }
             Ok(Value::List(items)) => {
                 let mut out = Vec::new();
-                for item in items {
+                for item in Arc::unwrap_or_clone(items) {
                     match item {
                         Value::String(s) => out.push((s.clone(), Value::String(s))),
                         Value::Unknown(u) => return Repetition::Unknown(each.expr.span.clone(), (*u).clone()),

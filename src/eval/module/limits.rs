@@ -43,8 +43,8 @@ impl Limits {
             format!("more than {MAX_INSTANCES} resource and module instances in one root module; the rest are not evaluated")
         } else if self.budget.exhausted() {
             format!(
-                "the configuration is too expensive to evaluate (more than {} steps in one root module); the rest is not evaluated",
-                self.budget.total()
+                "the configuration is too expensive to evaluate ({} in one root module); the rest is not evaluated",
+                self.budget.spent()
             )
         } else {
             return true;

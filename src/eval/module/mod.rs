@@ -11,6 +11,7 @@ mod locals;
 mod origin;
 #[cfg(test)]
 mod testing;
+mod types;
 mod variables;
 
 use rayon::prelude::*;

@@ -53,7 +53,11 @@ pub(super) fn convert_to_declared(var: &Variable, value: Value) -> Result<Value,
     }
     let fail = |value: &Value, what: &str| Err(format!("{} is not {what}", value.summary(80)));
     match var_type(var) {
-        VarType::Untyped | VarType::Complex => Ok(value),
+        VarType::Untyped => Ok(value),
+        VarType::Complex => match &var.type_expr {
+            Some(t) => super::types::fill_optional_defaults(t, value),
+            None => Ok(value),
+        },
         VarType::Number => match &value {
             Value::Number(_) => Ok(value),
             Value::String(_) => match value.to_number() {
@@ -261,6 +265,8 @@ mod tests {
             span: SourceFile::new("t.tf", "variable").whole(),
             default: None,
             type_text: type_text.map(str::to_string),
+            type_expr: None,
+            nullable: true,
         }
     }
 
@@ -285,7 +291,7 @@ mod tests {
         assert_eq!(conv(Some("bool"), s("yes")), Err("\"yes\" is not a bool".into()));
         assert_eq!(conv(Some("string"), n(4.0)), Ok(s("4")));
         assert_eq!(conv(Some("string"), Value::Bool(false)), Ok(s("false")));
-        assert!(conv(Some("string"), Value::List(vec![])).is_err());
+        assert!(conv(Some("string"), Value::list(vec![])).is_err());
         assert_eq!(conv(None, s("4")), Ok(s("4")), "untyped values stay as given");
         assert_eq!(conv(Some("any"), s("4")), Ok(s("4")));
         assert_eq!(conv(Some("map(number)"), s("4")), Ok(s("4")));
@@ -308,7 +314,7 @@ mod tests {
         assert_eq!(raw(None, "2"), (Value::String("2".into()), vec![]));
         assert_eq!(
             raw(Some("list(number)"), "[1, 2]").0,
-            Value::List(vec![Value::Number(1.0), Value::Number(2.0)])
+            Value::list(vec![Value::Number(1.0), Value::Number(2.0)])
         );
         assert_eq!(raw(Some("any"), "{ a = 1 }").0.type_name(), "object");
         let (v, errors) = raw(Some("number"), "abc");

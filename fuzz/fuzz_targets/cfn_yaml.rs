@@ -1,0 +1,5 @@
+//! `template.yaml` named on the command line, so it is read whatever it holds.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| kpulint_fuzz::named_file("template.yaml", data));

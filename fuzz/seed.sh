@@ -1,0 +1,32 @@
+#!/bin/sh
+# Seeds fuzz/corpus/<target>/ from the repository's examples and test fixtures (libFuzzer adds
+# what it finds next to them; corpus/ is not committed).
+set -eu
+fuzz=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$fuzz")
+seed() { # target, then find arguments
+  target=$1
+  shift
+  mkdir -p "$fuzz/corpus/$target"
+  find "$root/examples" "$root/tests/fixtures" -type f "$@" | while read -r f; do
+    cp "$f" "$fuzz/corpus/$target/$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+  done
+}
+seed hcl_module -name '*.tf'
+seed precheck -name '*.tf'
+seed tf_json -name '*.tf.json'
+seed plan -name 'plan.json'
+seed cfn_json -name '*.json' ! -name '*.tf.json' ! -name 'plan.json'
+seed cfn_yaml \( -name '*.yaml' -o -name '*.yml' \)
+seed config -name '.kpulint.hcl'
+seed vars -name '*.tfvars'
+# Directives: the comment lines of every .tf file that carry one.
+mkdir -p "$fuzz/corpus/directives"
+find "$root/examples" "$root/tests/fixtures" -type f -name '*.tf' -exec grep -h 'kpulint' {} + \
+  | sed 's/^ *\(#\|\/\/\) *//' | sort -u | while read -r line; do
+    printf '%s\n' "$line" > "$fuzz/corpus/directives/$(printf '%s' "$line" | cksum | cut -d' ' -f1)"
+  done
+# The fixtures hold one .kpulint.hcl: add the README's example (its first `defaults {` block
+# to the end of that code block).
+awk '/^defaults \{/ { on = 1 } on && /^```/ { exit } on' "$root/README.md" > "$fuzz/corpus/config/readme"
+for t in "$fuzz"/corpus/*; do echo "$(basename "$t"): $(ls "$t" | wc -l) seeds"; done
