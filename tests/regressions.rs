@@ -319,3 +319,17 @@ fn a_quoted_string_across_lines_is_an_error_wherever_it_is() {
     let line2 = broken.lines().nth(1).unwrap().chars().count() as u64;
     assert_eq!(at(&errs[0]), (2, line2 + 1), "{doc:#}");
 }
+
+/// Found by the `precheck` fuzz target after the merges: HCL identifiers are Unicode
+/// (`ID_Start`), which the structural precheck rejected while the parser (and Terraform)
+/// accept them.
+#[test]
+fn unicode_identifiers_pass_the_structural_check() {
+    let repo = Repo::new();
+    repo.write("net/main.tf", "\u{78f} = 1\ngröße = 2\n");
+    repo.write("app/main.tf", &simple_app("a", "4"));
+    let (code, doc) = repo.json(&["."]);
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc:#}");
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(kpulint::inputs::precheck::looks_well_formed("\u{78f}=1"));
+}

@@ -54,11 +54,11 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
         if line_start && in_body && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
             // A statement of a body starts with an identifier, or is a comment or a closing brace.
             let comment_start = c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*'));
-            let ok = c.is_ascii_alphabetic() || c == b'_' || c == b'#' || comment_start || c == b'}';
-            if !ok || (c.is_ascii_alphabetic() || c == b'_') && !statement_head_ok(b, i) {
+            let ok = ident_start(c) || c == b'#' || comment_start || c == b'}';
+            if !ok || ident_start(c) && !statement_head_ok(b, i) {
                 return false;
             }
-            if stack.is_empty() && (c.is_ascii_alphabetic() || c == b'_') {
+            if stack.is_empty() && ident_start(c) {
                 if let Some(starts) = starts.as_deref_mut() {
                     starts.push(i);
                 }
@@ -107,7 +107,7 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
             }
             // A block body follows its identifier or label; anything else opens an object.
             b'{' => {
-                if in_body && (last.is_ascii_alphanumeric() || matches!(last, b'_' | b'-' | b'"')) {
+                if in_body && (ident_byte(last) || last == b'"') {
                     stack.push(b'{');
                     multi_line_bodies.push(ends_line(b, i + 1));
                 } else {
@@ -143,6 +143,17 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
     stack.is_empty() && !in_string && !dangling_operator(last)
 }
 
+/// A byte that can start an identifier. HCL identifiers are Unicode (`ID_Start`): every byte of a
+/// multi-byte character counts, so the check never rejects what the parser accepts.
+fn ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+}
+
+/// A byte that can continue an identifier (`ID_Continue`, `-`).
+fn ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c >= 0x80
+}
+
 /// Whether only blanks or a line comment follow `start` on its line.
 fn ends_line(b: &[u8], start: usize) -> bool {
     let mut i = start;
@@ -163,9 +174,8 @@ fn dangling_operator(last: u8) -> bool {
 /// A body statement: `name = ...` or `type "label" label {`. Labels cannot precede `=`, and a
 /// statement needs one of the two.
 fn statement_head_ok(b: &[u8], start: usize) -> bool {
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
     let mut i = start;
-    while i < b.len() && ident(b[i]) {
+    while i < b.len() && ident_byte(b[i]) {
         i += 1;
     }
     let mut labels = 0;
@@ -187,8 +197,8 @@ fn statement_head_ok(b: &[u8], start: usize) -> bool {
                 i += 1;
                 labels += 1;
             }
-            Some(&c) if c.is_ascii_alphabetic() || c == b'_' => {
-                while i < b.len() && ident(b[i]) {
+            Some(&c) if ident_start(c) => {
+                while i < b.len() && ident_byte(b[i]) {
                     i += 1;
                 }
                 labels += 1;
@@ -260,6 +270,9 @@ mod tests {
             "resource \"a\" \"b\" {\n  policy = <<EOF\n{ unbalanced [\nEOF\n  x = <<-EOT\n    }\n    EOT\n}\n"
         ));
         assert!(ok("x = \"%{ if true }y%{ endif }\"\ny = \"$${literal}\"\n"));
+        // Found by the precheck fuzz target: HCL identifiers are Unicode.
+        assert!(ok("\u{78f}=1"));
+        assert!(ok("größe = 1\nblöck \"ä\" {\n  x = 1\n}\n"));
         assert!(ok(""));
         assert!(ok("a = 1\r\nb = 2\r\n"));
         assert!(ok(
