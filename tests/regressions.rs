@@ -332,4 +332,8 @@ fn unicode_identifiers_pass_the_structural_check() {
     assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc:#}");
     assert_eq!(code, 0, "{doc:#}");
     assert!(kpulint::inputs::precheck::looks_well_formed("\u{78f}=1"));
+    // The same target, next: `O-` is an identifier (HCL identifiers may contain `-`), not a
+    // dangling minus.
+    assert!(kpulint::inputs::precheck::looks_well_formed("b=O-"));
+    assert!(!kpulint::inputs::precheck::looks_well_formed("b = O -"));
 }

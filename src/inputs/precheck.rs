@@ -30,6 +30,9 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
     let mut line_start = true;
     // The last significant byte outside strings and comments.
     let mut last = b'\n';
+    // Inside an identifier: `-` continues it (`O-`, `a-1` are identifiers in HCL), it is no
+    // operator there.
+    let mut in_ident = false;
     while i < b.len() {
         let c = b[i];
         if in_string {
@@ -49,6 +52,12 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
             i += 1;
             continue;
         }
+        let prev = if i == 0 { b'\n' } else { b[i - 1] };
+        in_ident = if in_ident {
+            ident_byte(c)
+        } else {
+            ident_start(c) && !ident_byte(prev)
+        };
         let in_body = matches!(stack.last(), None | Some(b'{'));
         let at_line_start = line_start;
         if line_start && in_body && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
@@ -70,7 +79,11 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
         let comment = c == b'#' || (c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')));
         // What this byte leaves as the last significant one (a heredoc counts as a value).
         // `.*` is a splat, which can end an expression (`x = a.*`), not a multiplication.
-        let mut significant = if c == b'*' && last == b'.' { b'x' } else { c };
+        let mut significant = if (c == b'*' && last == b'.') || (c == b'-' && in_ident) {
+            b'x'
+        } else {
+            c
+        };
         match c {
             b'#' => skip_line(b, &mut i),
             b'/' if b.get(i + 1) == Some(&b'/') => skip_line(b, &mut i),
@@ -272,6 +285,9 @@ mod tests {
         assert!(ok("x = \"%{ if true }y%{ endif }\"\ny = \"$${literal}\"\n"));
         // Found by the precheck fuzz target: HCL identifiers are Unicode.
         assert!(ok("\u{78f}=1"));
+        // `O-` is an identifier, not `O` minus nothing.
+        assert!(ok("b=O-"));
+        assert!(ok("b = a-1\n"));
         assert!(ok("größe = 1\nblöck \"ä\" {\n  x = 1\n}\n"));
         assert!(ok(""));
         assert!(ok("a = 1\r\nb = 2\r\n"));
