@@ -112,6 +112,27 @@ pub struct EvalArgs {
     pub jobs: Option<u16>,
 }
 
+impl EvalArgs {
+    /// The pipeline's options for `paths`, with the variables and parameters read from these
+    /// flags (`read_inputs`).
+    pub(crate) fn run_options(&self, paths: Vec<PathBuf>, vars: VarInputs, parameters: Parameters) -> RunOptions {
+        RunOptions {
+            paths,
+            config: self.config.clone(),
+            vars,
+            read: ReadOptions {
+                forced: self.input_format,
+                parameters,
+                skip_unrelated: false,
+            },
+            today: None,
+            baseline: None,
+            source_dir: self.source_dir.clone(),
+            jobs: self.jobs.map(usize::from),
+        }
+    }
+}
+
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
     /// Files or directories to lint (`-` reads standard input)
@@ -318,20 +339,9 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         },
         None => None,
     };
-    let opts = RunOptions {
-        paths: args.paths.clone(),
-        config: args.eval.config.clone(),
-        vars,
-        read: ReadOptions {
-            forced: args.eval.input_format,
-            parameters,
-            skip_unrelated: args.skip_unrelated,
-        },
-        today: None,
-        baseline,
-        source_dir: args.eval.source_dir.clone(),
-        jobs: args.eval.jobs.map(usize::from),
-    };
+    let mut opts = args.eval.run_options(args.paths.clone(), vars, parameters);
+    opts.read.skip_unrelated = args.skip_unrelated;
+    opts.baseline = baseline;
     let mut outcome: Outcome = run_with_jobs(&opts);
     if args.diff {
         return diff(&outcome, &args.paths, args.unsafe_fixes, pre_errors.len());

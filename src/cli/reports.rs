@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{read_inputs, run_with_jobs, write_report, EvalArgs};
-use crate::inputs::ReadOptions;
 use crate::report::{self, CostFormat, WhatIfFormat};
-use crate::run::{Outcome, RunOptions};
+use crate::run::Outcome;
 use crate::whatif::{what_if as apply_scenario, Flag, FlagKind};
 
 pub const WHAT_IF_AFTER_HELP: &str = "\
@@ -96,20 +95,7 @@ pub struct CostArgs {
 fn evaluate(args: &InputArgs, order: Vec<(bool, usize)>) -> Result<Outcome, String> {
     let mut pre_errors = Vec::new();
     let (vars, parameters) = read_inputs(&args.eval, order, &mut pre_errors)?;
-    let opts = RunOptions {
-        paths: args.paths.clone(),
-        config: args.eval.config.clone(),
-        vars,
-        read: ReadOptions {
-            forced: args.eval.input_format,
-            parameters,
-            skip_unrelated: false,
-        },
-        today: None,
-        baseline: None,
-        source_dir: args.eval.source_dir.clone(),
-        jobs: args.eval.jobs.map(usize::from),
-    };
+    let opts = args.eval.run_options(args.paths.clone(), vars, parameters);
     let mut outcome = run_with_jobs(&opts);
     outcome.errors.splice(0..0, pre_errors);
     Ok(outcome)

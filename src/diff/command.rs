@@ -15,10 +15,10 @@ use super::{compare, exit_code, CostLimit, Labels, Side};
 use crate::cli::{check_today_env, run_with_jobs, split_assignment, var_inputs, write_stdout, EvalArgs};
 use crate::config::CONFIG_FILE;
 use crate::discover::{display, FileKind};
-use crate::inputs::{Parameters, ReadOptions};
+use crate::inputs::Parameters;
 use crate::model::{InputError, Notice};
 use crate::report::{diff_human, diff_json, diff_markdown, FailOn};
-use crate::run::{Outcome, RunOptions};
+use crate::run::Outcome;
 
 pub const AFTER_HELP: &str = "\
 Exit codes:
@@ -144,20 +144,10 @@ fn run_side(
         let (k, v) = split_assignment(raw, "--parameter")?;
         parameters.insert(k, v);
     }
-    let opts = RunOptions {
-        paths,
-        config,
-        vars,
-        read: ReadOptions {
-            forced: args.eval.input_format,
-            parameters,
-            skip_unrelated: false,
-        },
-        today: None,
-        baseline: None,
-        source_dir,
-        jobs: args.eval.jobs.map(usize::from),
-    };
+    // Each side reads its own config and source directory.
+    let mut opts = args.eval.run_options(paths, vars, parameters);
+    opts.config = config;
+    opts.source_dir = source_dir;
     let mut outcome = run_with_jobs(&opts);
     outcome.errors.splice(0..0, pre_errors);
     Ok(outcome)

@@ -116,12 +116,24 @@ struct NeedsOut {
     binding: Option<&'static str>,
 }
 
+/// A month's cost by what it pays for (also in `what-if` JSON).
 #[derive(Serialize)]
-struct CostOut {
+pub(super) struct CostOut {
     kpu_usd: serde_json::Value,
     orchestration_usd: serde_json::Value,
     running_storage_usd: serde_json::Value,
     total_usd: serde_json::Value,
+}
+
+impl From<crate::sizing::MonthlyCost> for CostOut {
+    fn from(c: crate::sizing::MonthlyCost) -> Self {
+        CostOut {
+            kpu_usd: num(c.kpu_usd),
+            orchestration_usd: num(c.orchestration_usd),
+            running_storage_usd: num(c.running_storage_usd),
+            total_usd: num(c.total_usd),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -250,12 +262,7 @@ fn app(a: &Analysis) -> App<'_> {
             needed_kpus: s.needed_kpus(),
             binding: s.binding().map(|b| b.as_str()),
         }),
-        cost: sized.and_then(|s| s.cost).map(|c| CostOut {
-            kpu_usd: num(c.kpu_usd),
-            orchestration_usd: num(c.orchestration_usd),
-            running_storage_usd: num(c.running_storage_usd),
-            total_usd: num(c.total_usd),
-        }),
+        cost: sized.and_then(|s| s.cost).map(CostOut::from),
         recommendation: a.recommendation.as_ref().map(recommendation),
     }
 }

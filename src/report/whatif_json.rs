@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{error, notice, num, ErrorOut, NoticeOut, Tool, VERSION};
+use super::json::{error, notice, num, CostOut, ErrorOut, NoticeOut, Tool, VERSION};
 use crate::model::InputError;
 use crate::whatif::{AppWhatIf, Column, Delta, Flag, WhatIf};
 
@@ -71,14 +71,6 @@ struct ColumnOut {
 }
 
 #[derive(Serialize)]
-struct CostOut {
-    kpu_usd: serde_json::Value,
-    orchestration_usd: serde_json::Value,
-    running_storage_usd: serde_json::Value,
-    total_usd: serde_json::Value,
-}
-
-#[derive(Serialize)]
 struct DeltaOut {
     today_usd: serde_json::Value,
     from_margin_usd: serde_json::Value,
@@ -135,12 +127,7 @@ fn column(c: &Option<Column>) -> Option<ColumnOut> {
         billed_kpus: c.billed_kpus,
         running_storage_gb: c.running_storage_gb,
         price_region: c.price_region.clone(),
-        cost: c.cost.map(|m| CostOut {
-            kpu_usd: num(m.kpu_usd),
-            orchestration_usd: num(m.orchestration_usd),
-            running_storage_usd: num(m.running_storage_usd),
-            total_usd: num(m.total_usd),
-        }),
+        cost: c.cost.map(CostOut::from),
     })
 }
 
