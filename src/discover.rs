@@ -169,10 +169,7 @@ impl ignore::ParallelVisitor for Visitor<'_> {
         let e = match entry {
             Ok(e) => e,
             Err(e) => {
-                self.local.errors.push(WalkError {
-                    path: self.root.clone(),
-                    message: e.to_string(),
-                });
+                self.local.errors.push(walk_error(&self.root, &e));
                 return ignore::WalkState::Continue;
             }
         };
@@ -211,6 +208,37 @@ impl Drop for Visitor<'_> {
         shared.files.append(&mut self.local.files);
         shared.errors.append(&mut self.local.errors);
         shared.notices.append(&mut self.local.notices);
+    }
+}
+
+/// A walk error at the path it concerns (a folder that cannot be listed, most often), not at
+/// the root the walk started from.
+fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
+    let mut inner = err;
+    let mut path = None;
+    loop {
+        match inner {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.as_path());
+                inner = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => inner = err,
+            _ => break,
+        }
+    }
+    match (path, inner) {
+        (Some(p), ignore::Error::Io(io)) => WalkError {
+            path: clean(p),
+            message: format!("cannot read folder {}: {io}", display(p)),
+        },
+        (Some(p), _) => WalkError {
+            path: clean(p),
+            message: inner.to_string(),
+        },
+        (None, _) => WalkError {
+            path: root.to_path_buf(),
+            message: err.to_string(),
+        },
     }
 }
 

@@ -224,25 +224,56 @@ fn ten_megabyte_lines() {
     assert_eq!(doc["summary"]["applications"], 2);
 }
 
+/// `kpulint ARGS --format json` in `repo` by a user for whom mode-000 files are unreadable. Root
+/// reads them (and CI runs as root), so root runs a copy of the binary as `nobody` (`setpriv`,
+/// util-linux), with the repository opened to other users.
+fn json_unprivileged(repo: &Repo, probe: &std::path::Path, args: &[&str]) -> (i32, Value) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--format", "json"]);
+    if std::fs::read(probe).is_err() {
+        let (code, doc) = repo.json(args);
+        return (code, doc);
+    }
+    let open = |p: &std::path::Path| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    open(repo.path());
+    let bin_dir = tempfile::tempdir().unwrap();
+    open(bin_dir.path());
+    let bin = bin_dir.path().join("kpulint");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("kpulint"), &bin).unwrap();
+    open(&bin);
+    let mut cmd = assert_cmd::Command::new("setpriv");
+    with_test_env(&mut cmd, repo.path());
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(&all);
+    let run = exec(cmd);
+    (run.code, run.json())
+}
+
 #[test]
-fn unreadable_files_are_errors_naming_them() {
+fn unreadable_files_and_folders_are_errors_naming_them() {
     use std::os::unix::fs::PermissionsExt;
     let repo = Repo::new();
     repo.copy_dir("examples/clean", "ok");
     let secret = repo.write("locked/main.tf", &simple_app("locked", "4"));
-    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read(&secret).is_ok() {
-        // Root reads a mode-000 file: nothing unreadable to test here.
-        eprintln!("skipped: running as a user who can read a mode-000 file");
-        return;
-    }
-    let (code, doc) = repo.json(&["."]);
-    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    repo.write("closed/inner/main.tf", &simple_app("closed", "4"));
+    let mode = |p: &std::path::Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    mode(&secret, 0o000);
+    mode(&repo.path().join("closed"), 0o000);
+    let (code, doc) = json_unprivileged(&repo, &secret, &["."]);
+    mode(&secret, 0o644);
+    mode(&repo.path().join("closed"), 0o755);
     assert_eq!(code, 2, "{doc:#}");
+    let errs = errors(&doc);
     assert!(
-        errors(&doc)
-            .iter()
+        errs.iter()
             .any(|(f, .., m)| f == "locked/main.tf" && m.contains("cannot read")),
+        "{doc:#}"
+    );
+    assert!(
+        errs.iter()
+            .any(|(f, .., m)| f == "closed" && m.starts_with("cannot read folder closed: ")),
         "{doc:#}"
     );
     assert_eq!(doc["summary"]["applications"], 1);

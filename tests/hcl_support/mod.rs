@@ -15,6 +15,12 @@ pub fn root() -> PathBuf {
 /// `kpulint` run from `cwd`, with colour off, a fixed date and no `TF_VAR_*` from the caller.
 pub fn kpulint(cwd: &Path) -> Command {
     let mut cmd = Command::cargo_bin("kpulint").expect("kpulint binary");
+    with_test_env(&mut cmd, cwd);
+    cmd
+}
+
+/// Runs `program` (kpulint, or a wrapper around it) from `cwd` in the tests' environment.
+pub fn with_test_env(cmd: &mut Command, cwd: &Path) {
     cmd.current_dir(cwd);
     for (k, _) in std::env::vars_os() {
         let k = k.to_string_lossy().into_owned();
@@ -27,7 +33,6 @@ pub fn kpulint(cwd: &Path) -> Command {
         .env("RUST_BACKTRACE", "0")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("FORCE_COLOR");
-    cmd
 }
 
 /// What one run produced.
