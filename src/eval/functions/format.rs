@@ -235,19 +235,7 @@ fn to_json(v: &Value) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-
-    fn span() -> Span {
-        SourceFile::new("t.tf", "x").whole()
-    }
-
-    fn s(v: &str) -> Value {
-        Value::String(v.into())
-    }
-
-    fn n(v: f64) -> Value {
-        Value::Number(v)
-    }
+    use crate::eval::functions::tests::{n, s, span};
 
     fn fails(args: &[Value]) -> String {
         match format(args, &span()) {

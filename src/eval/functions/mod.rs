@@ -606,19 +606,19 @@ fn parse_int(s: &str, base: u32) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::source::SourceFile;
 
-    fn span() -> Span {
+    pub(super) fn span() -> Span {
         SourceFile::new("t.tf", "x").whole()
     }
 
-    fn s(v: &str) -> Value {
+    pub(super) fn s(v: &str) -> Value {
         Value::String(v.into())
     }
 
-    fn n(v: f64) -> Value {
+    pub(super) fn n(v: f64) -> Value {
         Value::Number(v)
     }
 
