@@ -2,24 +2,24 @@
 
 use crate::config::Prices;
 
-/// GB of running application storage that come with each KPU [A2].
+/// GB of running application storage that come with each KPU \[A2\].
 pub const STORAGE_GB_PER_KPU: u64 = 50;
-/// Hours in a billing month, as AWS's and infracost's monthly figures use [I3]; the default of
+/// Hours in a billing month, as AWS's and infracost's monthly figures use \[I3\]; the default of
 /// the `hours_per_month` setting.
 pub const HOURS_PER_MONTH: f64 = 730.0;
-/// Flink's lower bound for a derived max parallelism (`DEFAULT_LOWER_BOUND_MAX_PARALLELISM`) [F3].
+/// Flink's lower bound for a derived max parallelism (`DEFAULT_LOWER_BOUND_MAX_PARALLELISM`) \[F3\].
 pub const DERIVED_MAX_PARALLELISM_FLOOR: u64 = 128;
-/// Flink's upper bound for max parallelism (`UPPER_BOUND_MAX_PARALLELISM = 1 << 15`) [F3].
+/// Flink's upper bound for max parallelism (`UPPER_BOUND_MAX_PARALLELISM = 1 << 15`) \[F3\].
 pub const MAX_PARALLELISM_UPPER_BOUND: u64 = 1 << 15;
-/// Documented maximum `parallelism_per_kpu` [A2].
+/// Documented maximum `parallelism_per_kpu` \[A2\].
 pub const MAX_PARALLELISM_PER_KPU: u64 = 8;
 
-/// us-east-1 prices [P1], [P2].
+/// us-east-1 prices \[P1\], \[P2\].
 pub const US_EAST_1: Prices = Prices {
     kpu_hour_usd: 0.11,
     running_storage_gb_month_usd: 0.10,
 };
-/// eu-west-2, derived from infracost's golden file [I2]: $92.71 / 730 h, $58.00 / 500 GB.
+/// eu-west-2, derived from infracost's golden file \[I2\]: $92.71 / 730 h, $58.00 / 500 GB.
 pub const EU_WEST_2: Prices = Prices {
     kpu_hour_usd: 0.127,
     running_storage_gb_month_usd: 0.116,
@@ -37,9 +37,9 @@ pub fn builtin_prices(region: &str) -> Option<Prices> {
 /// The kind of application, which decides the orchestration overhead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppKind {
-    /// Flink streaming application: 1 orchestration KPU [A4].
+    /// Flink streaming application: 1 orchestration KPU \[A4\].
     Flink,
-    /// Studio notebook (`ZEPPELIN-FLINK-*`): 2 extra KPUs [P1], [P2].
+    /// Studio notebook (`ZEPPELIN-FLINK-*`): 2 extra KPUs \[P1\], \[P2\].
     Studio,
     /// `SQL-1_0`: no Flink parallelism; never sized.
     Sql,
@@ -64,7 +64,7 @@ pub struct Effective {
     pub auto_scaling: bool,
 }
 
-/// What the service uses for `configuration_type = DEFAULT` or a missing block [A6], [T3].
+/// What the service uses for `configuration_type = DEFAULT` or a missing block \[A6\], \[T3\].
 pub const SERVICE_DEFAULT: Effective = Effective {
     parallelism: 1,
     parallelism_per_kpu: 1,
@@ -76,12 +76,12 @@ pub fn kpus(parallelism: u64, parallelism_per_kpu: u64) -> u64 {
     parallelism.div_ceil(parallelism_per_kpu.max(1))
 }
 
-/// KPUs billed: allocated plus orchestration (1 for Flink, 2 for Studio) [A4], [P2].
+/// KPUs billed: allocated plus orchestration (1 for Flink, 2 for Studio) \[A4\], \[P2\].
 pub fn billed_kpus(kpus: u64, kind: AppKind) -> u64 {
     kpus + if kind == AppKind::Studio { 2 } else { 1 }
 }
 
-/// 50 GB per allocated KPU; orchestration KPUs add none [P2], [I1].
+/// 50 GB per allocated KPU; orchestration KPUs add none \[P2\], \[I1\].
 pub fn running_storage_gb(kpus: u64) -> u64 {
     kpus * STORAGE_GB_PER_KPU
 }
@@ -166,8 +166,8 @@ pub fn compute_kpus(
     }
 }
 
-/// Autoscaling never goes below the configured parallelism [A3] and never above
-/// `parallelism_per_kpu × kpu_quota` [A6].
+/// Autoscaling never goes below the configured parallelism \[A3\] and never above
+/// `parallelism_per_kpu × kpu_quota` \[A6\].
 pub fn autoscale_ceiling_parallelism(parallelism_per_kpu: u64, kpu_quota: u64) -> u64 {
     parallelism_per_kpu.saturating_mul(kpu_quota)
 }
@@ -178,16 +178,16 @@ pub fn rescale_minutes(state_gb: f64, gb_per_minute: f64) -> f64 {
 }
 
 /// Flink's default max parallelism for an operator of parallelism `p`:
-/// `min(max(roundUpToPowerOfTwo(p + p/2), 128), 32768)` [F3]. Keyed state can never be rescaled
-/// above it [F1].
+/// `min(max(roundUpToPowerOfTwo(p + p/2), 128), 32768)` \[F3\]. Keyed state can never be rescaled
+/// above it \[F1\].
 pub fn derived_max_parallelism(parallelism: u64) -> u64 {
     let wanted = parallelism.saturating_add(parallelism / 2);
     let pow2 = wanted.checked_next_power_of_two().unwrap_or(u64::MAX);
     pow2.clamp(DERIVED_MAX_PARALLELISM_FLOOR, MAX_PARALLELISM_UPPER_BOUND)
 }
 
-/// The parallelism after the first autoscaling scale-up: doubled [A3], capped at the
-/// autoscaling ceiling [A6].
+/// The parallelism after the first autoscaling scale-up: doubled \[A3\], capped at the
+/// autoscaling ceiling \[A6\].
 pub fn first_scale_up_parallelism(parallelism: u64, ceiling_parallelism: u64) -> u64 {
     parallelism.saturating_mul(2).min(ceiling_parallelism)
 }

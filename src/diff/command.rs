@@ -1,4 +1,4 @@
-//! `kpulint diff`: runs the same pipeline as `check` ([`run`]) on the base and the head of a
+//! `kpulint diff`: runs the same pipeline as `check` ([`run`](crate::run::run)) on the base and the head of a
 //! change, with the same variables, parameters and config, and renders the comparison.
 //!
 //! With `--base REF` the base is the commit's tree, checked out into a temporary directory

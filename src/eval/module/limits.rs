@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use super::super::expr::Budget;
+use super::super::budget::Budget;
 use crate::model::{InputError, Inventory};
 use crate::source::Span;
 

@@ -4,7 +4,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
-use super::super::expr::{Budget, Context, EvalError, EvalResult, LocalsSource};
+use super::super::budget::Budget;
+use super::super::expr::{Context, EvalError, EvalResult, LocalsSource};
 use super::super::value::Value;
 use super::limits::MAX_LOCALS_NESTING;
 use super::ModuleDir;

@@ -90,7 +90,7 @@ pub struct ModuleSet {
     pub skipped: BTreeSet<PathBuf>,
 }
 
-/// Stack for evaluation: nesting is bounded ([`super::expr::MAX_EVAL_DEPTH`]), and this is
+/// Stack for evaluation: nesting is bounded ([`super::budget::MAX_EVAL_DEPTH`]), and this is
 /// several times what the deepest allowed nesting takes in an unoptimised build.
 const EVAL_STACK_SIZE: usize = 64 << 20;
 

@@ -4,7 +4,7 @@
 //! keeps its byte range in the file; YAML short-form tags (`!Ref X`, `!If [...]`) become the
 //! long form (`{"Ref": "X"}`, `{"Fn::If": [...]}`) on the way. The template is then read from
 //! that tree: one [`Application`](crate::model::Application) per `AWS::KinesisAnalyticsV2::Application` resource, with the
-//! intrinsic functions in its properties evaluated by [`intrinsics`] (CloudFormation's "eval").
+//! intrinsic functions in its properties evaluated by `intrinsics` (CloudFormation's "eval").
 
 mod document;
 mod intrinsics;
