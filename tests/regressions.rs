@@ -337,3 +337,32 @@ fn unicode_identifiers_pass_the_structural_check() {
     assert!(kpulint::inputs::precheck::looks_well_formed("b=O-"));
     assert!(!kpulint::inputs::precheck::looks_well_formed("b = O -"));
 }
+
+/// Found by the `precheck` fuzz target (`aa=ee.` / `EOT`): hcl-edit reads a `.` ending a line
+/// as a traversal continuing on the next, Terraform rejects it ("An attribute name is required
+/// after a dot"). Wherever it is (a file with an application, parsed in full, or one without,
+/// checked by the precheck) it is an error at the dot; inside parentheses it is not.
+#[test]
+fn a_dot_ending_a_line_is_an_error_wherever_it_is() {
+    let broken = "locals {\n  bucket = aws_s3_bucket.\n    state.id\n}\n";
+    let repo = Repo::new();
+    repo.write("net/main.tf", "aa=ee.\nEOT\n");
+    repo.write("app/main.tf", &format!("{broken}{}", simple_app("a", "4")));
+    repo.write(
+        "ok/main.tf",
+        &format!(
+            "locals {{\n  id = (aws_s3_bucket.\n    state.id)\n}}\n{}",
+            simple_app("b", "4")
+        ),
+    );
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2, "{doc:#}");
+    let errs = doc["errors"].as_array().unwrap();
+    let found: Vec<(&str, (u64, u64))> = errs.iter().map(|e| (e["file"].as_str().unwrap(), at(e))).collect();
+    assert_eq!(found, [("app/main.tf", (2, 25)), ("net/main.tf", (1, 6))], "{doc:#}");
+    assert!(errs.iter().all(|e| e["message"]
+        .as_str()
+        .unwrap()
+        .contains("an attribute name is required after a dot")));
+    assert_eq!(doc["summary"]["applications"], 1, "{doc:#}");
+}

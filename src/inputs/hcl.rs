@@ -10,7 +10,7 @@ use hcl_edit::Span as _;
 
 use super::attach::AttachTarget;
 use super::directives::{CommentMap, CommentSyntax};
-use super::hcl_recover::{multi_line_string, parse_recovering, Recovery};
+use super::hcl_recover::{parse_recovering, terraform_rejects, Recovery};
 use super::precheck;
 use super::terraform::{
     Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable, FLINK_RESOURCE,
@@ -34,11 +34,11 @@ pub fn parse_body(file: &Arc<SourceFile>) -> Result<ParsedBody, InputError> {
         let offset = loc.offset().min(file.text.len());
         InputError::new(point(file, offset), format!("invalid HCL: {}", e.message()))
     })?;
-    // hcl-edit reads a quoted string across lines; Terraform does not.
-    if let Some(offset) = multi_line_string(&file.text) {
+    // What hcl-edit reads and Terraform does not.
+    if let Some((offset, rejected)) = terraform_rejects(&file.text) {
         return Err(InputError::new(
             point(file, offset),
-            "invalid HCL: a quoted string cannot span lines (use a heredoc, or \\n)",
+            format!("invalid HCL: {}", rejected.message()),
         ));
     }
     Ok(ParsedBody { body, recovery })
@@ -97,7 +97,7 @@ fn parse_tf_in_groups(
 ) -> Option<()> {
     let text: &str = &file.text;
     // What Terraform rejects and hcl-edit accepts is reported by the whole-file parse.
-    if multi_line_string(text).is_some() {
+    if terraform_rejects(text).is_some() {
         return None;
     }
     let starts = precheck::top_level_statements(text)?;

@@ -16,6 +16,10 @@
 //! `0` padded with spaces to the same length (the lowering reads it as infinite). The last two are one pass over
 //! the text, made once, after the first error that is not a repeated key. Anything else is a real
 //! syntax error and is reported where it is.
+//!
+//! The other way round, hcl-edit accepts two constructs Terraform rejects: a quoted string
+//! across lines, and a traversal's `.` at the end of a line (`a = b.` / `c`).
+//! [`terraform_rejects`] finds them, so the parse reports them as Terraform does.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -310,12 +314,32 @@ fn rewrite(text: &str) -> Option<(String, Vec<(usize, usize)>)> {
         .flatten()
 }
 
-/// The offset of the first line break inside a quoted string, outside heredocs, comments and
-/// interpolations: hcl-edit accepts it, Terraform does not ("Invalid multi-line string").
-pub fn multi_line_string(text: &str) -> Option<usize> {
+/// Valid HCL for hcl-edit that Terraform rejects, found by [`terraform_rejects`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejected {
+    /// A line break inside a quoted string ("Invalid multi-line string").
+    MultiLineString,
+    /// A `.` ending a line where line breaks end the expression (`a = b.` then `c` on the
+    /// next line, or `1.`: "An attribute name is required after a dot"); inside `( )`, `[ ]`,
+    /// `${ }` and `for` expressions Terraform ignores the line break, as hcl-edit does.
+    DotBeforeLineBreak,
+}
+
+impl Rejected {
+    pub fn message(self) -> &'static str {
+        match self {
+            Rejected::MultiLineString => "a quoted string cannot span lines (use a heredoc, or \\n)",
+            Rejected::DotBeforeLineBreak => "an attribute name is required after a dot, on the same line",
+        }
+    }
+}
+
+/// The first construct hcl-edit accepts and Terraform rejects, and its offset: a line break
+/// inside a quoted string, or after a traversal's `.` where line breaks are significant.
+/// Heredocs and comments are skipped.
+pub fn terraform_rejects(text: &str) -> Option<(usize, Rejected)> {
     let b = text.as_bytes();
-    // For each open `{`: whether it is an interpolation, which returns to its string on `}`.
-    let mut stack: Vec<bool> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
     let mut in_string = false;
     let mut i = 0;
     while i < b.len() {
@@ -324,9 +348,9 @@ pub fn multi_line_string(text: &str) -> Option<usize> {
             match c {
                 b'\\' => i += 1,
                 b'"' => in_string = false,
-                b'\n' => return Some(i),
+                b'\n' => return Some((i, Rejected::MultiLineString)),
                 b'$' | b'%' if opens_interpolation(b, i) => {
-                    stack.push(true);
+                    stack.push(Open::Interpolation);
                     in_string = false;
                     i += 1;
                 }
@@ -346,13 +370,47 @@ pub fn multi_line_string(text: &str) -> Option<usize> {
                     continue;
                 }
             }
-            b'{' => stack.push(false),
-            b'}' => in_string = stack.pop() == Some(true),
+            b'.' if matches!(stack.last(), None | Some(Open::Brace))
+                && !in_ellipsis(b, i)
+                && line_ends_after(b, i + 1) =>
+            {
+                return Some((i, Rejected::DotBeforeLineBreak));
+            }
+            b'{' | b'[' => stack.push(if starts_for(b, i + 1) {
+                Open::For
+            } else if c == b'{' {
+                Open::Brace
+            } else {
+                Open::Other
+            }),
+            b'(' => stack.push(Open::Other),
+            b'}' | b']' | b')' => in_string = stack.pop() == Some(Open::Interpolation),
             _ => {}
         }
         i += 1;
     }
     None
+}
+
+/// Whether the `.` at `i` is part of `...` (an expansion), which may end a line.
+fn in_ellipsis(b: &[u8], i: usize) -> bool {
+    b.get(i + 1) == Some(&b'.') || i > 0 && b[i - 1] == b'.'
+}
+
+/// Whether only blanks and comments stand between `i` and the end of its line (or the text).
+fn line_ends_after(b: &[u8], mut i: usize) -> bool {
+    loop {
+        match b.get(i) {
+            None | Some(b'\n' | b'#') => return true,
+            Some(b' ' | b'\t' | b'\r') => i += 1,
+            Some(b'/') if b.get(i + 1) == Some(&b'/') => return true,
+            Some(b'/') if b.get(i + 1) == Some(&b'*') => match find(b, i + 2, b"*/") {
+                Some(end) => i = end + 2,
+                None => return true,
+            },
+            Some(_) => return false,
+        }
+    }
 }
 
 /// Whether the `$` or `%` at `i` in a quoted string opens `${` / `%{` (`$${` and `%%{` are
@@ -479,12 +537,57 @@ mod tests {
 
     #[test]
     fn line_breaks_inside_quoted_strings_are_found() {
-        assert_eq!(multi_line_string("x = \"a\nb\"\n"), Some(6));
+        assert_eq!(
+            terraform_rejects("x = \"a\nb\"\n"),
+            Some((6, Rejected::MultiLineString))
+        );
         for ok in [
             "x = \"a\" # \"\ny = <<EOT\n\"\nEOT\nz = \"${ {a = \"}\"}.a }\"\n",
             "x = \"$${a\" /* \"\n */\nw = \"%{ if true }\\\"x%{ endif }\"\n",
         ] {
-            assert_eq!(multi_line_string(ok), None, "{ok:?}");
+            assert_eq!(terraform_rejects(ok), None, "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn a_dot_ending_a_line_is_rejected_where_line_breaks_count() {
+        // Each checked with `terraform fmt` (Terraform 1.11).
+        for bad in [
+            "aa=ee.\nEOT\n",
+            "x = a.\n  b\n",
+            "x = a.*.\nb\n",
+            "x = a[0].\nb\n",
+            "x = a.0.\nb\n",
+            "x = 1.\nfoo\n",
+            "x = a. # why\nb\n",
+            "x = a.\r\nb\n",
+            "x = { a = ee.\nfoo }\n",
+            "b {\n  x = a.\n  b\n}\n",
+        ] {
+            let dot = bad
+                .find(".\n")
+                .or_else(|| bad.find(". "))
+                .or_else(|| bad.find(".\r"))
+                .unwrap();
+            assert_eq!(
+                terraform_rejects(bad),
+                Some((dot, Rejected::DotBeforeLineBreak)),
+                "{bad:?}"
+            );
+        }
+        for ok in [
+            "x = (ee.\nfoo)\n",
+            "x = [ee.\nfoo]\n",
+            "x = ee. foo\n",
+            "x = ee .foo\n",
+            "x = ee./* c */foo\n",
+            "x = [for a in b : a.\nc]\n",
+            "x = \"${ee.\nfoo}\"\n",
+            "x = <<E\n${ee.\nfoo}\nE\n",
+            "x = 1.5\ny = a.*\nz = f(a...)\n",
+            "# a.\n/* b.\n */\nx = \"c.\"\n",
+        ] {
+            assert_eq!(terraform_rejects(ok), None, "{ok:?}");
         }
     }
 
