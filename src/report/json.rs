@@ -409,6 +409,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             fixed: outcome.fix.as_ref().map(|f| f.fixed),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    // `From` keeps an I/O error's kind: a closed pipe stays a closed pipe, which is not an error.
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }
