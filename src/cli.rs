@@ -263,10 +263,24 @@ fn arg_order(m: &clap::ArgMatches) -> Vec<(bool, usize)> {
 }
 
 /// Writes a report to `--output FILE` or stdout.
-fn write_report(output: Option<&PathBuf>, buf: &[u8]) -> Result<(), String> {
+/// Writes a report to `--output` or standard output while it is rendered: a report can be as
+/// large as its inputs, so it is never held whole in memory. A closed pipe
+/// (`kpulint check | head -1`) is not an error.
+fn write_report(output: Option<&PathBuf>, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), String> {
     match output {
-        Some(path) => std::fs::write(path, buf).map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => write_stdout(buf),
+        Some(path) => {
+            let cannot_write = |e: io::Error| format!("cannot write {}: {e}", path.display());
+            let mut out = io::BufWriter::new(std::fs::File::create(path).map_err(cannot_write)?);
+            render(&mut out).and_then(|()| out.flush()).map_err(cannot_write)
+        }
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            match render(&mut out).and_then(|()| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write output: {e}")),
+            }
+        }
     }
 }
 
@@ -408,9 +422,9 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         show_suppressed: args.show_suppressed,
         fail_on,
     };
-    let mut buf = Vec::new();
-    report::render(format, &outcome, &render_opts, &mut buf).map_err(|e| e.to_string())?;
-    write_report(args.output.as_ref(), &buf)?;
+    write_report(args.output.as_ref(), |out| {
+        report::render(format, &outcome, &render_opts, out)
+    })?;
     Ok(report::exit_code(&outcome, fail_on))
 }
 

@@ -213,6 +213,8 @@ pub fn run(opts: &RunOptions) -> Outcome {
     }
 
     let mut fallback_regions = BTreeSet::new();
+    // One analysis per application: room for them all at once, not twice that by doubling.
+    out.analyses.reserve_exact(inventory.applications.len());
     for app in inventory.applications {
         let config = config_for(app.span.path(), &mut out.errors);
         let a = analyze(app, config, &mut out.errors);

@@ -11,8 +11,61 @@ pub struct SourceFile {
     /// The path as the user will see it: relative to the current directory when given that way.
     pub path: String,
     pub text: Arc<str>,
-    /// Byte offsets of line starts, computed on first use: most files read are never quoted.
-    line_starts: OnceLock<Vec<usize>>,
+    /// Where lines start, computed on first use: most files read are never quoted.
+    lines: OnceLock<LineIndex>,
+}
+
+/// Every [`LINES_PER_MARK`]th line start of a text. A table of every line start costs 8 bytes
+/// a line for as long as the file is held (a third of a typical Terraform file's own size);
+/// this costs a quarter byte a line, and finding any line is a `memchr` over at most
+/// `LINES_PER_MARK` lines from the nearest mark.
+#[derive(Debug)]
+struct LineIndex {
+    /// Byte offsets of the starts of lines 0, `LINES_PER_MARK`, `2 * LINES_PER_MARK`, … (0-based).
+    marks: Vec<usize>,
+    line_count: usize,
+}
+
+const LINES_PER_MARK: usize = 32;
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut marks = vec![0];
+        let mut line_count = 1;
+        for newline in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            if line_count % LINES_PER_MARK == 0 {
+                marks.push(newline + 1);
+            }
+            line_count += 1;
+        }
+        marks.shrink_to_fit();
+        LineIndex { marks, line_count }
+    }
+
+    /// Byte offset of the start of 0-based line `line`, if the text has that many lines.
+    fn start_of(&self, text: &str, line: usize) -> Option<usize> {
+        if line >= self.line_count {
+            return None;
+        }
+        let mark = *self.marks.get(line / LINES_PER_MARK)?;
+        match line % LINES_PER_MARK {
+            0 => Some(mark),
+            after_mark => memchr::memchr_iter(b'\n', text.as_bytes().get(mark..)?)
+                .nth(after_mark - 1)
+                .map(|newline| mark + newline + 1),
+        }
+    }
+
+    /// The 0-based line holding byte `offset` (at most the text's length), and its start.
+    fn line_of(&self, text: &str, offset: usize) -> (usize, usize) {
+        // `marks[0]` is 0, so at least one mark is at or before any offset.
+        let mark_index = self.marks.partition_point(|&start| start <= offset).saturating_sub(1);
+        let mark = self.marks.get(mark_index).copied().unwrap_or(0);
+        let between = text.as_bytes().get(mark..offset).unwrap_or_default();
+        let newlines = memchr::memchr_iter(b'\n', between).count();
+        let start = memchr::memrchr(b'\n', between).map_or(mark, |newline| mark + newline + 1);
+        (mark_index * LINES_PER_MARK + newlines, start)
+    }
 }
 
 impl SourceFile {
@@ -20,26 +73,18 @@ impl SourceFile {
         Arc::new(SourceFile {
             path: path.into(),
             text: text.into(),
-            line_starts: OnceLock::new(),
+            lines: OnceLock::new(),
         })
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            let mut starts = vec![0];
-            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
-            starts
-        })
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// 1-based line and 1-based column counted in characters (not bytes) for a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts().binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts()[line];
+        let (line, start) = self.lines().line_of(&self.text, offset);
         let col = self
             .text
             .get(start..offset)
@@ -50,7 +95,7 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and 0-based character column (YAML parsers count chars).
     pub fn offset_of_char_col(&self, line: usize, char_col: usize) -> usize {
-        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
+        let Some(start) = self.line_start(line) else {
             return self.text.len();
         };
         let rest = &self.text[start..];
@@ -62,11 +107,11 @@ impl SourceFile {
 
     /// Byte offset of the start of a 1-based line.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts().get(line.checked_sub(1)?).copied()
+        self.lines().start_of(&self.text, line.checked_sub(1)?)
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts().len()
+        self.lines().line_count
     }
 
     /// A span of `range`, clamped to the text and widened to whole characters: every span can
@@ -190,6 +235,33 @@ mod tests {
         assert_eq!(f.offset_of_char_col(2, 6), off);
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(f.text.len()), (3, 1));
+    }
+
+    #[test]
+    fn lines_far_from_a_mark_are_found() {
+        // Lines of different lengths, blank ones, a trailing line without a newline, and more
+        // than three marks' worth: every offset's line and column, and every line's start, agree
+        // with a scan from the start of the text.
+        let text: String = (0..3 * LINES_PER_MARK + 7)
+            .map(|i| format!("{}\n", "é".repeat(i % 5)))
+            .chain(["last".to_string()])
+            .collect();
+        let f = SourceFile::new("a.tf", text.as_str());
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        assert_eq!(f.line_count(), starts.len());
+        for (line, &start) in starts.iter().enumerate() {
+            assert_eq!(f.line_start(line + 1), Some(start), "line {}", line + 1);
+        }
+        assert_eq!(f.line_start(0), None);
+        assert_eq!(f.line_start(starts.len() + 1), None);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let line = starts.partition_point(|&s| s <= offset) - 1;
+            let column = text[starts[line]..offset].chars().count();
+            assert_eq!(f.line_col(offset), (line + 1, column + 1), "offset {offset}");
+        }
+        assert_eq!(f.line_col(text.len() + 10), f.line_col(text.len()));
     }
 
     #[test]

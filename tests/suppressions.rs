@@ -325,6 +325,31 @@ fn closed_pipe_is_not_a_panic() {
     }
 }
 
+/// Reports are written while they are rendered, so a closed pipe meets the renderer itself
+/// (serde_json for the JSON formats): the exit code still says what was found, and nothing
+/// is reported about the pipe.
+#[test]
+fn report_into_a_closed_pipe_keeps_the_exit_code() {
+    let bin = assert_cmd::cargo::cargo_bin("kpulint");
+    for format in ["human", "json", "sarif", "junit"] {
+        let args = [FIXTURE, "--format", format, "--color", "never"];
+        let expected = kpulint().args(args).output().expect("run").status.code();
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        // Closed before kpulint starts: its first write fails, every time.
+        drop(reader);
+        let out = Std::new(&bin)
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("KPULINT_TODAY", "2026-11-26")
+            .stdout(writer)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), expected, "{format}: {stderr}");
+        assert!(!stderr.contains("cannot write"), "{format}: {stderr}");
+    }
+}
+
 #[test]
 fn help_documents_exit_codes() {
     let out = kpulint().arg("--help").output().expect("run");

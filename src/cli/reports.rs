@@ -139,17 +139,17 @@ pub fn what_if(args: WhatIfArgs, order: Vec<(bool, usize)>) -> Result<i32, Strin
         return Err(w.unmatched.join("\nkpulint: "));
     }
     w.notices.splice(0..0, outcome.notices.iter().cloned());
-    let mut buf = Vec::new();
-    report::render_what_if(args.format, &w, &flags, &outcome.errors, &mut buf).map_err(|e| e.to_string())?;
-    write_report(args.inputs.output.as_ref(), &buf)?;
+    write_report(args.inputs.output.as_ref(), |out| {
+        report::render_what_if(args.format, &w, &flags, &outcome.errors, out)
+    })?;
     Ok(exit_code(&outcome))
 }
 
 pub fn cost(args: CostArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     let outcome = evaluate(&args.inputs, order)?;
-    let mut buf = Vec::new();
-    report::render_cost(args.format, &outcome, &mut buf).map_err(|e| e.to_string())?;
-    write_report(args.inputs.output.as_ref(), &buf)?;
+    write_report(args.inputs.output.as_ref(), |out| {
+        report::render_cost(args.format, &outcome, out)
+    })?;
     if args.format == CostFormat::Csv {
         // CSV has no place for them; they still say why the exit code is 2.
         for line in report::problems(&outcome.errors, &outcome.notices) {

@@ -84,6 +84,7 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
     }
     tf.strays = super::attach::strays(&comments, &blocks);
     tf.strays.extend(super::attach::tag_strays(&tf.resources, &blocks));
+    tf.shrink_to_fit();
     Ok(tf)
 }
 
@@ -140,7 +141,12 @@ fn lower_blocks(tf: &mut TfFile, blocks: &mut Vec<AttachTarget>, body: &Body, lo
                         .get_attribute("type")
                         .and_then(|a| a.value.span())
                         .map(|r| lower.span_of(Some(r)).text().to_string()),
-                    type_expr: b.attr("type").map(|a| a.expr.clone()),
+                    // Only a type constructor (`object(...)`, `list(...)`) can hold an
+                    // `optional(type, default)`; a bare `string` or `any` has nothing to fill in.
+                    type_expr: b
+                        .attr("type")
+                        .filter(|a| matches!(a.expr.kind, ExprKind::Call { .. }))
+                        .map(|a| Box::new(a.expr.clone())),
                     nullable: !b
                         .attr("nullable")
                         .is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(false))),
@@ -312,7 +318,12 @@ impl<'a> Lower<'a> {
     }
 
     pub fn body(&self, body: &Body) -> BodyNode {
-        let mut out = BodyNode::default();
+        // Sized exactly: kept bodies are held until evaluation ends, and a vector grown one
+        // push at a time keeps room for four attributes or more.
+        let mut out = BodyNode {
+            attrs: Vec::with_capacity(body.attributes().count()),
+            blocks: Vec::with_capacity(body.blocks().count()),
+        };
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(a) => out.attrs.push(Attr {

@@ -50,8 +50,9 @@ pub struct Variable {
     /// The `type` constraint as written (`number`, `map(string)`, ...).
     pub type_text: Option<String>,
     /// The `type` constraint as an expression, for the defaults of its `optional(type, default)`
-    /// attributes (HCL files only).
-    pub type_expr: Option<Expr>,
+    /// attributes (HCL files only). Boxed: most variables have none, and every variable of every
+    /// module is held until evaluation ends.
+    pub type_expr: Option<Box<Expr>>,
     /// `nullable` (default true): with `false`, a `null` argument takes the default instead.
     pub nullable: bool,
 }
@@ -112,6 +113,17 @@ impl TfFile {
             providers: Vec::new(),
             strays: Vec::new(),
         }
+    }
+
+    /// Gives back the room the lists grew beyond their length: a parsed file is held until
+    /// evaluation ends, and most of these lists hold a few items.
+    pub fn shrink_to_fit(&mut self) {
+        self.variables.shrink_to_fit();
+        self.locals.shrink_to_fit();
+        self.resources.shrink_to_fit();
+        self.modules.shrink_to_fit();
+        self.providers.shrink_to_fit();
+        self.strays.shrink_to_fit();
     }
 
     /// Files without a Flink application, a variable, a local, a module call or a provider

@@ -73,7 +73,7 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
                                 ExprKind::String(s) => s.clone(),
                                 _ => a.expr.span.text().trim_matches('"').to_string(),
                             }),
-                            type_expr: body.attr("type").and_then(|a| cx.type_expr(&a.expr)),
+                            type_expr: body.attr("type").and_then(|a| cx.type_expr(&a.expr)).map(Box::new),
                             nullable: !body
                                 .attr("nullable")
                                 .is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(false))),

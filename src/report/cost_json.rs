@@ -76,6 +76,7 @@ pub fn render(t: &CostTable<'_>, errors: &[InputError], notices: &[Notice], out:
         errors: errors.iter().map(error).collect(),
         notices: notices.iter().map(notice).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    // `From` keeps an I/O error's kind: a closed pipe stays a closed pipe, which is not an error.
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }

@@ -227,6 +227,7 @@ pub fn render(d: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             new_input_errors: d.new_errors.len(),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    // `From` keeps an I/O error's kind: a closed pipe stays a closed pipe, which is not an error.
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }

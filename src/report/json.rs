@@ -18,11 +18,21 @@ pub const VERSION: u32 = 1;
 struct Doc<'a> {
     version: u32,
     tool: Tool,
-    applications: Vec<App<'a>>,
-    findings: Vec<FindingOut<'a>>,
-    errors: Vec<ErrorOut<'a>>,
-    notices: Vec<NoticeOut<'a>>,
+    applications: Streamed<'a, Analysis, App<'a>>,
+    findings: Streamed<'a, Finding, FindingOut<'a>>,
+    errors: Streamed<'a, InputError, ErrorOut<'a>>,
+    notices: Streamed<'a, Notice, NoticeOut<'a>>,
     summary: Summary,
+}
+
+/// A JSON array written one element at a time, each converted as it is written: a report of
+/// tens of thousands of applications never holds them all converted at once.
+struct Streamed<'a, T, Out>(&'a [T], fn(&'a T) -> Out);
+
+impl<'a, T, Out: Serialize> Serialize for Streamed<'a, T, Out> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(self.1))
+    }
 }
 
 #[derive(Serialize)]
@@ -381,10 +391,10 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let doc = Doc {
         version: VERSION,
         tool: Tool::KPULINT,
-        applications: outcome.analyses.iter().map(app).collect(),
-        findings: outcome.findings.iter().map(finding).collect(),
-        errors: outcome.errors.iter().map(error).collect(),
-        notices: outcome.notices.iter().map(notice).collect(),
+        applications: Streamed(&outcome.analyses, app),
+        findings: Streamed(&outcome.findings, finding),
+        errors: Streamed(&outcome.errors, error),
+        notices: Streamed(&outcome.notices, notice),
         summary: Summary {
             files: outcome.files,
             applications: outcome.analyses.len(),
@@ -399,6 +409,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             fixed: outcome.fix.as_ref().map(|f| f.fixed),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    // `From` keeps an I/O error's kind: a closed pipe stays a closed pipe, which is not an error.
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }

@@ -321,7 +321,8 @@ pub fn document(outcome: &Outcome, root: Option<&Path>) -> Value {
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let root = std::env::current_dir().ok().filter(|d| d.is_absolute());
     let doc = document(outcome, root.as_deref());
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    // `From` keeps an I/O error's kind: a closed pipe stays a closed pipe, which is not an error.
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -176,6 +176,7 @@ pub fn render(w: &WhatIf<'_>, flags: &[Flag], errors: &[InputError], out: &mut d
             delta: crate::whatif::total(&w.applications).as_ref().map(delta),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    // `From` keeps an I/O error's kind: a closed pipe stays a closed pipe, which is not an error.
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }

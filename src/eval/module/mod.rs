@@ -106,20 +106,23 @@ pub fn evaluate(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inven
         .stack_size(EVAL_STACK_SIZE)
         .thread_name(|i| format!("kpulint-eval-{i}"))
         .build();
-    let parts: Vec<Inventory> = match pool {
+    // Each root's inventory is merged as soon as it is evaluated (in root order: rayon's
+    // `reduce` keeps it), not collected first: a root usually holds one application, and a
+    // vector per root would keep room for several.
+    match pool {
         Ok(pool) => pool.install(|| {
             roots
                 .par_iter()
                 .map(|root| evaluate_root(set, &graph, root, inputs))
-                .collect()
+                .reduce(Inventory::default, merged)
         }),
         // No threads could be started: one thread of our own, or this one as a last resort.
         Err(_) => std::thread::scope(|scope| {
-            let all = || -> Vec<Inventory> {
+            let all = || -> Inventory {
                 roots
                     .iter()
                     .map(|root| evaluate_root(set, &graph, root, inputs))
-                    .collect()
+                    .fold(Inventory::default(), merged)
             };
             let spawned = std::thread::Builder::new()
                 .name("kpulint-eval".into())
@@ -130,12 +133,12 @@ pub fn evaluate(set: &ModuleSet, roots: &[PathBuf], inputs: &VarInputs) -> Inven
                 Err(_) => all(),
             }
         }),
-    };
-    let mut inv = Inventory::default();
-    for part in parts {
-        inv.extend(part);
     }
-    inv
+}
+
+fn merged(mut first: Inventory, then: Inventory) -> Inventory {
+    first.extend(then);
+    first
 }
 
 fn evaluate_root(set: &ModuleSet, graph: &CallGraph, root: &PathBuf, inputs: &VarInputs) -> Inventory {
