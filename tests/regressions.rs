@@ -366,3 +366,20 @@ fn a_dot_ending_a_line_is_an_error_wherever_it_is() {
         .contains("an attribute name is required after a dot")));
     assert_eq!(doc["summary"]["applications"], 1, "{doc:#}");
 }
+
+/// Found by the `precheck` fuzz target: `-{` negates an object constructor (Terraform accepts
+/// `default = -{` / `prod = 1 }`); the precheck took the `-` for the end of a block label, so
+/// the `{` for a multi-line block body whose `}` must start a line.
+#[test]
+fn a_negated_object_is_not_a_block_body() {
+    let text = "variable \"sizes\" {\n  default = -{\n    prod = 11 / 2 }\n}\n";
+    assert!(kpulint::inputs::precheck::looks_well_formed(text));
+    let repo = Repo::new();
+    repo.write("net/main.tf", text);
+    repo.write("app/main.tf", &simple_app("a", "4"));
+    let (code, doc) = repo.json(&["."]);
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc:#}");
+    assert_eq!(code, 0, "{doc:#}");
+    // A block body still needs its `}` at the start of a line.
+    assert!(!kpulint::inputs::precheck::looks_well_formed("b {\n  x = 1 }\n"));
+}

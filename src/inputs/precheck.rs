@@ -120,7 +120,9 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
             }
             // A block body follows its identifier or label; anything else opens an object.
             b'{' => {
-                if in_body && (ident_byte(last) || last == b'"') {
+                // `last` is `-` only as an operator (`-{ ... }`): a `-` inside an identifier
+                // counts as an identifier byte (`x`).
+                if in_body && (ident_byte(last) && last != b'-' || last == b'"') {
                     stack.push(b'{');
                     multi_line_bodies.push(ends_line(b, i + 1));
                 } else {
