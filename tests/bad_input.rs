@@ -369,3 +369,56 @@ fn exponential_locals_are_too_expensive_not_a_hang() {
     });
     assert!(at_read.is_some(), "{errs:#?}");
 }
+
+/// Values that evaluation itself builds, doubling 30 times (8 GB) in 1–1.4 KB (strings by
+/// template, `join`, `format`; lists by `concat`, then encoded): each stops at the budget with
+/// a located error, and the good application beside them is still linted.
+#[test]
+fn values_built_by_doubling_are_bounded() {
+    let doubled = |first: &str, step: &dyn Fn(&str) -> String, last: &str| {
+        let mut locals = format!("locals {{\n  v0 = {first}\n");
+        for i in 1..=30 {
+            locals.push_str(&format!("  v{i} = {}\n", step(&format!("local.v{}", i - 1))));
+        }
+        locals.push_str(&format!("  last = {last}\n}}\n"));
+        assert!(locals.len() < 1500, "{}", locals.len());
+        format!("{locals}{}", simple_app("big", "length(local.last) > 0 ? 4 : 2"))
+    };
+    let cases = [
+        (
+            "template",
+            doubled("\"aaaaaaaa\"", &|p| format!("\"${{{p}}}${{{p}}}\""), "local.v30"),
+        ),
+        (
+            "join",
+            doubled("\"aaaaaaaa\"", &|p| format!("join(\"\", [{p}, {p}])"), "local.v30"),
+        ),
+        (
+            "format",
+            doubled("\"aaaaaaaa\"", &|p| format!("format(\"%s%s\", {p}, {p})"), "local.v30"),
+        ),
+        (
+            "concat",
+            doubled(
+                "[\"aaaaaaaa\"]",
+                &|p| format!("concat({p}, {p})"),
+                "jsonencode(local.v30)",
+            ),
+        ),
+    ];
+    let files: Vec<(String, String)> = cases.iter().map(|(n, t)| (format!("{n}/main.tf"), t.clone())).collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (p.as_str(), t.as_bytes())).collect();
+    let (code, doc) = beside_good_app(&refs);
+    assert_eq!(code, 2, "{doc:#}");
+    let errs = errors(&doc);
+    for (name, _) in &cases {
+        let file = format!("{name}/main.tf");
+        let mine: Vec<_> = errs.iter().filter(|(f, ..)| *f == file).collect();
+        assert!(!mine.is_empty(), "{name}: {errs:#?}");
+        assert!(
+            mine.iter()
+                .all(|(_, line, _, m)| *line >= 1 && (m.contains("too expensive") || m.contains("too long"))),
+            "{name}: {mine:#?}"
+        );
+    }
+}
