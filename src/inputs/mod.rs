@@ -102,22 +102,35 @@ pub fn is_auto_tfvars(name: &str) -> bool {
 
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
 pub(crate) fn quick_module_sources(text: &str) -> Vec<String> {
+    static MODULE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("module"));
     let mut out = Vec::new();
-    // Most files call no module: one fast substring search instead of a walk over their lines.
-    if !text.contains("module") {
-        return out;
-    }
+    let bytes = text.as_bytes();
     // Depth of braces inside a `module "x" {` block (0: outside any module block).
     let mut depth: i64 = 0;
-    for line in text.lines() {
-        let t = line.trim_start();
+    // Where the next line starts.
+    let mut pos = 0;
+    while pos < text.len() {
         if depth == 0 {
+            // Outside a module block only a line starting with `module` matters: jump from one
+            // mention to the next at memchr speed instead of walking every line (most files
+            // call no module).
+            let Some(found) = MODULE.find(&bytes[pos..]) else { break };
+            let at = pos + found;
+            let start = memchr::memrchr(b'\n', &bytes[pos..at]).map_or(pos, |n| pos + n + 1);
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n);
+            let t = text[start..end].trim_start();
             // `module "x" {` (HCL) or `"module": {` (JSON: every key below is a call).
             if t.starts_with("module ") || t.starts_with("module\t") || t.starts_with("\"module\"") {
                 depth = brace_delta(t).max(1);
             }
+            pos = end + 1;
             continue;
         }
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(text.len(), |n| pos + n);
+        let line = &text[pos..end];
+        pos = end + 1;
+        let t = line.strip_suffix('\r').unwrap_or(line).trim_start();
         let key = t.trim_start_matches('"');
         if let Some(rest) = key.strip_prefix("source") {
             let rest = rest.trim_start().trim_start_matches('"').trim_start();
@@ -640,4 +653,29 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
         .with_help("use --input-format to force a format"),
     );
     inv
+}
+
+#[cfg(test)]
+mod quick_sources_tests {
+    use super::quick_module_sources as sources;
+
+    #[test]
+    fn finds_the_sources_of_module_blocks_only() {
+        let text = "# a module comment\nlocals { module_name = \"x\" }\nmodule \"a\" {\n  source = \"./a\"\n  nested = { source = \"not-a-call\" }\n}\nresource \"r\" \"b\" {\n  source = \"./no\"\n}\n  module \"c\" {\n    source  = \"../c\"\n  }\n";
+        assert_eq!(sources(text), ["./a", "../c"]);
+        assert!(sources("resource \"r\" \"b\" {\n  source = \"./no\"\n}\n").is_empty());
+    }
+
+    #[test]
+    fn reads_json_crlf_and_one_line_blocks() {
+        let json = "{\n  \"module\": {\n    \"a\": {\n      \"source\": \"./a\"\n    }\n  }\n}\n";
+        assert_eq!(sources(json), ["./a"]);
+        assert_eq!(sources("module \"a\" {\r\n  source = \"./a\"\r\n}\r\n"), ["./a"]);
+        // A block closed on its own line ends the search for its sources.
+        assert_eq!(
+            sources("module \"a\" { }\nx = 1\n}\nsource = \"./late\"\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(sources("module\t\"a\" {\nsource = \"./t\"\n}"), ["./t"]);
+    }
 }

@@ -5,7 +5,7 @@
 //! that matter, not the size of the tree.
 
 use std::collections::HashMap;
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
@@ -256,6 +256,7 @@ impl Dirs {
         let mut sorted: Vec<(PathBuf, RawDir)> = Vec::with_capacity(total);
         for scanner in scanners {
             for (parent, files) in std::mem::take(&mut scanner.dirs) {
+                let parent = PathBuf::from(parent);
                 let key = super::dir_key(&parent);
                 let dir = RawDir::new(&key, parent, files, true);
                 sorted.push((key, dir));
@@ -299,7 +300,7 @@ impl Dirs {
     pub fn add_followed(&mut self, key: PathBuf, scanner: &mut Scanner) {
         let mut dir = RawDir::new(&key, key.clone(), Vec::new(), false);
         for (parent, files) in scanner.dirs.drain() {
-            dir.merge(&key, RawDir::new(&key, parent, files, false));
+            dir.merge(&key, RawDir::new(&key, parent.into(), files, false));
         }
         self.added.insert(key, dir);
     }
@@ -315,8 +316,9 @@ pub(super) struct Scanner<'o> {
     names: bool,
     /// Reused for every file read while walking (a file's text is copied out only if kept).
     buf: Vec<u8>,
-    /// Terraform files by the directory their path spells.
-    dirs: HashMap<PathBuf, Vec<RawFile>>,
+    /// Terraform files by the directory their path spells (compared as bytes: hashing a
+    /// `Path` parses its components).
+    dirs: HashMap<OsString, Vec<RawFile>>,
     /// Terraform read from standard input: a module of its own.
     stdin: Option<RawFile>,
     /// Plans, templates and unknown files to parse on their own.
@@ -391,11 +393,11 @@ impl<'o> Scanner<'o> {
     }
 
     fn add(&mut self, path: &Path, raw: RawFile) {
-        let parent = path.parent().unwrap_or(Path::new(""));
+        let parent = path.parent().unwrap_or(Path::new("")).as_os_str();
         match self.dirs.get_mut(parent) {
             Some(files) => files.push(raw),
             None => {
-                self.dirs.insert(parent.to_path_buf(), vec![raw]);
+                self.dirs.insert(parent.to_os_string(), vec![raw]);
             }
         }
     }
