@@ -25,7 +25,7 @@ use crate::discover::{display, Candidate, Discovered, FileKind};
 use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, ModuleDir, ModuleSet, TfVars};
 use crate::model::{InputError, Inventory, Notice, StrayDirective};
 use crate::source::SourceFile;
-use scan::{Dirs, RawDir, RawFile, Scanner};
+use scan::{Dirs, FileRef, RawDir, Scanner};
 use terraform::{TfFile, FLINK_RESOURCE};
 
 /// Forces how files are read (`--input-format`).
@@ -347,10 +347,10 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // Files that cannot hold or feed a Flink application are not parsed, only checked for
     // structure at memory speed when read; one that failed the check is parsed to report its
     // syntax error.
-    let suspicious: Vec<(PathBuf, &RawFile)> = unevaluated
+    let suspicious: Vec<(PathBuf, FileRef)> = unevaluated
         .iter()
         .flat_map(|(k, d)| d.files(k))
-        .filter(|(_, f)| !f.well_formed)
+        .filter(|(_, f)| !f.well_formed())
         .map(|(parent, f)| (parent.to_path_buf(), f))
         .collect();
     let syntax_errors: Vec<InputError> = suspicious
@@ -360,7 +360,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
                 Ok(file) => file,
                 Err(e) => return Some(e),
             };
-            match f.kind {
+            match f.kind() {
                 FileKind::TfJson => json::parse(&file).err(),
                 _ => hcl::parse_body(&file).err(),
             }
@@ -377,7 +377,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // Parse the relevant directories' files in parallel, in path order.
     let mut relevant_dirs: Vec<(&PathBuf, &RawDir)> = dirs.iter().filter(|(k, _)| relevant.contains(*k)).collect();
     relevant_dirs.sort_by(|a, b| a.0.cmp(b.0));
-    let to_parse: Vec<(&PathBuf, PathBuf, &RawFile)> = relevant_dirs
+    let to_parse: Vec<(&PathBuf, PathBuf, FileRef)> = relevant_dirs
         .iter()
         .flat_map(|(k, d)| d.sorted_files(k).into_iter().map(move |(p, f)| (*k, p, f)))
         .collect();
@@ -388,7 +388,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
                 Some(f) => Ok(Arc::clone(f)),
                 None => read_source(path),
             };
-            let r = file.and_then(|file| match raw.kind {
+            let r = file.and_then(|file| match raw.kind() {
                 FileKind::TfJson => tf_json::parse_tf_json(&file),
                 _ => hcl::parse_tf(&file),
             });
@@ -417,7 +417,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     let unattached: Vec<StrayDirective> = unevaluated
         .iter()
         .flat_map(|(k, d)| d.sorted_files(k))
-        .filter(|(_, f)| f.kind == FileKind::Tf)
+        .filter(|(_, f)| f.kind() == FileKind::Tf)
         .filter_map(|(_, f)| f.text().filter(|t| directives::mentions_kpulint(&t.text)))
         .filter_map(|t| hcl::parse_tf(t).ok())
         .flat_map(|tf| tf.strays)

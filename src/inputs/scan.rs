@@ -98,16 +98,7 @@ impl RawFile {
                 variables,
             })
         });
-        let (name, name_is_path) = match (path.parent(), path.file_name()) {
-            // `a/b.tf` is `a` joined with `b.tf`; `a//b.tf` is not.
-            (Some(parent), Some(name))
-                if path.as_os_str().len()
-                    == name.len() + parent.as_os_str().len() + usize::from(!parent.as_os_str().is_empty()) =>
-            {
-                (name, false)
-            }
-            _ => (path.as_os_str(), true),
-        };
+        let (name, name_is_path) = split_name(path);
         RawFile {
             name: name.into(),
             name_is_path,
@@ -116,6 +107,12 @@ impl RawFile {
             well_formed,
             detail,
         }
+    }
+
+    /// Nothing to remember but the name: no application, well formed, nothing found in it,
+    /// and its path is its directory's joined with its name.
+    fn is_plain(&self) -> bool {
+        !self.has_flink && self.well_formed && self.detail.is_none() && !self.name_is_path
     }
 
     /// The file's path, given its directory's as its path spells it.
@@ -138,9 +135,74 @@ impl RawFile {
     pub fn variables(&self) -> &[String] {
         self.detail.as_ref().map_or(&[], |d| &d.variables)
     }
+}
+
+/// `a/b.tf` → (`b.tf`, false): `a` joined with `b.tf`; `a//b.tf` is not, so its whole path is
+/// its name → (`a//b.tf`, true).
+fn split_name(path: &Path) -> (&OsStr, bool) {
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name))
+            if path.as_os_str().len()
+                == name.len() + parent.as_os_str().len() + usize::from(!parent.as_os_str().is_empty()) =>
+        {
+            (name, false)
+        }
+        _ => (path.as_os_str(), true),
+    }
+}
+
+/// A file of a directory: one with something to remember, or a plain one (only its name).
+#[derive(Clone, Copy)]
+pub(super) enum FileRef<'a> {
+    Raw(&'a RawFile),
+    Plain(&'a str, FileKind),
+}
+
+impl<'a> FileRef<'a> {
+    pub fn kind(self) -> FileKind {
+        match self {
+            FileRef::Raw(f) => f.kind,
+            FileRef::Plain(_, kind) => kind,
+        }
+    }
+
+    pub fn well_formed(self) -> bool {
+        match self {
+            FileRef::Raw(f) => f.well_formed,
+            FileRef::Plain(..) => true,
+        }
+    }
+
+    pub fn text(self) -> Option<&'a Arc<SourceFile>> {
+        match self {
+            FileRef::Raw(f) => f.text(),
+            FileRef::Plain(..) => None,
+        }
+    }
+
+    pub fn sources(self) -> &'a [String] {
+        match self {
+            FileRef::Raw(f) => f.sources(),
+            FileRef::Plain(..) => &[],
+        }
+    }
+
+    pub fn variables(self) -> &'a [String] {
+        match self {
+            FileRef::Raw(f) => f.variables(),
+            FileRef::Plain(..) => &[],
+        }
+    }
+
+    pub fn path(self, parent: &Path) -> PathBuf {
+        match self {
+            FileRef::Raw(f) => f.path(parent),
+            FileRef::Plain(name, _) => parent.join(name),
+        }
+    }
 
     /// The text, read again from disk if it was dropped.
-    pub fn source(&self, parent: &Path) -> Result<Arc<SourceFile>, InputError> {
+    pub fn source(self, parent: &Path) -> Result<Arc<SourceFile>, InputError> {
         match self.text() {
             Some(f) => Ok(Arc::clone(f)),
             None => read_source(&self.path(parent)),
@@ -148,11 +210,72 @@ impl RawFile {
     }
 }
 
+/// The files of one directory under one spelling of its path. Plain files (most of a tree)
+/// cost their name's bytes: names joined by `/`, which no file name holds.
+#[derive(Default)]
+pub(super) struct Files {
+    raw: Vec<RawFile>,
+    plain_tf: String,
+    plain_tf_json: String,
+}
+
+impl Files {
+    fn push(&mut self, raw: RawFile) {
+        let plain = match (raw.is_plain(), raw.kind, raw.name.to_str()) {
+            (true, FileKind::Tf, Some(name)) => Some((&mut self.plain_tf, name)),
+            (true, FileKind::TfJson, Some(name)) => Some((&mut self.plain_tf_json, name)),
+            _ => None,
+        };
+        match plain {
+            Some((names, name)) => {
+                if !names.is_empty() {
+                    names.push('/');
+                }
+                names.push_str(name);
+            }
+            None => self.raw.push(raw),
+        }
+    }
+
+    fn append(&mut self, other: Files) {
+        self.raw.extend(other.raw);
+        for (names, more) in [
+            (&mut self.plain_tf, other.plain_tf),
+            (&mut self.plain_tf_json, other.plain_tf_json),
+        ] {
+            if !names.is_empty() && !more.is_empty() {
+                names.push('/');
+            }
+            names.push_str(&more);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = FileRef<'_>> {
+        self.raw
+            .iter()
+            .map(FileRef::Raw)
+            .chain(plain(&self.plain_tf, FileKind::Tf))
+            .chain(plain(&self.plain_tf_json, FileKind::TfJson))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.raw.is_empty() && self.plain_tf.is_empty() && self.plain_tf_json.is_empty()
+    }
+}
+
+/// The plain files whose names `names` joins.
+fn plain(names: &str, kind: FileKind) -> impl Iterator<Item = FileRef<'_>> {
+    names
+        .split('/')
+        .filter(|n| !n.is_empty())
+        .map(move |n| FileRef::Plain(n, kind))
+}
+
 /// The Terraform files of one directory read under another spelling of its path.
 pub(super) struct Spelling {
     /// The directory as the files' paths spell it (`a/./b` for `a/./b/main.tf`).
     parent: PathBuf,
-    files: Vec<RawFile>,
+    files: Files,
 }
 
 /// One directory's Terraform files, read and scanned but not yet parsed.
@@ -161,7 +284,7 @@ pub(super) struct RawDir {
     /// The directory as its files' paths spell it, when not as its key does (`a/./b`, or ``
     /// for `.`): most directories store no second copy of their path.
     spelled: Option<PathBuf>,
-    files: Vec<RawFile>,
+    files: Files,
     /// Files whose paths spell the directory yet another way (`a/../b` and `b`): rare.
     others: Vec<Spelling>,
     /// Under the scanned paths (not only reached through a module call).
@@ -170,7 +293,7 @@ pub(super) struct RawDir {
 
 impl RawDir {
     /// Each file with its directory as its path spells it; `key` is this directory's key.
-    pub fn files<'a>(&'a self, key: &'a Path) -> impl Iterator<Item = (&'a Path, &'a RawFile)> {
+    pub fn files<'a>(&'a self, key: &'a Path) -> impl Iterator<Item = (&'a Path, FileRef<'a>)> {
         let parent = self.spelled.as_deref().unwrap_or(key);
         self.files.iter().map(move |f| (parent, f)).chain(
             self.others
@@ -183,29 +306,31 @@ impl RawDir {
         self.files.is_empty() && self.others.iter().all(|s| s.files.is_empty())
     }
 
-    pub fn has_flink(&self) -> bool {
+    /// Only files with something to remember can hold an application or name a module.
+    fn raw(&self) -> impl Iterator<Item = &RawFile> {
         self.files
+            .raw
             .iter()
-            .chain(self.others.iter().flat_map(|s| &s.files))
-            .any(|f| f.has_flink)
+            .chain(self.others.iter().flat_map(|s| &s.files.raw))
+    }
+
+    pub fn has_flink(&self) -> bool {
+        self.raw().any(|f| f.has_flink)
     }
 
     pub fn has_sources(&self) -> bool {
-        self.files
-            .iter()
-            .chain(self.others.iter().flat_map(|s| &s.files))
-            .any(|f| !f.sources().is_empty())
+        self.raw().any(|f| !f.sources().is_empty())
     }
 
     /// The files with their paths, in path order (the order the modules' files are parsed in).
-    pub fn sorted_files<'a>(&'a self, key: &'a Path) -> Vec<(PathBuf, &'a RawFile)> {
-        let mut out: Vec<(PathBuf, &RawFile)> = self.files(key).map(|(p, f)| (f.path(p), f)).collect();
+    pub fn sorted_files<'a>(&'a self, key: &'a Path) -> Vec<(PathBuf, FileRef<'a>)> {
+        let mut out: Vec<(PathBuf, FileRef)> = self.files(key).map(|(p, f)| (f.path(p), f)).collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
 
     /// Files read under `parent`, a spelling of the directory whose key is `key`.
-    fn new(key: &Path, parent: PathBuf, files: Vec<RawFile>, scanned: bool) -> RawDir {
+    fn new(key: &Path, parent: PathBuf, files: Files, scanned: bool) -> RawDir {
         RawDir {
             spelled: (parent.as_os_str() != key.as_os_str()).then_some(parent),
             files,
@@ -215,14 +340,14 @@ impl RawDir {
     }
 
     /// Takes in another record of the same directory.
-    fn merge(&mut self, key: &Path, mut other: RawDir) {
+    fn merge(&mut self, key: &Path, other: RawDir) {
         self.scanned |= other.scanned;
         if other.spelled == self.spelled {
-            self.files.append(&mut other.files);
+            self.files.append(other.files);
         } else {
             let parent = other.spelled.unwrap_or_else(|| key.to_path_buf());
             match self.others.iter_mut().find(|s| s.parent == parent) {
-                Some(s) => s.files.append(&mut other.files),
+                Some(s) => s.files.append(other.files),
                 None => self.others.push(Spelling {
                     parent,
                     files: other.files,
@@ -231,7 +356,7 @@ impl RawDir {
         }
         for s in other.others {
             match self.others.iter_mut().find(|o| o.parent == s.parent) {
-                Some(o) => o.files.extend(s.files),
+                Some(o) => o.files.append(s.files),
                 None => self.others.push(s),
             }
         }
@@ -264,7 +389,9 @@ impl Dirs {
             if let Some(raw) = scanner.stdin.take() {
                 // `-` is its own name, in no directory.
                 let key = PathBuf::from(super::STDIN_MODULE);
-                sorted.push((key.clone(), RawDir::new(&key, PathBuf::new(), vec![raw], true)));
+                let mut files = Files::default();
+                files.push(raw);
+                sorted.push((key.clone(), RawDir::new(&key, PathBuf::new(), files, true)));
             }
         }
         sorted.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
@@ -298,7 +425,7 @@ impl Dirs {
 
     /// A directory reached through a module call, with the files read there.
     pub fn add_followed(&mut self, key: PathBuf, scanner: &mut Scanner) {
-        let mut dir = RawDir::new(&key, key.clone(), Vec::new(), false);
+        let mut dir = RawDir::new(&key, key.clone(), Files::default(), false);
         for (parent, files) in scanner.dirs.drain() {
             dir.merge(&key, RawDir::new(&key, parent.into(), files, false));
         }
@@ -318,7 +445,7 @@ pub(super) struct Scanner<'o> {
     buf: Vec<u8>,
     /// Terraform files by the directory their path spells (compared as bytes: hashing a
     /// `Path` parses its components).
-    dirs: HashMap<OsString, Vec<RawFile>>,
+    dirs: HashMap<OsString, Files>,
     /// Terraform read from standard input: a module of its own.
     stdin: Option<RawFile>,
     /// Plans, templates and unknown files to parse on their own.
@@ -397,7 +524,9 @@ impl<'o> Scanner<'o> {
         match self.dirs.get_mut(parent) {
             Some(files) => files.push(raw),
             None => {
-                self.dirs.insert(parent.to_os_string(), vec![raw]);
+                let mut files = Files::default();
+                files.push(raw);
+                self.dirs.insert(parent.to_os_string(), files);
             }
         }
     }
