@@ -337,6 +337,8 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         });
     }
 
+    // Directories of plain files only: only their keys are left to use.
+    let plain = dirs.take_plain();
     // Scanned directories that are not evaluated, in path order.
     let mut unevaluated: Vec<(&PathBuf, &RawDir)> = dirs
         .iter()
@@ -372,6 +374,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         .iter()
         .filter(|(k, d)| !relevant.contains(*k) && !d.is_empty())
         .map(|(k, _)| k.clone())
+        .chain(plain.into_iter().filter(|k| !relevant.contains(k)))
         .collect();
 
     // Parse the relevant directories' files in parallel, in path order.

@@ -76,7 +76,8 @@ impl RawFile {
         file: impl FnOnce() -> Arc<SourceFile>,
     ) -> RawFile {
         let has_flink = has_flink(text);
-        let sources = quick_module_sources(text);
+        let mut sources = quick_module_sources(text);
+        sources.shrink_to_fit();
         let well_formed = has_flink
             || match kind {
                 FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok(),
@@ -220,8 +221,10 @@ pub(super) struct Files {
 }
 
 impl Files {
-    fn push(&mut self, raw: RawFile) {
-        let plain = match (raw.is_plain(), raw.kind, raw.name.to_str()) {
+    /// Adds a file; a plain one keeps only its name unless `record` (named files keep their
+    /// record, so their directory is always parsed).
+    fn push(&mut self, raw: RawFile, record: bool) {
+        let plain = match (raw.is_plain() && !record, raw.kind, raw.name.to_str()) {
             (true, FileKind::Tf, Some(name)) => Some((&mut self.plain_tf, name)),
             (true, FileKind::TfJson, Some(name)) => Some((&mut self.plain_tf_json, name)),
             _ => None,
@@ -365,36 +368,50 @@ impl RawDir {
 
 /// Every directory read, by module key: those found by the walk sorted by their key's bytes
 /// (one array, no per-entry node), those reached later through module calls beside them.
+/// A walked directory of plain files only is kept as its key: it holds no application, calls
+/// no module and was not named, so it is never parsed (only known to exist).
 #[derive(Default)]
 pub(super) struct Dirs {
     sorted: Vec<(PathBuf, RawDir)>,
+    plain: Vec<PathBuf>,
     added: HashMap<PathBuf, RawDir>,
 }
 
+fn by_bytes(a: &Path, b: &Path) -> std::cmp::Ordering {
+    a.as_os_str().cmp(b.as_os_str())
+}
+
 impl Dirs {
-    /// Merges what the scanners read (`scanned`: under the scanned paths).
+    /// Merges what the scanners read (all under the scanned paths).
     pub fn from_scanners(scanners: &mut [Scanner]) -> Dirs {
-        let total = scanners
+        let recorded: usize = scanners
             .iter()
-            .map(|s| s.dirs.len() + usize::from(s.stdin.is_some()))
+            .map(|s| s.dirs.values().filter(|f| !f.raw.is_empty()).count() + usize::from(s.stdin.is_some()))
             .sum();
-        let mut sorted: Vec<(PathBuf, RawDir)> = Vec::with_capacity(total);
+        let all: usize = scanners.iter().map(|s| s.dirs.len()).sum();
+        let mut sorted: Vec<(PathBuf, RawDir)> = Vec::with_capacity(recorded);
+        let mut plain: Vec<(PathBuf, RawDir)> = Vec::with_capacity(all + 1 - recorded.min(all));
         for scanner in scanners {
             for (parent, files) in std::mem::take(&mut scanner.dirs) {
                 let parent = PathBuf::from(parent);
                 let key = super::dir_key(&parent);
+                let plain_only = files.raw.is_empty();
                 let dir = RawDir::new(&key, parent, files, true);
-                sorted.push((key, dir));
+                if plain_only {
+                    plain.push((key, dir));
+                } else {
+                    sorted.push((key, dir));
+                }
             }
             if let Some(raw) = scanner.stdin.take() {
                 // `-` is its own name, in no directory.
                 let key = PathBuf::from(super::STDIN_MODULE);
                 let mut files = Files::default();
-                files.push(raw);
+                files.push(raw, true);
                 sorted.push((key.clone(), RawDir::new(&key, PathBuf::new(), files, true)));
             }
         }
-        sorted.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+        sorted.sort_unstable_by(|a, b| by_bytes(&a.0, &b.0));
         sorted.dedup_by(|later, kept| {
             if later.0 != kept.0 {
                 return false;
@@ -403,24 +420,38 @@ impl Dirs {
             dir.merge(key, std::mem::take(&mut later.1));
             true
         });
+        // A directory plain on one walker thread may have files with a record on another: then
+        // its plain files join them (it may be parsed); otherwise only its key is kept.
+        let mut plain_keys: Vec<PathBuf> = Vec::with_capacity(plain.len());
+        for (key, dir) in plain {
+            match sorted.binary_search_by(|(k, _)| by_bytes(k, &key)) {
+                Ok(i) => sorted[i].1.merge(&key, dir),
+                Err(_) => plain_keys.push(key),
+            }
+        }
+        plain_keys.sort_unstable_by(|a, b| by_bytes(a, b));
+        plain_keys.dedup();
         Dirs {
             sorted,
+            plain: plain_keys,
             added: HashMap::new(),
         }
     }
 
+    /// The directories of plain files only (see [`Dirs`]), taken out.
+    pub fn take_plain(&mut self) -> Vec<PathBuf> {
+        std::mem::take(&mut self.plain)
+    }
+
     pub fn get(&self, key: &Path) -> Option<&RawDir> {
-        match self
-            .sorted
-            .binary_search_by(|(k, _)| k.as_os_str().cmp(key.as_os_str()))
-        {
+        match self.sorted.binary_search_by(|(k, _)| by_bytes(k, key)) {
             Ok(i) => Some(&self.sorted[i].1),
             Err(_) => self.added.get(key),
         }
     }
 
     pub fn contains(&self, key: &Path) -> bool {
-        self.get(key).is_some()
+        self.get(key).is_some() || self.plain.binary_search_by(|k| by_bytes(k, key)).is_ok()
     }
 
     /// A directory reached through a module call, with the files read there.
@@ -498,7 +529,7 @@ impl<'o> Scanner<'o> {
                 if stdin {
                     self.stdin = Some(raw);
                 } else {
-                    self.add(&cand.path, raw);
+                    self.add(&cand.path, raw, true);
                 }
             }
             Some(FileKind::TfVars) => {} // read per module below; named ones via --var-file
@@ -513,19 +544,20 @@ impl<'o> Scanner<'o> {
             Ok(f) => {
                 let k = FileKind::of(path).unwrap_or(FileKind::Tf);
                 let raw = RawFile::scan(path, k, &f.text, false, self.names, || Arc::clone(&f));
-                self.add(path, raw);
+                self.add(path, raw, false);
             }
             Err(e) => self.errors.push(e),
         }
     }
 
-    fn add(&mut self, path: &Path, raw: RawFile) {
+    /// Adds a scanned file to its directory (`record`: keep its record even if plain).
+    fn add(&mut self, path: &Path, raw: RawFile, record: bool) {
         let parent = path.parent().unwrap_or(Path::new("")).as_os_str();
         match self.dirs.get_mut(parent) {
-            Some(files) => files.push(raw),
+            Some(files) => files.push(raw, record),
             None => {
                 let mut files = Files::default();
-                files.push(raw);
+                files.push(raw, record);
                 self.dirs.insert(parent.to_os_string(), files);
             }
         }
@@ -548,7 +580,7 @@ impl FileVisitor for Scanner<'_> {
                 match kind {
                     Some(k @ (FileKind::Tf | FileKind::TfJson)) => {
                         let raw = RawFile::scan(path, k, text, false, self.names, source);
-                        self.add(path, raw);
+                        self.add(path, raw, false);
                     }
                     // Read per module; a walked one only has to be readable.
                     Some(FileKind::TfVars) => {}
@@ -610,4 +642,49 @@ pub(super) fn not_utf8(name: String, content: &[u8], valid: usize) -> InputError
         f.span(prefix_chars..prefix_chars),
         format!("{name} is not valid UTF-8 (invalid byte at offset {valid})"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::dir_key;
+
+    #[test]
+    fn a_directory_split_across_walker_threads_keeps_its_plain_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        for (path, text) in [
+            (a.join("vars.tf"), "variable \"p\" {\n  default = 1\n}\n".to_string()),
+            (
+                a.join("main.tf"),
+                format!("resource \"{FLINK_RESOURCE}\" \"x\" {{\n}}\n"),
+            ),
+            (b.join("other.tf"), "locals {\n  x = 1\n}\n".to_string()),
+        ] {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let opts = ReadOptions::default();
+        // One thread reads only a plain file of `a`; another reads its application.
+        let mut one = Scanner::new(&opts, false);
+        one.file(&a.join("vars.tf"), FileKind::Tf);
+        one.file(&b.join("other.tf"), FileKind::Tf);
+        let mut two = Scanner::new(&opts, false);
+        two.file(&a.join("main.tf"), FileKind::Tf);
+        let mut dirs = Dirs::from_scanners(&mut [one, two]);
+
+        let key = dir_key(&a);
+        let files: Vec<PathBuf> = dirs
+            .get(&key)
+            .unwrap()
+            .sorted_files(&key)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(files, [a.join("main.tf"), a.join("vars.tf")]);
+        // `b` holds plain files only: known to exist, never parsed.
+        assert!(dirs.get(&dir_key(&b)).is_none());
+        assert!(dirs.contains(&dir_key(&b)));
+        assert_eq!(dirs.take_plain(), [dir_key(&b)]);
+    }
 }
