@@ -2,7 +2,9 @@
 //! `.gitignore` inside git repositories and `.kpulintignore` everywhere, skipping hidden
 //! directories and `.terraform/`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// What a file is, judged by its name (content sniffing comes later).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,16 +23,21 @@ pub enum FileKind {
 
 impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        if name.ends_with(".tf") {
+        // Called for every entry of the tree: compare the name's ending in place, without
+        // lowercasing a copy of it.
+        let name = path.file_name()?.to_str()?.as_bytes();
+        let ends = |suffix: &str| {
+            name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+        };
+        if ends(".tf") {
             Some(FileKind::Tf)
-        } else if name.ends_with(".tf.json") {
+        } else if ends(".tf.json") {
             Some(FileKind::TfJson)
-        } else if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+        } else if ends(".tfvars") || ends(".tfvars.json") {
             Some(FileKind::TfVars)
-        } else if name.ends_with(".json") {
+        } else if ends(".json") {
             Some(FileKind::Json)
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
+        } else if ends(".yaml") || ends(".yml") || ends(".template") {
             Some(FileKind::Yaml)
         } else {
             None
@@ -54,19 +61,20 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// What walking the roots found.
+/// What the roots are: files named on the command line, and directories to walk.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    /// Candidate files, sorted by path, each once.
+    /// Named files (and their module siblings), sorted by path, each once.
     pub files: Vec<Candidate>,
+    /// Directories to walk with [`walk`].
+    pub dirs: Vec<PathBuf>,
+    /// Roots that cannot be read.
     pub errors: Vec<WalkError>,
-    /// Files skipped for a reason the user should hear about (dangling or looping symlinks).
-    pub notices: Vec<String>,
 }
 
-/// Walks `roots` on `threads` threads (0: as many as there are cores) and returns candidate
-/// files sorted by path, plus walk errors and notices.
-pub fn discover(roots: &[PathBuf], threads: usize) -> Discovered {
+/// Sorts the roots into named files and directories to walk (directories are walked later,
+/// while their files are read: no list of every file of the tree is ever built).
+pub fn discover(roots: &[PathBuf]) -> Discovered {
     let mut found = Discovered::default();
     for root in roots {
         if root.as_os_str() == "-" {
@@ -101,7 +109,7 @@ pub fn discover(roots: &[PathBuf], threads: usize) -> Discovered {
                 }
                 continue;
             }
-            Ok(_) => walk(root, threads, &mut found),
+            Ok(_) => found.dirs.push(root.clone()),
         }
     }
     found.files.sort();
@@ -113,63 +121,102 @@ pub fn discover(roots: &[PathBuf], threads: usize) -> Discovered {
             false
         }
     });
-    found.notices.sort();
     found
 }
 
-/// Walks one directory with ripgrep's parallel walker. It learns which ignore files a
-/// directory has from the listing it reads anyway, so no folder is probed for ignore files it
-/// does not hold. `.gitignore` applies only inside a git repository, as in ripgrep;
-/// `.kpulintignore` everywhere.
-fn walk(root: &Path, threads: usize, found: &mut Discovered) {
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .require_git(true)
-        .add_custom_ignore_filename(".kpulintignore")
-        .threads(threads)
-        .filter_entry(|e| e.file_name() != ".terraform" && e.file_name() != "node_modules");
-    let shared = std::sync::Mutex::new(Discovered::default());
-    let mut visitors = Visitors { root, shared: &shared };
-    builder.build_parallel().visit(&mut visitors);
-    let mut walked = shared.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    found.files.append(&mut walked.files);
-    found.errors.append(&mut walked.errors);
-    found.notices.append(&mut walked.notices);
+/// Receives the files a walk finds: one per walker thread, so files are read and scanned on
+/// the walker's threads as they are found.
+pub trait FileVisitor: Send {
+    /// A file of a kind kpulint reads (`path` as users write it: no leading `./`).
+    fn file(&mut self, path: &Path, kind: FileKind);
+}
+
+/// What a walk gave: each thread's visitor, the paths that could not be walked, and notices.
+pub struct Walked<V> {
+    pub visitors: Vec<V>,
+    pub errors: Vec<WalkError>,
+    /// Files skipped for a reason the user should hear about (dangling or looping symlinks).
+    pub notices: Vec<String>,
+}
+
+/// Walks `dirs` on `threads` threads (0: as many as there are cores), handing each file to the
+/// walking thread's visitor (made by `new`). A file is visited once, even when roots overlap
+/// or it was named on the command line too (`named`: the paths of [`Discovered::files`]).
+pub fn walk<V: FileVisitor>(
+    dirs: &[PathBuf],
+    named: &[Candidate],
+    threads: usize,
+    new: impl Fn() -> V + Sync,
+) -> Walked<V> {
+    // Only overlapping roots can yield a file twice: only then is every path remembered.
+    let seen = (dirs.len() > 1 || !named.is_empty() && !dirs.is_empty())
+        .then(|| Mutex::new(named.iter().map(|c| c.path.clone()).collect::<HashSet<PathBuf>>()));
+    let shared = Mutex::new(Walked {
+        visitors: Vec::new(),
+        errors: Vec::new(),
+        notices: Vec::new(),
+    });
+    for root in dirs {
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(true)
+            .add_custom_ignore_filename(".kpulintignore")
+            .threads(threads)
+            .filter_entry(|e| e.file_name() != ".terraform" && e.file_name() != "node_modules");
+        let mut visitors = Visitors {
+            root,
+            new: &new,
+            seen: seen.as_ref(),
+            shared: &shared,
+        };
+        builder.build_parallel().visit(&mut visitors);
+    }
+    let mut walked = shared.into_inner().unwrap_or_else(PoisonError::into_inner);
+    walked.notices.sort();
+    walked
 }
 
 /// Makes one [`Visitor`] per walker thread.
-struct Visitors<'a> {
+struct Visitors<'a, V, F> {
     root: &'a Path,
-    shared: &'a std::sync::Mutex<Discovered>,
+    new: &'a F,
+    seen: Option<&'a Mutex<HashSet<PathBuf>>>,
+    shared: &'a Mutex<Walked<V>>,
 }
 
-impl<'s> ignore::ParallelVisitorBuilder<'s> for Visitors<'s> {
+impl<'s, V: FileVisitor + 's, F: Fn() -> V + Sync> ignore::ParallelVisitorBuilder<'s> for Visitors<'s, V, F> {
     fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
         Box::new(Visitor {
-            root: self.root.to_path_buf(),
-            local: Discovered::default(),
+            root: self.root,
+            inner: Some((self.new)()),
+            errors: Vec::new(),
+            notices: Vec::new(),
+            seen: self.seen,
             shared: self.shared,
         })
     }
 }
 
-/// Collects one walker thread's findings locally and hands them over when the thread ends.
-struct Visitor<'a> {
-    root: PathBuf,
-    local: Discovered,
-    shared: &'a std::sync::Mutex<Discovered>,
+/// One walker thread: its visitor, and its errors and notices, handed over when it ends.
+struct Visitor<'a, V> {
+    root: &'a Path,
+    inner: Option<V>,
+    errors: Vec<WalkError>,
+    notices: Vec<String>,
+    seen: Option<&'a Mutex<HashSet<PathBuf>>>,
+    shared: &'a Mutex<Walked<V>>,
 }
 
-impl ignore::ParallelVisitor for Visitor<'_> {
+impl<V: FileVisitor> ignore::ParallelVisitor for Visitor<'_, V> {
     fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
         let e = match entry {
             Ok(e) => e,
             Err(e) => {
-                self.local.errors.push(walk_error(&self.root, &e));
+                self.errors.push(walk_error(self.root, &e));
                 return ignore::WalkState::Continue;
             }
         };
@@ -187,27 +234,33 @@ impl ignore::ParallelVisitor for Visitor<'_> {
                 && match std::fs::metadata(e.path()) {
                     Ok(target) => target.is_file(),
                     Err(err) => {
-                        self.local.notices.push(broken_link(e.path(), &err));
+                        self.notices.push(broken_link(e.path(), &err));
                         false
                     }
                 };
-        if is_file {
-            self.local.files.push(Candidate {
-                path: clean(e.path()),
-                kind: Some(kind),
-                explicit: false,
-            });
+        if !is_file {
+            return ignore::WalkState::Continue;
+        }
+        // `./a/b.tf` → `a/b.tf`, as [`clean`] does, without a copy.
+        let path = e.path().strip_prefix(".").unwrap_or(e.path());
+        let first_time = self.seen.is_none_or(|seen| {
+            seen.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_path_buf())
+        });
+        if let (true, Some(inner)) = (first_time, self.inner.as_mut()) {
+            inner.file(path, kind);
         }
         ignore::WalkState::Continue
     }
 }
 
-impl Drop for Visitor<'_> {
+impl<V> Drop for Visitor<'_, V> {
     fn drop(&mut self) {
-        let mut shared = self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        shared.files.append(&mut self.local.files);
-        shared.errors.append(&mut self.local.errors);
-        shared.notices.append(&mut self.local.notices);
+        let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        shared.visitors.extend(self.inner.take());
+        shared.errors.append(&mut self.errors);
+        shared.notices.append(&mut self.notices);
     }
 }
 

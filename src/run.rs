@@ -123,16 +123,14 @@ pub fn run(opts: &RunOptions) -> Outcome {
         })
         .collect();
     walk_paths.extend(callers.files.iter().cloned());
-    let walked = discover(&walk_paths, opts.jobs.unwrap_or(0));
-    for e in walked.errors {
+    let walked = discover(&walk_paths);
+    for e in &walked.errors {
         let f = SourceFile::new(display(&e.path), "");
-        out.errors.push(InputError::new(f.whole(), e.message));
+        out.errors.push(InputError::new(f.whole(), e.message.clone()));
     }
-    out.notices
-        .extend(walked.notices.into_iter().map(|message| Notice { span: None, message }));
-    let candidates = walked.files;
 
-    for c in candidates
+    for c in walked
+        .files
         .iter()
         .filter(|c| c.explicit && c.kind == Some(crate::discover::FileKind::TfVars))
     {
@@ -148,7 +146,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
         });
     }
     // Declared variable names are needed only to check `--var` and `--var-file` names.
-    let loaded = inputs::load(&candidates, &opts.read, !opts.vars.cli.is_empty());
+    let loaded = inputs::load(&walked, &opts.read, !opts.vars.cli.is_empty(), opts.jobs.unwrap_or(0));
     out.files = loaded.files;
     let mut inventory = loaded.inventory;
     out.errors.extend(inputs::declared::undeclared_inputs(

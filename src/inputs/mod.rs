@@ -10,21 +10,22 @@ pub mod hcl_recover;
 pub mod json;
 pub mod plan;
 pub mod precheck;
+mod scan;
 pub mod terraform;
 pub mod tf_json;
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::{display, Candidate, FileKind};
+use crate::discover::{display, Candidate, Discovered, FileKind};
 use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, ModuleDir, ModuleSet, TfVars};
 use crate::model::{InputError, Inventory, Notice, StrayDirective};
 use crate::source::SourceFile;
+use scan::{Dirs, FileRef, RawDir, Scanner};
 use terraform::{TfFile, FLINK_RESOURCE};
 
 /// Forces how files are read (`--input-format`).
@@ -82,23 +83,13 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
             .map(|_| ())
     };
     if let Err(e) = read {
-        let f = SourceFile::new(name.clone(), "");
-        return Err(InputError::new(f.whole(), format!("cannot read {name}: {e}")));
+        return Err(scan::cannot_read(name, &e));
     }
     // A UTF-8 byte-order mark is not part of the content.
     let content = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
     match String::from_utf8(content) {
         Ok(text) => Ok(SourceFile::new(name, text)),
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let prefix_chars = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
-            let f = SourceFile::new(name.clone(), lossy);
-            Err(InputError::new(
-                f.span(prefix_chars..prefix_chars),
-                format!("{name} is not valid UTF-8 (invalid byte at offset {valid})"),
-            ))
-        }
+        Err(e) => Err(scan::not_utf8(name, e.as_bytes(), e.utf8_error().valid_up_to())),
     }
 }
 
@@ -111,22 +102,35 @@ pub fn is_auto_tfvars(name: &str) -> bool {
 
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
 pub(crate) fn quick_module_sources(text: &str) -> Vec<String> {
+    static MODULE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("module"));
     let mut out = Vec::new();
-    // Most files call no module: one fast substring search instead of a walk over their lines.
-    if !text.contains("module") {
-        return out;
-    }
+    let bytes = text.as_bytes();
     // Depth of braces inside a `module "x" {` block (0: outside any module block).
     let mut depth: i64 = 0;
-    for line in text.lines() {
-        let t = line.trim_start();
+    // Where the next line starts.
+    let mut pos = 0;
+    while pos < text.len() {
         if depth == 0 {
+            // Outside a module block only a line starting with `module` matters: jump from one
+            // mention to the next at memchr speed instead of walking every line (most files
+            // call no module).
+            let Some(found) = MODULE.find(&bytes[pos..]) else { break };
+            let at = pos + found;
+            let start = memchr::memrchr(b'\n', &bytes[pos..at]).map_or(pos, |n| pos + n + 1);
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n);
+            let t = text[start..end].trim_start();
             // `module "x" {` (HCL) or `"module": {` (JSON: every key below is a call).
             if t.starts_with("module ") || t.starts_with("module\t") || t.starts_with("\"module\"") {
                 depth = brace_delta(t).max(1);
             }
+            pos = end + 1;
             continue;
         }
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(text.len(), |n| pos + n);
+        let line = &text[pos..end];
+        pos = end + 1;
+        let t = line.strip_suffix('\r').unwrap_or(line).trim_start();
         let key = t.trim_start_matches('"');
         if let Some(rest) = key.strip_prefix("source") {
             let rest = rest.trim_start().trim_start_matches('"').trim_start();
@@ -152,91 +156,6 @@ fn brace_delta(line: &str) -> i64 {
             _ => 0,
         })
         .sum()
-}
-
-/// One Terraform file, scanned once right after reading. Its text is kept only while it may
-/// still be needed (a Flink application, a syntax error to report, or an input that cannot be
-/// read twice); a file of a directory that turns out to matter is read again to be parsed.
-struct RawFile<'a> {
-    /// Borrowed from the candidate list when walked (no second copy of every path).
-    path: Cow<'a, Path>,
-    kind: FileKind,
-    text: Option<Arc<SourceFile>>,
-    has_flink: bool,
-    /// Module sources it names (`source = "..."` inside `module` blocks).
-    sources: Vec<String>,
-    /// Passed the structural check (only checked in files without an application; those with
-    /// one are always parsed).
-    well_formed: bool,
-    /// Variables it declares (for `--var` names no module declares), found before the text
-    /// may be dropped.
-    variables: Vec<String>,
-}
-
-impl<'a> RawFile<'a> {
-    /// Scans a file's text. `keep` holds on to the text whatever it holds (standard input and
-    /// pipes cannot be read again).
-    /// `names`: collect the variable names it declares (only `--var` and `--var-file` names
-    /// are checked against them; without those, collecting them would cost time and memory for
-    /// every file of the tree).
-    fn scan(path: Cow<'a, Path>, kind: FileKind, file: Arc<SourceFile>, keep: bool, names: bool) -> RawFile<'a> {
-        let has_flink = file.text.contains(FLINK_RESOURCE);
-        let sources = quick_module_sources(&file.text);
-        let well_formed = has_flink
-            || match kind {
-                FileKind::TfJson => serde_json::from_str::<serde::de::IgnoredAny>(&file.text).is_ok(),
-                _ => precheck::looks_well_formed(&file.text),
-            };
-        let variables = if names && file.text.contains("variable") {
-            declared::variable_names(&file.text, kind)
-        } else {
-            Vec::new()
-        };
-        // A file mentioning kpulint may hold a directive that attaches to nothing (KPU903):
-        // its text is kept to look.
-        let mentions = kind == FileKind::Tf && directives::mentions_kpulint(&file.text);
-        let text = (keep || has_flink || !well_formed || mentions).then_some(file);
-        RawFile {
-            path,
-            kind,
-            text,
-            has_flink,
-            sources,
-            well_formed,
-            variables,
-        }
-    }
-
-    /// The text, read again from disk if it was dropped.
-    fn source(&self) -> Result<Arc<SourceFile>, InputError> {
-        match &self.text {
-            Some(f) => Ok(Arc::clone(f)),
-            None => read_source(&self.path),
-        }
-    }
-}
-
-/// One directory's Terraform files, read and scanned but not yet parsed.
-#[derive(Default)]
-struct RawDir<'a> {
-    files: Vec<RawFile<'a>>,
-    scanned: bool,
-}
-
-impl RawDir<'_> {
-    fn has_flink(&self) -> bool {
-        self.files.iter().any(|f| f.has_flink)
-    }
-}
-
-/// What reading one candidate gave.
-enum ReadResult<'a> {
-    /// A Terraform file, scanned, for the directory `key`.
-    Terraform(PathBuf, RawFile<'a>),
-    /// A plan, template or unknown file to parse on its own.
-    Other(Arc<SourceFile>),
-    /// Nothing to do with it (a walked `.tfvars`, or walked JSON or YAML without an application).
-    Nothing,
 }
 
 /// Whether a named path can be read a second time (a regular file, not a pipe).
@@ -273,80 +192,65 @@ fn parent_key(path: &Path) -> PathBuf {
     normalize(path.parent().unwrap_or(Path::new(".")))
 }
 
-/// Reads one candidate and scans it: Terraform goes to its directory, a plan or template to
-/// be parsed on its own.
-fn read_candidate<'a>(cand: &'a Candidate, opts: &ReadOptions, names: bool) -> Result<ReadResult<'a>, InputError> {
-    let file = read_source(&cand.path)?;
-    let stdin = cand.path.as_os_str() == "-";
-    let kind = match opts.forced {
-        Some(ForcedFormat::Terraform) => Some(FileKind::Tf),
-        Some(ForcedFormat::TerraformJson) => Some(FileKind::TfJson),
-        Some(ForcedFormat::Plan) | Some(ForcedFormat::Cloudformation) => Some(FileKind::Json),
-        None if stdin => Some(sniff_stdin(&file.text)),
-        None => cand.kind,
-    };
-    Ok(match kind {
-        Some(k @ (FileKind::Tf | FileKind::TfJson)) => {
-            // Standard input is a module of its own.
-            let key = if stdin {
-                PathBuf::from(STDIN_MODULE)
-            } else {
-                parent_key(&cand.path)
-            };
-            let keep = cand.explicit && !rereadable(&cand.path);
-            ReadResult::Terraform(key, RawFile::scan(Cow::Borrowed(&cand.path), k, file, keep, names))
-        }
-        Some(FileKind::TfVars) => ReadResult::Nothing, // read per module below; named ones via --var-file
-        _ if !cand.explicit && opts.forced.is_none() && !may_hold_application(&file.text) => ReadResult::Nothing,
-        _ => ReadResult::Other(file),
-    })
+/// The module key of a directory as a file's path spells it (`a/./b` → `a/b`, `` → `.`).
+fn dir_key(parent: &Path) -> PathBuf {
+    normalize(parent)
 }
 
-/// Whether walked JSON or YAML can hold an application: the cheap substring checks
-/// [`parse_other`] starts with (most JSON and YAML in a repository is neither).
-fn may_hold_application(text: &str) -> bool {
-    text.contains(FLINK_RESOURCE) || text.contains(cfn::FLINK_TYPE)
-}
-
-/// Reads and parses every candidate.
+/// Reads and parses the named files and every file under the directories to walk, on `threads`
+/// threads (0: as many as there are cores).
 ///
 /// `declared_names`: collect the variable names the modules declare, into
 /// [`Loaded::declared_variables`] (to check `--var` / `--var-file` names against).
-pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) -> Loaded {
+pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, threads: usize) -> Loaded {
     let mut loaded = Loaded::default();
-    // Read and scan every file in parallel, dropping texts as soon as they are known not to be
-    // needed: peak memory follows the files that matter, not the size of the tree.
-    let read: Vec<(&Candidate, Result<ReadResult, InputError>)> = candidates
-        .par_iter()
-        .map(|c| (c, read_candidate(c, opts, declared_names)))
-        .collect();
-    loaded.files = read.len();
-
-    let mut dirs: BTreeMap<PathBuf, RawDir<'_>> = BTreeMap::new();
-    let mut others: Vec<(Candidate, Arc<SourceFile>)> = Vec::new();
-    for (cand, result) in read {
-        match result {
-            Err(e) => loaded.inventory.errors.push(e),
-            Ok(ReadResult::Terraform(key, raw)) => {
-                let d = dirs.entry(key).or_default();
-                d.scanned = true;
-                d.files.push(raw);
-            }
-            Ok(ReadResult::Other(file)) => others.push((cand.clone(), file)),
-            Ok(ReadResult::Nothing) => {}
-        }
+    // Read and scan every file as the walk finds it, dropping texts as soon as they are known
+    // not to be needed: peak memory follows the files that matter, not the size of the tree.
+    let mut named = Scanner::new(opts, declared_names);
+    for cand in &found.files {
+        named.named(cand);
     }
+    let walked = crate::discover::walk(&found.dirs, &found.files, threads, || {
+        Scanner::new(opts, declared_names)
+    });
+    for e in walked.errors {
+        let f = SourceFile::new(display(&e.path), "");
+        loaded.inventory.errors.push(InputError::new(f.whole(), e.message));
+    }
+    loaded
+        .inventory
+        .notices
+        .extend(walked.notices.into_iter().map(|message| Notice { span: None, message }));
+
+    let mut scanners = walked.visitors;
+    scanners.push(named);
+    let mut dirs = Dirs::from_scanners(&mut scanners);
+    let mut others: Vec<(Candidate, Arc<SourceFile>)> = Vec::new();
+    for mut scanner in scanners {
+        loaded.files += scanner.files;
+        loaded.inventory.errors.append(&mut scanner.errors);
+        others.append(&mut scanner.others);
+    }
+    others.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Follow local module calls to directories outside the scanned paths.
-    let mut queue: Vec<PathBuf> = dirs.keys().cloned().collect();
-    let mut seen: BTreeSet<PathBuf> = queue.iter().cloned().collect();
-    let mut calls: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut queue: Vec<PathBuf> = dirs
+        .iter()
+        .filter(|(_, d)| d.has_sources())
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut calls: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
     // Registry and git sources per directory, for `.terraform/modules/modules.json`.
     let mut remote: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
     while let Some(dir) = queue.pop() {
         let sources: Vec<String> = dirs
             .get(&dir)
-            .map(|d| d.files.iter().flat_map(|f| f.sources.iter().cloned()).collect())
+            .map(|d| {
+                d.sorted_files(&dir)
+                    .iter()
+                    .flat_map(|(_, f)| f.sources().iter().cloned())
+                    .collect()
+            })
             .unwrap_or_default();
         for src in sources {
             if !is_local_source(&src) {
@@ -355,32 +259,26 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
             }
             let child = local_source_dir(&dir, &src);
             calls.entry(dir.clone()).or_default().push(child.clone());
-            if seen.insert(child.clone()) {
-                let mut raw = RawDir::default();
+            if !dirs.contains(&child) {
+                let mut followed = Scanner::new(opts, declared_names);
                 for p in list_tf_files(&child) {
-                    match read_source(&p) {
-                        Ok(f) => {
-                            let k = FileKind::of(&p).unwrap_or(FileKind::Tf);
-                            raw.files
-                                .push(RawFile::scan(Cow::Owned(p), k, f, false, declared_names));
-                        }
-                        Err(e) => loaded.inventory.errors.push(e),
-                    }
+                    followed.followed(&p);
                 }
-                dirs.insert(child.clone(), raw);
+                loaded.inventory.errors.append(&mut followed.errors);
+                dirs.add_followed(child.clone(), &mut followed);
                 queue.push(child);
             }
         }
     }
 
     loaded.declared_variables = dirs
-        .values()
-        .flat_map(|d| d.files.iter())
-        .flat_map(|f| f.variables.iter().cloned())
+        .iter()
+        .flat_map(|(k, d)| d.files(k))
+        .flat_map(|(_, f)| f.variables().iter().cloned())
         .collect();
 
     // A directory matters if it holds a Flink application or calls one that does.
-    let mut relevant: BTreeSet<PathBuf> = dirs
+    let mut relevant: HashSet<PathBuf> = dirs
         .iter()
         .filter(|(_, d)| d.has_flink())
         .map(|(k, _)| k.clone())
@@ -389,14 +287,14 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
     // a directory whose calls were downloaded is evaluated (they may hold a Flink application).
     let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = remote
         .keys()
-        .filter(|k| dirs.get(*k).is_some_and(|d| d.scanned))
+        .filter(|k| dirs.get(k).is_some_and(|d| d.scanned))
         .map(|k| (k.clone(), installed_modules(k)))
         .filter(|(_, inst)| !inst.is_empty())
         .collect();
     relevant.extend(installed.keys().cloned());
     // Callers of relevant directories are relevant: walk the calls backwards from them, each
     // edge once.
-    let mut callers: BTreeMap<&PathBuf, Vec<&PathBuf>> = BTreeMap::new();
+    let mut callers: HashMap<&PathBuf, Vec<&PathBuf>> = HashMap::new();
     for (dir, children) in &calls {
         for child in children {
             callers.entry(child).or_default().push(dir);
@@ -411,7 +309,8 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
         }
     }
     // Explicitly named Terraform files are always parsed, so their errors are never hidden.
-    for c in candidates
+    for c in found
+        .files
         .iter()
         .filter(|c| c.explicit && matches!(c.kind, Some(FileKind::Tf | FileKind::TfJson)))
     {
@@ -422,7 +321,7 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
     // may hide behind them, so say once that they were not followed.
     let unfollowed: Vec<(&PathBuf, &String)> = remote
         .iter()
-        .filter(|(k, _)| dirs.get(*k).is_some_and(|d| d.scanned) && !relevant.contains(*k))
+        .filter(|(k, _)| dirs.get(k).is_some_and(|d| d.scanned) && !relevant.contains(*k))
         .flat_map(|(k, sources)| sources.iter().map(move |s| (k, s)))
         .collect();
     if let Some((dir, src)) = unfollowed.first() {
@@ -438,23 +337,32 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
         });
     }
 
+    // Directories of plain files only: only their keys are left to use.
+    let plain = dirs.take_plain();
+    // Scanned directories that are not evaluated, in path order.
+    let mut unevaluated: Vec<(&PathBuf, &RawDir)> = dirs
+        .iter()
+        .filter(|(k, d)| d.scanned && !relevant.contains(*k))
+        .collect();
+    unevaluated.sort_by(|a, b| a.0.cmp(b.0));
+
     // Files that cannot hold or feed a Flink application are not parsed, only checked for
     // structure at memory speed when read; one that failed the check is parsed to report its
     // syntax error.
-    let suspicious: Vec<&RawFile> = dirs
+    let suspicious: Vec<(PathBuf, FileRef)> = unevaluated
         .iter()
-        .filter(|(k, d)| d.scanned && !relevant.contains(*k))
-        .flat_map(|(_, d)| d.files.iter())
-        .filter(|f| !f.well_formed)
+        .flat_map(|(k, d)| d.files(k))
+        .filter(|(_, f)| !f.well_formed())
+        .map(|(parent, f)| (parent.to_path_buf(), f))
         .collect();
     let syntax_errors: Vec<InputError> = suspicious
         .par_iter()
-        .filter_map(|f| {
-            let file = match f.source() {
+        .filter_map(|(parent, f)| {
+            let file = match f.source(parent) {
                 Ok(file) => file,
                 Err(e) => return Some(e),
             };
-            match f.kind {
+            match f.kind() {
                 FileKind::TfJson => json::parse(&file).err(),
                 _ => hcl::parse_body(&file).err(),
             }
@@ -464,20 +372,26 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
 
     loaded.modules.skipped = dirs
         .iter()
-        .filter(|(k, d)| !relevant.contains(*k) && !d.files.is_empty())
+        .filter(|(k, d)| !relevant.contains(*k) && !d.is_empty())
         .map(|(k, _)| k.clone())
+        .chain(plain.into_iter().filter(|k| !relevant.contains(k)))
         .collect();
 
-    // Parse the relevant directories' files in parallel.
-    let to_parse: Vec<(&PathBuf, &RawFile)> = dirs
+    // Parse the relevant directories' files in parallel, in path order.
+    let mut relevant_dirs: Vec<(&PathBuf, &RawDir)> = dirs.iter().filter(|(k, _)| relevant.contains(*k)).collect();
+    relevant_dirs.sort_by(|a, b| a.0.cmp(b.0));
+    let to_parse: Vec<(&PathBuf, PathBuf, FileRef)> = relevant_dirs
         .iter()
-        .filter(|(k, _)| relevant.contains(*k))
-        .flat_map(|(k, d)| d.files.iter().map(move |f| (k, f)))
+        .flat_map(|(k, d)| d.sorted_files(k).into_iter().map(move |(p, f)| (*k, p, f)))
         .collect();
     let parsed: Vec<(PathBuf, Result<TfFile, InputError>)> = to_parse
         .par_iter()
-        .map(|(dir, raw)| {
-            let r = raw.source().and_then(|file| match raw.kind {
+        .map(|(dir, path, raw)| {
+            let file = match raw.text() {
+                Some(f) => Ok(Arc::clone(f)),
+                None => read_source(path),
+            };
+            let r = file.and_then(|file| match raw.kind() {
                 FileKind::TfJson => tf_json::parse_tf_json(&file),
                 _ => hcl::parse_tf(&file),
             });
@@ -503,12 +417,11 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
     }
     // A scanned directory without a Flink application is not evaluated, but a directive
     // written there attaches to nothing: parse the few files that mention kpulint.
-    let unattached: Vec<StrayDirective> = dirs
+    let unattached: Vec<StrayDirective> = unevaluated
         .iter()
-        .filter(|(k, d)| d.scanned && !relevant.contains(*k))
-        .flat_map(|(_, d)| d.files.iter())
-        .filter(|f| f.kind == FileKind::Tf)
-        .filter_map(|f| f.text.as_ref().filter(|t| directives::mentions_kpulint(&t.text)))
+        .flat_map(|(k, d)| d.sorted_files(k))
+        .filter(|(_, f)| f.kind() == FileKind::Tf)
+        .filter_map(|(_, f)| f.text().filter(|t| directives::mentions_kpulint(&t.text)))
         .filter_map(|t| hcl::parse_tf(t).ok())
         .flat_map(|tf| tf.strays)
         .collect();
@@ -518,8 +431,8 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
     // calling itself or called only from within a cycle it is part of (the evaluator reports
     // the cycle; the applications are still linted).
     let graph = CallGraph::new(&loaded.modules);
-    for (dir, raw) in &dirs {
-        if raw.scanned && relevant.contains(dir) && loaded.modules.dirs.contains_key(dir) && graph.is_root(dir) {
+    for dir in loaded.modules.dirs.keys() {
+        if dirs.get(dir).is_some_and(|d| d.scanned) && relevant.contains(dir) && graph.is_root(dir) {
             loaded.roots.push(dir.clone());
         }
     }
@@ -743,4 +656,29 @@ fn parse_other(cand: &Candidate, file: &Arc<SourceFile>, opts: &ReadOptions) -> 
         .with_help("use --input-format to force a format"),
     );
     inv
+}
+
+#[cfg(test)]
+mod quick_sources_tests {
+    use super::quick_module_sources as sources;
+
+    #[test]
+    fn finds_the_sources_of_module_blocks_only() {
+        let text = "# a module comment\nlocals { module_name = \"x\" }\nmodule \"a\" {\n  source = \"./a\"\n  nested = { source = \"not-a-call\" }\n}\nresource \"r\" \"b\" {\n  source = \"./no\"\n}\n  module \"c\" {\n    source  = \"../c\"\n  }\n";
+        assert_eq!(sources(text), ["./a", "../c"]);
+        assert!(sources("resource \"r\" \"b\" {\n  source = \"./no\"\n}\n").is_empty());
+    }
+
+    #[test]
+    fn reads_json_crlf_and_one_line_blocks() {
+        let json = "{\n  \"module\": {\n    \"a\": {\n      \"source\": \"./a\"\n    }\n  }\n}\n";
+        assert_eq!(sources(json), ["./a"]);
+        assert_eq!(sources("module \"a\" {\r\n  source = \"./a\"\r\n}\r\n"), ["./a"]);
+        // A block closed on its own line ends the search for its sources.
+        assert_eq!(
+            sources("module \"a\" { }\nx = 1\n}\nsource = \"./late\"\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(sources("module\t\"a\" {\nsource = \"./t\"\n}"), ["./t"]);
+    }
 }

@@ -50,6 +50,12 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
                 _ => {}
             }
             i += 1;
+            // Up to the next quote, escape, newline, `$` or `%`, the bytes of a string change
+            // nothing: skip them in one run.
+            if in_string {
+                let rest = b.get(i..).unwrap_or_default();
+                i += rest.iter().take_while(|&&c| !STRING_SPECIAL[usize::from(c)]).count();
+            }
             continue;
         }
         let prev = if i == 0 { b'\n' } else { b[i - 1] };
@@ -152,6 +158,21 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
         if !comment && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
             last = significant;
         }
+        if in_ident {
+            // The rest of an identifier only moves `last` along (a `-` in it counts as part of
+            // a name): skip it in one run.
+            let run = b[i + 1..].iter().take_while(|&&c| ident_byte(c)).count();
+            if run > 0 {
+                i += run;
+                last = if b[i] == b'-' { b'x' } else { b[i] };
+            }
+        } else if matches!(c, b' ' | b'\t' | b'\r') {
+            // Further blanks change nothing (`in_ident` is already false): skip them in one run.
+            i += b[i + 1..]
+                .iter()
+                .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\r'))
+                .count();
+        }
         i += 1;
     }
     // The last expression of the file cannot end with an operator either.
@@ -225,10 +246,20 @@ fn statement_head_ok(b: &[u8], start: usize) -> bool {
 
 fn skip_line(b: &[u8], i: &mut usize) {
     // Stop before the newline: the main loop steps onto it and marks the next line's start.
-    while *i + 1 < b.len() && b[*i + 1] != b'\n' {
-        *i += 1;
-    }
+    let rest = b.get(*i + 1..).unwrap_or_default();
+    *i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
 }
+
+/// The bytes that end a run of plain string content: `\\`, `"`, a newline, `$` and `%`.
+const STRING_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\\' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'$' as usize] = true;
+    t[b'%' as usize] = true;
+    t
+};
 
 /// Skips `<<EOT ... EOT` / `<<-EOT ... EOT`; `i` ends on the closing marker's last byte.
 fn skip_heredoc(text: &str, i: &mut usize) -> bool {
@@ -336,6 +367,55 @@ mod tests {
         assert!(!ok("locals {\n  / 2\n}\n"));
         assert!(!ok("locals {\n  x = 1 }\n"));
         assert!(!ok("resource \"a\" \"b\" {\n  lifecycle {\n    x = 1 }\n}\n"));
+    }
+}
+
+#[cfg(test)]
+mod run_tests {
+    //! Runs of blanks, identifier bytes, plain string content and comment text are skipped in
+    //! one step each: what ends a run must still be seen.
+    use super::{looks_well_formed as ok, top_level_statements};
+
+    #[test]
+    fn blank_runs_end_where_the_next_token_starts() {
+        assert!(ok("a    =  \t  1   \t\r\n"));
+        assert!(!ok("a = 1 +   \t   \n"));
+        assert!(!ok("a =    \t   \n"));
+        assert!(!ok("locals {\n      x = 1      }\n"));
+        assert!(ok("locals {\n      x = 1\n      }\n"));
+        assert!(!ok("locals {\n        1 = 2\n}\n"));
+    }
+
+    #[test]
+    fn identifier_runs_keep_the_last_byte() {
+        assert!(ok("x = some_long-name-with-dashes-\n"));
+        assert!(ok("x = some_long_name\n"));
+        assert!(!ok("x = some_long_name.\n"));
+        assert!(!ok("x = some_long_name +\n"));
+        assert!(ok("x = a.b_c.*\n"));
+        assert!(ok("block_type_name \"label\" {\n  attribute_name = 1\n}\n"));
+        assert_eq!(top_level_statements("alpha = 1\nbeta_gamma = 2\n"), Some(vec![0, 10]));
+    }
+
+    #[test]
+    fn string_runs_stop_at_quotes_escapes_newlines_and_templates() {
+        assert!(ok("x = \"a long string with { [ ( in it\"\n"));
+        assert!(!ok("x = \"a long string never closed\n\"\n"));
+        assert!(ok("x = \"aaaaaaaa ${var.b} cccccccc\"\n"));
+        assert!(!ok("x = \"aaaaaaaa ${var.b cccccccc\"\n"));
+        assert!(ok("x = \"aaaaaaaa \\\" still in the string\"\n"));
+        assert!(ok("x = \"aaaaaaaa $${not a template\"\n"));
+        assert!(ok("x = \"aaaaaaaa %{ if true }y%{ endif } z\"\n"));
+        // A file ending in a backslash inside a string is rejected, without reading past it.
+        assert!(!ok("x = \"abc\\"));
+        assert!(!ok("x = \"abc"));
+    }
+
+    #[test]
+    fn comment_runs_end_at_the_newline_or_the_end() {
+        assert!(ok("# a comment with { [ ( \" in it\nx = 1\n"));
+        assert!(ok("x = 1 // trailing { comment"));
+        assert!(!ok("x = 1 +  # comment\n"));
     }
 }
 
