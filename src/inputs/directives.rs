@@ -66,8 +66,14 @@ pub fn mentions_kpulint(text: &str) -> bool {
 
 impl CommentMap {
     pub fn new(file: &Arc<SourceFile>, syntax: CommentSyntax) -> CommentMap {
-        let mentions = mentions_kpulint(&file.text);
-        let lines = (mentions && syntax == CommentSyntax::Hcl).then(|| hcl_lines(&file.text));
+        CommentMap::over(file, &file.text, syntax)
+    }
+
+    /// The comments of `text`, the whole text of `file` (which may be a compacted copy that
+    /// keeps every line a directive is written on), with spans in `file`.
+    pub fn over(file: &Arc<SourceFile>, text: &str, syntax: CommentSyntax) -> CommentMap {
+        let mentions = mentions_kpulint(text);
+        let lines = (mentions && syntax == CommentSyntax::Hcl).then(|| hcl_lines(text));
         CommentMap {
             file: Arc::clone(file),
             syntax,
@@ -208,8 +214,8 @@ pub fn scan_directives(file: &Arc<SourceFile>, span: &Span) -> Vec<Directive> {
 
 fn line_text(file: &SourceFile, line: usize) -> Option<(usize, &str)> {
     let start = file.line_start(line)?;
-    let end = file.line_start(line + 1).unwrap_or(file.text.len());
-    Some((start, file.text.get(start..end)?.trim_end_matches(['\n', '\r'])))
+    let end = file.line_start(line + 1).unwrap_or(file.len());
+    Some((start, file.get(start..end)?.trim_end_matches(['\n', '\r'])))
 }
 
 /// Classifies every line of HCL text, following strings, heredocs and `/* */` comments.
@@ -349,7 +355,7 @@ fn line_comment(text: &str, body_start: usize, current: &mut LineInfo) {
 
 /// The directive a comment body holds, if any.
 fn directive_in(file: &Arc<SourceFile>, body: Range<usize>, target: DirectiveTarget) -> Option<Directive> {
-    let comment = file.text.get(body.clone())?;
+    let comment = file.get(body.clone())?;
     // `/* ... */` continuation lines often start with `*`.
     let rest = comment.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
     let lead = comment.len() - rest.len();

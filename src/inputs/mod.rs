@@ -469,19 +469,24 @@ pub fn load(candidates: &[Candidate], opts: &ReadOptions, declared_names: bool) 
         .collect();
 
     // Parse the relevant directories' files in parallel.
-    let to_parse: Vec<(&PathBuf, &RawFile)> = dirs
-        .iter()
+    let to_parse: Vec<(&PathBuf, &mut RawFile)> = dirs
+        .iter_mut()
         .filter(|(k, _)| relevant.contains(*k))
-        .flat_map(|(k, d)| d.files.iter().map(move |f| (k, f)))
+        .flat_map(|(k, d)| d.files.iter_mut().map(move |f| (k, f)))
         .collect();
     let parsed: Vec<(PathBuf, Result<TfFile, InputError>)> = to_parse
-        .par_iter()
+        .into_par_iter()
         .map(|(dir, raw)| {
-            let r = raw.source().and_then(|file| match raw.kind {
-                FileKind::TfJson => tf_json::parse_tf_json(&file),
-                _ => hcl::parse_tf(&file),
-            });
-            ((*dir).clone(), r)
+            // Taken: the parsed file holds what it needs of the text (see `hcl::parse_tf`).
+            let r = raw
+                .text
+                .take()
+                .map_or_else(|| raw.source(), Ok)
+                .and_then(|file| match raw.kind {
+                    FileKind::TfJson => tf_json::parse_tf_json(&file),
+                    _ => hcl::parse_tf(&file),
+                });
+            (dir.clone(), r)
         })
         .collect();
     for (dir, result) in parsed {
