@@ -98,9 +98,9 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
     Ok(tf)
 }
 
-/// Lines kept at each end of a block whose middle is dropped: the header a directive above it
-/// attaches to, and the lines a quoted neighbour shows around itself.
-const KEPT_BLOCK_LINES: usize = 2;
+/// Lines kept at each end of a block whose middle is dropped: its header (where directives
+/// above it attach, and where its neighbour's quoted snippet may end) and its closing line.
+const KEPT_BLOCK_LINES: usize = 1;
 /// A block's middle is dropped only when it is at least this many lines, so that spans in
 /// different kept runs are never close enough to be quoted in one snippet.
 const MIN_DROPPED_LINES: usize = 4;
@@ -132,7 +132,7 @@ fn compacted(file: &Arc<SourceFile>, body: &Body) -> Option<Arc<SourceFile>> {
         if read || super::directives::mentions_kpulint(block_text) {
             continue;
         }
-        // After the first KEPT_BLOCK_LINES lines, up to the start of the last ones.
+        // After the first `KEPT_BLOCK_LINES` lines, up to the start of the last ones.
         let mut starts = memchr::memchr_iter(b'\n', block_text.as_bytes()).map(|i| range.start + i + 1);
         let Some(from) = starts.nth(KEPT_BLOCK_LINES - 1) else {
             continue;
