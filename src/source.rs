@@ -481,6 +481,56 @@ mod tests {
     }
 
     #[test]
+    fn a_compacted_file_answers_as_the_whole_file_where_it_kept_text() {
+        let text: String = (0..40).map(|i| format!("line {i} é{}\n", "x".repeat(i % 7))).collect();
+        let whole = SourceFile::new("a.tf", text.as_str());
+        let line = |n: usize| whole.line_start(n + 1).unwrap();
+        // Lines 3..10 and 20..39 dropped; 0..3, 10..20 and the last line kept.
+        let dropped = [line(3)..line(10), line(20)..line(39)];
+        let kept = whole.compact(&dropped).unwrap();
+        assert!(kept.is_compacted());
+        assert_eq!((kept.len(), kept.line_count()), (whole.len(), whole.line_count()));
+        let in_kept = |o: usize| !dropped.iter().any(|d| d.start < o && o < d.end);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o) && in_kept(o)) {
+            assert_eq!(kept.line_col(offset), whole.line_col(offset), "offset {offset}");
+            assert_eq!(kept.line_before(offset), whole.line_before(offset), "offset {offset}");
+        }
+        for n in (1..=whole.line_count()).filter(|&n| in_kept(whole.line_start(n).unwrap())) {
+            assert_eq!(kept.line_start(n), whole.line_start(n), "line {n}");
+        }
+        assert_eq!(kept.line_start(6), None);
+        let statement = line(12)..line(14) - 1;
+        assert_eq!(kept.span(statement.clone()).text(), &text[statement]);
+        // Text that was dropped reads as nothing, never as other text.
+        assert_eq!(kept.get(line(2)..line(4)), None);
+        assert_eq!(kept.span(line(5)..line(6)).text(), "");
+        // A carriage return alone is a line break to the report: such a file is not compacted.
+        assert!(SourceFile::new("b.tf", "a\rb\nc\n")
+            .compact(std::slice::from_ref(&(2..4)))
+            .is_none());
+        assert!(
+            whole.compact(std::slice::from_ref(&(1..line(3)))).is_none(),
+            "not whole lines"
+        );
+    }
+
+    #[test]
+    fn a_compacted_file_reads_its_whole_text_again_only_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.tf");
+        let text = "a = 1\nb = 2\nc = 3\nd = 4\n";
+        std::fs::write(&path, text).unwrap();
+        let kept = SourceFile::new(path.display().to_string(), text)
+            .compact(std::slice::from_ref(&(6..12)))
+            .unwrap();
+        assert_eq!(kept.whole_text().as_deref(), Some(text));
+        std::fs::write(&path, "a = 1\nb = 2\nc = 9\nd = 4\n").unwrap();
+        assert_eq!(kept.whole_text(), None, "a kept line changed");
+        std::fs::write(&path, "a = 1\nb = 9\nc = 3\nd = 4\n").unwrap();
+        assert_eq!(kept.whole_text().as_deref(), Some("a = 1\nb = 9\nc = 3\nd = 4\n"));
+    }
+
+    #[test]
     fn spans_cover_whole_characters() {
         // `é` is bytes 0..2: a range starting or ending inside it takes the whole character.
         let f = SourceFile::new("a.tf", "é = 1\u{3000}x");

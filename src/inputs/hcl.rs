@@ -588,3 +588,34 @@ mod group_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_module_of_mostly_other_resources_keeps_only_what_it_reads() {
+        let other: String = (0..40)
+            .map(|i| {
+                let body: String = (0..8).map(|j| format!("  a{j} = \"xxxxxxxxxxxxxxxx\"\n")).collect();
+                format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n{body}}}\n\n")
+            })
+            .collect();
+        let app = "resource \"aws_kinesisanalyticsv2_application\" \"app\" {\n  name = \"app\"\n}\n";
+        let text = format!("variable \"v\" {{\n  default = 1\n}}\n\n{other}{app}\n{other}");
+        let tf = parse_tf(&SourceFile::new("m.tf", text.as_str())).unwrap();
+        assert!(tf.file.is_compacted());
+        let [resource] = tf.resources.as_slice() else {
+            panic!("{:?}", tf.resources)
+        };
+        assert_eq!(resource.span.text(), app.trim_end());
+        assert_eq!(
+            resource.span.location().line,
+            text[..text.find(app).unwrap()].lines().count() + 1
+        );
+        assert_eq!(tf.variables[0].default.as_ref().unwrap().span.text(), "1");
+        // A small file is held whole.
+        let small = parse_tf(&SourceFile::new("s.tf", app)).unwrap();
+        assert!(!small.file.is_compacted());
+    }
+}
