@@ -80,7 +80,7 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
             // What the model keeps points into a copy of the file without the lines of blocks
             // nothing reads; comments are still found in the whole text.
             let kept = compacted(file, &body).unwrap_or_else(|| Arc::clone(file));
-            let comments = CommentMap::over(&kept, &file.text, CommentSyntax::Hcl);
+            let comments = CommentMap::over(&kept, file, CommentSyntax::Hcl);
             tf = TfFile::new(Arc::clone(&kept));
             lower_blocks(
                 &mut tf,
@@ -98,8 +98,8 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
     Ok(tf)
 }
 
-/// Lines kept at each end of a block whose middle is dropped: its header (where directives
-/// above it attach, and where its neighbour's quoted snippet may end) and its closing line.
+/// Lines kept at each end of a run of blocks whose middle is dropped: the first one's header and
+/// the last one's closing line, where a neighbour's quoted snippet may end.
 const KEPT_BLOCK_LINES: usize = 1;
 /// A block's middle is dropped only when it is at least this many lines, so that spans in
 /// different kept runs are never close enough to be quoted in one snippet.
@@ -107,9 +107,11 @@ const MIN_DROPPED_LINES: usize = 4;
 /// A file is compacted only when that frees at least this many bytes.
 const MIN_DROPPED_BYTES: usize = 4 << 10;
 
-/// A copy of `file` without the middle lines of the top-level blocks the model never reads
-/// (anything but variables, locals, module calls, providers and Flink applications, unless it
-/// mentions kpulint): in a large module those are most of the text, held until the run ends.
+/// A copy of `file` without the lines of the top-level blocks the model never reads (anything
+/// but variables, locals, module calls, providers and Flink applications, unless it mentions
+/// kpulint) but the first and last of each run of them: in a large module those are most of
+/// the text, held until the run ends. Lines of the dropped blocks are found in the whole file
+/// while it is parsed (see [`CommentMap::whole`]).
 /// `None` when little would be dropped, and for standard input (whose text cannot be read again
 /// for `--fix` or `--diff`).
 fn compacted(file: &Arc<SourceFile>, body: &Body) -> Option<Arc<SourceFile>> {
@@ -118,22 +120,47 @@ fn compacted(file: &Arc<SourceFile>, body: &Body) -> Option<Arc<SourceFile>> {
     }
     let text: &str = &file.text;
     let bytes = text.as_bytes();
-    let mut dropped = Vec::new();
+    // Runs of blocks nothing reads, with only blank lines and comments between them.
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut last_end = None;
     for block in body.blocks() {
         let read = match (block.ident.as_str(), block.labels.first().map(|l| l.as_str())) {
             ("variable" | "locals" | "module" | "provider", _) => true,
             ("resource", Some(rtype)) => rtype == FLINK_RESOURCE,
             _ => false,
         };
-        let Some(range) = block.span() else { continue };
-        let Some(block_text) = text.get(range.clone()) else {
+        let Some(range) = block.span() else {
+            last_end = None;
             continue;
         };
-        if read || super::directives::mentions_kpulint(block_text) {
+        let unread = !read
+            && text
+                .get(range.clone())
+                .is_some_and(|t| !super::directives::mentions_kpulint(t));
+        if !unread {
+            last_end = None;
             continue;
         }
+        let joins = last_end.and_then(|end| text.get(end..range.start)).is_some_and(|gap| {
+            !super::directives::mentions_kpulint(gap)
+                && gap.lines().all(|l| {
+                    let l = l.trim();
+                    l.is_empty() || l.starts_with('#') || l.starts_with("//")
+                })
+        });
+        match runs.last_mut() {
+            Some(run) if joins => run.end = range.end,
+            _ => runs.push(range.clone()),
+        }
+        last_end = Some(range.end);
+    }
+    let mut dropped = Vec::new();
+    for range in runs {
+        let Some(run_text) = text.get(range.clone()) else {
+            continue;
+        };
         // After the first `KEPT_BLOCK_LINES` lines, up to the start of the last ones.
-        let mut starts = memchr::memchr_iter(b'\n', block_text.as_bytes()).map(|i| range.start + i + 1);
+        let mut starts = memchr::memchr_iter(b'\n', run_text.as_bytes()).map(|i| range.start + i + 1);
         let Some(from) = starts.nth(KEPT_BLOCK_LINES - 1) else {
             continue;
         };
@@ -189,7 +216,8 @@ fn lower_blocks(tf: &mut TfFile, blocks: &mut Vec<AttachTarget>, body: &Body, lo
                 .chain(labels.iter().copied())
                 .collect::<Vec<_>>()
                 .join(" "),
-            span: lower.span_of(block.span()),
+            // In the whole file: its lines are needed, and it may not have been kept.
+            span: comments.whole().span(lower.span_of(block.span()).range()),
             flink: false,
             lines: Vec::new(),
         });
