@@ -1,6 +1,7 @@
 //! Source files and byte spans. Every value kpulint reads carries a [`Span`] into the file it
 //! came from, so any finding can be reported at its exact line and column.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -10,9 +11,46 @@ use std::sync::{Arc, OnceLock};
 pub struct SourceFile {
     /// The path as the user will see it: relative to the current directory when given that way.
     pub path: String,
+    /// The whole text as read. Empty for a file compacted by [`SourceFile::compact`], which
+    /// holds only some of its lines: read it through [`SourceFile::get`] and [`Span::text`].
     pub text: Arc<str>,
-    /// Where lines start, computed on first use: most files read are never quoted.
+    /// The lines kept of a compacted file.
+    kept: Option<Kept>,
+    /// Where lines start (in the kept text of a compacted file), computed on first use: most
+    /// files read are never quoted.
     lines: OnceLock<LineIndex>,
+}
+
+/// What a compacted file keeps: runs of whole lines, at their offsets in the whole text.
+#[derive(Debug)]
+struct Kept {
+    /// The kept runs one after another.
+    text: Box<str>,
+    /// Sorted by offset; the first starts at offset 0.
+    segments: Box<[Segment]>,
+    /// The whole text's length in bytes and its number of lines.
+    len: usize,
+    line_count: usize,
+}
+
+/// A run of whole lines kept of a compacted file.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    /// Byte offset of its start in the whole text, and in [`Kept::text`].
+    start: usize,
+    at: usize,
+    /// 0-based line of its start in the whole text, and in [`Kept::text`].
+    line: usize,
+    kept_line: usize,
+}
+
+/// The run of whole lines of a file that holds a range: its text, where it starts in the file,
+/// and its first line (0-based). For a file that is not compacted, the whole text.
+#[derive(Debug, Clone, Copy)]
+pub struct Window<'a> {
+    pub start: usize,
+    pub line: usize,
+    pub text: &'a str,
 }
 
 /// Every [`LINES_PER_MARK`]th line start of a text. A table of every line start costs 8 bytes
@@ -73,45 +111,214 @@ impl SourceFile {
         Arc::new(SourceFile {
             path: path.into(),
             text: text.into(),
+            kept: None,
             lines: OnceLock::new(),
         })
     }
 
+    /// A copy of this file that keeps only its text outside `dropped`: ranges of whole lines
+    /// (each from a line start to just after a line end), sorted and apart. Offsets, lines and
+    /// columns stay those of the whole text. `None` when the text has a carriage return that
+    /// does not end a line (the report counts it as a line break) or a range is not whole lines.
+    pub fn compact(&self, dropped: &[Range<usize>]) -> Option<Arc<SourceFile>> {
+        let text: &str = &self.text;
+        let bytes = text.as_bytes();
+        if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
+            return None;
+        }
+        let whole_lines = |r: &Range<usize>| {
+            r.start < r.end
+                && r.end <= text.len()
+                && (r.start == 0 || bytes.get(r.start - 1) == Some(&b'\n'))
+                && bytes.get(r.end - 1) == Some(&b'\n')
+        };
+        if !dropped.iter().all(whole_lines) || dropped.windows(2).any(|w| w[0].end >= w[1].start) {
+            return None;
+        }
+        let mut kept_text = String::with_capacity(text.len() - dropped.iter().map(|r| r.len()).sum::<usize>());
+        let mut segments = Vec::with_capacity(dropped.len() + 1);
+        let (mut from, mut line, mut kept_line) = (0, 0, 0);
+        let runs = dropped
+            .iter()
+            .map(|r| (r.start, r.end))
+            .chain(std::iter::once((text.len(), text.len())));
+        for (to, next) in runs {
+            let run = text.get(from..to)?;
+            segments.push(Segment {
+                start: from,
+                at: kept_text.len(),
+                line,
+                kept_line,
+            });
+            kept_text.push_str(run);
+            let run_lines = memchr::memchr_iter(b'\n', run.as_bytes()).count();
+            kept_line += run_lines;
+            line += run_lines + memchr::memchr_iter(b'\n', text.get(to..next)?.as_bytes()).count();
+            from = next;
+        }
+        Some(Arc::new(SourceFile {
+            path: self.path.clone(),
+            text: Arc::from(""),
+            kept: Some(Kept {
+                text: kept_text.into_boxed_str(),
+                segments: segments.into_boxed_slice(),
+                len: text.len(),
+                line_count: line + 1,
+            }),
+            lines: OnceLock::new(),
+        }))
+    }
+
+    /// The whole text: for a compacted file, read again from its path, and `None` when that
+    /// fails or what was kept no longer matches it (the file changed since it was read).
+    pub fn whole_text(&self) -> Option<Cow<'_, str>> {
+        let Some(kept) = &self.kept else {
+            return Some(Cow::Borrowed(&self.text));
+        };
+        let bytes = std::fs::read(&self.path).ok()?;
+        // As when it was read: a UTF-8 byte-order mark is not part of the content.
+        let content = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let text = std::str::from_utf8(content).ok()?;
+        let unchanged = text.len() == kept.len
+            && kept.segments.iter().enumerate().all(|(i, s)| {
+                let end = kept.segments.get(i + 1).map_or(kept.text.len(), |next| next.at);
+                let run = kept.text.get(s.at..end);
+                run.is_some_and(|run| text.get(s.start..s.start + run.len()) == Some(run))
+            });
+        unchanged.then(|| Cow::Owned(text.to_string()))
+    }
+
+    /// Whether only some lines of the text are held ([`SourceFile::compact`]).
+    pub fn is_compacted(&self) -> bool {
+        self.kept.is_some()
+    }
+
+    /// The length of the whole text in bytes.
+    pub fn len(&self) -> usize {
+        self.kept.as_ref().map_or(self.text.len(), |k| k.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text the line index is built over: the whole text, or the kept runs.
+    fn held(&self) -> &str {
+        self.kept.as_ref().map_or(&self.text, |k| &k.text)
+    }
+
     fn lines(&self) -> &LineIndex {
-        self.lines.get_or_init(|| LineIndex::new(&self.text))
+        self.lines.get_or_init(|| LineIndex::new(self.held()))
+    }
+
+    /// The kept run holding byte `offset` (its end included), with its text.
+    fn segment_at(&self, offset: usize) -> Option<(Segment, &str)> {
+        let kept = self.kept.as_ref()?;
+        let index = kept.segments.partition_point(|s| s.start <= offset).checked_sub(1)?;
+        let segment = *kept.segments.get(index)?;
+        let end = kept.segments.get(index + 1).map_or(kept.text.len(), |next| next.at);
+        let text = kept.text.get(segment.at..end)?;
+        (offset <= segment.start + text.len()).then_some((segment, text))
+    }
+
+    /// The run of whole lines holding `range`; `None` when part of it was not kept. For a file
+    /// that is not compacted, the whole text (whatever the range).
+    pub fn window(&self, range: Range<usize>) -> Option<Window<'_>> {
+        if self.kept.is_none() {
+            return Some(Window {
+                start: 0,
+                line: 0,
+                text: &self.text,
+            });
+        }
+        let (segment, text) = self.segment_at(range.start)?;
+        (range.end >= range.start && range.end <= segment.start + text.len()).then_some(Window {
+            start: segment.start,
+            line: segment.line,
+            text,
+        })
+    }
+
+    /// The text of `range`, if it was kept and falls on character boundaries.
+    pub fn get(&self, range: Range<usize>) -> Option<&str> {
+        let w = self.window(range.clone())?;
+        w.text.get(range.start - w.start..range.end - w.start)
+    }
+
+    /// The text from the start of the line holding `offset` up to it.
+    pub fn line_before(&self, offset: usize) -> &str {
+        let Some(w) = self.window(offset..offset) else {
+            return "";
+        };
+        let before = w.text.get(..offset - w.start).unwrap_or("");
+        before.rsplit('\n').next().unwrap_or("")
     }
 
     /// 1-based line and 1-based column counted in characters (not bytes) for a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let (line, start) = self.lines().line_of(&self.text, offset);
-        let col = self
-            .text
-            .get(start..offset)
+        let offset = offset.min(self.len());
+        // In a compacted file: the offset within the kept runs, and how many lines the runs
+        // before it leave out. An offset that was not kept counts as the start of the next run.
+        let (held_offset, left_out) = match &self.kept {
+            None => (offset, 0),
+            Some(kept) => match self.segment_at(offset) {
+                Some((s, _)) => (s.at + offset - s.start, s.line - s.kept_line),
+                None => {
+                    let next = kept.segments.iter().find(|s| s.start > offset).or(kept.segments.last());
+                    next.map_or((0, 0), |s| (s.at, s.line - s.kept_line))
+                }
+            },
+        };
+        let held = self.held();
+        let (line, start) = self.lines().line_of(held, held_offset);
+        let col = held
+            .get(start..held_offset)
             .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
-        (line + 1, col + 1)
+            .unwrap_or(held_offset - start);
+        (line + left_out + 1, col + 1)
     }
 
     /// Byte offset of a 1-based line and 0-based character column (YAML parsers count chars).
     pub fn offset_of_char_col(&self, line: usize, char_col: usize) -> usize {
         let Some(start) = self.line_start(line) else {
-            return self.text.len();
+            return self.len();
         };
-        let rest = &self.text[start..];
+        let Some(w) = self.window(start..start) else {
+            return self.len();
+        };
+        let rest = w.text.get(start - w.start..).unwrap_or("");
         rest.char_indices()
             .nth(char_col)
             .map(|(i, _)| start + i)
-            .unwrap_or(self.text.len())
+            .unwrap_or(w.start + w.text.len())
     }
 
-    /// Byte offset of the start of a 1-based line.
+    /// Byte offset of the start of a 1-based line (`None` for a line a compacted file left out).
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.lines().start_of(&self.text, line.checked_sub(1)?)
+        let line = line.checked_sub(1)?;
+        let Some(kept) = &self.kept else {
+            return self.lines().start_of(&self.text, line);
+        };
+        if line >= kept.line_count {
+            return None;
+        }
+        let index = kept.segments.partition_point(|s| s.line <= line).checked_sub(1)?;
+        let segment = kept.segments.get(index)?;
+        let held_line = segment.kept_line + (line - segment.line);
+        // A run's lines are those up to the next run's first line (its own end, when the run
+        // ends with a line break).
+        let next_kept_line = kept.segments.get(index + 1).map_or(usize::MAX, |next| next.kept_line);
+        if held_line > next_kept_line {
+            return None;
+        }
+        let held = self.lines().start_of(&kept.text, held_line)?;
+        Some(segment.start + held - segment.at)
     }
 
     pub fn line_count(&self) -> usize {
-        self.lines().line_count
+        self.kept
+            .as_ref()
+            .map_or_else(|| self.lines().line_count, |k| k.line_count)
     }
 
     /// A span of `range`, clamped to the text and widened to whole characters: every span can
@@ -131,10 +338,19 @@ impl SourceFile {
         }
     }
 
+    /// Whether `offset` is a character boundary (an offset a compacted file left out counts
+    /// as one: nothing is read there).
+    fn is_char_boundary(&self, offset: usize) -> bool {
+        match self.window(offset..offset) {
+            Some(w) => w.text.is_char_boundary(offset - w.start),
+            None => true,
+        }
+    }
+
     /// The nearest character boundary at or before `offset` (at most the text's length).
     pub fn floor_char_boundary(&self, offset: usize) -> usize {
-        let mut o = offset.min(self.text.len());
-        while !self.text.is_char_boundary(o) {
+        let mut o = offset.min(self.len());
+        while !self.is_char_boundary(o) {
             o -= 1;
         }
         o
@@ -142,8 +358,8 @@ impl SourceFile {
 
     /// The nearest character boundary at or after `offset` (at most the text's length).
     pub fn ceil_char_boundary(&self, offset: usize) -> usize {
-        let mut o = offset.min(self.text.len());
-        while !self.text.is_char_boundary(o) {
+        let mut o = offset.min(self.len());
+        while !self.is_char_boundary(o) {
             o += 1;
         }
         o
@@ -168,7 +384,7 @@ impl Span {
     }
 
     pub fn text(&self) -> &str {
-        self.file.text.get(self.start..self.end).unwrap_or("")
+        self.file.get(self.start..self.end).unwrap_or("")
     }
 
     pub fn location(&self) -> Location {
@@ -191,7 +407,7 @@ impl Span {
     pub fn first_line(&self) -> Span {
         let text = self.text();
         let end = text.find('\n').map(|i| self.start + i).unwrap_or(self.end);
-        let head = &self.file.text[self.start..end];
+        let head = self.file.get(self.start..end).unwrap_or("");
         let trimmed = head.trim_end_matches(['{', ' ', '\r']);
         self.file.span(self.start..self.start + trimmed.len())
     }
@@ -262,6 +478,56 @@ mod tests {
             assert_eq!(f.line_col(offset), (line + 1, column + 1), "offset {offset}");
         }
         assert_eq!(f.line_col(text.len() + 10), f.line_col(text.len()));
+    }
+
+    #[test]
+    fn a_compacted_file_answers_as_the_whole_file_where_it_kept_text() {
+        let text: String = (0..40).map(|i| format!("line {i} é{}\n", "x".repeat(i % 7))).collect();
+        let whole = SourceFile::new("a.tf", text.as_str());
+        let line = |n: usize| whole.line_start(n + 1).unwrap();
+        // Lines 3..10 and 20..39 dropped; 0..3, 10..20 and the last line kept.
+        let dropped = [line(3)..line(10), line(20)..line(39)];
+        let kept = whole.compact(&dropped).unwrap();
+        assert!(kept.is_compacted());
+        assert_eq!((kept.len(), kept.line_count()), (whole.len(), whole.line_count()));
+        let in_kept = |o: usize| !dropped.iter().any(|d| d.start < o && o < d.end);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o) && in_kept(o)) {
+            assert_eq!(kept.line_col(offset), whole.line_col(offset), "offset {offset}");
+            assert_eq!(kept.line_before(offset), whole.line_before(offset), "offset {offset}");
+        }
+        for n in (1..=whole.line_count()).filter(|&n| in_kept(whole.line_start(n).unwrap())) {
+            assert_eq!(kept.line_start(n), whole.line_start(n), "line {n}");
+        }
+        assert_eq!(kept.line_start(6), None);
+        let statement = line(12)..line(14) - 1;
+        assert_eq!(kept.span(statement.clone()).text(), &text[statement]);
+        // Text that was dropped reads as nothing, never as other text.
+        assert_eq!(kept.get(line(2)..line(4)), None);
+        assert_eq!(kept.span(line(5)..line(6)).text(), "");
+        // A carriage return alone is a line break to the report: such a file is not compacted.
+        assert!(SourceFile::new("b.tf", "a\rb\nc\n")
+            .compact(std::slice::from_ref(&(2..4)))
+            .is_none());
+        assert!(
+            whole.compact(std::slice::from_ref(&(1..line(3)))).is_none(),
+            "not whole lines"
+        );
+    }
+
+    #[test]
+    fn a_compacted_file_reads_its_whole_text_again_only_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.tf");
+        let text = "a = 1\nb = 2\nc = 3\nd = 4\n";
+        std::fs::write(&path, text).unwrap();
+        let kept = SourceFile::new(path.display().to_string(), text)
+            .compact(std::slice::from_ref(&(6..12)))
+            .unwrap();
+        assert_eq!(kept.whole_text().as_deref(), Some(text));
+        std::fs::write(&path, "a = 1\nb = 2\nc = 9\nd = 4\n").unwrap();
+        assert_eq!(kept.whole_text(), None, "a kept line changed");
+        std::fs::write(&path, "a = 1\nb = 9\nc = 3\nd = 4\n").unwrap();
+        assert_eq!(kept.whole_text().as_deref(), Some("a = 1\nb = 9\nc = 3\nd = 4\n"));
     }
 
     #[test]

@@ -429,3 +429,85 @@ fn a_syntax_error_late_in_a_large_file_is_located_exactly() {
     assert_eq!(e["file"], "app/main.tf");
     assert_eq!(e["line"].as_u64().unwrap() as usize, line, "{e:#}");
 }
+
+/// A module file where most of the text is resources nothing evaluates, around an application
+/// fed by a variable, a directive above a resource that is not an application, and a resource
+/// mentioning kpulint in its body.
+fn mostly_other_resources() -> String {
+    let other = |i: usize| {
+        let settings: String = (0..8).map(|j| format!("  setting_{j} = \"value-{i}-{j}\"\n")).collect();
+        format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n  bucket = \"b{i}\"\n{settings}  tags = {{\n    Name = \"b{i}\"\n  }}\n}}\n\n")
+    };
+    let mut text = String::from("variable \"parallelism\" {\n  type    = number\n  default = 3\n}\n\n");
+    text.extend((0..20).map(other));
+    text.push_str("data \"aws_caller_identity\" \"me\" {\n  provider = aws\n  a = 1\n  b = 2\n  c = 3\n  d = 4\n}\n\n");
+    text.push_str(&flink_app(
+        "orders",
+        "# kpulint: state_size=120GB",
+        "var.parallelism",
+        "1",
+        "false",
+    ));
+    text.push('\n');
+    text.extend((20..40).map(other));
+    text.push_str("# kpulint: state_size=10GB\n");
+    text.extend((40..45).map(other));
+    text.push_str("resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n  # kpulint-ignore KPU001: not an application\n  a = 1\n  b = 2\n  c = 3\n  d = 4\n}\n");
+    text.extend((45..60).map(other));
+    text
+}
+
+#[test]
+fn a_file_of_mostly_other_resources_reports_as_when_read_whole() {
+    // Read from a path, the file keeps only the lines the model reads; read from standard
+    // input (which cannot be read again), it keeps all of them. Same length names, so the
+    // human report wraps the same way.
+    let text = mostly_other_resources();
+    let repo = Repo::new();
+    repo.write("main.tf", &text);
+    let both = |format: &str| {
+        let file = repo.run(&["main.tf", "--format", format]);
+        let mut cmd = kpulint(repo.path());
+        cmd.args(["-", "--format", format]).write_stdin(text.clone());
+        let stdin = exec(cmd);
+        assert_eq!(file.code, stdin.code, "{format}");
+        assert_eq!(file.stderr, stdin.stderr.replace("<stdin>", "main.tf"), "{format}");
+        (file, stdin)
+    };
+    let (file, stdin) = both("human");
+    assert_eq!(file.stdout, stdin.stdout.replace("<stdin>", "main.tf"));
+    // Fingerprints hash the path; everything else is the same.
+    let (file, stdin) = both("json");
+    let without_fingerprints = |doc: Value| {
+        let mut doc = doc;
+        for f in doc["findings"].as_array_mut().unwrap() {
+            f["fingerprint"] = Value::Null;
+        }
+        doc
+    };
+    let stdin_doc: Value = serde_json::from_str(&stdin.stdout.replace("<stdin>", "main.tf")).unwrap();
+    assert_eq!(without_fingerprints(file.json()), without_fingerprints(stdin_doc));
+    let (_, doc) = repo.json(&["main.tf"]);
+    assert!(!findings(&doc, "KPU903").is_empty(), "the stray directive: {doc:#}");
+    assert_eq!(only_app(&doc)["address"], "aws_kinesisanalyticsv2_application.orders");
+}
+
+#[test]
+fn fixing_a_file_of_mostly_other_resources_edits_the_whole_file() {
+    let text = mostly_other_resources();
+    let repo = Repo::new();
+    repo.write("main.tf", &text);
+    let diff = repo.run(&["main.tf", "--diff"]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert!(diff.stdout.contains("-  default = 3\n"), "{}", diff.stdout);
+    let (_, doc) = repo.json(&["main.tf", "--fix"]);
+    assert!(doc["summary"]["fixed"].as_u64().unwrap_or(0) > 0, "{doc:#}");
+    let fixed = std::fs::read_to_string(repo.path().join("main.tf")).unwrap();
+    // Only the variable's default changed: every other line is as written.
+    let changed: Vec<(&str, &str)> = text.lines().zip(fixed.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(text.lines().count(), fixed.lines().count());
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0].0, "  default = 3");
+    let again = repo.run(&["main.tf", "--diff"]);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""), "{}", again.stderr);
+}

@@ -60,7 +60,8 @@ fn by_file(plan: &Plan) -> BTreeMap<&str, Vec<&Edit>> {
 pub fn diff_text(plan: &Plan) -> String {
     by_file(plan)
         .into_iter()
-        .map(|(path, edits)| diff::unified(path, &edits[0].file.text, &edits))
+        // A compacted file that changed since it was read has no diff: `--fix` would not edit it.
+        .filter_map(|(path, edits)| Some(diff::unified(path, &edits[0].file.whole_text()?, &edits)))
         .collect()
 }
 
@@ -84,7 +85,11 @@ fn write(plan: &Plan) -> (Vec<(String, Vec<String>)>, Vec<InputError>) {
     let mut errors = Vec::new();
     for (path, edits) in by_file(plan) {
         let file = &edits[0].file;
-        match splice::write_file(Path::new(path), &file.text, &edits) {
+        let written = match file.whole_text() {
+            Some(original) => splice::write_file(Path::new(path), &original, &edits),
+            None => Err(splice::WriteError::Changed { path: path.to_string() }),
+        };
+        match written {
             Ok(()) => changes.push((path.to_string(), edits.iter().map(|e| e.description.clone()).collect())),
             Err(e) => errors.push(InputError::new(file.whole(), e.to_string())),
         }

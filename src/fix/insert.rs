@@ -8,14 +8,20 @@ use crate::source::Span;
 /// Where to insert `name = value` into the HCL block at `block` (from its identifier to its
 /// closing brace), and the line to insert; or why that cannot be done safely.
 pub fn hcl_attribute(block: &Span, name: &str, value: &str) -> Result<(usize, String), String> {
-    let text = &block.file.text;
+    // Offsets below are within the run of lines holding the block (the whole text, unless the
+    // file was compacted), which starts at a line start.
+    let window = block
+        .file
+        .window(block.range())
+        .ok_or_else(|| "the block's text was not kept".to_string())?;
+    let (base, text) = (window.start, window.text);
     let body = block.text();
     let one_line = || "the block is written on one line".to_string();
     if !body.ends_with('}') {
         return Err("the block's closing brace was not found".into());
     }
-    let close = block.end - 1;
-    let open = block.start
+    let close = block.end - 1 - base;
+    let open = block.start - base
         + body
             .find('{')
             .ok_or_else(|| "the block's opening brace was not found".to_string())?;
@@ -44,12 +50,15 @@ pub fn hcl_attribute(block: &Span, name: &str, value: &str) -> Result<(usize, St
         .find(|l| !l.trim().is_empty())
         .map(|l| l[..l.len() - l.trim_start().len()].to_string())
         .unwrap_or_else(|| format!("{close_indent}  "));
-    Ok((close_line, format!("{indent}{name} = {value}{eol}")))
+    Ok((base + close_line, format!("{indent}{name} = {value}{eol}")))
 }
 
 /// Where to add `"name": value` to the JSON object that `block` ends with (a `.tf.json` block or
 /// a CloudFormation JSON mapping), and the text to add after its last member.
 pub fn json_member(block: &Span, name: &str, value: &str) -> Result<(usize, String), String> {
+    if block.file.is_compacted() {
+        return Err("the file's text was not kept".into());
+    }
     let text = &block.file.text;
     let body = block.text().trim_end();
     if !body.ends_with('}') {
@@ -93,6 +102,9 @@ fn blank_or_comment(line: &str) -> bool {
 /// Where to add `name: value` to the YAML block mapping that `block` (from its key) holds, and
 /// the line to add after its last line. Flow mappings (`{ ... }`) and tagged values are refused.
 pub fn yaml_key(block: &Span, name: &str, value: &str) -> Result<(usize, String), String> {
+    if block.file.is_compacted() {
+        return Err("the file's text was not kept".into());
+    }
     let text = &block.file.text;
     let key_line_start = text[..block.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let key_line_end = text[block.start..]

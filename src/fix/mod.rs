@@ -168,8 +168,7 @@ fn at(span: &Span) -> String {
 /// The name written before a value (`flink_parallelism = 12`, `"Default": 12`, `Default: 12`),
 /// or the origin's label when the name alone says little (`default`).
 fn name_before(span: &Span, label: Option<&str>) -> String {
-    let text = &span.file.text[..span.start];
-    let line = text.rsplit('\n').next().unwrap_or("");
+    let line = span.file.line_before(span.start);
     let key = line
         .trim_end()
         .trim_end_matches(['=', ':'])
@@ -480,7 +479,7 @@ fn resolve_shared(analyses: &[Analysis], mut proposals: Vec<Proposal>, mut refus
             if p.insert.is_some() {
                 p.text.clear();
             } else {
-                p.text = p.file.text[p.range.clone()].to_string();
+                p.text = p.file.get(p.range.clone()).unwrap_or_default().to_string();
             }
             p.change = false;
         }
@@ -509,7 +508,7 @@ fn resolve_shared(analyses: &[Analysis], mut proposals: Vec<Proposal>, mut refus
                     message: format!(
                         "{} = {} feeds applications whose recommendations differ ({}): not edited",
                         first.place_name,
-                        first.file.text[first.range.clone()].trim(),
+                        first.file.get(first.range.clone()).unwrap_or_default().trim(),
                         wants.join(", ")
                     ),
                 });

@@ -48,7 +48,11 @@ struct LineInfo {
 
 /// The comments of one file, line by line.
 pub struct CommentMap {
+    /// Where directives' spans point.
     file: Arc<SourceFile>,
+    /// The whole text, read for comments and lines (`file` itself unless that is a compacted
+    /// copy); held only while the file is parsed.
+    whole: Arc<SourceFile>,
     syntax: CommentSyntax,
     /// `Some` for HCL (block comments need the whole file); YAML lines are read on demand.
     lines: Option<Vec<LineInfo>>,
@@ -66,10 +70,22 @@ pub fn mentions_kpulint(text: &str) -> bool {
 
 impl CommentMap {
     pub fn new(file: &Arc<SourceFile>, syntax: CommentSyntax) -> CommentMap {
-        let mentions = mentions_kpulint(&file.text);
-        let lines = (mentions && syntax == CommentSyntax::Hcl).then(|| hcl_lines(&file.text));
+        CommentMap::over(file, file, syntax)
+    }
+
+    /// The whole file, for the lines of what is parsed from it.
+    pub fn whole(&self) -> &Arc<SourceFile> {
+        &self.whole
+    }
+
+    /// The comments of `whole`, with spans in `file`: a compacted copy of it that keeps every
+    /// line a directive is written on.
+    pub fn over(file: &Arc<SourceFile>, whole: &Arc<SourceFile>, syntax: CommentSyntax) -> CommentMap {
+        let mentions = mentions_kpulint(&whole.text);
+        let lines = (mentions && syntax == CommentSyntax::Hcl).then(|| hcl_lines(&whole.text));
         CommentMap {
             file: Arc::clone(file),
+            whole: Arc::clone(whole),
             syntax,
             lines,
             mentions,
@@ -77,7 +93,7 @@ impl CommentMap {
     }
 
     fn line_count(&self) -> usize {
-        self.file.line_count()
+        self.whole.line_count()
     }
 
     fn info(&self, line: usize) -> LineInfo {
@@ -91,7 +107,7 @@ impl CommentMap {
         if let Some(lines) = &self.lines {
             return lines.get(line - 1).cloned().unwrap_or(blank);
         }
-        let Some((start, text)) = line_text(&self.file, line) else {
+        let Some((start, text)) = line_text(&self.whole, line) else {
             return blank;
         };
         let indent = text.len() - text.trim_start().len();
@@ -119,8 +135,8 @@ impl CommentMap {
         if !self.mentions {
             return (out, lines);
         }
-        let (first_line, _) = self.file.line_col(span.start);
-        let (last_line, _) = self.file.line_col(span.end.saturating_sub(1).max(span.start));
+        let (first_line, _) = self.whole.line_col(span.start);
+        let (last_line, _) = self.whole.line_col(span.end.saturating_sub(1).max(span.start));
 
         // The comment block directly above, nearest last. Blank lines may sit between its
         // comments, not between it and the block.
@@ -191,7 +207,7 @@ impl CommentMap {
         self.info(line)
             .comments
             .into_iter()
-            .filter_map(|body| directive_in(&self.file, body, target.clone()))
+            .filter_map(|body| directive_in(&self.file, &self.whole, body, target.clone()))
             .collect()
     }
 
@@ -208,8 +224,8 @@ pub fn scan_directives(file: &Arc<SourceFile>, span: &Span) -> Vec<Directive> {
 
 fn line_text(file: &SourceFile, line: usize) -> Option<(usize, &str)> {
     let start = file.line_start(line)?;
-    let end = file.line_start(line + 1).unwrap_or(file.text.len());
-    Some((start, file.text.get(start..end)?.trim_end_matches(['\n', '\r'])))
+    let end = file.line_start(line + 1).unwrap_or(file.len());
+    Some((start, file.get(start..end)?.trim_end_matches(['\n', '\r'])))
 }
 
 /// Classifies every line of HCL text, following strings, heredocs and `/* */` comments.
@@ -347,9 +363,14 @@ fn line_comment(text: &str, body_start: usize, current: &mut LineInfo) {
     }
 }
 
-/// The directive a comment body holds, if any.
-fn directive_in(file: &Arc<SourceFile>, body: Range<usize>, target: DirectiveTarget) -> Option<Directive> {
-    let comment = file.text.get(body.clone())?;
+/// The directive a comment body of `whole` holds, if any, with its span in `file`.
+fn directive_in(
+    file: &Arc<SourceFile>,
+    whole: &SourceFile,
+    body: Range<usize>,
+    target: DirectiveTarget,
+) -> Option<Directive> {
+    let comment = whole.get(body.clone())?;
     // `/* ... */` continuation lines often start with `*`.
     let rest = comment.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
     let lead = comment.len() - rest.len();

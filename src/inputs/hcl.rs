@@ -62,30 +62,121 @@ const GROUP_BYTES: usize = 256 << 10;
 
 /// Parses a `.tf` file.
 pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
-    let comments = CommentMap::new(file, CommentSyntax::Hcl);
     // Every top-level block with the lines of the directives it claims.
     let mut blocks: Vec<AttachTarget> = Vec::new();
     let mut tf = TfFile::new(Arc::clone(file));
-    let grouped =
-        file.text.len() > WHOLE_PARSE_MAX_BYTES && parse_tf_in_groups(file, &comments, &mut tf, &mut blocks).is_some();
-    if !grouped {
-        // Small, or a group that does not parse: parse the whole file, so an error is reported
-        // exactly as a whole-file parse does.
-        tf = TfFile::new(Arc::clone(file));
-        blocks.clear();
-        let ParsedBody { body, recovery } = parse_body(file)?;
-        lower_blocks(
-            &mut tf,
-            &mut blocks,
-            &body,
-            &Lower::recovered(file, &recovery),
-            &comments,
-        );
-    }
+    let large = file.text.len() > WHOLE_PARSE_MAX_BYTES;
+    let comments = large.then(|| CommentMap::new(file, CommentSyntax::Hcl));
+    let grouped = comments
+        .as_ref()
+        .is_some_and(|comments| parse_tf_in_groups(file, comments, &mut tf, &mut blocks).is_some());
+    let comments = match comments {
+        Some(comments) if grouped => comments,
+        _ => {
+            // Small, or a group that does not parse: parse the whole file, so an error is reported
+            // exactly as a whole-file parse does.
+            blocks.clear();
+            let ParsedBody { body, recovery } = parse_body(file)?;
+            // What the model keeps points into a copy of the file without the lines of blocks
+            // nothing reads; comments are still found in the whole text.
+            let kept = compacted(file, &body).unwrap_or_else(|| Arc::clone(file));
+            let comments = CommentMap::over(&kept, file, CommentSyntax::Hcl);
+            tf = TfFile::new(Arc::clone(&kept));
+            lower_blocks(
+                &mut tf,
+                &mut blocks,
+                &body,
+                &Lower::recovered(&kept, &recovery),
+                &comments,
+            );
+            comments
+        }
+    };
     tf.strays = super::attach::strays(&comments, &blocks);
     tf.strays.extend(super::attach::tag_strays(&tf.resources, &blocks));
     tf.shrink_to_fit();
     Ok(tf)
+}
+
+/// Lines kept at each end of a run of blocks whose middle is dropped: the first one's header and
+/// the last one's closing line, where a neighbour's quoted snippet may end.
+const KEPT_BLOCK_LINES: usize = 1;
+/// A block's middle is dropped only when it is at least this many lines, so that spans in
+/// different kept runs are never close enough to be quoted in one snippet.
+const MIN_DROPPED_LINES: usize = 4;
+/// A file is compacted only when that frees at least this many bytes.
+const MIN_DROPPED_BYTES: usize = 4 << 10;
+
+/// A copy of `file` without the lines of the top-level blocks the model never reads (anything
+/// but variables, locals, module calls, providers and Flink applications, unless it mentions
+/// kpulint) but the first and last of each run of them: in a large module those are most of
+/// the text, held until the run ends. Lines of the dropped blocks are found in the whole file
+/// while it is parsed (see [`CommentMap::whole`]).
+/// `None` when little would be dropped, and for standard input (whose text cannot be read again
+/// for `--fix` or `--diff`).
+fn compacted(file: &Arc<SourceFile>, body: &Body) -> Option<Arc<SourceFile>> {
+    if file.path == "<stdin>" || file.text.len() < MIN_DROPPED_BYTES {
+        return None;
+    }
+    let text: &str = &file.text;
+    let bytes = text.as_bytes();
+    // Runs of blocks nothing reads, with only blank lines and comments between them.
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut last_end = None;
+    for block in body.blocks() {
+        let read = match (block.ident.as_str(), block.labels.first().map(|l| l.as_str())) {
+            ("variable" | "locals" | "module" | "provider", _) => true,
+            ("resource", Some(rtype)) => rtype == FLINK_RESOURCE,
+            _ => false,
+        };
+        let Some(range) = block.span() else {
+            last_end = None;
+            continue;
+        };
+        let unread = !read
+            && text
+                .get(range.clone())
+                .is_some_and(|t| !super::directives::mentions_kpulint(t));
+        if !unread {
+            last_end = None;
+            continue;
+        }
+        let joins = last_end.and_then(|end| text.get(end..range.start)).is_some_and(|gap| {
+            !super::directives::mentions_kpulint(gap)
+                && gap.lines().all(|l| {
+                    let l = l.trim();
+                    l.is_empty() || l.starts_with('#') || l.starts_with("//")
+                })
+        });
+        match runs.last_mut() {
+            Some(run) if joins => run.end = range.end,
+            _ => runs.push(range.clone()),
+        }
+        last_end = Some(range.end);
+    }
+    let mut dropped = Vec::new();
+    for range in runs {
+        let Some(run_text) = text.get(range.clone()) else {
+            continue;
+        };
+        // After the first `KEPT_BLOCK_LINES` lines, up to the start of the last ones.
+        let mut starts = memchr::memchr_iter(b'\n', run_text.as_bytes()).map(|i| range.start + i + 1);
+        let Some(from) = starts.nth(KEPT_BLOCK_LINES - 1) else {
+            continue;
+        };
+        let last_line = memchr::memrchr(b'\n', bytes.get(..range.end)?).map_or(0, |i| i + 1);
+        let to = memchr::memrchr_iter(b'\n', bytes.get(..last_line)?)
+            .nth(KEPT_BLOCK_LINES - 1)
+            .map_or(0, |i| i + 1);
+        let lines = bytes.get(from..to).map_or(0, |d| memchr::memchr_iter(b'\n', d).count());
+        if to > from && lines >= MIN_DROPPED_LINES {
+            dropped.push(from..to);
+        }
+    }
+    if dropped.iter().map(|r| r.len()).sum::<usize>() < MIN_DROPPED_BYTES {
+        return None;
+    }
+    file.compact(&dropped)
 }
 
 /// Parses a large file in groups of whole top-level statements (found by the structural
@@ -125,7 +216,8 @@ fn lower_blocks(tf: &mut TfFile, blocks: &mut Vec<AttachTarget>, body: &Body, lo
                 .chain(labels.iter().copied())
                 .collect::<Vec<_>>()
                 .join(" "),
-            span: lower.span_of(block.span()),
+            // In the whole file: its lines are needed, and it may not have been kept.
+            span: comments.whole().span(lower.span_of(block.span()).range()),
             flink: false,
             lines: Vec::new(),
         });
@@ -277,7 +369,7 @@ impl<'a> Lower<'a> {
         let Expression::Number(_) = e else { return None };
         let r = e.span()?;
         let (_, &end) = self.recovery.big_numbers.range(r.start..r.end).next()?;
-        let negative = self.file.text.as_bytes().get(r.start) == Some(&b'-');
+        let negative = self.file.get(r.start..r.start + 1) == Some("-");
         let n = if negative { f64::NEG_INFINITY } else { f64::INFINITY };
         Some(Expr::new(ExprKind::Number(n), self.span_of(Some(r.start..end))))
     }
@@ -522,5 +614,36 @@ mod group_tests {
             grouped.resources[0].header.text(),
             "resource \"aws_kinesisanalyticsv2_application\" \"a\""
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_module_of_mostly_other_resources_keeps_only_what_it_reads() {
+        let other: String = (0..40)
+            .map(|i| {
+                let body: String = (0..8).map(|j| format!("  a{j} = \"xxxxxxxxxxxxxxxx\"\n")).collect();
+                format!("resource \"aws_s3_bucket\" \"b{i}\" {{\n{body}}}\n\n")
+            })
+            .collect();
+        let app = "resource \"aws_kinesisanalyticsv2_application\" \"app\" {\n  name = \"app\"\n}\n";
+        let text = format!("variable \"v\" {{\n  default = 1\n}}\n\n{other}{app}\n{other}");
+        let tf = parse_tf(&SourceFile::new("m.tf", text.as_str())).unwrap();
+        assert!(tf.file.is_compacted());
+        let [resource] = tf.resources.as_slice() else {
+            panic!("{:?}", tf.resources)
+        };
+        assert_eq!(resource.span.text(), app.trim_end());
+        assert_eq!(
+            resource.span.location().line,
+            text[..text.find(app).unwrap()].lines().count() + 1
+        );
+        assert_eq!(tf.variables[0].default.as_ref().unwrap().span.text(), "1");
+        // A small file is held whole.
+        let small = parse_tf(&SourceFile::new("s.tf", app)).unwrap();
+        assert!(!small.file.is_compacted());
     }
 }

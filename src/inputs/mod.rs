@@ -339,6 +339,13 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
 
     // Directories of plain files only: only their keys are left to use.
     let plain = dirs.take_plain();
+    // The relevant files' texts, each handed over to its parse below, which keeps only what
+    // the model reads of it (see `hcl::parse_tf`): the whole texts are not all held at once.
+    let mut texts: HashMap<PathBuf, Arc<SourceFile>> = dirs
+        .iter_mut()
+        .filter(|(k, _)| relevant.contains(*k))
+        .flat_map(|(k, d)| d.take_texts(k))
+        .collect();
     // Scanned directories that are not evaluated, in path order.
     let mut unevaluated: Vec<(&PathBuf, &RawDir)> = dirs
         .iter()
@@ -380,22 +387,22 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // Parse the relevant directories' files in parallel, in path order.
     let mut relevant_dirs: Vec<(&PathBuf, &RawDir)> = dirs.iter().filter(|(k, _)| relevant.contains(*k)).collect();
     relevant_dirs.sort_by(|a, b| a.0.cmp(b.0));
-    let to_parse: Vec<(&PathBuf, PathBuf, FileRef)> = relevant_dirs
+    let to_parse: Vec<(&PathBuf, PathBuf, FileKind, Option<Arc<SourceFile>>)> = relevant_dirs
         .iter()
-        .flat_map(|(k, d)| d.sorted_files(k).into_iter().map(move |(p, f)| (*k, p, f)))
+        .flat_map(|(k, d)| d.sorted_files(k).into_iter().map(move |(p, f)| (*k, p, f.kind())))
+        .map(|(k, p, kind)| {
+            let text = texts.remove(&p);
+            (k, p, kind, text)
+        })
         .collect();
     let parsed: Vec<(PathBuf, Result<TfFile, InputError>)> = to_parse
-        .par_iter()
-        .map(|(dir, path, raw)| {
-            let file = match raw.text() {
-                Some(f) => Ok(Arc::clone(f)),
-                None => read_source(path),
-            };
-            let r = file.and_then(|file| match raw.kind() {
+        .into_par_iter()
+        .map(|(dir, path, kind, text)| {
+            let r = text.map_or_else(|| read_source(&path), Ok).and_then(|file| match kind {
                 FileKind::TfJson => tf_json::parse_tf_json(&file),
                 _ => hcl::parse_tf(&file),
             });
-            ((*dir).clone(), r)
+            (dir.clone(), r)
         })
         .collect();
     for (dir, result) in parsed {

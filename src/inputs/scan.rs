@@ -129,6 +129,11 @@ impl RawFile {
         self.detail.as_ref().and_then(|d| d.text.as_ref())
     }
 
+    /// Hands over the kept text: its parse keeps only what it needs of it.
+    fn take_text(&mut self) -> Option<Arc<SourceFile>> {
+        self.detail.as_mut().and_then(|d| d.text.take())
+    }
+
     pub fn sources(&self) -> &[String] {
         self.detail.as_ref().map_or(&[], |d| &d.sources)
     }
@@ -325,6 +330,20 @@ impl RawDir {
         self.raw().any(|f| !f.sources().is_empty())
     }
 
+    /// The kept texts of the files, handed over, by the files' paths; `key` is this
+    /// directory's key.
+    pub fn take_texts(&mut self, key: &Path) -> Vec<(PathBuf, Arc<SourceFile>)> {
+        let parent = self.spelled.clone().unwrap_or_else(|| key.to_path_buf());
+        let spelled = std::iter::once((parent.as_path(), &mut self.files.raw))
+            .chain(self.others.iter_mut().map(|s| (s.parent.as_path(), &mut s.files.raw)));
+        spelled
+            .flat_map(|(parent, raw)| {
+                raw.iter_mut()
+                    .filter_map(move |f| Some((f.path(parent), f.take_text()?)))
+            })
+            .collect()
+    }
+
     /// The files with their paths, in path order (the order the modules' files are parsed in).
     pub fn sorted_files<'a>(&'a self, key: &'a Path) -> Vec<(PathBuf, FileRef<'a>)> {
         let mut out: Vec<(PathBuf, FileRef)> = self.files(key).map(|(p, f)| (f.path(p), f)).collect();
@@ -461,6 +480,13 @@ impl Dirs {
             dir.merge(&key, RawDir::new(&key, parent.into(), files, false));
         }
         self.added.insert(key, dir);
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&PathBuf, &mut RawDir)> {
+        self.sorted
+            .iter_mut()
+            .map(|(k, d)| (&*k, d))
+            .chain(self.added.iter_mut())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &RawDir)> {

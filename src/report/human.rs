@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity as MSeverity, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    Severity as MSeverity, SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{counts, RenderOptions};
@@ -14,7 +15,7 @@ use crate::lint::Finding;
 use crate::model::{InputError, Severity};
 use crate::rules::plural;
 use crate::run::Outcome;
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 
 /// One diagnostic as miette sees it.
 struct Diag {
@@ -22,8 +23,40 @@ struct Diag {
     message: String,
     severity: MSeverity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Quoted,
     labels: Vec<LabeledSpan>,
+}
+
+/// A file as miette reads it, named by its path: the whole text, or for a compacted file the
+/// kept run of lines holding the span, with the file's own offsets and line numbers.
+struct Quoted(Arc<SourceFile>);
+
+impl SourceCode for Quoted {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = &self.0;
+        let window = file
+            .window(span.offset()..span.offset() + span.len())
+            .ok_or(MietteError::OutOfBounds)?;
+        let within = SourceSpan::new((span.offset() - window.start).into(), span.len());
+        let inner = window
+            .text
+            .read_span(&within, context_lines_before, context_lines_after)?;
+        // A run starts at a line start: columns are the file's; lines and offsets are shifted.
+        // miette's line count is of the lines before the context's end, from the text's start.
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.path.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + window.start).into(), inner.span().len()),
+            inner.line() + window.line,
+            inner.column(),
+            inner.line_count() + window.line,
+        )))
+    }
 }
 
 impl fmt::Debug for Diag {
@@ -58,8 +91,8 @@ impl Diagnostic for Diag {
     }
 }
 
-fn source_of(span: &Span) -> NamedSource<Arc<str>> {
-    NamedSource::new(span.path(), Arc::clone(&span.file.text))
+fn source_of(span: &Span) -> Quoted {
+    Quoted(Arc::clone(&span.file))
 }
 
 fn label(span: &Span, text: Option<String>, primary: bool) -> LabeledSpan {
@@ -83,12 +116,12 @@ fn severity(s: Severity) -> MSeverity {
 const MAX_QUOTED_LINE: usize = 300;
 
 fn on_long_line(span: &Span) -> bool {
-    let text: &str = &span.file.text;
-    let start = text[..span.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = text[span.start..]
-        .find('\n')
-        .map(|i| span.start + i)
-        .unwrap_or(text.len());
+    let Some(window) = span.file.window(span.range()) else {
+        return false;
+    };
+    let (text, at) = (window.text, span.start - window.start);
+    let start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
     end - start > MAX_QUOTED_LINE
 }
 
@@ -152,7 +185,7 @@ fn finding_diag(f: &Finding) -> (Diag, Vec<Diag>) {
 
 fn error_diag(e: &InputError) -> Diag {
     // A file that could not be read has no text to quote: the message names it.
-    let labels = if e.span.file.text.is_empty() || on_long_line(&e.span) {
+    let labels = if e.span.file.is_empty() || on_long_line(&e.span) {
         Vec::new()
     } else {
         vec![label(&e.span, None, true)]
