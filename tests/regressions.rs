@@ -383,3 +383,19 @@ fn a_negated_object_is_not_a_block_body() {
     // A block body still needs its `}` at the start of a line.
     assert!(!kpulint::inputs::precheck::looks_well_formed("b {\n  x = 1 }\n"));
 }
+
+/// Found by the `precheck` fuzz target: an inline comment between the parts of a block header
+/// (`variable /**/"sizes" {`, which Terraform accepts) made the precheck reject the file.
+#[test]
+fn inline_comments_in_block_headers_pass_the_structural_check() {
+    for text in [
+        "variable /**/\"sizes\" {\n  type = map(number)\n}\n",
+        "variable/* c */\"y\"/**/{\n}\nlocals /* a */ {\n  a = 1\n}\n",
+    ] {
+        assert!(kpulint::inputs::precheck::looks_well_formed(text), "{text:?}");
+        assert!(kpulint::inputs::hcl::parse_body(&kpulint::source::SourceFile::new("t.tf", text)).is_ok());
+    }
+    assert!(!kpulint::inputs::precheck::looks_well_formed(
+        "variable /* \"x\" {\n}\n"
+    ));
+}

@@ -219,6 +219,16 @@ fn statement_head_ok(b: &[u8], start: usize) -> bool {
         while i < b.len() && matches!(b[i], b' ' | b'\t') {
             i += 1;
         }
+        // An inline comment is blank space between the parts of a header (`variable /**/"x" {`).
+        if b.get(i..i + 2) == Some(b"/*") {
+            match memchr::memmem::find(b.get(i + 2..).unwrap_or_default(), b"*/") {
+                Some(end) => {
+                    i += end + 4;
+                    continue;
+                }
+                None => return false,
+            }
+        }
         match b.get(i) {
             Some(b'=') if b.get(i + 1) != Some(&b'=') => return labels == 0,
             Some(b'{') => return true,
