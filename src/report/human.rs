@@ -119,9 +119,12 @@ fn on_long_line(span: &Span) -> bool {
     let Some(window) = span.file.window(span.range()) else {
         return false;
     };
-    let (text, at) = (window.text, span.start - window.start);
-    let start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
+    let at = span.start.saturating_sub(window.start);
+    let (Some(before), Some(after)) = (window.text.get(..at), window.text.get(at..)) else {
+        return false;
+    };
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let end = after.find('\n').map_or(window.text.len(), |i| at + i);
     end - start > MAX_QUOTED_LINE
 }
 
