@@ -129,6 +129,10 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
 pub trait FileVisitor: Send {
     /// A file of a kind kpulint reads (`path` as users write it: no leading `./`).
     fn file(&mut self, path: &Path, kind: FileKind);
+
+    /// The walk is over for this visitor's thread: work that can run before the threads'
+    /// results are merged runs here, still on that thread.
+    fn finish(&mut self) {}
 }
 
 /// What a walk gave: each thread's visitor, the paths that could not be walked, and notices.
@@ -202,7 +206,7 @@ impl<'s, V: FileVisitor + 's, F: Fn() -> V + Sync> ignore::ParallelVisitorBuilde
 }
 
 /// One walker thread: its visitor, and its errors and notices, handed over when it ends.
-struct Visitor<'a, V> {
+struct Visitor<'a, V: FileVisitor> {
     root: &'a Path,
     inner: Option<V>,
     errors: Vec<WalkError>,
@@ -255,8 +259,12 @@ impl<V: FileVisitor> ignore::ParallelVisitor for Visitor<'_, V> {
     }
 }
 
-impl<V> Drop for Visitor<'_, V> {
+impl<V: FileVisitor> Drop for Visitor<'_, V> {
     fn drop(&mut self) {
+        // The walker drops each thread's visitor on that thread, when it ends.
+        if let Some(inner) = self.inner.as_mut() {
+            inner.finish();
+        }
         let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
         shared.visitors.extend(self.inner.take());
         shared.errors.append(&mut self.errors);

@@ -22,7 +22,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::{display, Candidate, Discovered, FileKind};
-use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, ModuleDir, ModuleSet, TfVars};
+use crate::eval::module::{
+    is_local_source, local_source_dir, normalize, CallGraph, DirSet, ModuleDir, ModuleSet, TfVars,
+};
 use crate::model::{InputError, Inventory, Notice, StrayDirective};
 use crate::source::SourceFile;
 use scan::{Dirs, FileRef, RawDir, Scanner};
@@ -234,42 +236,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     others.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Follow local module calls to directories outside the scanned paths.
-    let mut queue: Vec<PathBuf> = dirs
-        .iter()
-        .filter(|(_, d)| d.has_sources())
-        .map(|(k, _)| k.clone())
-        .collect();
-    let mut calls: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
-    // Registry and git sources per directory, for `.terraform/modules/modules.json`.
-    let mut remote: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
-    while let Some(dir) = queue.pop() {
-        let sources: Vec<String> = dirs
-            .get(&dir)
-            .map(|d| {
-                d.sorted_files(&dir)
-                    .iter()
-                    .flat_map(|(_, f)| f.sources().iter().cloned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        for src in sources {
-            if !is_local_source(&src) {
-                remote.entry(dir.clone()).or_default().push(src);
-                continue;
-            }
-            let child = local_source_dir(&dir, &src);
-            calls.entry(dir.clone()).or_default().push(child.clone());
-            if !dirs.contains(&child) {
-                let mut followed = Scanner::new(opts, declared_names);
-                for p in list_tf_files(&child) {
-                    followed.followed(&p);
-                }
-                loaded.inventory.errors.append(&mut followed.errors);
-                dirs.add_followed(child.clone(), &mut followed);
-                queue.push(child);
-            }
-        }
-    }
+    let (calls, remote) = follow_calls(&mut dirs, opts, declared_names, &mut loaded.inventory.errors);
 
     loaded.declared_variables = dirs
         .iter()
@@ -285,11 +252,17 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         .collect();
     // Only a scanned directory with registry or git calls can have downloaded modules to read;
     // a directory whose calls were downloaded is evaluated (they may hold a Flink application).
-    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = remote
+    let with_remote: Vec<&PathBuf> = remote
         .keys()
         .filter(|k| dirs.get(k).is_some_and(|d| d.scanned))
-        .map(|k| (k.clone(), installed_modules(k)))
+        .collect();
+    // One `open` per directory, most of them failing: in parallel.
+    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = with_remote
+        .par_iter()
+        .map(|k| ((*k).clone(), installed_modules(k)))
         .filter(|(_, inst)| !inst.is_empty())
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect();
     relevant.extend(installed.keys().cloned());
     // Callers of relevant directories are relevant: walk the calls backwards from them, each
@@ -377,12 +350,15 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         .collect();
     loaded.inventory.errors.extend(syntax_errors);
 
-    loaded.modules.skipped = dirs
+    // A directory of plain files only is never relevant: it holds no application, calls no
+    // module and was not named.
+    let mut skipped: Vec<PathBuf> = dirs
         .iter()
         .filter(|(k, d)| !relevant.contains(*k) && !d.is_empty())
         .map(|(k, _)| k.clone())
-        .chain(plain.into_iter().filter(|k| !relevant.contains(k)))
         .collect();
+    skipped.extend(plain);
+    loaded.modules.skipped = DirSet::new(skipped);
 
     // Parse the relevant directories' files in parallel, in path order.
     let mut relevant_dirs: Vec<(&PathBuf, &RawDir)> = dirs.iter().filter(|(k, _)| relevant.contains(*k)).collect();
@@ -461,6 +437,82 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         loaded.inventory.extend(inv);
     }
     loaded
+}
+
+/// A directory's module sources, in the order of its files' paths: registry and git sources,
+/// and the directories that local ones name.
+struct DirCalls {
+    dir: PathBuf,
+    remote: Vec<String>,
+    local: Vec<PathBuf>,
+}
+
+fn dir_calls(dirs: &Dirs, dir: PathBuf) -> DirCalls {
+    // Only files with a record name sources.
+    let mut with_sources: Vec<(PathBuf, &[String])> = dirs
+        .get(&dir)
+        .into_iter()
+        .flat_map(|d| d.files(&dir))
+        .filter(|(_, f)| !f.sources().is_empty())
+        .map(|(parent, f)| (f.path(parent), f.sources()))
+        .collect();
+    with_sources.sort_by(|a, b| a.0.cmp(&b.0));
+    let (local, remote): (Vec<&String>, Vec<&String>) = with_sources
+        .iter()
+        .flat_map(|(_, sources)| sources.iter())
+        .partition(|src| is_local_source(src));
+    DirCalls {
+        local: local.into_iter().map(|src| local_source_dir(&dir, src)).collect(),
+        remote: remote.into_iter().cloned().collect(),
+        dir,
+    }
+}
+
+/// The module calls of every directory read (caller → called directories, and registry and
+/// git sources per directory for `.terraform/modules/modules.json`), reading the directories
+/// that local calls lead to outside the scanned paths, and their calls in turn.
+fn follow_calls(
+    dirs: &mut Dirs,
+    opts: &ReadOptions,
+    declared_names: bool,
+    errors: &mut Vec<InputError>,
+) -> (HashMap<PathBuf, Vec<PathBuf>>, BTreeMap<PathBuf, Vec<String>>) {
+    let callers: Vec<PathBuf> = dirs
+        .iter()
+        .filter(|(_, d)| d.has_sources())
+        .map(|(k, _)| k.clone())
+        .collect();
+    // Resolving the sources of the directories read so far: in parallel (a large tree has
+    // tens of thousands of calls).
+    let shared: &Dirs = dirs;
+    let mut queue: Vec<DirCalls> = callers.into_par_iter().map(|dir| dir_calls(shared, dir)).collect();
+    let mut calls: HashMap<PathBuf, Vec<PathBuf>> = HashMap::with_capacity(queue.len());
+    let mut remote: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    while let Some(DirCalls {
+        dir,
+        remote: sources,
+        local,
+    }) = queue.pop()
+    {
+        if !sources.is_empty() {
+            remote.insert(dir.clone(), sources);
+        }
+        for child in &local {
+            if !dirs.contains(child) {
+                let mut followed = Scanner::new(opts, declared_names);
+                for p in list_tf_files(child) {
+                    followed.followed(&p);
+                }
+                errors.append(&mut followed.errors);
+                dirs.add_followed(child.clone(), &mut followed);
+                queue.push(dir_calls(dirs, child.clone()));
+            }
+        }
+        if !local.is_empty() {
+            calls.insert(dir, local);
+        }
+    }
+    (calls, remote)
 }
 
 /// Modules downloaded by `terraform init` that a root calls: parse them like local ones.

@@ -58,13 +58,47 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
             }
             continue;
         }
+        let in_body = matches!(stack.last(), None | Some(b'{'));
+        // Most lines of a body are `name = value` with a plain value, a block header or a
+        // closing brace: one tight pass over such a line gives what the byte-by-byte steps
+        // below would.
+        if line_start && in_body && matches!(c, b' ' | b'\t' | b'a'..=b'z' | b'A'..=b'Z' | b'}') {
+            let indent = b.get(i..).unwrap_or_default();
+            let first = i + indent.iter().take_while(|&&c| matches!(c, b' ' | b'\t')).count();
+            let line = match b.get(first) {
+                Some(b'}') if stack.last() == Some(&b'{') => plain_line_end(b, first + 1).map(|next| {
+                    stack.pop();
+                    multi_line_bodies.pop();
+                    (next, b'}')
+                }),
+                Some(_) => {
+                    let top_level = stack.is_empty();
+                    let line = plain_attribute_line(b, first).or_else(|| {
+                        let next = plain_block_header(b, first)?;
+                        stack.push(b'{');
+                        multi_line_bodies.push(true);
+                        Some((next, b'{'))
+                    });
+                    if let (true, Some(_), Some(starts)) = (top_level, line, starts.as_deref_mut()) {
+                        starts.push(first);
+                    }
+                    line
+                }
+                None => None,
+            };
+            if let Some((next, line_last)) = line {
+                last = line_last;
+                in_ident = false;
+                i = next;
+                continue;
+            }
+        }
         let prev = if i == 0 { b'\n' } else { b[i - 1] };
         in_ident = if in_ident {
             ident_byte(c)
         } else {
             ident_start(c) && !ident_byte(prev)
         };
-        let in_body = matches!(stack.last(), None | Some(b'{'));
         let at_line_start = line_start;
         if line_start && in_body && !matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
             // A statement of a body starts with an identifier, or is a comment or a closing brace.
@@ -177,6 +211,131 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
     }
     // The last expression of the file cannot end with an operator either.
     stack.is_empty() && !in_string && !dangling_operator(last)
+}
+
+/// A whole body line `name = value` whose value is a number, a traversal (`var.x`, `true`) or
+/// a string without escapes or templates, optionally followed by blanks and a line comment:
+/// where the line ends (after its newline, or the end of the text) and the value's last byte
+/// (what the byte-by-byte check leaves as the last significant byte). `None` for any other
+/// line, which the byte-by-byte check then reads. `start` is the name's first byte.
+fn plain_attribute_line(b: &[u8], start: usize) -> Option<(usize, u8)> {
+    if !b.get(start)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let ascii_ident = |c: u8| ASCII_NAME_BYTE[usize::from(c)];
+    let blanks = |i: &mut usize| {
+        while matches!(b.get(*i), Some(b' ' | b'\t')) {
+            *i += 1;
+        }
+    };
+    let mut i = start + 1;
+    while b.get(i).is_some_and(|&c| ascii_ident(c)) {
+        i += 1;
+    }
+    blanks(&mut i);
+    if b.get(i) != Some(&b'=') || matches!(b.get(i + 1), Some(b'=' | b'>')) {
+        return None;
+    }
+    i += 1;
+    blanks(&mut i);
+    let value_last = match *b.get(i)? {
+        b'"' => {
+            i += 1;
+            while b.get(i).is_some_and(|&c| !STRING_SPECIAL[usize::from(c)]) {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'"') {
+                return None;
+            }
+            i += 1;
+            b'"'
+        }
+        b'0'..=b'9' => {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            b'0'
+        }
+        c if c.is_ascii_alphabetic() || c == b'_' => loop {
+            i += 1;
+            while b.get(i).is_some_and(|&c| ascii_ident(c)) {
+                i += 1;
+            }
+            match (b.get(i), b.get(i + 1)) {
+                (Some(b'.'), Some(&c)) if c.is_ascii_alphabetic() || c == b'_' => i += 1,
+                // Any name byte stands for the last one (a `-` ending a name is part of it).
+                _ => break b'x',
+            }
+        },
+        _ => return None,
+    };
+    plain_line_end(b, i).map(|next| (next, value_last))
+}
+
+/// A whole body line `type "label" name {` (any number of plain string or name labels) that
+/// opens a block body in the multi-line form: where the line ends. `start` is the type's
+/// first byte.
+fn plain_block_header(b: &[u8], start: usize) -> Option<usize> {
+    if !b.get(start)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let mut i = start + 1;
+    loop {
+        while b.get(i).is_some_and(|&c| ASCII_NAME_BYTE[usize::from(c)]) {
+            i += 1;
+        }
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        match *b.get(i)? {
+            b'{' => return plain_line_end(b, i + 1),
+            b'"' => {
+                i += 1;
+                while b.get(i).is_some_and(|&c| !STRING_SPECIAL[usize::from(c)]) {
+                    i += 1;
+                }
+                if b.get(i) != Some(&b'"') {
+                    return None;
+                }
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => i += 1,
+            _ => return None,
+        }
+    }
+}
+
+/// Where a line ends when only blanks and a line comment are left on it from `i` (after its
+/// newline, or the end of the text); `None` if anything else is.
+fn plain_line_end(b: &[u8], mut i: usize) -> Option<usize> {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\r')) {
+        i += 1;
+    }
+    match b.get(i) {
+        None => Some(i),
+        Some(b'\n') => Some(i + 1),
+        Some(b'#') => Some(after_line(b, i)),
+        Some(b'/') if b.get(i + 1) == Some(&b'/') => Some(after_line(b, i)),
+        _ => None,
+    }
+}
+
+/// `[A-Za-z0-9_-]`: the bytes of an ASCII name.
+const ASCII_NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        c += 1;
+    }
+    t
+};
+
+/// The index after the newline ending the line that holds `i` (or the end of the text).
+fn after_line(b: &[u8], i: usize) -> usize {
+    let rest = b.get(i..).unwrap_or_default();
+    memchr::memchr(b'\n', rest).map_or(b.len(), |nl| i + nl + 1)
 }
 
 /// A byte that can start an identifier. HCL identifiers are Unicode (`ID_Start`): every byte of a
@@ -461,5 +620,45 @@ mod corpus {
             }
         }
         assert!(checked > 20);
+    }
+}
+
+#[cfg(test)]
+mod plain_line_tests {
+    //! Plain lines (`name = value`, block headers, closing braces) are read in one pass each:
+    //! whatever stops a line from being plain must leave it to the byte-by-byte check, with the
+    //! same verdict.
+    use super::{looks_well_formed as ok, top_level_statements};
+
+    #[test]
+    fn plain_lines_keep_their_effects() {
+        let text = "variable \"a\" { # c\n  type = string\n  default = var.x-\n} // d\nb = 1";
+        assert!(ok(text));
+        assert_eq!(top_level_statements(text), Some(vec![0, 61]));
+        assert!(ok(
+            "resource \"a\" \"b\" {\n  x = \"s\"\r\n  y = 10\n  z = a.b.c # note\n}\r\n"
+        ));
+        assert!(ok("  locals {\n  }\n"));
+        // A value that is not plain is read byte by byte.
+        assert!(ok("locals {\n  x = 1.5\n  y = \"${a}\"\n  z = f(1)\n}\n"));
+        // A header whose body starts on its own line is not plain.
+        assert!(ok("locals { x = 1 }\n"));
+    }
+
+    #[test]
+    fn what_stops_a_plain_line_is_still_checked() {
+        for broken in [
+            "locals {\n  x = a.\n}\n",
+            "locals {\n  x = 1.\n}\n",
+            "locals {\n  x == 1\n}\n",
+            "locals {\n  x = 1 /* open\n}\n",
+            "locals {\n  x = \"open\n}\n",
+            "locals \"a\" = {\n}\n",
+            "}\n",
+            "locals {\n}\n}\n",
+            "locals {\n  x = [\n  }\n",
+        ] {
+            assert!(!ok(broken), "{broken:?}");
+        }
     }
 }

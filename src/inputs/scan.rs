@@ -401,27 +401,18 @@ fn by_bytes(a: &Path, b: &Path) -> std::cmp::Ordering {
 }
 
 impl Dirs {
-    /// Merges what the scanners read (all under the scanned paths).
+    /// Merges what the scanners read (all under the scanned paths). Each walker thread has
+    /// sorted its own directories ([`Scanner::finish`]); this merges the sorted runs.
     pub fn from_scanners(scanners: &mut [Scanner]) -> Dirs {
-        let recorded: usize = scanners
-            .iter()
-            .map(|s| s.dirs.values().filter(|f| !f.raw.is_empty()).count() + usize::from(s.stdin.is_some()))
-            .sum();
-        let all: usize = scanners.iter().map(|s| s.dirs.len()).sum();
-        let mut sorted: Vec<(PathBuf, RawDir)> = Vec::with_capacity(recorded);
-        let mut plain: Vec<(PathBuf, RawDir)> = Vec::with_capacity(all + 1 - recorded.min(all));
-        for scanner in scanners {
-            for (parent, files) in std::mem::take(&mut scanner.dirs) {
-                let parent = PathBuf::from(parent);
-                let key = super::dir_key(&parent);
-                let plain_only = files.raw.is_empty();
-                let dir = RawDir::new(&key, parent, files, true);
-                if plain_only {
-                    plain.push((key, dir));
-                } else {
-                    sorted.push((key, dir));
-                }
-            }
+        for scanner in scanners.iter_mut() {
+            scanner.finish();
+        }
+        let mut sorted: Vec<(PathBuf, RawDir)> =
+            Vec::with_capacity(scanners.iter().map(|s| s.finished.len()).sum::<usize>() + 1);
+        let mut plain_dirs: Vec<(PathBuf, RawDir)> = Vec::with_capacity(scanners.iter().map(|s| s.plain.len()).sum());
+        for scanner in scanners.iter_mut() {
+            sorted.append(&mut scanner.finished);
+            plain_dirs.append(&mut scanner.plain);
             if let Some(raw) = scanner.stdin.take() {
                 // `-` is its own name, in no directory.
                 let key = PathBuf::from(super::STDIN_MODULE);
@@ -430,7 +421,8 @@ impl Dirs {
                 sorted.push((key.clone(), RawDir::new(&key, PathBuf::new(), files, true)));
             }
         }
-        sorted.sort_unstable_by(|a, b| by_bytes(&a.0, &b.0));
+        // Stable sorts: each scanner's part is one sorted run, which they merge.
+        sorted.sort_by(|a, b| by_bytes(&a.0, &b.0));
         sorted.dedup_by(|later, kept| {
             if later.0 != kept.0 {
                 return false;
@@ -439,20 +431,20 @@ impl Dirs {
             dir.merge(key, std::mem::take(&mut later.1));
             true
         });
+        plain_dirs.sort_by(|a, b| by_bytes(&a.0, &b.0));
         // A directory plain on one walker thread may have files with a record on another: then
         // its plain files join them (it may be parsed); otherwise only its key is kept.
-        let mut plain_keys: Vec<PathBuf> = Vec::with_capacity(plain.len());
-        for (key, dir) in plain {
+        let mut plain: Vec<PathBuf> = Vec::with_capacity(plain_dirs.len());
+        for (key, dir) in plain_dirs {
             match sorted.binary_search_by(|(k, _)| by_bytes(k, &key)) {
                 Ok(i) => sorted[i].1.merge(&key, dir),
-                Err(_) => plain_keys.push(key),
+                Err(_) if plain.last() == Some(&key) => {}
+                Err(_) => plain.push(key),
             }
         }
-        plain_keys.sort_unstable_by(|a, b| by_bytes(a, b));
-        plain_keys.dedup();
         Dirs {
             sorted,
-            plain: plain_keys,
+            plain,
             added: HashMap::new(),
         }
     }
@@ -505,6 +497,10 @@ pub(super) struct Scanner<'o> {
     dirs: HashMap<OsString, Files>,
     /// Terraform read from standard input: a module of its own.
     stdin: Option<RawFile>,
+    /// Once the walk is over ([`Scanner::finish`]), the directories by key, sorted by the
+    /// key's bytes: those with a file record, and those of plain files only.
+    finished: Vec<(PathBuf, RawDir)>,
+    plain: Vec<(PathBuf, RawDir)>,
     /// Plans, templates and unknown files to parse on their own.
     pub others: Vec<(Candidate, Arc<SourceFile>)>,
     pub errors: Vec<InputError>,
@@ -523,6 +519,8 @@ impl<'o> Scanner<'o> {
             buf: Vec::new(),
             dirs: HashMap::new(),
             stdin: None,
+            finished: Vec::new(),
+            plain: Vec::new(),
             others: Vec::new(),
             errors: Vec::new(),
             files: 0,
@@ -591,6 +589,23 @@ impl<'o> Scanner<'o> {
 }
 
 impl FileVisitor for Scanner<'_> {
+    /// Keys and sorts this thread's directories, on this thread (so threads do it in parallel).
+    fn finish(&mut self) {
+        for (parent, files) in std::mem::take(&mut self.dirs) {
+            let parent = PathBuf::from(parent);
+            let key = super::dir_key(&parent);
+            let plain_only = files.raw.is_empty();
+            let dir = RawDir::new(&key, parent, files, true);
+            if plain_only {
+                self.plain.push((key, dir));
+            } else {
+                self.finished.push((key, dir));
+            }
+        }
+        self.finished.sort_by(|a, b| by_bytes(&a.0, &b.0));
+        self.plain.sort_by(|a, b| by_bytes(&a.0, &b.0));
+    }
+
     fn file(&mut self, path: &Path, kind: FileKind) {
         self.files += 1;
         let mut buf = std::mem::take(&mut self.buf);

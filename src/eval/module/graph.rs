@@ -56,6 +56,9 @@ pub fn local_source_dir(caller_dir: &Path, src: &str) -> PathBuf {
 /// leading `..`s accumulate (`../../x` stays as it is, `a/../../b` → `../b`); `..` right after the
 /// root is the root (`/..` → `/`). An empty result is `.`.
 pub fn normalize(path: &Path) -> PathBuf {
+    if is_normal(path) {
+        return path.to_path_buf();
+    }
     let mut parts: Vec<Component> = Vec::new();
     for comp in path.components() {
         match comp {
@@ -74,6 +77,19 @@ pub fn normalize(path: &Path) -> PathBuf {
         return PathBuf::from(".");
     }
     parts.iter().collect()
+}
+
+/// Whether `path` is already as [`normalize`] would write it (most walked directories are):
+/// no empty, `.` or `..` part between its `/`s (so no repeated or trailing `/` either), except
+/// the empty part before a leading `/`. Checked on the bytes: `Path::components` hides inner
+/// `.` parts.
+fn is_normal(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let relative = bytes.strip_prefix(b"/").unwrap_or(bytes);
+    !relative.is_empty()
+        && relative
+            .split(|&b| b == b'/')
+            .all(|part| !matches!(part, b"" | b"." | b".."))
 }
 
 /// The local module calls between loaded directories: caller → called directories.
@@ -179,6 +195,17 @@ mod tests {
             ("live/../modules/flink", "modules/flink"),
             ("envs/prod/../../modules/flink", "modules/flink"),
             ("../live/../modules/flink", "../modules/flink"),
+            // Already normal: returned as they are.
+            ("a/b", "a/b"),
+            ("/x/y", "/x/y"),
+            ("a/.b/..c", "a/.b/..c"),
+            ("a/./b", "a/b"),
+            ("a/.", "a"),
+            ("/a/./b/.", "/a/b"),
+            // Not quite: repeated and trailing separators go.
+            ("a//b", "a/b"),
+            ("a/b/", "a/b"),
+            ("/", "/"),
         ];
         for (input, want) in cases {
             assert_eq!(norm(input), want, "normalize({input:?})");

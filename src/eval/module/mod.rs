@@ -15,7 +15,7 @@ mod types;
 mod variables;
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -87,7 +87,26 @@ pub struct ModuleSet {
     pub dirs: BTreeMap<PathBuf, ModuleDir>,
     /// Module directories that were read but not parsed: nothing in them can hold or feed a
     /// Flink application, so a call into them needs no evaluation (and no notice).
-    pub skipped: BTreeSet<PathBuf>,
+    pub skipped: DirSet,
+}
+
+/// A set of directory keys, sorted by their bytes: built once from sorted parts (a large tree
+/// has tens of thousands of them), then only searched.
+#[derive(Debug, Default)]
+pub struct DirSet(Vec<PathBuf>);
+
+impl DirSet {
+    /// The set of `keys` (in any order).
+    pub fn new(mut keys: Vec<PathBuf>) -> DirSet {
+        // Stable: keys made of sorted runs are merged rather than sorted again.
+        keys.sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        keys.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
+        DirSet(keys)
+    }
+
+    pub fn contains(&self, key: &std::path::Path) -> bool {
+        self.0.binary_search_by(|k| k.as_os_str().cmp(key.as_os_str())).is_ok()
+    }
 }
 
 /// Stack for evaluation: nesting is bounded ([`super::budget::MAX_EVAL_DEPTH`]), and this is

@@ -1,10 +1,9 @@
 //! Helpers for this module's unit tests: module sets built from HCL text, and evaluation results.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{evaluate, normalize, ModuleDir, ModuleSet, VarInputs};
+use super::{evaluate, normalize, DirSet, ModuleDir, ModuleSet, VarInputs};
 use crate::inputs::terraform::TfFile;
 use crate::model::Inventory;
 use crate::source::SourceFile;
@@ -28,7 +27,7 @@ pub(super) fn set(dirs: &[(&str, &str)]) -> ModuleSet {
                 (key, module)
             })
             .collect(),
-        skipped: BTreeSet::new(),
+        skipped: DirSet::default(),
     }
 }
 
