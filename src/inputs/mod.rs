@@ -15,6 +15,7 @@ pub mod terraform;
 pub mod tf_json;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -245,11 +246,10 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         .collect();
 
     // A directory matters if it holds a Flink application or calls one that does.
-    let mut relevant: HashSet<PathBuf> = dirs
-        .iter()
-        .filter(|(_, d)| d.has_flink())
-        .map(|(k, _)| k.clone())
-        .collect();
+    let mut relevant = KeySet::default();
+    for (k, _) in dirs.iter().filter(|(_, d)| d.has_flink()) {
+        relevant.insert(k);
+    }
     // Only a scanned directory with registry or git calls can have downloaded modules to read;
     // a directory whose calls were downloaded is evaluated (they may hold a Flink application).
     let with_remote: Vec<&PathBuf> = remote
@@ -264,22 +264,28 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         .collect::<Vec<_>>()
         .into_iter()
         .collect();
-    relevant.extend(installed.keys().cloned());
+    for k in installed.keys() {
+        relevant.insert(k);
+    }
     // Callers of relevant directories are relevant: walk the calls backwards from them, each
     // edge once.
-    let mut callers: HashMap<&PathBuf, Vec<&PathBuf>> = HashMap::new();
+    let mut callers: HashMap<&OsStr, Vec<&PathBuf>> = HashMap::new();
     for (dir, children) in &calls {
         for child in children {
-            callers.entry(child).or_default().push(dir);
+            callers.entry(child.as_os_str()).or_default().push(dir);
         }
     }
-    let mut pending: Vec<PathBuf> = relevant.iter().cloned().collect();
+    let mut reached: HashSet<&OsStr> = HashSet::new();
+    let mut pending: Vec<&OsStr> = relevant.0.iter().map(OsString::as_os_str).collect();
     while let Some(dir) = pending.pop() {
-        for caller in callers.get(&dir).into_iter().flatten() {
-            if relevant.insert((*caller).clone()) {
-                pending.push((*caller).clone());
+        for caller in callers.get(dir).into_iter().flatten() {
+            if !relevant.contains(caller) && reached.insert(caller.as_os_str()) {
+                pending.push(caller.as_os_str());
             }
         }
+    }
+    for caller in reached {
+        relevant.insert(Path::new(caller));
     }
     // Explicitly named Terraform files are always parsed, so their errors are never hidden.
     for c in found
@@ -287,14 +293,14 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         .iter()
         .filter(|c| c.explicit && matches!(c.kind, Some(FileKind::Tf | FileKind::TfJson)))
     {
-        relevant.insert(parent_key(&c.path));
+        relevant.insert(&parent_key(&c.path));
     }
 
     // Registry and git module calls of directories that are not evaluated: a Flink application
     // may hide behind them, so say once that they were not followed.
     let unfollowed: Vec<(&PathBuf, &String)> = remote
         .iter()
-        .filter(|(k, _)| dirs.get(k).is_some_and(|d| d.scanned) && !relevant.contains(*k))
+        .filter(|(k, _)| dirs.get(k).is_some_and(|d| d.scanned) && !relevant.contains(k))
         .flat_map(|(k, sources)| sources.iter().map(move |s| (k, s)))
         .collect();
     if let Some((dir, src)) = unfollowed.first() {
@@ -316,13 +322,13 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // the model reads of it (see `hcl::parse_tf`): the whole texts are not all held at once.
     let mut texts: HashMap<PathBuf, Arc<SourceFile>> = dirs
         .iter_mut()
-        .filter(|(k, _)| relevant.contains(*k))
+        .filter(|(k, _)| relevant.contains(k))
         .flat_map(|(k, d)| d.take_texts(k))
         .collect();
     // Scanned directories that are not evaluated, in path order.
     let mut unevaluated: Vec<(&PathBuf, &RawDir)> = dirs
         .iter()
-        .filter(|(k, d)| d.scanned && !relevant.contains(*k))
+        .filter(|(k, d)| d.scanned && !relevant.contains(k))
         .collect();
     unevaluated.sort_by(|a, b| a.0.cmp(b.0));
 
@@ -354,14 +360,14 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // module and was not named.
     let mut skipped: Vec<PathBuf> = dirs
         .iter()
-        .filter(|(k, d)| !relevant.contains(*k) && !d.is_empty())
+        .filter(|(k, d)| !relevant.contains(k) && !d.is_empty())
         .map(|(k, _)| k.clone())
         .collect();
     skipped.extend(plain);
     loaded.modules.skipped = DirSet::new(skipped);
 
     // Parse the relevant directories' files in parallel, in path order.
-    let mut relevant_dirs: Vec<(&PathBuf, &RawDir)> = dirs.iter().filter(|(k, _)| relevant.contains(*k)).collect();
+    let mut relevant_dirs: Vec<(&PathBuf, &RawDir)> = dirs.iter().filter(|(k, _)| relevant.contains(k)).collect();
     relevant_dirs.sort_by(|a, b| a.0.cmp(b.0));
     let to_parse: Vec<(&PathBuf, PathBuf, FileKind, Option<Arc<SourceFile>>)> = relevant_dirs
         .iter()
@@ -402,10 +408,18 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // written there attaches to nothing: parse the few files that mention kpulint.
     let unattached: Vec<StrayDirective> = unevaluated
         .iter()
-        .flat_map(|(k, d)| d.sorted_files(k))
-        .filter(|(_, f)| f.kind() == FileKind::Tf)
-        .filter_map(|(_, f)| f.text().filter(|t| directives::mentions_kpulint(&t.text)))
-        .filter_map(|t| hcl::parse_tf(t).ok())
+        .flat_map(|(k, d)| {
+            // In path order within the directory; only files with a kept text can qualify.
+            let mut mentioning: Vec<(PathBuf, &Arc<SourceFile>)> = d
+                .files(k)
+                .filter(|(_, f)| f.kind() == FileKind::Tf)
+                .filter_map(|(parent, f)| Some((f.path(parent), f.text()?)))
+                .filter(|(_, t)| directives::mentions_kpulint(&t.text))
+                .collect();
+            mentioning.sort_by(|a, b| a.0.cmp(&b.0));
+            mentioning
+        })
+        .filter_map(|(_, t)| hcl::parse_tf(t).ok())
         .flat_map(|tf| tf.strays)
         .collect();
     loaded.inventory.strays.extend(unattached);
@@ -436,7 +450,26 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     for inv in results {
         loaded.inventory.extend(inv);
     }
+    // Freeing the records of every directory of a large tree takes a while: not on the way.
+    rayon::spawn(move || drop(dirs));
     loaded
+}
+
+/// Directory keys, hashed by their bytes: keys are normalised, so equal paths have equal
+/// bytes (hashing a `Path` parses its components, and a tree has tens of thousands of keys).
+#[derive(Default)]
+struct KeySet(HashSet<OsString>);
+
+impl KeySet {
+    fn insert(&mut self, key: &Path) {
+        if !self.contains(key) {
+            self.0.insert(key.as_os_str().to_owned());
+        }
+    }
+
+    fn contains(&self, key: &Path) -> bool {
+        self.0.contains(key.as_os_str())
+    }
 }
 
 /// A directory's module sources, in the order of its files' paths: registry and git sources,
@@ -476,7 +509,7 @@ fn follow_calls(
     opts: &ReadOptions,
     declared_names: bool,
     errors: &mut Vec<InputError>,
-) -> (HashMap<PathBuf, Vec<PathBuf>>, BTreeMap<PathBuf, Vec<String>>) {
+) -> (Vec<(PathBuf, Vec<PathBuf>)>, BTreeMap<PathBuf, Vec<String>>) {
     let callers: Vec<PathBuf> = dirs
         .iter()
         .filter(|(_, d)| d.has_sources())
@@ -486,7 +519,7 @@ fn follow_calls(
     // tens of thousands of calls).
     let shared: &Dirs = dirs;
     let mut queue: Vec<DirCalls> = callers.into_par_iter().map(|dir| dir_calls(shared, dir)).collect();
-    let mut calls: HashMap<PathBuf, Vec<PathBuf>> = HashMap::with_capacity(queue.len());
+    let mut calls: Vec<(PathBuf, Vec<PathBuf>)> = Vec::with_capacity(queue.len());
     let mut remote: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
     while let Some(DirCalls {
         dir,
@@ -509,7 +542,7 @@ fn follow_calls(
             }
         }
         if !local.is_empty() {
-            calls.insert(dir, local);
+            calls.push((dir, local));
         }
     }
     (calls, remote)

@@ -60,34 +60,13 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
         }
         let in_body = matches!(stack.last(), None | Some(b'{'));
         // Most lines of a body are `name = value` with a plain value, a block header or a
-        // closing brace: one tight pass over such a line gives what the byte-by-byte steps
+        // closing brace: one tight pass over each such line gives what the byte-by-byte steps
         // below would.
         if line_start && in_body && matches!(c, b' ' | b'\t' | b'a'..=b'z' | b'A'..=b'Z' | b'}') {
-            let indent = b.get(i..).unwrap_or_default();
-            let first = i + indent.iter().take_while(|&&c| matches!(c, b' ' | b'\t')).count();
-            let line = match b.get(first) {
-                Some(b'}') if stack.last() == Some(&b'{') => plain_line_end(b, first + 1).map(|next| {
-                    stack.pop();
-                    multi_line_bodies.pop();
-                    (next, b'}')
-                }),
-                Some(_) => {
-                    let top_level = stack.is_empty();
-                    let line = plain_attribute_line(b, first).or_else(|| {
-                        let next = plain_block_header(b, first)?;
-                        stack.push(b'{');
-                        multi_line_bodies.push(true);
-                        Some((next, b'{'))
-                    });
-                    if let (true, Some(_), Some(starts)) = (top_level, line, starts.as_deref_mut()) {
-                        starts.push(first);
-                    }
-                    line
-                }
-                None => None,
-            };
-            if let Some((next, line_last)) = line {
-                last = line_last;
+            if let Some((next, lines_last)) =
+                plain_lines(b, i, &mut stack, &mut multi_line_bodies, starts.as_deref_mut())
+            {
+                last = lines_last;
                 in_ident = false;
                 i = next;
                 continue;
@@ -213,15 +192,57 @@ fn check(text: &str, mut starts: Option<&mut Vec<usize>>) -> bool {
     stack.is_empty() && !in_string && !dangling_operator(last)
 }
 
+/// Reads the plain lines that follow one another from `i`, a line start in a body, as the
+/// byte-by-byte check would (block headers open bodies, closing braces close them): where the
+/// first other line starts and the last significant byte, or `None` if the first line is not
+/// plain. `starts` gets the top-level statements among them.
+fn plain_lines(
+    b: &[u8],
+    mut i: usize,
+    stack: &mut Vec<u8>,
+    multi_line_bodies: &mut Vec<bool>,
+    mut starts: Option<&mut Vec<usize>>,
+) -> Option<(usize, u8)> {
+    let mut last = None;
+    while matches!(stack.last(), None | Some(b'{')) {
+        let mut first = i;
+        while matches!(b.get(first), Some(b' ' | b'\t')) {
+            first += 1;
+        }
+        let line = match b.get(first) {
+            Some(b'}') if stack.last() == Some(&b'{') => plain_line_end(b, first + 1).map(|next| {
+                stack.pop();
+                multi_line_bodies.pop();
+                (next, b'}')
+            }),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let top_level = stack.is_empty();
+                let line = plain_attribute_line(b, first).or_else(|| {
+                    let next = plain_block_header(b, first)?;
+                    stack.push(b'{');
+                    multi_line_bodies.push(true);
+                    Some((next, b'{'))
+                });
+                if let (true, Some(_), Some(starts)) = (top_level, line, starts.as_deref_mut()) {
+                    starts.push(first);
+                }
+                line
+            }
+            _ => None,
+        };
+        let Some((next, line_last)) = line else { break };
+        i = next;
+        last = Some(line_last);
+    }
+    last.map(|l| (i, l))
+}
+
 /// A whole body line `name = value` whose value is a number, a traversal (`var.x`, `true`) or
 /// a string without escapes or templates, optionally followed by blanks and a line comment:
 /// where the line ends (after its newline, or the end of the text) and the value's last byte
 /// (what the byte-by-byte check leaves as the last significant byte). `None` for any other
-/// line, which the byte-by-byte check then reads. `start` is the name's first byte.
+/// line, which the byte-by-byte check then reads. `start` is the name's first byte, an ASCII letter.
 fn plain_attribute_line(b: &[u8], start: usize) -> Option<(usize, u8)> {
-    if !b.get(start)?.is_ascii_alphabetic() {
-        return None;
-    }
     let ascii_ident = |c: u8| ASCII_NAME_BYTE[usize::from(c)];
     let blanks = |i: &mut usize| {
         while matches!(b.get(*i), Some(b' ' | b'\t')) {
@@ -274,11 +295,8 @@ fn plain_attribute_line(b: &[u8], start: usize) -> Option<(usize, u8)> {
 
 /// A whole body line `type "label" name {` (any number of plain string or name labels) that
 /// opens a block body in the multi-line form: where the line ends. `start` is the type's
-/// first byte.
+/// first byte, an ASCII letter.
 fn plain_block_header(b: &[u8], start: usize) -> Option<usize> {
-    if !b.get(start)?.is_ascii_alphabetic() {
-        return None;
-    }
     let mut i = start + 1;
     loop {
         while b.get(i).is_some_and(|&c| ASCII_NAME_BYTE[usize::from(c)]) {
@@ -307,6 +325,7 @@ fn plain_block_header(b: &[u8], start: usize) -> Option<usize> {
 
 /// Where a line ends when only blanks and a line comment are left on it from `i` (after its
 /// newline, or the end of the text); `None` if anything else is.
+#[inline]
 fn plain_line_end(b: &[u8], mut i: usize) -> Option<usize> {
     while matches!(b.get(i), Some(b' ' | b'\t' | b'\r')) {
         i += 1;

@@ -409,10 +409,8 @@ impl Dirs {
         }
         let mut sorted: Vec<(PathBuf, RawDir)> =
             Vec::with_capacity(scanners.iter().map(|s| s.finished.len()).sum::<usize>() + 1);
-        let mut plain_dirs: Vec<(PathBuf, RawDir)> = Vec::with_capacity(scanners.iter().map(|s| s.plain.len()).sum());
         for scanner in scanners.iter_mut() {
             sorted.append(&mut scanner.finished);
-            plain_dirs.append(&mut scanner.plain);
             if let Some(raw) = scanner.stdin.take() {
                 // `-` is its own name, in no directory.
                 let key = PathBuf::from(super::STDIN_MODULE);
@@ -421,7 +419,7 @@ impl Dirs {
                 sorted.push((key.clone(), RawDir::new(&key, PathBuf::new(), files, true)));
             }
         }
-        // Stable sorts: each scanner's part is one sorted run, which they merge.
+        // Stable sort: each scanner's part is one sorted run, which it merges.
         sorted.sort_by(|a, b| by_bytes(&a.0, &b.0));
         sorted.dedup_by(|later, kept| {
             if later.0 != kept.0 {
@@ -431,17 +429,25 @@ impl Dirs {
             dir.merge(key, std::mem::take(&mut later.1));
             true
         });
-        plain_dirs.sort_by(|a, b| by_bytes(&a.0, &b.0));
         // A directory plain on one walker thread may have files with a record on another: then
-        // its plain files join them (it may be parsed); otherwise only its key is kept.
-        let mut plain: Vec<PathBuf> = Vec::with_capacity(plain_dirs.len());
-        for (key, dir) in plain_dirs {
-            match sorted.binary_search_by(|(k, _)| by_bytes(k, &key)) {
-                Ok(i) => sorted[i].1.merge(&key, dir),
-                Err(_) if plain.last() == Some(&key) => {}
-                Err(_) => plain.push(key),
+        // its plain files join them (it may be parsed); otherwise only its key is kept. Each
+        // scanner's plain directories are sorted: one pass beside `sorted` finds them.
+        let mut plain: Vec<PathBuf> = Vec::with_capacity(scanners.iter().map(|s| s.plain.len()).sum());
+        for scanner in scanners.iter_mut() {
+            let mut at = 0;
+            for (key, dir) in std::mem::take(&mut scanner.plain) {
+                while sorted.get(at).is_some_and(|(k, _)| by_bytes(k, &key).is_lt()) {
+                    at += 1;
+                }
+                match sorted.get_mut(at) {
+                    Some((k, record)) if k.as_os_str() == key.as_os_str() => record.merge(&key, dir),
+                    _ => plain.push(key),
+                }
             }
         }
+        // Stable sort again: one sorted run per scanner.
+        plain.sort_by(|a, b| by_bytes(a, b));
+        plain.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
         Dirs {
             sorted,
             plain,
@@ -457,12 +463,14 @@ impl Dirs {
     pub fn get(&self, key: &Path) -> Option<&RawDir> {
         match self.sorted.binary_search_by(|(k, _)| by_bytes(k, key)) {
             Ok(i) => Some(&self.sorted[i].1),
+            // Hashing a `Path` parses it: not done while nothing was added (most of the time).
+            Err(_) if self.added.is_empty() => None,
             Err(_) => self.added.get(key),
         }
     }
 
     pub fn contains(&self, key: &Path) -> bool {
-        self.get(key).is_some() || self.plain.binary_search_by(|k| by_bytes(k, key)).is_ok()
+        self.plain.binary_search_by(|k| by_bytes(k, key)).is_ok() || self.get(key).is_some()
     }
 
     /// A directory reached through a module call, with the files read there.
