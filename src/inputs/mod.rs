@@ -237,7 +237,8 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     others.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Follow local module calls to directories outside the scanned paths.
-    let (calls, remote) = follow_calls(&mut dirs, opts, declared_names, &mut loaded.inventory.errors);
+    let ModuleCalls { local: calls, remote } =
+        follow_calls(&mut dirs, opts, declared_names, &mut loaded.inventory.errors);
 
     loaded.declared_variables = dirs
         .iter()
@@ -501,6 +502,13 @@ fn dir_calls(dirs: &Dirs, dir: PathBuf) -> DirCalls {
     }
 }
 
+/// Caller → called directories of the local module calls, and registry and git sources per
+/// directory.
+struct ModuleCalls {
+    local: Vec<(PathBuf, Vec<PathBuf>)>,
+    remote: BTreeMap<PathBuf, Vec<String>>,
+}
+
 /// The module calls of every directory read (caller → called directories, and registry and
 /// git sources per directory for `.terraform/modules/modules.json`), reading the directories
 /// that local calls lead to outside the scanned paths, and their calls in turn.
@@ -509,7 +517,7 @@ fn follow_calls(
     opts: &ReadOptions,
     declared_names: bool,
     errors: &mut Vec<InputError>,
-) -> (Vec<(PathBuf, Vec<PathBuf>)>, BTreeMap<PathBuf, Vec<String>>) {
+) -> ModuleCalls {
     let callers: Vec<PathBuf> = dirs
         .iter()
         .filter(|(_, d)| d.has_sources())
@@ -545,7 +553,7 @@ fn follow_calls(
             calls.push((dir, local));
         }
     }
-    (calls, remote)
+    ModuleCalls { local: calls, remote }
 }
 
 /// Modules downloaded by `terraform init` that a root calls: parse them like local ones.
