@@ -253,14 +253,10 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     }
     // Only a scanned directory with registry or git calls can have downloaded modules to read;
     // a directory whose calls were downloaded is evaluated (they may hold a Flink application).
-    let with_remote: Vec<&PathBuf> = remote
-        .keys()
-        .filter(|k| dirs.get(k).is_some_and(|d| d.scanned))
-        .collect();
     // One `open` per directory, most of them failing: in parallel.
-    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = with_remote
+    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = remote
         .par_iter()
-        .map(|k| ((*k).clone(), installed_modules(k)))
+        .map(|(k, _)| (k.clone(), installed_modules(k)))
         .filter(|(_, inst)| !inst.is_empty())
         .collect::<Vec<_>>()
         .into_iter()
@@ -299,13 +295,14 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
 
     // Registry and git module calls of directories that are not evaluated: a Flink application
     // may hide behind them, so say once that they were not followed.
-    let unfollowed: Vec<(&PathBuf, &String)> = remote
+    let unfollowed: Vec<&(PathBuf, Vec<String>)> = remote.iter().filter(|(k, _)| !relevant.contains(k)).collect();
+    // The first in path order.
+    let first = unfollowed
         .iter()
-        .filter(|(k, _)| dirs.get(k).is_some_and(|d| d.scanned) && !relevant.contains(k))
-        .flat_map(|(k, sources)| sources.iter().map(move |s| (k, s)))
-        .collect();
-    if let Some((dir, src)) = unfollowed.first() {
-        let n = unfollowed.len();
+        .min_by(|a, b| a.0.cmp(&b.0))
+        .and_then(|(dir, sources)| Some((dir, sources.first()?)));
+    if let Some((dir, src)) = first {
+        let n: usize = unfollowed.iter().map(|(_, sources)| sources.len()).sum();
         loaded.inventory.notices.push(Notice {
             span: None,
             message: format!(
@@ -477,14 +474,16 @@ impl KeySet {
 /// and the directories that local ones name.
 struct DirCalls {
     dir: PathBuf,
+    /// Under the scanned paths (not only reached through a module call).
+    scanned: bool,
     remote: Vec<String>,
     local: Vec<PathBuf>,
 }
 
 fn dir_calls(dirs: &Dirs, dir: PathBuf) -> DirCalls {
+    let record = dirs.get(&dir);
     // Only files with a record name sources.
-    let mut with_sources: Vec<(PathBuf, &[String])> = dirs
-        .get(&dir)
+    let mut with_sources: Vec<(PathBuf, &[String])> = record
         .into_iter()
         .flat_map(|d| d.files(&dir))
         .filter(|(_, f)| !f.sources().is_empty())
@@ -496,6 +495,7 @@ fn dir_calls(dirs: &Dirs, dir: PathBuf) -> DirCalls {
         .flat_map(|(_, sources)| sources.iter())
         .partition(|src| is_local_source(src));
     DirCalls {
+        scanned: record.is_some_and(|d| d.scanned),
         local: local.into_iter().map(|src| local_source_dir(&dir, src)).collect(),
         remote: remote.into_iter().cloned().collect(),
         dir,
@@ -506,7 +506,8 @@ fn dir_calls(dirs: &Dirs, dir: PathBuf) -> DirCalls {
 /// directory.
 struct ModuleCalls {
     local: Vec<(PathBuf, Vec<PathBuf>)>,
-    remote: BTreeMap<PathBuf, Vec<String>>,
+    /// Only those of scanned directories (only they can have downloaded modules to read).
+    remote: Vec<(PathBuf, Vec<String>)>,
 }
 
 /// The module calls of every directory read (caller → called directories, and registry and
@@ -528,15 +529,16 @@ fn follow_calls(
     let shared: &Dirs = dirs;
     let mut queue: Vec<DirCalls> = callers.into_par_iter().map(|dir| dir_calls(shared, dir)).collect();
     let mut calls: Vec<(PathBuf, Vec<PathBuf>)> = Vec::with_capacity(queue.len());
-    let mut remote: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    let mut remote: Vec<(PathBuf, Vec<String>)> = Vec::new();
     while let Some(DirCalls {
         dir,
+        scanned,
         remote: sources,
         local,
     }) = queue.pop()
     {
-        if !sources.is_empty() {
-            remote.insert(dir.clone(), sources);
+        if !sources.is_empty() && scanned {
+            remote.push((dir.clone(), sources));
         }
         for child in &local {
             if !dirs.contains(child) {
