@@ -448,8 +448,6 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     for inv in results {
         loaded.inventory.extend(inv);
     }
-    // Freeing the records of every directory of a large tree takes a while: not on the way.
-    rayon::spawn(move || drop(dirs));
     loaded
 }
 
