@@ -205,10 +205,7 @@ fn plain_lines(
 ) -> Option<(usize, u8)> {
     let mut last = None;
     while matches!(stack.last(), None | Some(b'{')) {
-        let mut first = i;
-        while matches!(b.get(first), Some(b' ' | b'\t')) {
-            first += 1;
-        }
+        let first = skip_blanks(b, i);
         let line = match b.get(first) {
             Some(b'}') if stack.last() == Some(&b'{') => plain_line_end(b, first + 1).map(|next| {
                 stack.pop();
@@ -241,47 +238,25 @@ fn plain_lines(
 /// a string without escapes or templates, optionally followed by blanks and a line comment:
 /// where the line ends (after its newline, or the end of the text) and the value's last byte
 /// (what the byte-by-byte check leaves as the last significant byte). `None` for any other
-/// line, which the byte-by-byte check then reads. `start` is the name's first byte, an ASCII letter.
+/// line, which the byte-by-byte check then reads. `start` is the name's first byte, an ASCII
+/// letter.
 fn plain_attribute_line(b: &[u8], start: usize) -> Option<(usize, u8)> {
-    let ascii_ident = |c: u8| ASCII_NAME_BYTE[usize::from(c)];
-    let blanks = |i: &mut usize| {
-        while matches!(b.get(*i), Some(b' ' | b'\t')) {
-            *i += 1;
-        }
-    };
-    let mut i = start + 1;
-    while b.get(i).is_some_and(|&c| ascii_ident(c)) {
-        i += 1;
-    }
-    blanks(&mut i);
+    let mut i = skip_blanks(b, skip_name(b, start + 1));
     if b.get(i) != Some(&b'=') || matches!(b.get(i + 1), Some(b'=' | b'>')) {
         return None;
     }
-    i += 1;
-    blanks(&mut i);
+    i = skip_blanks(b, i + 1);
     let value_last = match *b.get(i)? {
         b'"' => {
-            i += 1;
-            while b.get(i).is_some_and(|&c| !STRING_SPECIAL[usize::from(c)]) {
-                i += 1;
-            }
-            if b.get(i) != Some(&b'"') {
-                return None;
-            }
-            i += 1;
+            i = plain_string_end(b, i + 1)?;
             b'"'
         }
         b'0'..=b'9' => {
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
+            i = skip(b, i, |c| c.is_ascii_digit());
             b'0'
         }
         c if c.is_ascii_alphabetic() || c == b'_' => loop {
-            i += 1;
-            while b.get(i).is_some_and(|&c| ascii_ident(c)) {
-                i += 1;
-            }
+            i = skip_name(b, i + 1);
             match (b.get(i), b.get(i + 1)) {
                 (Some(b'.'), Some(&c)) if c.is_ascii_alphabetic() || c == b'_' => i += 1,
                 // Any name byte stands for the last one (a `-` ending a name is part of it).
@@ -299,37 +274,27 @@ fn plain_attribute_line(b: &[u8], start: usize) -> Option<(usize, u8)> {
 fn plain_block_header(b: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
     loop {
-        while b.get(i).is_some_and(|&c| ASCII_NAME_BYTE[usize::from(c)]) {
-            i += 1;
-        }
-        while matches!(b.get(i), Some(b' ' | b'\t')) {
-            i += 1;
-        }
+        i = skip_blanks(b, skip_name(b, i));
         match *b.get(i)? {
             b'{' => return plain_line_end(b, i + 1),
-            b'"' => {
-                i += 1;
-                while b.get(i).is_some_and(|&c| !STRING_SPECIAL[usize::from(c)]) {
-                    i += 1;
-                }
-                if b.get(i) != Some(&b'"') {
-                    return None;
-                }
-                i += 1;
-            }
+            b'"' => i = plain_string_end(b, i + 1)?,
             c if c.is_ascii_alphabetic() || c == b'_' => i += 1,
             _ => return None,
         }
     }
 }
 
+/// After the closing quote of a string whose content starts at `i`, when the content holds none
+/// of [`STRING_SPECIAL`] (no escape, no template, on one line).
+fn plain_string_end(b: &[u8], i: usize) -> Option<usize> {
+    let end = skip(b, i, |c| !STRING_SPECIAL[usize::from(c)]);
+    (b.get(end) == Some(&b'"')).then_some(end + 1)
+}
+
 /// Where a line ends when only blanks and a line comment are left on it from `i` (after its
 /// newline, or the end of the text); `None` if anything else is.
-#[inline]
-fn plain_line_end(b: &[u8], mut i: usize) -> Option<usize> {
-    while matches!(b.get(i), Some(b' ' | b'\t' | b'\r')) {
-        i += 1;
-    }
+fn plain_line_end(b: &[u8], i: usize) -> Option<usize> {
+    let i = skip(b, i, |c| matches!(c, b' ' | b'\t' | b'\r'));
     match b.get(i) {
         None => Some(i),
         Some(b'\n') => Some(i + 1),
@@ -337,6 +302,23 @@ fn plain_line_end(b: &[u8], mut i: usize) -> Option<usize> {
         Some(b'/') if b.get(i + 1) == Some(&b'/') => Some(after_line(b, i)),
         _ => None,
     }
+}
+
+/// Where the run of bytes from `i` that `keep` accepts ends.
+#[inline]
+fn skip(b: &[u8], mut i: usize, keep: impl Fn(u8) -> bool) -> usize {
+    while b.get(i).is_some_and(|&c| keep(c)) {
+        i += 1;
+    }
+    i
+}
+
+fn skip_blanks(b: &[u8], i: usize) -> usize {
+    skip(b, i, |c| matches!(c, b' ' | b'\t'))
+}
+
+fn skip_name(b: &[u8], i: usize) -> usize {
+    skip(b, i, |c| ASCII_NAME_BYTE[usize::from(c)])
 }
 
 /// `[A-Za-z0-9_-]`: the bytes of an ASCII name.
@@ -660,7 +642,7 @@ mod plain_line_tests {
         assert!(ok("  locals {\n  }\n"));
         // A value that is not plain is read byte by byte.
         assert!(ok("locals {\n  x = 1.5\n  y = \"${a}\"\n  z = f(1)\n}\n"));
-        // A header whose body starts on its own line is not plain.
+        // A header whose body goes on on the same line is not plain.
         assert!(ok("locals { x = 1 }\n"));
     }
 

@@ -408,9 +408,9 @@ impl Dirs {
             scanner.finish();
         }
         let mut sorted: Vec<(PathBuf, RawDir)> =
-            Vec::with_capacity(scanners.iter().map(|s| s.finished.len()).sum::<usize>() + 1);
+            Vec::with_capacity(scanners.iter().map(|s| s.recorded.len()).sum::<usize>() + 1);
         for scanner in scanners.iter_mut() {
-            sorted.append(&mut scanner.finished);
+            sorted.append(&mut scanner.recorded);
             if let Some(raw) = scanner.stdin.take() {
                 // `-` is its own name, in no directory.
                 let key = PathBuf::from(super::STDIN_MODULE);
@@ -432,10 +432,10 @@ impl Dirs {
         // A directory plain on one walker thread may have files with a record on another: then
         // its plain files join them (it may be parsed); otherwise only its key is kept. Each
         // scanner's plain directories are sorted: one pass beside `sorted` finds them.
-        let mut plain: Vec<PathBuf> = Vec::with_capacity(scanners.iter().map(|s| s.plain.len()).sum());
+        let mut plain: Vec<PathBuf> = Vec::with_capacity(scanners.iter().map(|s| s.plain_dirs.len()).sum());
         for scanner in scanners.iter_mut() {
             let mut at = 0;
-            for (key, dir) in std::mem::take(&mut scanner.plain) {
+            for (key, dir) in std::mem::take(&mut scanner.plain_dirs) {
                 while sorted.get(at).is_some_and(|(k, _)| by_bytes(k, &key).is_lt()) {
                     at += 1;
                 }
@@ -507,8 +507,8 @@ pub(super) struct Scanner<'o> {
     stdin: Option<RawFile>,
     /// Once the walk is over ([`Scanner::finish`]), the directories by key, sorted by the
     /// key's bytes: those with a file record, and those of plain files only.
-    finished: Vec<(PathBuf, RawDir)>,
-    plain: Vec<(PathBuf, RawDir)>,
+    recorded: Vec<(PathBuf, RawDir)>,
+    plain_dirs: Vec<(PathBuf, RawDir)>,
     /// Plans, templates and unknown files to parse on their own.
     pub others: Vec<(Candidate, Arc<SourceFile>)>,
     pub errors: Vec<InputError>,
@@ -527,8 +527,8 @@ impl<'o> Scanner<'o> {
             buf: Vec::new(),
             dirs: HashMap::new(),
             stdin: None,
-            finished: Vec::new(),
-            plain: Vec::new(),
+            recorded: Vec::new(),
+            plain_dirs: Vec::new(),
             others: Vec::new(),
             errors: Vec::new(),
             files: 0,
@@ -605,13 +605,13 @@ impl FileVisitor for Scanner<'_> {
             let plain_only = files.raw.is_empty();
             let dir = RawDir::new(&key, parent, files, true);
             if plain_only {
-                self.plain.push((key, dir));
+                self.plain_dirs.push((key, dir));
             } else {
-                self.finished.push((key, dir));
+                self.recorded.push((key, dir));
             }
         }
-        self.finished.sort_by(|a, b| by_bytes(&a.0, &b.0));
-        self.plain.sort_by(|a, b| by_bytes(&a.0, &b.0));
+        self.recorded.sort_by(|a, b| by_bytes(&a.0, &b.0));
+        self.plain_dirs.sort_by(|a, b| by_bytes(&a.0, &b.0));
     }
 
     fn file(&mut self, path: &Path, kind: FileKind) {
