@@ -367,6 +367,30 @@ fn a_dot_ending_a_line_is_an_error_wherever_it_is() {
     assert_eq!(doc["summary"]["applications"], 1, "{doc:#}");
 }
 
+/// Found by the `precheck` fuzz target: hcl-edit ends a heredoc at its marker followed by a
+/// comment (`EOT#c`); Terraform does not ("Unterminated template string", `terraform fmt`),
+/// nor does the precheck. The error is reported wherever the file is.
+#[test]
+fn a_heredoc_closed_by_its_marker_and_a_comment_is_unterminated() {
+    let broken = "locals {\n  x = <<-EOT\n  a\n  EOT#c\n}\n";
+    let repo = Repo::new();
+    repo.write("net/main.tf", broken);
+    repo.write("app/main.tf", &format!("{broken}{}", simple_app("a", "4")));
+    repo.write(
+        "ok/main.tf",
+        &format!("locals {{\n  x = <<-EOT\n  a\n  EOT\n}}\n{}", simple_app("b", "4")),
+    );
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 2, "{doc:#}");
+    let errs = doc["errors"].as_array().unwrap();
+    let found: Vec<(&str, (u64, u64))> = errs.iter().map(|e| (e["file"].as_str().unwrap(), at(e))).collect();
+    assert_eq!(found, [("app/main.tf", (2, 7)), ("net/main.tf", (2, 7))], "{doc:#}");
+    assert!(errs
+        .iter()
+        .all(|e| e["message"].as_str().unwrap().contains("unterminated heredoc")));
+    assert_eq!(doc["summary"]["applications"], 1, "{doc:#}");
+}
+
 /// Found by the `precheck` fuzz target: `-{` negates an object constructor (Terraform accepts
 /// `default = -{` / `prod = 1 }`); the precheck took the `-` for the end of a block label, so
 /// the `{` for a multi-line block body whose `}` must start a line.

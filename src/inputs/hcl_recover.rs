@@ -323,6 +323,9 @@ pub enum Rejected {
     /// next line, or `1.`: "An attribute name is required after a dot"); inside `( )`, `[ ]`,
     /// `${ }` and `for` expressions Terraform ignores the line break, as hcl-edit does.
     DotBeforeLineBreak,
+    /// A heredoc with no line holding only its marker (hcl-edit also takes the marker followed
+    /// by a comment, `EOT#c`, as the end; Terraform: "Unterminated template string").
+    UnterminatedHeredoc,
 }
 
 impl Rejected {
@@ -330,6 +333,7 @@ impl Rejected {
         match self {
             Rejected::MultiLineString => "a quoted string cannot span lines (use a heredoc, or \\n)",
             Rejected::DotBeforeLineBreak => "an attribute name is required after a dot, on the same line",
+            Rejected::UnterminatedHeredoc => "unterminated heredoc: no line holds only its closing marker",
         }
     }
 }
@@ -364,12 +368,14 @@ pub fn terraform_rejects(text: &str) -> Option<(usize, Rejected)> {
             b'#' => i = line_end(b, i),
             b'/' if b.get(i + 1) == Some(&b'/') => i = line_end(b, i),
             b'/' if b.get(i + 1) == Some(&b'*') => i = find(b, i + 2, b"*/").map(|e| e + 1).unwrap_or(b.len()),
-            b'<' if b.get(i + 1) == Some(&b'<') => {
-                if let Some(end) = heredoc_end(b, i) {
+            b'<' if b.get(i + 1) == Some(&b'<') => match heredoc_end(b, i) {
+                Some(end) => {
                     i = end;
                     continue;
                 }
-            }
+                None if heredoc_marker(b, i).is_some() => return Some((i, Rejected::UnterminatedHeredoc)),
+                None => {}
+            },
             b'.' if matches!(stack.last(), None | Some(Open::Brace))
                 && !in_ellipsis(b, i)
                 && line_ends_after(b, i + 1) =>
@@ -390,6 +396,20 @@ pub fn terraform_rejects(text: &str) -> Option<(usize, Rejected)> {
         i += 1;
     }
     None
+}
+
+/// The marker of the heredoc introduced by the `<<` at `i`, and where it ends.
+fn heredoc_marker(b: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    let mut m = i + 2;
+    if b.get(m) == Some(&b'-') {
+        m += 1;
+    }
+    let marker_start = m;
+    while m < b.len() && (b[m].is_ascii_alphanumeric() || b[m] == b'_') {
+        m += 1;
+    }
+    let marker = b.get(marker_start..m)?;
+    (!marker.is_empty()).then_some((marker, m))
 }
 
 /// Whether the `.` at `i` is part of `...` (an expansion), which may end a line.
@@ -442,18 +462,7 @@ fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// Skips `<<EOT ... EOT` / `<<-EOT ... EOT` at `i`; returns the index after the closing marker.
 fn heredoc_end(b: &[u8], i: usize) -> Option<usize> {
-    let mut m = i + 2;
-    if b.get(m) == Some(&b'-') {
-        m += 1;
-    }
-    let marker_start = m;
-    while m < b.len() && (b[m].is_ascii_alphanumeric() || b[m] == b'_') {
-        m += 1;
-    }
-    let marker = &b[marker_start..m];
-    if marker.is_empty() {
-        return None;
-    }
+    let (marker, m) = heredoc_marker(b, i)?;
     let mut pos = line_end(b, m) + 1;
     while pos < b.len() {
         let end = line_end(b, pos);
@@ -545,6 +554,25 @@ mod tests {
             "x = \"a\" # \"\ny = <<EOT\n\"\nEOT\nz = \"${ {a = \"}\"}.a }\"\n",
             "x = \"$${a\" /* \"\n */\nw = \"%{ if true }\\\"x%{ endif }\"\n",
         ] {
+            assert_eq!(terraform_rejects(ok), None, "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn a_heredoc_needs_a_line_holding_only_its_marker() {
+        // Checked with `terraform fmt` (Terraform 1.11).
+        for bad in [
+            "x = <<-EOT\n  a\n  EOT#c\n",
+            "x = <<EOT\na\nEOT // c\n",
+            "x = <<EOT\na\n",
+        ] {
+            assert_eq!(
+                terraform_rejects(bad),
+                Some((4, Rejected::UnterminatedHeredoc)),
+                "{bad:?}"
+            );
+        }
+        for ok in ["x = <<-EOT\n  a\n  EOT\n", "x = <<EOT\na\nEOT\r\ny = 1\n", "# <<EOT\n"] {
             assert_eq!(terraform_rejects(ok), None, "{ok:?}");
         }
     }
