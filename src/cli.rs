@@ -177,6 +177,10 @@ pub struct CheckArgs {
     /// With --fix or --diff, also apply recommendations marked unsafe (confirm their notes first)
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Exit 1 when no application is found (a CI job pointed at the wrong path); also
+    /// `fail_on_empty = true` in .kpulint.hcl
+    #[arg(long)]
+    pub fail_on_empty: bool,
 }
 
 /// Runs on a thread pool of `--jobs` threads (rayon's default, the available cores, without it).
@@ -392,8 +396,19 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
                 });
             }
         }
-        if let Err(e) = baseline::write(path, &new) {
-            outcome.errors.push(e);
+        match baseline::write(path, &new) {
+            Ok(()) => {
+                let n = new.findings.len();
+                outcome.notices.push(Notice {
+                    span: None,
+                    message: format!(
+                        "baseline written: {n} finding{} recorded in {}",
+                        if n == 1 { "" } else { "s" },
+                        crate::discover::display(path)
+                    ),
+                });
+            }
+            Err(e) => outcome.errors.push(e),
         }
         // The findings just recorded are accepted from now on.
         let accepted: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
@@ -409,6 +424,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
 
     let format = args.format.unwrap_or(Format::Human);
     let fail_on = args.fail_on.unwrap_or(FailOn::Warning);
+    outcome.gates = check_gates(&outcome, &args, fail_on);
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match args.color.unwrap_or(Color::Auto) {
@@ -425,7 +441,24 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     write_report(args.output.as_ref(), |out| {
         report::render(format, &outcome, &render_opts, out)
     })?;
-    Ok(report::exit_code(&outcome, fail_on))
+    Ok(report::exit_code(&outcome))
+}
+
+/// The limits that make `check` exit 1: `--fail-on` always, `--baseline` and `--fail-on-empty`
+/// when given.
+fn check_gates(outcome: &Outcome, args: &CheckArgs, fail_on: FailOn) -> Vec<crate::gate::Gate> {
+    let mut gates = vec![crate::gate::fail_on(&outcome.findings, fail_on)];
+    if let Some(path) = &args.baseline {
+        gates.push(crate::gate::baseline(
+            &outcome.findings,
+            fail_on,
+            &crate::discover::display(path),
+        ));
+    }
+    if args.fail_on_empty || outcome.fail_on_empty {
+        gates.push(crate::gate::fail_on_empty(outcome.analyses.len()));
+    }
+    gates
 }
 
 /// `--diff`: the diff on standard output, why anything is left out on standard error.
@@ -469,7 +502,12 @@ pub(crate) fn var_inputs(
             let Some(path) = var_files.get(i) else { continue };
             match read_tfvars(path) {
                 Ok(t) => vars.cli.push(CliVar::File(t)),
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    // Kept in its place: every variable it could set is unknown.
+                    vars.cli
+                        .push(CliVar::File(crate::eval::module::TfVars::broken(e.span.clone())));
+                    errors.push(e);
+                }
             }
         } else {
             let Some(raw) = var_args.get(i) else { continue };

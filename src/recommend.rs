@@ -74,7 +74,7 @@ pub fn recommend(
     kind: Option<AppKind>,
     decl: &Declarations,
     t: &Thresholds,
-    prices: &Prices,
+    prices: Option<&Prices>,
 ) -> Recommendation {
     let current = s.effective;
     let mut reasons = Vec::new();
@@ -231,7 +231,9 @@ pub fn recommend(
     reasons.extend(confirm.iter().map(|c| format!("confirm first: {c}")));
 
     let billed_kpus = kind.map(|k| sizing::billed_kpus(kpus, k));
-    let monthly_cost_usd = billed_kpus.map(|b| sizing::monthly_cost(kpus, b, prices, t.hours_per_month).total_usd);
+    let monthly_cost_usd = billed_kpus
+        .zip(prices)
+        .map(|(b, p)| sizing::monthly_cost(kpus, b, p, t.hours_per_month).total_usd);
     let savings_usd = match (s.monthly_cost_usd, monthly_cost_usd) {
         (Some(now), Some(then)) => Some(sizing::round_cents(now - then)),
         _ => None,

@@ -191,8 +191,24 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
     let mut proposals: Vec<Proposal> = Vec::new();
     // Applications any of whose changes cannot be made: none of their changes are made.
     let mut refused: BTreeSet<usize> = BTreeSet::new();
+    // Every file a tainted application touches stays as it is, whoever else it feeds.
+    let protected = tainted_files(analyses);
 
     for (i, a) in analyses.iter().enumerate() {
+        if let Some(broken) = a.app.tainted_by.first() {
+            let l = broken.location();
+            out.notices.push(Notice {
+                span: Some(a.app.span.clone()),
+                message: format!(
+                    "{}: not fixed, nor any file it reads: {} could not be read or parsed ({}:{}), so its values may not be what was read; fix the input error first",
+                    a.app.address,
+                    broken.path(),
+                    l.line,
+                    l.column
+                ),
+            });
+            continue;
+        }
         let (Some(rec), Ok(sizing)) = (&a.recommendation, &a.sizing) else {
             continue;
         };
@@ -307,8 +323,69 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
         }
     }
 
-    resolve_shared(analyses, proposals, refused, &mut out);
+    for p in proposals.iter().filter(|p| p.change) {
+        if let Some(other) = protected.get(p.file.path.as_str()) {
+            if refused.insert(p.app) {
+                out.notices.push(Notice {
+                    span: Some(p.file.span(p.range.clone())),
+                    message: format!(
+                        "{}: not fixed: {} also holds values of {other}, which is not fixed (an input it reads could not be read or parsed)",
+                        analyses[p.app].app.address,
+                        p.file.path
+                    ),
+                });
+            }
+        }
+    }
+    let applied = resolve_shared(analyses, proposals, refused, &mut out);
+    // An unsafe fix is applied only with --unsafe-fixes: each says what to confirm.
+    for (i, changes) in applied {
+        let a = &analyses[i];
+        if let Some(rec) = a.recommendation.as_ref().filter(|r| !r.safe) {
+            out.notices.push(Notice {
+                span: Some(a.app.span.clone()),
+                message: format!(
+                    "{}: unsafe fix ({}): confirm first: {}",
+                    a.app.address,
+                    changes.join(", "),
+                    rec.confirm.join("; ")
+                ),
+            });
+        }
+    }
     out
+}
+
+/// The files tainted applications touch (their resource, settings, the origins of those and
+/// their module calls), each with the first such application's address.
+fn tainted_files(analyses: &[Analysis]) -> BTreeMap<&str, &str> {
+    let mut files: BTreeMap<&str, &str> = BTreeMap::new();
+    for a in analyses.iter().filter(|a| a.tainted()) {
+        let app = &a.app;
+        let pc = &app.parallelism;
+        let spans = [
+            pc.configuration_type.span(),
+            pc.parallelism.span(),
+            pc.parallelism_per_kpu.span(),
+            pc.auto_scaling_enabled.span(),
+        ];
+        let origins = [
+            pc.configuration_type.origin(),
+            pc.parallelism.origin(),
+            pc.parallelism_per_kpu.origin(),
+            pc.auto_scaling_enabled.origin(),
+        ];
+        let touched = std::iter::once(&app.span)
+            .chain(app.source.as_ref())
+            .chain(pc.block.as_ref())
+            .chain(spans.into_iter().flatten())
+            .chain(origins.into_iter().flatten().map(|o| &o.span))
+            .chain(app.module_calls.iter().map(|c| &c.span));
+        for span in touched {
+            files.entry(span.path()).or_insert(&app.address);
+        }
+    }
+    files
 }
 
 /// What one application wants for one setting (`wanted: None`: keep it as it is).
@@ -470,8 +547,14 @@ fn insertion(
 
 /// One edit per place. A place that applications want at different values is not edited, and
 /// then none of those applications' changes are made (a half-applied recommendation could be
-/// worse than none): their wishes become "keep", which can refuse others in turn.
-fn resolve_shared(analyses: &[Analysis], mut proposals: Vec<Proposal>, mut refused: BTreeSet<usize>, out: &mut Plan) {
+/// worse than none): their wishes become "keep", which can refuse others in turn. Returns the
+/// changes made for each application.
+fn resolve_shared(
+    analyses: &[Analysis],
+    mut proposals: Vec<Proposal>,
+    mut refused: BTreeSet<usize>,
+    out: &mut Plan,
+) -> BTreeMap<usize, Vec<String>> {
     let mut reported: BTreeSet<(String, usize, usize, Option<Field>)> = BTreeSet::new();
     loop {
         for p in proposals.iter_mut().filter(|p| refused.contains(&p.app) && p.change) {
@@ -531,7 +614,9 @@ fn resolve_shared(analyses: &[Analysis], mut proposals: Vec<Proposal>, mut refus
     }
     let mut seen = BTreeSet::new();
     let mut edits: Vec<(Field, Edit)> = Vec::new();
+    let mut applied: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for p in proposals.into_iter().filter(|p| p.change) {
+        applied.entry(p.app).or_default().push(p.description.clone());
         if seen.insert(p.key()) {
             edits.push((
                 p.field,
@@ -553,4 +638,5 @@ fn resolve_shared(analyses: &[Analysis], mut proposals: Vec<Proposal>, mut refus
         ))
     });
     out.edits = edits.into_iter().map(|(_, e)| e).collect();
+    applied
 }

@@ -439,6 +439,27 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         }
     }
     load_installed_modules(&mut loaded);
+    mark_broken_files(&mut loaded);
+    // A root whose caller holds a broken file may be a root only because the call in that
+    // file was not read: it is evaluated without the arguments the call would pass.
+    for root in loaded.roots.clone() {
+        let mut seen: HashSet<&OsStr> = HashSet::new();
+        let mut pending: Vec<&OsStr> = vec![root.as_os_str()];
+        let mut broken = Vec::new();
+        while let Some(dir) = pending.pop() {
+            for caller in callers.get(dir).into_iter().flatten() {
+                if seen.insert(caller.as_os_str()) {
+                    pending.push(caller.as_os_str());
+                    if let Some(m) = loaded.modules.dirs.get(*caller) {
+                        broken.extend(m.broken.iter().cloned());
+                    }
+                }
+            }
+        }
+        if let Some(m) = loaded.modules.dirs.get_mut(&root) {
+            m.broken_callers = broken;
+        }
+    }
 
     // Plans and CloudFormation templates, in parallel.
     let results: Vec<Inventory> = others
@@ -556,6 +577,22 @@ fn follow_calls(
     ModuleCalls { local: calls, remote }
 }
 
+/// Records, on each loaded module, its `.tf` / `.tf.json` files that could not be read or
+/// parsed (from the errors reported so far): whatever they hold is missing from the module.
+fn mark_broken_files(loaded: &mut Loaded) {
+    for e in &loaded.inventory.errors {
+        let path = Path::new(e.span.path());
+        if !matches!(FileKind::of(path), Some(FileKind::Tf | FileKind::TfJson)) {
+            continue;
+        }
+        if let Some(m) = loaded.modules.dirs.get_mut(&parent_key(path)) {
+            if !m.broken.iter().any(|b| b.path() == e.span.path()) {
+                m.broken.push(e.span.clone());
+            }
+        }
+    }
+}
+
 /// Modules downloaded by `terraform init` that a root calls: parse them like local ones.
 fn load_installed_modules(loaded: &mut Loaded) {
     let wanted: Vec<PathBuf> = loaded
@@ -630,7 +667,11 @@ fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
     for name in names {
         match read_tfvars(&crate::discover::clean(&dir.join(&name))) {
             Ok(t) => out.push(t),
-            Err(e) => errors.push(e),
+            Err(e) => {
+                // Kept in its place: it may set any variable the files after it do not.
+                out.push(TfVars::broken(e.span.clone()));
+                errors.push(e);
+            }
         }
     }
     out
@@ -644,7 +685,11 @@ pub fn read_tfvars(path: &Path) -> Result<TfVars, InputError> {
     } else {
         hcl::parse_tfvars(&file)?
     };
-    Ok(TfVars { file, attrs })
+    Ok(TfVars {
+        file,
+        attrs,
+        broken: None,
+    })
 }
 
 /// The module directory key of Terraform read from standard input.

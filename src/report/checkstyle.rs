@@ -41,6 +41,18 @@ fn error_line(span: &Span, severity: &str, message: &str, source: &str) -> Strin
     )
 }
 
+/// Text safe inside an XML comment: no `--` (nor a trailing `-`), no forbidden characters.
+fn xml_comment(s: &str) -> String {
+    let mut out = super::xml_text(s).replace("--", "- -");
+    while out.contains("--") {
+        out = out.replace("--", "- -");
+    }
+    if out.ends_with('-') {
+        out.push(' ');
+    }
+    out
+}
+
 fn with_help(message: &str, help: Option<&str>) -> String {
     match help {
         Some(h) if !h.is_empty() => format!("{message}\nhelp: {h}"),
@@ -74,6 +86,11 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             s.push_str(&l);
         }
         s.push_str("  </file>\n");
+    }
+    // Checkstyle has no place for a result that is not in a file: a failed gate is stated as a
+    // comment, which checkstyle readers (reviewdog, Jenkins) ignore.
+    for g in crate::gate::failed(&outcome.gates) {
+        s.push_str(&format!("  <!-- kpulint {} -->\n", xml_comment(&g.failure_line())));
     }
     s.push_str("</checkstyle>\n");
     out.write_all(s.as_bytes())

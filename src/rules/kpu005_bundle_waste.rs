@@ -38,12 +38,18 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         span: parallelism_anchor(a),
         label: format!("{disk_only} KPU{} bought only for disk", plural(disk_only)),
         message: format!(
-            "storage binds: {} of disk, but {need} needs only {compute}; {} of the {} KPUs' vCPU and memory is idle, and {disk_only} KPU{} bought only for disk cost {}/month in vCPU and memory",
+            "storage binds: {} of disk, but {need} needs only {compute}; {} of the {} KPUs' vCPU and memory is idle, and {disk_only} KPU{} bought only for disk {}",
             storage_arithmetic(state.value, t.storage_factor, storage),
             pct(waste),
             s.kpus,
             plural(disk_only),
-            usd(compute_month_usd(disk_only, &a.prices, t.hours_per_month))
+            match &a.prices {
+                Some(p) => format!(
+                    "cost {}/month in vCPU and memory",
+                    usd(compute_month_usd(disk_only, p, t.hours_per_month))
+                ),
+                None => format!("cost an unknown amount in vCPU and memory ({})", super::no_cost_why(a)),
+            }
         ),
         help: format!(
             "only less state cures bundle waste (state TTL, fewer or smaller keyed states, DataStream unions instead of Table API joins): at {} GB or less the compute need binds; see what it would save with `kpulint what-if --state-size {}GB`; a higher parallelism_per_kpu does not help, its slots share the KPU's 50 GB",

@@ -13,7 +13,7 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
-    let (Ok(s), Some(rec)) = (&a.sizing, &a.recommendation) else {
+    let Ok(s) = &a.sizing else {
         return Vec::new();
     };
     let quota = a.thresholds().kpu_quota;
@@ -30,7 +30,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         String::new()
     };
     // Never fewer KPUs than the declared needs: past the quota, the quota has to grow.
-    let help = if rec.kpus > quota {
+    let help = if let Some(rec) = a.recommendation.as_ref().filter(|r| r.kpus > quota) {
         // The densest parallelism_per_kpu needs the smallest increase (storage is not dense).
         let densest =
             crate::analysis::compute_kpus(&a.declarations(), MAX_PARALLELISM_PER_KPU, a.thresholds().target_margin)

@@ -114,6 +114,9 @@ pub fn parallelism_anchor(a: &Analysis) -> Span {
 /// The recommendation as an instruction: every value it changes, the KPUs it buys, and what to
 /// confirm first when it is not a safe fix. `None` when it changes nothing.
 pub fn recommendation_help(a: &Analysis) -> Option<String> {
+    if let Some(why) = withheld(a) {
+        return Some(why);
+    }
     let (Ok(s), Some(r)) = (&a.sizing, &a.recommendation) else {
         return None;
     };
@@ -140,6 +143,39 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     Some(help)
 }
 
+/// Why no recommendation is made for a sized application: a rejected declaration (its need is
+/// invalid) or an input that could not be read, each pointed at.
+pub fn withheld(a: &Analysis) -> Option<String> {
+    let at = |s: &Span| {
+        let l = s.location();
+        format!("{}:{}:{}", s.path(), l.line, l.column)
+    };
+    if let Some(d) = a.invalid_declarations.first() {
+        return Some(format!(
+            "no recommendation while the {} declaration at {} is invalid: fix it first (see the error there)",
+            d.key,
+            at(&d.span)
+        ));
+    }
+    let t = a.app.tainted_by.first()?;
+    Some(format!(
+        "no recommendation while {} cannot be read or parsed: fix the input error at {} first",
+        t.path(),
+        at(t)
+    ))
+}
+
+/// Why an application's costs are unknown: the input that failed, or its unpriced region.
+pub fn no_cost_why(a: &Analysis) -> String {
+    if let Some(t) = a.app.tainted_by.first() {
+        format!("{} could not be read or parsed", t.path())
+    } else if let Some(r) = &a.unpriced_region {
+        format!("no prices for region {r}")
+    } else {
+        "no prices".into()
+    }
+}
+
 /// "s" when `n` is not 1.
 pub fn plural(n: u64) -> &'static str {
     if n == 1 {
@@ -149,14 +185,15 @@ pub fn plural(n: u64) -> &'static str {
     }
 }
 
-/// `$1,103.90`, `-$0.50`
+/// `$1,103.90`, `−$0.50`: a negative amount takes a real minus sign (U+2212), in every
+/// command's output (`check`, `cost`, `what-if`, `diff`).
 pub fn usd(v: f64) -> String {
     usd_cents((v * 100.0).round() as i64)
 }
 
 /// `$1,103.90` from a whole number of cents.
 pub fn usd_cents(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
+    let sign = if cents < 0 { "−" } else { "" };
     let abs = cents.unsigned_abs();
     let digits = (abs / 100).to_string();
     let mut grouped = String::new();
@@ -198,8 +235,8 @@ mod tests {
         assert_eq!(usd(1103.9), "$1,103.90");
         assert_eq!(usd(85.3), "$85.30");
         assert_eq!(usd(1234567.891), "$1,234,567.89");
-        assert_eq!(usd(-0.5), "-$0.50");
-        assert_eq!(usd(-170.6), "-$170.60");
+        assert_eq!(usd(-0.5), "−$0.50");
+        assert_eq!(usd(-170.6), "−$170.60");
         assert_eq!(pct(0.2), "20%");
         assert_eq!(pct(2.0 / 3.0), "66.67%");
     }
