@@ -210,10 +210,13 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        None => {
-            let order = arg_order(&matches);
-            check(cli.check, order)
-        }
+        None => match subcommand_typo(&cli.check.paths) {
+            Some(message) => Err(message),
+            None => {
+                let order = arg_order(&matches);
+                check(cli.check, order)
+            }
+        },
         Some(Command::Check(args)) => {
             let order = matches.subcommand_matches("check").map(arg_order).unwrap_or_default();
             check(*args, order)
@@ -251,6 +254,24 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             2
         }
     }
+}
+
+/// `kpulint chek`: a first path that does not exist, looks like a word and is close to a
+/// subcommand is that subcommand misspelt, not a file to lint.
+fn subcommand_typo(paths: &[PathBuf]) -> Option<String> {
+    let first = paths.first()?.to_str()?;
+    let word = !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+    if !word || std::path::Path::new(first).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    let near = crate::similar::closest(first, names.iter().copied())?;
+    (crate::similar::edit_distance(first, near) <= 2).then(|| {
+        format!(
+            "unrecognized subcommand '{first}' (and no file or directory of that name): did you mean `kpulint {near}`?"
+        )
+    })
 }
 
 /// `(is_var_file, index)` for each `--var` / `--var-file`, in command-line order.
@@ -299,11 +320,23 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), String> {
 }
 
 fn print_rules() -> Result<i32, String> {
-    let mut s = String::new();
-    s.push_str(&format!("{:<7} {:<22} {:<8} {}\n", "ID", "NAME", "SEVERITY", "SUMMARY"));
+    // Columns as wide as their longest cell, so every summary starts in the same column.
+    let width = |header: &str, cell: fn(&rules::RuleMeta) -> &str| {
+        rules::all()
+            .map(|r| cell(r).chars().count())
+            .chain([header.len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (id, name, severity) = (
+        width("ID", |r| r.id),
+        width("NAME", |r| r.name),
+        width("SEVERITY", |r| r.severity.as_str()),
+    );
+    let mut s = format!("{:<id$}  {:<name$}  {:<severity$}  SUMMARY\n", "ID", "NAME", "SEVERITY");
     for r in rules::all() {
         s.push_str(&format!(
-            "{:<7} {:<22} {:<8} {}\n",
+            "{:<id$}  {:<name$}  {:<severity$}  {}\n",
             r.id,
             r.name,
             r.severity.as_str(),

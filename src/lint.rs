@@ -530,7 +530,9 @@ fn stray_finding(s: &StrayDirective, config: &Config) -> Option<Finding> {
             } else {
                 "declaration"
             };
+            let in_var_file = d.span.path().ends_with(".tfvars");
             let help = match &s.nearest {
+                _ if in_var_file => "in a .tfvars file a directive attaches to the comment block directly above an assignment (no blank line below it) or to the end of its line, and applies to the applications that assignment's value reaches".into(),
                 Some(n) => format!(
                     "a directive attaches to the comment block directly above a resource or module block (no blank line below it): move it above {n}"
                 ),

@@ -208,6 +208,12 @@ pub fn run(opts: &RunOptions) -> Outcome {
         &loaded.modules,
         &inventory.applications,
     ));
+    inventory.strays.extend(inputs::tfvars_directives::attach(
+        &loaded.modules,
+        &loaded.roots,
+        &opts.vars,
+        &mut inventory.applications,
+    ));
     let uncalled = crate::callers::uncalled_notices(&callers.uncalled, &loaded.modules, &opts.vars);
     // The parsed modules are not needed past evaluation: only files that applications,
     // findings and errors point at stay in memory, for rendering.

@@ -13,6 +13,7 @@ pub mod precheck;
 mod scan;
 pub mod terraform;
 pub mod tf_json;
+pub mod tfvars_directives;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};

@@ -127,10 +127,11 @@ pub fn render_with_limit(d: &Diff<'_>, limit: usize) -> String {
     c.line(&format!("**{}**", escape(&summary(d))));
     c.line("");
     c.line(&format!(
-        "{} → {}: {} applications: {}.",
+        "{} → {}: {} application{}: {}.",
         code(&d.labels.base),
         code(&d.labels.head),
         d.applications.len(),
+        crate::rules::plural(d.applications.len() as u64),
         counts_line(d)
     ));
 

@@ -2,7 +2,7 @@
 
 use super::{parallelism_anchor, pct, plural, usd, Hit, RuleMeta};
 use crate::analysis::Analysis;
-use crate::model::Severity;
+use crate::model::{InputFormat, Severity};
 use crate::recommend::storage_arithmetic;
 use crate::sizing::compute_month_usd;
 
@@ -52,10 +52,39 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             }
         ),
         help: format!(
-            "only less state cures bundle waste (state TTL, fewer or smaller keyed states, DataStream unions instead of Table API joins): at {} GB or less the compute need binds; see what it would save with `kpulint what-if --state-size {}GB`; a higher parallelism_per_kpu does not help, its slots share the KPU's 50 GB",
+            "only less state cures bundle waste (state TTL, fewer or smaller keyed states, DataStream unions instead of Table API joins): at {} GB or less the compute need binds; see what it would save with `kpulint what-if {} --state-size {}`; a higher {} does not help, its slots share the KPU's 50 GB",
             crate::units::fmt_num(fits_gb),
-            crate::units::fmt_num(fits_gb.floor())
+            shell_word(&root(a)),
+            shell_word(&format!("{}={}GB", a.app.address, crate::units::fmt_num(fits_gb.floor()))),
+            if matches!(a.app.format, InputFormat::CloudformationJson | InputFormat::CloudformationYaml) {
+                "ParallelismPerKPU"
+            } else {
+                "parallelism_per_kpu"
+            }
         ),
         severity: None,
     }]
+}
+
+/// What `kpulint what-if` is pointed at to re-size this application alone: its root module
+/// directory (Terraform), or its file (plan, template).
+fn root(a: &Analysis) -> String {
+    let file = a.app.module_calls.first().map_or(a.app.span.path(), |c| c.span.path());
+    match a.app.format {
+        InputFormat::TerraformHcl | InputFormat::TerraformJson => match std::path::Path::new(file).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_string_lossy().into_owned(),
+            _ => ".".into(),
+        },
+        _ => file.to_string(),
+    }
+}
+
+/// A word as a POSIX shell reads it back: quoted when it holds anything but plain characters.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./=:@%+,".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }

@@ -1,7 +1,7 @@
 //! The rules: one file per rule, each a small pure function of an [`Analysis`].
 
 use crate::analysis::Analysis;
-use crate::model::Severity;
+use crate::model::{InputFormat, Origin, OriginKind, Severity};
 use crate::source::Span;
 
 pub mod kpu001_invalid_parallelism;
@@ -123,18 +123,60 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     if !r.changes(s) {
         return None;
     }
+    let pc = &a.app.parallelism;
+    let cfn = matches!(
+        a.app.format,
+        InputFormat::CloudformationJson | InputFormat::CloudformationYaml
+    );
+    // Terraform `name = value`; CloudFormation `Name to value`, or the parameter's Default
+    // when the property is a `Ref` to one (where `--fix` edits it).
+    let assign = |(tf, property): (&str, &str), origin: Option<&Origin>, hcl: String, plain: String| {
+        if !cfn {
+            return format!("{tf} = {hcl}");
+        }
+        let parameter = origin
+            .filter(|o| o.kind == OriginKind::ParameterDefault)
+            .and_then(|o| o.label.strip_prefix("parameter ")?.strip_suffix(" default"));
+        match parameter {
+            Some(p) => format!("the `{p}` parameter's Default to {plain}"),
+            None => format!("{property} to {plain}"),
+        }
+    };
     let mut set = Vec::new();
     if r.custom && !s.custom {
-        set.push("configuration_type = \"CUSTOM\"".to_string());
+        set.push(assign(
+            ("configuration_type", "ConfigurationType"),
+            pc.configuration_type.origin(),
+            "\"CUSTOM\"".into(),
+            "CUSTOM".into(),
+        ));
     }
     if r.parallelism != s.effective.parallelism || r.custom != s.custom {
-        set.push(format!("parallelism = {}", r.parallelism));
+        let v = r.parallelism.to_string();
+        set.push(assign(
+            ("parallelism", "Parallelism"),
+            pc.parallelism.origin(),
+            v.clone(),
+            v,
+        ));
     }
     if r.parallelism_per_kpu != s.effective.parallelism_per_kpu || r.custom != s.custom {
-        set.push(format!("parallelism_per_kpu = {}", r.parallelism_per_kpu));
+        let v = r.parallelism_per_kpu.to_string();
+        set.push(assign(
+            ("parallelism_per_kpu", "ParallelismPerKPU"),
+            pc.parallelism_per_kpu.origin(),
+            v.clone(),
+            v,
+        ));
     }
     if r.auto_scaling != s.effective.auto_scaling {
-        set.push(format!("auto_scaling_enabled = {}", r.auto_scaling));
+        let v = r.auto_scaling.to_string();
+        set.push(assign(
+            ("auto_scaling_enabled", "AutoScalingEnabled"),
+            pc.auto_scaling_enabled.origin(),
+            v.clone(),
+            v,
+        ));
     }
     let mut help = format!("set {} ({} KPU{})", set.join(", "), r.kpus, plural(r.kpus));
     if !r.safe {
@@ -174,6 +216,13 @@ pub fn no_cost_why(a: &Analysis) -> String {
     } else {
         "no prices".into()
     }
+}
+
+/// `1 minute`, `12.5 minutes`.
+pub fn minutes(m: f64) -> String {
+    let shown = crate::units::fmt_num(m);
+    let unit = if shown == "1" { "minute" } else { "minutes" };
+    format!("{shown} {unit}")
 }
 
 /// "s" when `n` is not 1.
