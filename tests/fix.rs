@@ -432,7 +432,7 @@ fn human_summary_says_what_changed_in_which_file() {
     let r = run(repo.path(), &["--fix"]);
     assert!(
         r.stdout.contains(
-            "\nfixed 1 finding: prod.auto.tfvars: flink_parallelism 12 → 10\n1 application, 1 warning in 3 files\n"
+            "\nfixed 1 finding: prod.auto.tfvars: flink_parallelism 12 → 10\ngate failed: --fail-on warning: 1 finding at or above warning\n1 application, 1 warning in 3 files\n"
         ),
         "{}",
         r.stdout

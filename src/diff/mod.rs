@@ -621,6 +621,8 @@ mod tests {
         assert!(!ten.exceeded(100_000, 110_000));
         assert!(ten.exceeded(100_000, 110_001));
         assert!(ten.exceeded(0, 1));
+        assert_eq!(CostLimit::Percent(5.0).shown(), "5%");
+        assert_eq!(CostLimit::Cents(10_000).shown(), "$100.00");
     }
 
     #[test]
@@ -642,6 +644,7 @@ mod tests {
             billed_kpus: kpus.map(|k| k + 1),
             running_storage_gb: kpus.map(|k| k * 50),
             monthly_cost_cents: None,
+            tainted: false,
         };
         let get = |f: &Figures| u64_i64(f.kpus);
         assert_eq!(delta(None, Some(&f(Some(4))), get), Some(4));

@@ -247,11 +247,11 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
     if let Some(fix) = &outcome.fix {
         writeln!(out, "{}", super::fix_line(fix))?;
     }
-    writeln!(out, "{}", summary_line(outcome))?;
+    // Which limit made the exit code 1, just above the summary line (which stays last).
     for g in crate::gate::failed(&outcome.gates) {
         writeln!(out, "{}", g.failure_line())?;
     }
-    Ok(())
+    writeln!(out, "{}", summary_line(outcome))
 }
 
 /// `3 applications, 2 warnings, 1 note in 14 files`

@@ -222,5 +222,6 @@ fn gate_suite(gates: &[crate::gate::Gate]) -> String {
             xml_text(&format!("{}\nlimit: {}", g.failure_line(), g.limit))
         ));
     }
+    s.push_str("  </testsuite>\n");
     s
 }
