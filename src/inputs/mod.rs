@@ -457,6 +457,25 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
                 }
             }
         }
+        // A module below a `modules/` directory that nothing calls is a root only because no
+        // call to it was read: a broken file beside that `modules/` directory (or below it)
+        // may hold the call.
+        if !callers.contains_key(root.as_os_str()) {
+            if let Some(base) = modules_base(&root) {
+                broken.extend(
+                    loaded
+                        .inventory
+                        .errors
+                        .iter()
+                        .filter(|e| is_terraform_path(e.span.path()))
+                        .filter(|e| {
+                            let dir = parent_key(Path::new(e.span.path()));
+                            (base == Path::new(".") || dir.starts_with(&base)) && !dir.starts_with(&root)
+                        })
+                        .map(|e| e.span.clone()),
+                );
+            }
+        }
         if let Some(m) = loaded.modules.dirs.get_mut(&root) {
             m.broken_callers = broken;
         }
@@ -578,12 +597,30 @@ fn follow_calls(
     ModuleCalls { local: calls, remote }
 }
 
+/// A `.tf` or `.tf.json` file.
+fn is_terraform_path(path: &str) -> bool {
+    matches!(FileKind::of(Path::new(path)), Some(FileKind::Tf | FileKind::TfJson))
+}
+
+/// The directory holding the `modules/` directory `dir` is below (`infra/team` for
+/// `infra/team/modules/flink`), or `None` when it is below none.
+fn modules_base(dir: &Path) -> Option<PathBuf> {
+    let parts: Vec<std::path::Component> = dir.components().collect();
+    let at = parts.iter().rposition(|c| c.as_os_str() == "modules")?;
+    let base: PathBuf = parts[..at].iter().collect();
+    Some(if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    })
+}
+
 /// Records, on each loaded module, its `.tf` / `.tf.json` files that could not be read or
 /// parsed (from the errors reported so far): whatever they hold is missing from the module.
 fn mark_broken_files(loaded: &mut Loaded) {
     for e in &loaded.inventory.errors {
         let path = Path::new(e.span.path());
-        if !matches!(FileKind::of(path), Some(FileKind::Tf | FileKind::TfJson)) {
+        if !is_terraform_path(e.span.path()) {
             continue;
         }
         if let Some(m) = loaded.modules.dirs.get_mut(&parent_key(path)) {
