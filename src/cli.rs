@@ -20,9 +20,11 @@ use crate::source::SourceFile;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  no finding at or above --fail-on (suppressed findings never count)
-  1  at least one finding at or above --fail-on
+  1  a gate failed: a finding at or above --fail-on (not in --baseline), or no
+     application found with --fail-on-empty; the output says which limit failed
   2  usage or configuration error, or a file could not be read or parsed
-     (all other files are still linted and reported)
+     (all other files are still linted and reported; an application such a file
+     could change is not priced, recommended or fixed)
 
 Environment:
   TF_VAR_name     value of Terraform variable `name` (as Terraform reads it)
