@@ -265,6 +265,18 @@ fn a_config_that_does_not_parse_taints_every_application_it_applies_to() {
     assert!(std::fs::read_to_string(repo.path().join("other/main.tf"))
         .unwrap()
         .contains("parallelism          = 2"));
+    // what-if prices nothing of it either.
+    let (_, doc) = repo.json(&["what-if", "team", "--state-size", "5GB"]);
+    let a = only_app(&doc);
+    assert_eq!(
+        a["headline"],
+        "not priced: team/.kpulint.hcl could not be read or parsed (see `kpulint check`)"
+    );
+    assert!(
+        a["delta"].is_null() && a["today"]["configured"]["cost"].is_null(),
+        "{a:#}"
+    );
+    assert!(doc["summary"]["delta"].is_null());
     // --config FILE that does not parse taints everything.
     repo.write("broken.hcl", "defaults {\n");
     let (code, doc) = repo.json(&["other", "--config", "broken.hcl"]);
