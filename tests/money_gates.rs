@@ -482,6 +482,43 @@ fn cloudformation_help_uses_its_property_and_parameter_names() {
 }
 
 #[test]
+fn cloudformation_rules_name_its_properties() {
+    let template = |config: &str| {
+        format!(
+            "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Job:\n    Type: AWS::KinesisAnalyticsV2::Application\n    Properties:\n      RuntimeEnvironment: FLINK-1_20\n      ServiceExecutionRole: arn:aws:iam::123456789012:role/flink\n      ApplicationConfiguration:\n        FlinkApplicationConfiguration:\n          ParallelismConfiguration:\n{config}"
+        )
+    };
+    let repo = Repo::new();
+    repo.write(
+        "default.yaml",
+        &template("            ConfigurationType: DEFAULT\n            Parallelism: 4\n"),
+    );
+    repo.write(
+        "dense.yaml",
+        &template("            ConfigurationType: CUSTOM\n            Parallelism: 4\n            ParallelismPerKPU: 10\n            AutoScalingEnabled: false\n"),
+    );
+    let (_, doc) = repo.json(&["default.yaml", "dense.yaml"]);
+    let kpu002 = the_finding(&doc, "KPU002");
+    assert_eq!(
+        kpu002["message"],
+        "ConfigurationType is \"DEFAULT\": the service ignores the Parallelism written here and runs parallelism 1, 1 per KPU, autoscaling on"
+    );
+    assert_eq!(
+        kpu002["help"],
+        "set ConfigurationType to CUSTOM for Parallelism to take effect, or delete them"
+    );
+    let kpu001 = the_finding(&doc, "KPU001");
+    assert!(
+        kpu001["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("ParallelismPerKPU = 10 is outside 1..8"),
+        "{kpu001:#}"
+    );
+    assert_eq!(kpu001["help"], "set ParallelismPerKPU to a whole number from 1 to 8");
+}
+
+#[test]
 fn kpu005_help_names_the_application_and_its_root() {
     let (_, doc) = json_at_root(&["examples/fleet"]);
     let f = the_finding(&doc, "KPU005");

@@ -317,6 +317,8 @@ fn cost_and_diff_never_price_a_tainted_application() {
         "{a:#}"
     );
     assert_eq!(doc["summary"]["totals"]["applications_not_comparable"], 1);
+    // The base's KPU004 is not "resolved" by a file that does not parse.
+    assert!(doc["findings"]["resolved"].as_array().unwrap().is_empty(), "{doc:#}");
     assert_eq!(doc["summary"]["totals"]["delta"]["monthly_cost_usd"], 0);
     let r = repo.run(&["diff", "old", "new"]);
     assert!(r.stdout.contains("not comparable (input error)"), "{}", r.stdout);

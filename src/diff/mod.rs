@@ -401,9 +401,25 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
         .filter(|(k, f)| active(f) && !base_active.contains(k.as_str()))
         .map(|(_, f)| *f)
         .collect();
+    // A finding gone because its application could not be read on a side is not resolved.
+    let mut comparable_by_address: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+    for a in &applications {
+        let entry = comparable_by_address.entry(a.key.address.as_str()).or_default();
+        if a.comparable {
+            entry.0 = true;
+        } else {
+            entry.1 = true;
+        }
+    }
+    let not_comparable = |f: &Finding| {
+        f.application
+            .as_deref()
+            .and_then(|a| comparable_by_address.get(a))
+            .is_some_and(|&(comparable, not)| not && !comparable)
+    };
     let resolved = base_keys
         .iter()
-        .filter(|(k, f)| active(f) && !head_active.contains(k.as_str()))
+        .filter(|(k, f)| active(f) && !head_active.contains(k.as_str()) && !not_comparable(f))
         .map(|(k, f)| Resolved {
             finding: f,
             now_suppressed: head_suppressed.contains(k.as_str()),

@@ -56,11 +56,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             crate::units::fmt_num(fits_gb),
             shell_word(&root(a)),
             shell_word(&format!("{}={}GB", a.app.address, crate::units::fmt_num(fits_gb.floor()))),
-            if matches!(a.app.format, InputFormat::CloudformationJson | InputFormat::CloudformationYaml) {
-                "ParallelismPerKPU"
-            } else {
-                "parallelism_per_kpu"
-            }
+            super::setting_name(a, "parallelism_per_kpu")
         ),
         severity: None,
     }]

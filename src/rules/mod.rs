@@ -124,14 +124,11 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
         return None;
     }
     let pc = &a.app.parallelism;
-    let cfn = matches!(
-        a.app.format,
-        InputFormat::CloudformationJson | InputFormat::CloudformationYaml
-    );
     // Terraform `name = value`; CloudFormation `Name to value`, or the parameter's Default
     // when the property is a `Ref` to one (where `--fix` edits it).
-    let assign = |(tf, property): (&str, &str), origin: Option<&Origin>, hcl: String, plain: String| {
-        if !cfn {
+    let assign = |tf: &'static str, origin: Option<&Origin>, hcl: String, plain: String| {
+        let property = setting_name(a, tf);
+        if property == tf {
             return format!("{tf} = {hcl}");
         }
         let parameter = origin
@@ -145,7 +142,7 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     let mut set = Vec::new();
     if r.custom && !s.custom {
         set.push(assign(
-            ("configuration_type", "ConfigurationType"),
+            "configuration_type",
             pc.configuration_type.origin(),
             "\"CUSTOM\"".into(),
             "CUSTOM".into(),
@@ -153,17 +150,12 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     }
     if r.parallelism != s.effective.parallelism || r.custom != s.custom {
         let v = r.parallelism.to_string();
-        set.push(assign(
-            ("parallelism", "Parallelism"),
-            pc.parallelism.origin(),
-            v.clone(),
-            v,
-        ));
+        set.push(assign("parallelism", pc.parallelism.origin(), v.clone(), v));
     }
     if r.parallelism_per_kpu != s.effective.parallelism_per_kpu || r.custom != s.custom {
         let v = r.parallelism_per_kpu.to_string();
         set.push(assign(
-            ("parallelism_per_kpu", "ParallelismPerKPU"),
+            "parallelism_per_kpu",
             pc.parallelism_per_kpu.origin(),
             v.clone(),
             v,
@@ -172,7 +164,7 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     if r.auto_scaling != s.effective.auto_scaling {
         let v = r.auto_scaling.to_string();
         set.push(assign(
-            ("auto_scaling_enabled", "AutoScalingEnabled"),
+            "auto_scaling_enabled",
             pc.auto_scaling_enabled.origin(),
             v.clone(),
             v,
@@ -223,6 +215,22 @@ pub fn minutes(m: f64) -> String {
     let shown = crate::units::fmt_num(m);
     let unit = if shown == "1" { "minute" } else { "minutes" };
     format!("{shown} {unit}")
+}
+
+/// The name of a parallelism setting as the application's format writes it: Terraform's
+/// (`parallelism_per_kpu`), or CloudFormation's property (`ParallelismPerKPU`).
+pub fn setting_name(a: &Analysis, terraform: &'static str) -> &'static str {
+    let cfn = matches!(
+        a.app.format,
+        InputFormat::CloudformationJson | InputFormat::CloudformationYaml
+    );
+    match (cfn, terraform) {
+        (true, "configuration_type") => "ConfigurationType",
+        (true, "parallelism") => "Parallelism",
+        (true, "parallelism_per_kpu") => "ParallelismPerKPU",
+        (true, "auto_scaling_enabled") => "AutoScalingEnabled",
+        _ => terraform,
+    }
 }
 
 /// "s" when `n` is not 1.
