@@ -7,42 +7,16 @@
 
 mod hcl_support;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::time::SystemTime;
-
 use hcl_support::*;
 use serde_json::{json, Value};
 
-/// Every file under `dir` (but `.git`), by relative path, with its bytes and modification time.
-fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, SystemTime)>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == ".git") {
-                continue;
-            }
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
-                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-                out.insert(rel, (std::fs::read(&path).unwrap(), modified));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 /// The files under `prefix` are byte for byte and time for time as they were.
-fn unchanged(before: &BTreeMap<String, (Vec<u8>, SystemTime)>, repo: &Repo, prefix: &str) {
+fn unchanged(before: &Files, repo: &Repo, prefix: &str) {
     unchanged_because(before, repo, prefix, "");
 }
 
 /// [`unchanged`], saying `why` on failure.
-fn unchanged_because(before: &BTreeMap<String, (Vec<u8>, SystemTime)>, repo: &Repo, prefix: &str, why: &str) {
+fn unchanged_because(before: &Files, repo: &Repo, prefix: &str, why: &str) {
     let after = snapshot(repo.path());
     let mut seen = 0;
     for (rel, was) in before.iter().filter(|(k, _)| k.starts_with(prefix)) {
