@@ -528,7 +528,13 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
     let mut decl = Declarations::default();
     let known_keys = crate::config::DECLARATION_KEYS.join(", ");
     for d in app.directives.iter().filter(|d| d.kind == DirectiveKind::Declare) {
-        for (key, value, span, key_span) in directive_pairs(d, errors) {
+        let before = errors.len();
+        let pairs = directive_pairs(d, errors);
+        // A word that is not `key=value` meant some need: which one is not known.
+        for e in &errors[before..] {
+            decl.reject(e.span.text(), &e.span);
+        }
+        for (key, value, span, key_span) in pairs {
             match Key::parse(&key) {
                 Some(k) => {
                     if let Err(e) = decl.set(k, &value, span.clone(), DeclSource::Annotation) {

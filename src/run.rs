@@ -138,8 +138,10 @@ fn taint_notices(analyses: &[Analysis]) -> Vec<Notice> {
             Notice {
                 span: Some(at.clone()),
                 message: format!(
-                    "{} could not be read or parsed, and it may set values of {n} application{} ({names}): {} not priced, recommended or fixed until it is fixed",
+                    "{} has an input error ({}:{}) and may set values of {n} application{} ({names}): {} not priced, recommended or fixed until it is fixed",
                     at.path(),
+                    at.location().line,
+                    at.location().column,
                     crate::rules::plural(n as u64),
                     if n == 1 { "it is" } else { "they are" }
                 ),

@@ -475,10 +475,7 @@ pub fn total(apps: &[AppWhatIf<'_>]) -> Option<Delta> {
 /// Why there is no comparison: `not sized (unresolved: see kpulint check)`, or which side is sized.
 fn not_sized(today: &Analysis, scenario: &Analysis) -> String {
     if let (Ok(_), Some(broken)) = (&today.sizing, today.app.tainted_by.first()) {
-        return format!(
-            "not priced: {} could not be read or parsed (see `kpulint check`)",
-            broken.path()
-        );
+        return format!("not priced: {} has an input error (see `kpulint check`)", broken.path());
     }
     let why = |a: &Analysis| format!("{}: see `kpulint check`", crate::cost::status(a).replace('_', " "));
     match (&today.sizing, &scenario.sizing) {

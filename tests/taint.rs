@@ -103,7 +103,7 @@ fn fix_and_diff_leave_a_tainted_application_byte_identical_and_say_why() {
     assert!(!r.stdout.contains("bad/"), "{}", r.stdout);
     assert!(
         r.stderr.contains("aws_kinesisanalyticsv2_application.bad: not fixed")
-            && r.stderr.contains("bad/terraform.tfvars could not be read or parsed"),
+            && r.stderr.contains("bad/terraform.tfvars has an input error (1:5)"),
         "{}",
         r.stderr
     );
@@ -244,7 +244,7 @@ fn a_config_that_does_not_parse_taints_every_application_it_applies_to() {
     let a = only_app(&doc);
     assert_eq!(
         a["headline"],
-        "not priced: team/.kpulint.hcl could not be read or parsed (see `kpulint check`)"
+        "not priced: team/.kpulint.hcl has an input error (see `kpulint check`)"
     );
     assert!(
         a["delta"].is_null() && a["today"]["configured"]["cost"].is_null(),
@@ -336,6 +336,28 @@ fn a_malformed_declaration_leaves_its_need_invalid_not_undeclared() {
     let kpu004 = the_finding(&doc, "KPU004");
     assert_eq!(kpu004["application"], address("good"));
     assert!(kpu004["message"].as_str().unwrap().contains("parallelism 4 would fit"));
+
+    // A word that is not key=value meant some need: none is taken as undeclared.
+    repo.write(
+        "main.tf",
+        &flink_app(
+            "bad",
+            "# kpulint: state_size 240GB required_parallelism=4",
+            "12",
+            "1",
+            "false",
+        ),
+    );
+    let (code, doc) = repo.json(&["main.tf"]);
+    assert_eq!(code, 2);
+    let on_bad = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["application"] == address("bad"))
+        .count();
+    assert_eq!(on_bad, 0, "{doc:#}");
+    assert!(app(&doc, &address("bad"))["recommendation"].is_null());
 
     // A need still found (a KPU006 here) points at the declaration's error instead of advising.
     repo.write(

@@ -200,7 +200,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             out.notices.push(Notice {
                 span: Some(a.app.span.clone()),
                 message: format!(
-                    "{}: not fixed, nor any file it reads: {} could not be read or parsed ({}:{}), so its values may not be what was read; fix the input error first",
+                    "{}: not fixed, nor any file it reads: {} has an input error ({}:{}), so its values may not be what was read; fix it first",
                     a.app.address,
                     broken.path(),
                     l.line,
@@ -329,7 +329,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                 out.notices.push(Notice {
                     span: Some(p.file.span(p.range.clone())),
                     message: format!(
-                        "{}: not fixed: {} also holds values of {other}, which is not fixed (an input it reads could not be read or parsed)",
+                        "{}: not fixed: {} also holds values of {other}, which is not fixed (an input it reads has an error)",
                         analyses[p.app].app.address,
                         p.file.path
                     ),

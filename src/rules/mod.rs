@@ -193,7 +193,7 @@ pub fn withheld(a: &Analysis) -> Option<String> {
     }
     let t = a.app.tainted_by.first()?;
     Some(format!(
-        "no recommendation while {} cannot be read or parsed: fix the input error at {} first",
+        "no recommendation while {} has an input error: fix it at {} first",
         t.path(),
         at(t)
     ))
@@ -202,7 +202,7 @@ pub fn withheld(a: &Analysis) -> Option<String> {
 /// Why an application's costs are unknown: the input that failed, or its unpriced region.
 pub fn no_cost_why(a: &Analysis) -> String {
     if let Some(t) = a.app.tainted_by.first() {
-        format!("{} could not be read or parsed", t.path())
+        format!("{} has an input error", t.path())
     } else if let Some(r) = &a.unpriced_region {
         format!("no prices for region {r}")
     } else {
