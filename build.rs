@@ -1,7 +1,8 @@
 //! Puts the commit kpulint is built from into `kpulint --version`.
 //!
-//! The commit comes from, in order: the `KPULINT_COMMIT` environment variable (set by builds
-//! without `.git`, such as the Docker image), `git` when the package root is the root of a git
+//! The commit comes from, in order: the `KPULINT_COMMIT` environment variable (with
+//! `KPULINT_COMMIT_DATE`, `YYYY-MM-DD`; set by the release workflow, whose Docker and wheel builds
+//! run without a usable `.git`), `git` when the package root is the root of a git
 //! work tree (not a checkout that merely sits inside some other repository), and
 //! `.cargo_vcs_info.json`, which `cargo package` writes into every crates.io package. With none
 //! of them the version is printed alone. Nothing that changes between two builds of the same
@@ -17,13 +18,17 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=KPULINT_COMMIT");
+    println!("cargo:rerun-if-env-changed=KPULINT_COMMIT_DATE");
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
 
     let commit = env::var("KPULINT_COMMIT")
         .ok()
         .filter(|c| is_commit_hash(c))
-        .map(|hash| Commit { hash, date: None })
+        .map(|hash| Commit {
+            hash,
+            date: env::var("KPULINT_COMMIT_DATE").ok().filter(|d| is_date(d)),
+        })
         .or_else(|| from_git(&manifest_dir))
         .or_else(|| from_cargo_vcs_info(&manifest_dir));
     let long = match commit {
@@ -42,6 +47,18 @@ struct Commit {
 
 fn is_commit_hash(s: &str) -> bool {
     matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `YYYY-MM-DD`.
+fn is_date(s: &str) -> bool {
+    s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
