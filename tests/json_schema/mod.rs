@@ -172,17 +172,14 @@ impl Validator {
                 }
             }
         }
-        let count = o.len() as u64;
-        if let Some(min) = schema.get("minProperties").and_then(Value::as_u64) {
-            if count < min {
-                out.push(format!("{count} properties, fewer than {min}, at {at}"));
-            }
-        }
-        if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64) {
-            if count > max {
-                out.push(format!("{count} properties, more than {max}, at {at}"));
-            }
-        }
+        check_count(
+            schema,
+            ("minProperties", "maxProperties"),
+            o.len(),
+            "properties",
+            at,
+            out,
+        );
         // Draft-04 to 07 property dependencies: a present key requires the listed keys.
         for (key, needs) in schema
             .get("dependencies")
@@ -230,16 +227,7 @@ impl Validator {
     }
 
     fn check_array(&self, schema: &Map<String, Value>, a: &[Value], at: &str, out: &mut Vec<String>) {
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-            if (a.len() as u64) < min {
-                out.push(format!("{} items, fewer than {min}, at {at}", a.len()));
-            }
-        }
-        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
-            if (a.len() as u64) > max {
-                out.push(format!("{} items, more than {max}, at {at}", a.len()));
-            }
-        }
+        check_count(schema, ("minItems", "maxItems"), a.len(), "items", at, out);
         if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
             let distinct: BTreeSet<String> = a.iter().map(Value::to_string).collect();
             if distinct.len() != a.len() {
@@ -269,6 +257,24 @@ fn has_type(doc: &Value, t: &str) -> bool {
     }
 }
 
+/// `minItems`/`maxItems` and the like: `count` things of `what` within the schema's bounds.
+fn check_count(
+    schema: &Map<String, Value>,
+    (min_key, max_key): (&str, &str),
+    count: usize,
+    what: &str,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    let count = count as u64;
+    if let Some(min) = schema.get(min_key).and_then(Value::as_u64).filter(|&min| count < min) {
+        out.push(format!("{count} {what}, fewer than {min}, at {at}"));
+    }
+    if let Some(max) = schema.get(max_key).and_then(Value::as_u64).filter(|&max| count > max) {
+        out.push(format!("{count} {what}, more than {max}, at {at}"));
+    }
+}
+
 fn check_number(schema: &Map<String, Value>, n: f64, at: &str, out: &mut Vec<String>) {
     if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
         if n < min {
@@ -283,17 +289,14 @@ fn check_number(schema: &Map<String, Value>, n: f64, at: &str, out: &mut Vec<Str
 }
 
 fn check_string(schema: &Map<String, Value>, s: &str, at: &str, out: &mut Vec<String>) {
-    let chars = s.chars().count() as u64;
-    if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
-        if chars < min {
-            out.push(format!("\"{s}\" is shorter than {min} at {at}"));
-        }
-    }
-    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
-        if chars > max {
-            out.push(format!("\"{s}\" is longer than {max} at {at}"));
-        }
-    }
+    check_count(
+        schema,
+        ("minLength", "maxLength"),
+        s.chars().count(),
+        "characters",
+        at,
+        out,
+    );
     if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
         // JSON Schema patterns are unanchored ECMA-262 regular expressions; these ones are
         // also valid (and mean the same) in the `regex` crate's syntax.
