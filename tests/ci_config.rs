@@ -153,7 +153,7 @@ fn the_action_follows_the_github_action_schema() {
         assert!(action["outputs"][output]["value"].is_string(), "output {output}");
     }
     // The version defaults to the action's own ref; a commit is built with cargo install --locked.
-    assert_eq!(action["inputs"]["version"]["default"], "");
+    assert_eq!(action["inputs"]["version"]["default"], "${{ github.action_ref }}");
     let text = read("action.yml");
     assert!(text.contains("github.action_ref"));
     assert!(text.contains("actions/cache@"));
