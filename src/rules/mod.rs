@@ -16,6 +16,7 @@ pub mod kpu009_unresolved_value;
 pub mod kpu010_slow_rescale;
 pub mod kpu011_underprovisioned;
 pub mod kpu012_max_parallelism_ceiling;
+pub mod kpu016_needs_above_max_parallelism;
 pub mod suppression;
 
 /// A rule's identity; its documentation page lives in `rules/<ID>.md`.
@@ -74,6 +75,10 @@ pub const CHECKS: &[(&RuleMeta, Check)] = &[
         &kpu012_max_parallelism_ceiling::META,
         kpu012_max_parallelism_ceiling::check,
     ),
+    (
+        &kpu016_needs_above_max_parallelism::META,
+        kpu016_needs_above_max_parallelism::check,
+    ),
 ];
 
 /// Every rule, including the suppression rules, in id order.
@@ -111,15 +116,57 @@ pub fn parallelism_anchor(a: &Analysis) -> Span {
     }
 }
 
-/// The recommendation as an instruction: every value it changes, the KPUs it buys, and what to
-/// confirm first when it is not a safe fix. `None` when it changes nothing.
+/// The recommendation as an instruction: every value it changes, the KPUs it buys, what
+/// `--fix` applies of it when it is not a safe fix and what to confirm first, and the declared
+/// needs no configuration meets (KPU016). `None` when it changes nothing and nothing conflicts.
 pub fn recommendation_help(a: &Analysis) -> Option<String> {
     let (Ok(s), Some(r)) = (&a.sizing, &a.recommendation) else {
         return None;
     };
+    let conflict = r.conflict.as_ref().map(|c| {
+        format!(
+            "{}: raise the job's max parallelism to at least {} or correct the declaration (KPU016)",
+            c.describe(),
+            c.needed_parallelism()
+        )
+    });
     if !r.changes(s) {
-        return None;
+        return conflict;
     }
+    let mut help = format!("set {} ({} KPU{})", settings(s, r).join(", "), r.kpus, plural(r.kpus));
+    if !r.safe {
+        let whole = settings(s, r);
+        match r.safe_part.as_deref().filter(|p| p.changes(s)) {
+            Some(part) => {
+                let safe = settings(s, part);
+                let rest: Vec<&String> = whole.iter().filter(|w| !safe.contains(w)).collect();
+                if safe.iter().all(|p| whole.contains(p)) && !rest.is_empty() {
+                    help.push_str(&format!(
+                        "; --fix applies all but {}, which is not a safe fix: confirm first: {}",
+                        rest.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
+                        r.confirm.join("; ")
+                    ));
+                } else {
+                    help.push_str(&format!(
+                        "; not a safe fix: --fix applies only {} ({} KPU{}); confirm the rest first: {}",
+                        safe.join(", "),
+                        part.kpus,
+                        plural(part.kpus),
+                        r.confirm.join("; ")
+                    ));
+                }
+            }
+            None => help.push_str(&format!("; not a safe fix, confirm first: {}", r.confirm.join("; "))),
+        }
+    }
+    if let Some(c) = conflict {
+        help.push_str(&format!("; {c}"));
+    }
+    Some(help)
+}
+
+/// The settings `r` changes, as `name = value` (a switch to CUSTOM writes every value).
+fn settings(s: &crate::analysis::Sizing, r: &crate::recommend::Recommendation) -> Vec<String> {
     let mut set = Vec::new();
     if r.custom && !s.custom {
         set.push("configuration_type = \"CUSTOM\"".to_string());
@@ -133,11 +180,7 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     if r.auto_scaling != s.effective.auto_scaling {
         set.push(format!("auto_scaling_enabled = {}", r.auto_scaling));
     }
-    let mut help = format!("set {} ({} KPU{})", set.join(", "), r.kpus, plural(r.kpus));
-    if !r.safe {
-        help.push_str(&format!("; not a safe fix, confirm first: {}", r.confirm.join("; ")));
-    }
-    Some(help)
+    set
 }
 
 /// "s" when `n` is not 1.
