@@ -183,6 +183,33 @@ fn settings(s: &crate::analysis::Sizing, r: &crate::recommend::Recommendation) -
     set
 }
 
+/// The settings a rule's own fix changes: what a suppressed finding of it keeps as written when
+/// `--fix` applies the rest of the recommendation. Rules whose fix is not a configuration change
+/// (a declaration, less state, a job's max parallelism) keep nothing.
+pub fn settings_fixed_by(id: &str) -> crate::recommend::Pins {
+    use crate::recommend::Pins;
+    match id {
+        "KPU002" => Pins {
+            configuration_type: true,
+            ..Pins::default()
+        },
+        "KPU003" | "KPU004" | "KPU006" | "KPU007" | "KPU011" => Pins {
+            sizing: true,
+            ..Pins::default()
+        },
+        "KPU010" => Pins {
+            auto_scaling: true,
+            ..Pins::default()
+        },
+        "KPU012" => Pins {
+            sizing: true,
+            auto_scaling: true,
+            ..Pins::default()
+        },
+        _ => Pins::default(),
+    }
+}
+
 /// "s" when `n` is not 1.
 pub fn plural(n: u64) -> &'static str {
     if n == 1 {
