@@ -456,11 +456,11 @@ impl Wish<'_> {
                 return Err(refuse(
                     Some(place.clone()),
                     format!(
-                        "{} at {} is also read by {}; change {} by hand where that suits every reader",
+                        "{} at {} is also read by {}; edit {} by hand if the new value suits every reader",
                         origin.map_or("the value", |(_, l)| l.as_str()),
                         at(place),
                         readers.join(", "),
-                        if readers.len() == 1 { "both" } else { "them" }
+                        "it"
                     ),
                 ));
             }
