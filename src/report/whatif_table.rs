@@ -61,17 +61,18 @@ pub fn rows(w: &AppWhatIf<'_>) -> Vec<(String, Vec<String>)> {
         row("storage $/month", &|c, _| money(c.cost.map(|m| m.running_storage_usd))),
         row("total $/month", &|c, _| money(c.monthly_cost_usd())),
     ];
-    let vs_today = |usd: Option<f64>| match (delta, usd) {
-        (Some(d), Some(v)) => format!("{} ({})", signed_usd(v), signed_pct(d.fraction(v), 0.0)),
+    let vs_today = |usd: Option<f64>, pct: &dyn Fn(&Delta, f64) -> f64| match (delta, usd) {
+        (Some(d), Some(v)) => format!("{} ({})", signed_usd(v), signed_pct(pct(&d, v) / 100.0, 0.0)),
         _ => "—".into(),
     };
+    let share = |d: &Delta, v: f64| d.pct(v, 1);
     out.push((
         "Δ vs today".into(),
         vec![
             "—".into(),
-            vs_today(delta.map(|d| d.from_margin_usd)),
-            vs_today(delta.and_then(|d| d.scenario_configured_usd)),
-            vs_today(delta.map(|d| d.total_usd)),
+            vs_today(delta.map(|d| d.from_margin_usd), &share),
+            vs_today(delta.and_then(|d| d.scenario_configured_usd), &share),
+            vs_today(delta.map(|d| d.total_usd), &|d, _| d.total_pct(1)),
         ],
     ));
     out
@@ -92,8 +93,13 @@ pub fn figures(w: &AppWhatIf<'_>, header: &[&str]) -> Table {
 /// changes only the state names it ("from the state").
 pub fn split(w: &AppWhatIf<'_>, d: &Delta) -> Table {
     let mut t = Table::new(&["", "$/month", "of today", ""], &[false, true, true, false]);
-    for (label, v, what) in [
-        ("from the margin", d.from_margin_usd, "today right-sized − today"),
+    for (label, v, pct, what) in [
+        (
+            "from the margin",
+            d.from_margin_usd,
+            d.pct(d.from_margin_usd, 1),
+            "today right-sized − today",
+        ),
         (
             if w.only_state {
                 "from the state"
@@ -101,14 +107,16 @@ pub fn split(w: &AppWhatIf<'_>, d: &Delta) -> Table {
                 "from the scenario"
             },
             d.from_scenario_usd,
+            d.pct(d.from_scenario_usd, 1),
             "scenario right-sized − today right-sized",
         ),
-        ("total", d.total_usd, "scenario right-sized − today"),
+        // The sum of the parts as printed, so the column adds up.
+        ("total", d.total_usd, d.total_pct(1), "scenario right-sized − today"),
     ] {
         t.push(vec![
             label.to_string(),
             signed_usd(v),
-            signed_pct(d.fraction(v), 0.0),
+            signed_pct(pct / 100.0, 0.0),
             what.to_string(),
         ]);
     }
@@ -131,7 +139,7 @@ pub fn summary(w: &WhatIf<'_>) -> (String, String) {
             usd(t.today_usd),
             usd(t.today_usd + t.total_usd),
             signed_usd(t.total_usd),
-            signed_pct(t.fraction(t.total_usd), 0.0),
+            signed_pct(t.total_pct(1) / 100.0, 0.0),
             signed_usd(t.from_margin_usd),
             signed_usd(t.from_scenario_usd),
         ),
