@@ -254,7 +254,7 @@ struct Context<'a> {
     pins: Pins,
     conflict: Option<CapConflict>,
     storage_kpus: Option<u64>,
-    /// A declared compute need the max parallelism can hold.
+    /// A compute need is declared and the max parallelism can hold all of it.
     compute_usable: bool,
 }
 
@@ -281,8 +281,9 @@ impl<'a> Context<'a> {
                 .state_size
                 .as_ref()
                 .map(|st| sizing::storage_kpus(st.value.gb(), t.storage_factor)),
-            compute_usable: decl.required_parallelism.as_ref().is_some_and(|r| within(r.value))
-                || decl.required_kpus.as_ref().is_some_and(|r| within(r.value)),
+            compute_usable: decl.compute_declared()
+                && decl.required_parallelism.as_ref().is_none_or(|r| within(r.value))
+                && decl.required_kpus.as_ref().is_none_or(|r| within(r.value)),
         }
     }
 
@@ -333,13 +334,9 @@ impl<'a> Context<'a> {
         let raise = |slot: &mut Option<u64>, v: u64| *slot = Some(slot.unwrap_or(0).max(v));
         let compute_above_cap = d.compute_declared() && !self.compute_usable;
         if !self.compute_usable && (!self.any_need() || compute_above_cap) {
-            // Today's parallelism stands in for the compute need; above the max parallelism,
-            // today's KPUs (vCPUs) within it.
-            if within(current.parallelism) {
-                raise(&mut needs.parallelism, current.parallelism);
-            } else {
-                raise(&mut needs.kpus, cap(self.s.kpus));
-            }
+            // Today's parallelism stands in for the compute need: above the max parallelism, the
+            // most whole KPUs of today's slots within it.
+            raise(&mut needs.parallelism, self.parallelism_within_cap());
         }
         if self.storage_kpus.is_some() && !self.storage_usable() {
             // The state cannot fit the max parallelism: today's disk is kept.
@@ -354,6 +351,23 @@ impl<'a> Context<'a> {
             }
         }
         needs
+    }
+
+    /// Today's parallelism, or above the declared max parallelism the largest multiple of
+    /// today's `parallelism_per_kpu` within it (the max parallelism itself when that is below
+    /// one KPU's slots).
+    fn parallelism_within_cap(&self) -> u64 {
+        let current = self.s.effective;
+        match self.max_parallelism() {
+            Some(max) if current.parallelism > max => {
+                let ppk = current.parallelism_per_kpu.max(1);
+                match max / ppk * ppk {
+                    0 => max,
+                    whole => whole,
+                }
+            }
+            _ => current.parallelism,
+        }
     }
 
     /// Today's configuration, as a recommendation that changes nothing.
@@ -427,10 +441,10 @@ impl<'a> Context<'a> {
                 "no state size or compute need declared: the parallelism is kept".into()
             } else {
                 format!(
-                    "no state size or compute need declared: the {} KPU{} of today are kept within max parallelism {}",
-                    layout.kpus,
-                    plural(layout.kpus),
-                    limits.max_parallelism.unwrap_or(layout.parallelism)
+                    "no state size or compute need declared: parallelism {} is above the declared max_parallelism {}, so it is lowered to {}",
+                    current.parallelism,
+                    limits.max_parallelism.unwrap_or(layout.parallelism),
+                    layout.parallelism
                 )
             });
         }
