@@ -133,12 +133,17 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     if !r.changes(s) {
         return conflict;
     }
-    let mut help = format!("set {} ({} KPU{})", settings(s, r).join(", "), r.kpus, plural(r.kpus));
+    let mut help = format!(
+        "set {} ({} KPU{})",
+        settings(a, s, r).join(", "),
+        r.kpus,
+        plural(r.kpus)
+    );
     if !r.safe {
-        let whole = settings(s, r);
+        let whole = settings(a, s, r);
         match r.safe_part.as_deref().filter(|p| p.changes(s)) {
             Some(part) => {
-                let safe = settings(s, part);
+                let safe = settings(a, s, part);
                 let rest: Vec<&String> = whole.iter().filter(|w| !safe.contains(w)).collect();
                 if safe.iter().all(|p| whole.contains(p)) && !rest.is_empty() {
                     help.push_str(&format!(
@@ -165,8 +170,10 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     Some(help)
 }
 
-/// The settings `r` changes, as `name = value` (a switch to CUSTOM writes every value).
-fn settings(s: &crate::analysis::Sizing, r: &crate::recommend::Recommendation) -> Vec<String> {
+/// The settings `r` changes, as `name = value` (a switch to CUSTOM writes every value, and the
+/// autoscaling flag whenever the one written differs: CUSTOM would make it apply).
+fn settings(a: &Analysis, s: &crate::analysis::Sizing, r: &crate::recommend::Recommendation) -> Vec<String> {
+    let written_autoscaling = a.app.parallelism.auto_scaling_enabled.value().copied();
     let mut set = Vec::new();
     if r.custom && !s.custom {
         set.push("configuration_type = \"CUSTOM\"".to_string());
@@ -177,7 +184,8 @@ fn settings(s: &crate::analysis::Sizing, r: &crate::recommend::Recommendation) -
     if r.parallelism_per_kpu != s.effective.parallelism_per_kpu || r.custom != s.custom {
         set.push(format!("parallelism_per_kpu = {}", r.parallelism_per_kpu));
     }
-    if r.auto_scaling != s.effective.auto_scaling {
+    let switched = r.custom && !s.custom && written_autoscaling.is_some_and(|w| w != r.auto_scaling);
+    if r.auto_scaling != s.effective.auto_scaling || switched {
         set.push(format!("auto_scaling_enabled = {}", r.auto_scaling));
     }
     set
