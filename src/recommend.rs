@@ -491,45 +491,30 @@ impl<'a> Context<'a> {
     fn compute_reasons(&self, reasons: &mut Vec<String>) {
         let margin = self.margin();
         let max = self.max_parallelism();
-        let capped = |v: u64| match max {
-            Some(m) if v > m => format!(", capped at max parallelism {m}"),
-            _ => String::new(),
+        // ` + 10% target margin = 132`, and where the cap clips it.
+        let with_margin = |need: u64| -> String {
+            if margin <= 0.0 {
+                return String::new();
+            }
+            let target = sizing::with_margin(need, margin);
+            let capped = match max {
+                Some(m) if need <= m && target > m => format!(", capped at max parallelism {m}"),
+                _ => String::new(),
+            };
+            format!(" + {} target margin = {target}{capped}", crate::rules::pct(margin))
         };
-        if let Some(req) = self.decl.required_parallelism.as_ref() {
-            let target = sizing::with_margin(req.value, margin);
-            reasons.push(if margin > 0.0 {
-                format!(
-                    "compute: required parallelism {} + {} target margin = {target}{}",
-                    req.value,
-                    crate::rules::pct(margin),
-                    if max.is_some_and(|m| req.value <= m) {
-                        capped(target)
-                    } else {
-                        String::new()
-                    }
-                )
-            } else {
-                format!("compute: required parallelism {}", req.value)
-            });
+        if let Some(req) = &self.decl.required_parallelism {
+            reasons.push(format!(
+                "compute: required parallelism {}{}",
+                req.value,
+                with_margin(req.value)
+            ));
         }
         if let Some(req) = &self.decl.required_kpus {
-            let target = sizing::with_margin(req.value, margin);
             reasons.push(format!(
                 "compute: required KPUs {}{}",
                 req.value,
-                if margin > 0.0 {
-                    format!(
-                        " + {} target margin = {target}{}",
-                        crate::rules::pct(margin),
-                        if max.is_some_and(|m| req.value <= m) {
-                            capped(target)
-                        } else {
-                            String::new()
-                        }
-                    )
-                } else {
-                    String::new()
-                }
+                with_margin(req.value)
             ));
         }
     }

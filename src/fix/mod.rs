@@ -369,22 +369,36 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
 /// The settings `unpinned` would change and `pinned` keeps as written, by name.
 fn kept_settings(s: &crate::analysis::Sizing, unpinned: &Recommendation, pinned: &Recommendation) -> Vec<&'static str> {
     let e = s.effective;
-    let mut kept = Vec::new();
-    if unpinned.custom != s.custom && pinned.custom == s.custom {
-        kept.push("configuration_type");
-    }
-    if unpinned.parallelism != e.parallelism && pinned.parallelism != unpinned.parallelism {
-        kept.push("parallelism");
-    }
-    if unpinned.parallelism_per_kpu != e.parallelism_per_kpu
-        && pinned.parallelism_per_kpu != unpinned.parallelism_per_kpu
-    {
-        kept.push("parallelism_per_kpu");
-    }
-    if unpinned.auto_scaling != e.auto_scaling && pinned.auto_scaling == e.auto_scaling {
-        kept.push("auto_scaling_enabled");
-    }
-    kept
+    let kept = |now: u64, unpinned: u64, pinned: u64| unpinned != now && pinned == now;
+    [
+        (
+            "configuration_type",
+            kept(s.custom.into(), unpinned.custom.into(), pinned.custom.into()),
+        ),
+        (
+            "parallelism",
+            kept(e.parallelism, unpinned.parallelism, pinned.parallelism),
+        ),
+        (
+            "parallelism_per_kpu",
+            kept(
+                e.parallelism_per_kpu,
+                unpinned.parallelism_per_kpu,
+                pinned.parallelism_per_kpu,
+            ),
+        ),
+        (
+            "auto_scaling_enabled",
+            kept(
+                e.auto_scaling.into(),
+                unpinned.auto_scaling.into(),
+                pinned.auto_scaling.into(),
+            ),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, k)| k.then_some(name))
+    .collect()
 }
 
 /// What one application wants for one setting (`wanted: None`: keep it as it is).

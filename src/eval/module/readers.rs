@@ -135,6 +135,10 @@ impl Instance<'_> {
             return true;
         }
         if let Some(local) = r.reader.strip_prefix("local.") {
+            // A reference inside a local's object (`local.envs.prod.p`, in JSON) is no rename.
+            if local.contains('.') {
+                return false;
+            }
             let name = format!("local.{local}");
             return references(module, &name).all(|next| self.only_feeds_settings(dir, module, next, depth + 1));
         }
