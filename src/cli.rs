@@ -37,7 +37,7 @@ Examples:
 /// Lint AWS Managed Service for Apache Flink capacity (KPUs) in Terraform and CloudFormation
 /// against the declared state size.
 #[derive(Debug, Parser)]
-#[command(name = "kpulint", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+#[command(name = "kpulint", version = env!("KPULINT_VERSION_LONG"), after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -89,10 +89,11 @@ fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> 
     cfg
 }
 
-/// A named `.kpulint.hcl` (pre-commit passes it when it changes) stands for the directory tree
-/// it applies to: every application there may be affected by the change.
+/// A named `.kpulint.hcl` or `.kpulintignore` (pre-commit passes it when it changes) stands for
+/// the directory tree it applies to: every application there may be affected by the change.
 fn config_scope(path: &Path) -> PathBuf {
-    if path.file_name().is_some_and(|n| n == config::CONFIG_FILE) && path.is_file() {
+    let scoped = |n: &std::ffi::OsStr| n == config::CONFIG_FILE || n == ".kpulintignore";
+    if path.file_name().is_some_and(scoped) && path.is_file() {
         match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),

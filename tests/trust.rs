@@ -267,7 +267,7 @@ fn the_pre_commit_hook_covers_templates_and_the_config_file() {
         .expect("files: line");
     assert_eq!(
         files,
-        r"(\.(tf|tf\.json|tfvars|json|ya?ml|template)|(^|/)\.kpulint\.hcl)$"
+        r"(\.(tf|tf\.json|tfvars|json|ya?ml|template)|(^|/)\.kpulint\.hcl|(^|/)\.kpulintignore)$"
     );
     // The README's snippet names a revision that exists without a release tag.
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
