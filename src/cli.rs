@@ -170,13 +170,13 @@ pub struct CheckArgs {
     /// Record the current findings in FILE as the baseline (reports entries that no longer match)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// Apply each application's recommendation where its values are defined, then report what remains
+    /// Apply the safe part of each application's recommendation where its values are defined, then report what remains
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
     /// Print a unified diff of what --fix would change and write nothing (exit 1 if there is a diff)
     #[arg(long)]
     pub diff: bool,
-    /// With --fix or --diff, also apply recommendations marked unsafe (confirm their notes first)
+    /// With --fix or --diff, apply whole recommendations, also their unsafe part (confirm their notes first)
     #[arg(long)]
     pub unsafe_fixes: bool,
     /// Exit 1 when no application is found (a CI job pointed at the wrong path); also

@@ -29,6 +29,21 @@ pub enum DeclSource {
     Scenario,
 }
 
+/// A glob over application addresses: `*` and `?` are wildcards, and `[` `]` match themselves,
+/// as in `module.orders["prod"].*` (addresses hold brackets; character classes would make them
+/// match something else).
+pub fn address_glob(pattern: &str) -> Result<GlobMatcher, globset::Error> {
+    let mut escaped = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        match c {
+            '[' => escaped.push_str("[[]"),
+            ']' => escaped.push_str("[]]"),
+            c => escaped.push(c),
+        }
+    }
+    Glob::new(&escaped).map(|g| g.compile_matcher())
+}
+
 /// A declared value and where it was declared.
 #[derive(Debug, Clone)]
 pub struct Declared<T> {
@@ -459,8 +474,8 @@ impl P<'_> {
 
     fn application(&mut self, pattern: &str, span: &Span, body: &BodyNode) -> Option<AppDecl> {
         self.no_blocks(body);
-        let matcher = match Glob::new(pattern) {
-            Ok(g) => g.compile_matcher(),
+        let matcher = match address_glob(pattern) {
+            Ok(m) => m,
             Err(e) => {
                 self.err(span, format!("invalid application pattern \"{pattern}\": {e}"), None);
                 return None;

@@ -147,6 +147,26 @@ impl Delta {
             0.0
         }
     }
+
+    /// `usd` as a percentage of today's cost, rounded to `decimals` places.
+    pub fn pct(&self, usd: f64, decimals: i32) -> f64 {
+        round_to(self.fraction(usd) * 100.0, decimals)
+    }
+
+    /// The total as a percentage of today's cost: the sum of the two parts' rounded
+    /// percentages, so the printed parts add up to the printed total (−15.5% + −46.4% is
+    /// −61.9%, even where the exact total rounds to −61.8%).
+    pub fn total_pct(&self, decimals: i32) -> f64 {
+        round_to(
+            self.pct(self.from_margin_usd, decimals) + self.pct(self.from_scenario_usd, decimals),
+            decimals,
+        )
+    }
+}
+
+fn round_to(v: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (v * f).round() / f
 }
 
 /// One application under the scenario.

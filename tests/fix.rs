@@ -341,7 +341,7 @@ fn unsafe_fixes_are_skipped_by_default_and_applied_with_unsafe_fixes() {
 }
 
 #[test]
-fn an_application_with_a_suppressed_finding_is_kept_as_written() {
+fn a_suppressed_finding_keeps_what_its_own_fix_would_change() {
     let ignore = |b: &[u8]| {
         String::from_utf8(b.to_vec())
             .unwrap()
@@ -354,8 +354,8 @@ fn an_application_with_a_suppressed_finding_is_kept_as_written() {
     refuses_mapped(
         "resource-literal",
         &["."],
-        "aws_kinesisanalyticsv2_application.orders_join: a finding on it is suppressed, so its values are kept \
-         as written (remove the suppression to fix it)",
+        "aws_kinesisanalyticsv2_application.orders_join: KPU004 is suppressed, so its parallelism is kept as \
+         written (remove the suppression to fix it)",
         &ignore,
     );
 }
@@ -526,7 +526,13 @@ fn property_only_the_value_changes() {
             repo.write("terraform.tfvars", &tfvars);
         }
         let r = run(repo.path(), &["--fix"]);
-        assert!(r.stdout.contains("fixed "), "round {round}: {}{}", r.stdout, r.stderr);
+        // 11 → 10 is within the overscale margin: a change no finding asked for.
+        assert!(
+            r.stdout.contains("fixed ") || r.stdout.contains("applied fixes that resolve no finding: "),
+            "round {round}: {}{}",
+            r.stdout,
+            r.stderr
+        );
         let (file, old, at) = if in_tfvars {
             ("terraform.tfvars", &tfvars, value_at_tfvars)
         } else {

@@ -505,7 +505,7 @@ fn cloudformation_rules_name_its_properties() {
     );
     assert_eq!(
         kpu002["help"],
-        "set ConfigurationType to CUSTOM for Parallelism to take effect, or delete them"
+        "delete the Parallelism, or declare the job's needs (state_size, required_parallelism) to size a CUSTOM configuration"
     );
     let kpu001 = the_finding(&doc, "KPU001");
     assert!(
@@ -628,7 +628,8 @@ fn the_rules_table_is_aligned() {
         );
     }
     assert!(
-        r.stdout.contains("KPU012  max-parallelism-ceiling  warning"),
+        r.stdout
+            .contains("KPU016  needs-above-max-parallelism  error     the declared needs"),
         "{}",
         r.stdout
     );

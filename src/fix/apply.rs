@@ -14,8 +14,13 @@ use crate::source::SourceFile;
 pub struct FixReport {
     /// Findings of the first run that the re-run no longer reports.
     pub fixed: usize,
-    /// The files written, in order, each with its changes (`flink_parallelism 12 → 10`).
+    /// The files written, in order, each with its changes (`flink_parallelism 12 → 10`), for
+    /// applications that had an active finding.
     pub changes: Vec<(String, Vec<String>)>,
+    /// The same for applications without an active finding (`--unsafe-fixes` can apply a
+    /// recommendation that no finding asked for), and how many applications those are.
+    pub without_finding: Vec<(String, Vec<String>)>,
+    pub applications_without_finding: usize,
 }
 
 /// Whether `--fix` may write `file`: it must be a real file inside one of the linted `roots`
@@ -68,20 +73,21 @@ pub fn diff_text(plan: &Plan) -> String {
 /// Plans the fixes of `outcome` (`roots` are the linted paths).
 pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) -> Plan {
     let editable = editable_in(roots);
-    // A suppressed finding is a decision to keep the application as written.
-    let accepted = outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_some())
-        .filter_map(|f| f.application.clone())
-        .collect();
+    // A suppressed finding is a decision to keep what its own fix would change.
+    let mut accepted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in outcome.findings.iter().filter(|f| f.suppressed.is_some()) {
+        if let Some(app) = &f.application {
+            accepted.entry(app.clone()).or_default().insert(f.rule.id.to_string());
+        }
+    }
     let opts = FixOptions { unsafe_fixes, accepted };
     plan(&outcome.analyses, &opts, &editable)
 }
 
-/// Writes the plan's edits. Returns what changed, per file, and the files that could not be written.
-fn write(plan: &Plan) -> (Vec<(String, Vec<String>)>, Vec<InputError>) {
-    let mut changes = Vec::new();
+/// Writes the plan's edits. Returns the edits written, per file, and the files that could not
+/// be written.
+fn write(plan: &Plan) -> (Vec<(String, Vec<&Edit>)>, Vec<InputError>) {
+    let mut written_files = Vec::new();
     let mut errors = Vec::new();
     for (path, edits) in by_file(plan) {
         let file = &edits[0].file;
@@ -90,19 +96,52 @@ fn write(plan: &Plan) -> (Vec<(String, Vec<String>)>, Vec<InputError>) {
             None => Err(splice::WriteError::Changed { path: path.to_string() }),
         };
         match written {
-            Ok(()) => changes.push((path.to_string(), edits.iter().map(|e| e.description.clone()).collect())),
+            Ok(()) => written_files.push((path.to_string(), edits)),
             Err(e) => errors.push(InputError::new(file.whole(), e.to_string())),
         }
     }
-    (changes, errors)
+    (written_files, errors)
+}
+
+/// The written changes, per file, split by whether any application an edit is for had an
+/// active finding; and how many applications without one were changed.
+type Changes = Vec<(String, Vec<String>)>;
+fn split_by_finding(written: &[(String, Vec<&Edit>)], with_finding: &BTreeSet<&str>) -> (Changes, Changes, usize) {
+    let (mut prompted, mut unprompted) = (Vec::new(), Vec::new());
+    let mut apps_without: BTreeSet<&str> = BTreeSet::new();
+    for (path, edits) in written {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for e in edits {
+            if e.applications.iter().any(|app| with_finding.contains(app.as_str())) {
+                a.push(e.description.clone());
+            } else {
+                apps_without.extend(e.applications.iter().map(String::as_str));
+                b.push(e.description.clone());
+            }
+        }
+        if !a.is_empty() {
+            prompted.push((path.clone(), a));
+        }
+        if !b.is_empty() {
+            unprompted.push((path.clone(), b));
+        }
+    }
+    (prompted, unprompted, apps_without.len())
 }
 
 /// `--fix`: writes the fixes of `outcome`, then re-lints with `rerun` and returns what remains,
 /// with the plan's notices and a [`FixReport`].
 pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl FnOnce() -> Outcome) -> Outcome {
     let plan = plan_outcome(&outcome, roots, unsafe_fixes);
-    let (changes, errors) = write(&plan);
-    let (mut now, fixed) = if changes.is_empty() {
+    let (written, errors) = write(&plan);
+    let with_finding: BTreeSet<&str> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .filter_map(|f| f.application.as_deref())
+        .collect();
+    let (changes, without_finding, applications_without_finding) = split_by_finding(&written, &with_finding);
+    let (mut now, fixed) = if written.is_empty() {
         (outcome, 0)
     } else {
         let now = rerun();
@@ -117,7 +156,12 @@ pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl 
     now.errors.extend(errors);
     // The notices of the plan say what was not fixed, and why: after the run's own notices.
     now.notices.extend(plan.notices);
-    now.fix = Some(FixReport { fixed, changes });
+    now.fix = Some(FixReport {
+        fixed,
+        changes,
+        without_finding,
+        applications_without_finding,
+    });
     now
 }
 

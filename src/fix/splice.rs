@@ -100,6 +100,7 @@ mod tests {
             range: 4..6,
             text: "10".into(),
             description: String::new(),
+            applications: Vec::new(),
         };
         write_file(&path, &f.text, &[&e]).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}p = 10\n".as_bytes());
@@ -117,6 +118,7 @@ mod tests {
             range: r,
             text: t.into(),
             description: String::new(),
+            applications: Vec::new(),
         };
         let (one, two, three) = (e(4..6, "10"), e(12..12, "c = 2\r\n"), e(12..12, "d = 3\r\n"));
         assert_eq!(

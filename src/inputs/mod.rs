@@ -11,6 +11,7 @@ pub mod hcl_recover;
 pub mod json;
 pub mod plan;
 pub mod precheck;
+pub mod references;
 mod scan;
 pub mod terraform;
 pub mod tf_json;

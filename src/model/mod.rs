@@ -148,6 +148,26 @@ pub struct ParallelismConfig {
     pub auto_scaling_enabled: Setting<bool>,
 }
 
+/// Something other than an application's parallelism settings that reads the value a setting is
+/// defined by: another resource's attribute, an output, a local, another attribute.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reader {
+    /// `aws_kinesis_stream.input.shard_count`, `output.parallelism`, `local.shards`.
+    pub what: String,
+    /// `main.tf:20:17`
+    pub at: String,
+}
+
+/// For each parallelism setting, what else reads the variable, local or module argument its
+/// value is defined by (Terraform only; empty where the value is a literal in the resource).
+#[derive(Debug, Clone, Default)]
+pub struct SettingReaders {
+    pub configuration_type: Vec<Reader>,
+    pub parallelism: Vec<Reader>,
+    pub parallelism_per_kpu: Vec<Reader>,
+    pub auto_scaling_enabled: Vec<Reader>,
+}
+
 /// A resource tag (Terraform `tags`, CloudFormation `Tags`).
 #[derive(Debug, Clone)]
 pub struct Tag {
@@ -216,6 +236,8 @@ pub struct Application {
     pub region: Setting<String>,
     pub tags: Vec<Tag>,
     pub directives: Vec<Directive>,
+    /// What else reads the values the parallelism settings are defined by.
+    pub readers: SettingReaders,
     /// For a plan application: the `resource` header of the `.tf` block it was planned from
     /// (`--source-dir`, or `.tf` files beside the plan). Findings are located there.
     pub source: Option<Span>,
@@ -245,6 +267,7 @@ impl Application {
             region: Setting::Absent,
             tags: Vec::new(),
             directives: Vec::new(),
+            readers: SettingReaders::default(),
             source: None,
             merged_with_source: false,
             located_at_source: false,

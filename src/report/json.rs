@@ -162,6 +162,9 @@ struct RecommendationOut<'a> {
     savings_usd: Option<serde_json::Value>,
     safe: bool,
     reasons: &'a [String],
+    /// What `--fix` applies without `--unsafe-fixes`, with the same fields (absent inside itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safe_part: Option<Box<RecommendationOut<'a>>>,
 }
 
 fn recommendation(r: &Recommendation) -> RecommendationOut<'_> {
@@ -177,6 +180,7 @@ fn recommendation(r: &Recommendation) -> RecommendationOut<'_> {
         savings_usd: r.savings_usd.map(num),
         safe: r.safe,
         reasons: &r.reasons,
+        safe_part: r.safe_part.as_deref().map(|p| Box::new(recommendation(p))),
     }
 }
 

@@ -200,17 +200,45 @@ pub fn notice_text(n: &crate::model::Notice) -> String {
 
 /// What `--fix` changed, as one line:
 /// `fixed 3 findings: main.tf: configuration_type DEFAULT → CUSTOM, + parallelism = 10; b.tfvars: p 12 → 10`.
+/// Changes to applications without a finding (an unsafe recommendation no finding asked for)
+/// are counted apart, so the count of fixed findings never stands before changes it did not make.
 pub fn fix_line(fix: &crate::fix::apply::FixReport) -> String {
-    let findings = format!("fixed {} finding{}", fix.fixed, if fix.fixed == 1 { "" } else { "s" });
-    if fix.changes.is_empty() {
-        format!("{findings}: nothing to change")
-    } else {
-        let files: Vec<String> = fix
-            .changes
+    let files = |changes: &[(String, Vec<String>)]| -> String {
+        changes
             .iter()
             .map(|(file, changes)| format!("{file}: {}", changes.join(", ")))
-            .collect();
-        format!("{findings}: {}", files.join("; "))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut parts = Vec::new();
+    if fix.changes.is_empty() && fix.fixed > 0 {
+        parts.push(format!("fixed {} finding{}", fix.fixed, plural(fix.fixed)));
+    }
+    if !fix.changes.is_empty() {
+        parts.push(if fix.fixed > 0 {
+            format!(
+                "fixed {} finding{}: {}",
+                fix.fixed,
+                plural(fix.fixed),
+                files(&fix.changes)
+            )
+        } else {
+            format!("applied fixes that resolve no finding: {}", files(&fix.changes))
+        });
+    }
+    if !fix.without_finding.is_empty() {
+        let n = fix.applications_without_finding;
+        parts.push(format!(
+            "applied the recommendation of {n} application{} without a finding: {}",
+            plural(n),
+            files(&fix.without_finding)
+        ));
+    }
+    if parts.is_empty() {
+        format!("fixed {} finding{}: nothing to change", fix.fixed, plural(fix.fixed))
+    } else {
+        parts.join("; ")
     }
 }
 

@@ -98,7 +98,7 @@ struct Summary {
 
 /// A percentage of today's cost, rounded to two decimals.
 fn pct(d: &Delta, usd: f64) -> serde_json::Value {
-    num((d.fraction(usd) * 10_000.0).round() / 100.0)
+    num(d.pct(usd, 2))
 }
 
 fn delta(d: &Delta) -> DeltaOut {
@@ -109,7 +109,8 @@ fn delta(d: &Delta) -> DeltaOut {
         from_scenario_usd: num(d.from_scenario_usd),
         from_scenario_pct: pct(d, d.from_scenario_usd),
         total_usd: num(d.total_usd),
-        total_pct: pct(d, d.total_usd),
+        // The sum of the rounded parts, so the percentages add up.
+        total_pct: num(d.total_pct(2)),
         scenario_configured_usd: d.scenario_configured_usd.map(num),
         scenario_configured_pct: d.scenario_configured_usd.map(|v| pct(d, v)),
     }

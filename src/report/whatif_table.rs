@@ -62,17 +62,18 @@ pub fn rows(w: &AppWhatIf<'_>) -> Vec<(String, Vec<String>)> {
         row("storage $/month", &|c, _| money(c.cost.map(|m| m.running_storage_usd))),
         row("total $/month", &|c, _| money(c.monthly_cost_usd())),
     ];
-    let vs_today = |usd: Option<f64>| match (delta, usd) {
-        (Some(d), Some(v)) => format!("{} ({})", signed_usd(v), signed_pct(d.fraction(v), 0.0)),
+    let vs_today = |usd: Option<f64>, pct: &dyn Fn(&Delta, f64) -> f64| match (delta, usd) {
+        (Some(d), Some(v)) => format!("{} ({})", signed_usd(v), signed_pct(pct(&d, v) / 100.0, 0.0)),
         _ => "—".into(),
     };
+    let share = |d: &Delta, v: f64| d.pct(v, 1);
     out.push((
         "Δ vs today".into(),
         vec![
             "—".into(),
-            vs_today(delta.map(|d| d.from_margin_usd)),
-            vs_today(delta.and_then(|d| d.scenario_configured_usd)),
-            vs_today(delta.map(|d| d.total_usd)),
+            vs_today(delta.map(|d| d.from_margin_usd), &share),
+            vs_today(delta.and_then(|d| d.scenario_configured_usd), &share),
+            vs_today(delta.map(|d| d.total_usd), &|d, _| d.total_pct(1)),
         ],
     ));
     out
@@ -138,10 +139,11 @@ pub fn split(w: &AppWhatIf<'_>, d: &Delta) -> Table {
     let (today, scenario) = unconfirmed_parts(w);
     let (today, scenario) = (!today.is_empty(), !scenario.is_empty());
     let scenario_note = if today { 2 } else { 1 };
-    for (label, v, what) in [
+    for (label, v, pct, what) in [
         (
             format!("from {}{}", w.margin_label, mark(today, 1)),
             d.from_margin_usd,
+            d.pct(d.from_margin_usd, 1),
             "today right-sized − today",
         ),
         (
@@ -155,18 +157,21 @@ pub fn split(w: &AppWhatIf<'_>, d: &Delta) -> Table {
                 mark(scenario, scenario_note)
             ),
             d.from_scenario_usd,
+            d.pct(d.from_scenario_usd, 1),
             "scenario right-sized − today right-sized",
         ),
+        // The sum of the parts as printed, so the column adds up.
         (
             format!("total{}", if today || scenario { " (unconfirmed)" } else { "" }),
             d.total_usd,
+            d.total_pct(1),
             "scenario right-sized − today",
         ),
     ] {
         t.push(vec![
             label,
             signed_usd(v),
-            signed_pct(d.fraction(v), 0.0),
+            signed_pct(pct / 100.0, 0.0),
             what.to_string(),
         ]);
     }
@@ -207,7 +212,7 @@ pub fn summary(w: &WhatIf<'_>) -> (String, String) {
             usd(t.today_usd),
             usd(t.today_usd + t.total_usd),
             signed_usd(t.total_usd),
-            signed_pct(t.fraction(t.total_usd), 0.0),
+            signed_pct(t.total_pct(1) / 100.0, 0.0),
             signed_usd(t.from_margin_usd),
             unconfirmed(|d| d.from_margin_usd, |a| !a.today_confirm().is_empty()),
             signed_usd(t.from_scenario_usd),

@@ -16,6 +16,7 @@ pub mod kpu009_unresolved_value;
 pub mod kpu010_slow_rescale;
 pub mod kpu011_underprovisioned;
 pub mod kpu012_max_parallelism_ceiling;
+pub mod kpu016_needs_above_max_parallelism;
 pub mod suppression;
 
 /// A rule's identity; its documentation page lives in `rules/<ID>.md`.
@@ -74,6 +75,10 @@ pub const CHECKS: &[(&RuleMeta, Check)] = &[
         &kpu012_max_parallelism_ceiling::META,
         kpu012_max_parallelism_ceiling::check,
     ),
+    (
+        &kpu016_needs_above_max_parallelism::META,
+        kpu016_needs_above_max_parallelism::check,
+    ),
 ];
 
 /// Every rule, including the suppression rules, in id order.
@@ -111,8 +116,9 @@ pub fn parallelism_anchor(a: &Analysis) -> Span {
     }
 }
 
-/// The recommendation as an instruction: every value it changes, the KPUs it buys, and what to
-/// confirm first when it is not a safe fix. `None` when it changes nothing.
+/// The recommendation as an instruction: every value it changes, the KPUs it buys, what
+/// `--fix` applies of it when it is not a safe fix and what to confirm first, and the declared
+/// needs no configuration meets (KPU016). `None` when it changes nothing and nothing conflicts.
 pub fn recommendation_help(a: &Analysis) -> Option<String> {
     if let Some(why) = withheld(a) {
         return Some(why);
@@ -120,9 +126,57 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
     let (Ok(s), Some(r)) = (&a.sizing, &a.recommendation) else {
         return None;
     };
+    let conflict = r.conflict.as_ref().map(|c| {
+        format!(
+            "{}: raise the job's max parallelism to at least {} or correct the declaration (KPU016)",
+            c.describe(),
+            c.needed_parallelism()
+        )
+    });
     if !r.changes(s) {
-        return None;
+        return conflict;
     }
+    let mut help = format!(
+        "set {} ({} KPU{})",
+        settings(a, s, r).join(", "),
+        r.kpus,
+        plural(r.kpus)
+    );
+    if !r.safe {
+        let whole = settings(a, s, r);
+        match r.safe_part.as_deref().filter(|p| p.changes(s)) {
+            Some(part) => {
+                let safe = settings(a, s, part);
+                let rest: Vec<&String> = whole.iter().filter(|w| !safe.contains(w)).collect();
+                if safe.iter().all(|p| whole.contains(p)) && !rest.is_empty() {
+                    help.push_str(&format!(
+                        "; --fix applies all but {}, which is not a safe fix: confirm first: {}",
+                        rest.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
+                        r.confirm.join("; ")
+                    ));
+                } else {
+                    help.push_str(&format!(
+                        "; not a safe fix: --fix applies only {} ({} KPU{}); confirm the rest first: {}",
+                        safe.join(", "),
+                        part.kpus,
+                        plural(part.kpus),
+                        r.confirm.join("; ")
+                    ));
+                }
+            }
+            None => help.push_str(&format!("; not a safe fix, confirm first: {}", r.confirm.join("; "))),
+        }
+    }
+    if let Some(c) = conflict {
+        help.push_str(&format!("; {c}"));
+    }
+    Some(help)
+}
+
+/// The settings `r` changes, as `name = value` (a switch to CUSTOM writes every value, and the
+/// autoscaling flag whenever the one written differs: CUSTOM would make it apply).
+fn settings(a: &Analysis, s: &crate::analysis::Sizing, r: &crate::recommend::Recommendation) -> Vec<String> {
+    let written_autoscaling = a.app.parallelism.auto_scaling_enabled.value().copied();
     let pc = &a.app.parallelism;
     // Terraform `name = value`; CloudFormation `Name to value`, or the parameter's Default
     // when the property is a `Ref` to one (where `--fix` edits it).
@@ -161,7 +215,8 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
             v,
         ));
     }
-    if r.auto_scaling != s.effective.auto_scaling {
+    let switched = r.custom && !s.custom && written_autoscaling.is_some_and(|w| w != r.auto_scaling);
+    if r.auto_scaling != s.effective.auto_scaling || switched {
         let v = r.auto_scaling.to_string();
         set.push(assign(
             "auto_scaling_enabled",
@@ -170,11 +225,34 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
             v,
         ));
     }
-    let mut help = format!("set {} ({} KPU{})", set.join(", "), r.kpus, plural(r.kpus));
-    if !r.safe {
-        help.push_str(&format!("; not a safe fix, confirm first: {}", r.confirm.join("; ")));
+    set
+}
+
+/// The settings a rule's own fix changes: what a suppressed finding of it keeps as written when
+/// `--fix` applies the rest of the recommendation. Rules whose fix is not a configuration change
+/// (a declaration, less state, a job's max parallelism) keep nothing.
+pub fn settings_fixed_by(id: &str) -> crate::recommend::Pins {
+    use crate::recommend::Pins;
+    match id {
+        "KPU002" => Pins {
+            configuration_type: true,
+            ..Pins::default()
+        },
+        "KPU003" | "KPU004" | "KPU006" | "KPU007" | "KPU011" => Pins {
+            sizing: true,
+            ..Pins::default()
+        },
+        "KPU010" => Pins {
+            auto_scaling: true,
+            ..Pins::default()
+        },
+        "KPU012" => Pins {
+            sizing: true,
+            auto_scaling: true,
+            ..Pins::default()
+        },
+        _ => Pins::default(),
     }
-    Some(help)
 }
 
 /// Why no recommendation is made for a sized application: a rejected declaration (its need is

@@ -14,7 +14,8 @@ use super::ModuleDir;
 use crate::inputs::terraform::{Attr, BlockNode, BodyNode, Resource};
 use crate::model::expr::{Expr, ExprKind};
 use crate::model::{
-    Application, InputError, InputFormat, Inventory, Origin, ParallelismConfig, Setting, Tag, Unresolved,
+    Application, InputError, InputFormat, Inventory, Origin, ParallelismConfig, Setting, SettingReaders, Tag,
+    Unresolved,
 };
 use crate::source::Span;
 
@@ -137,6 +138,22 @@ impl Instance<'_> {
         if let Some((pc, pcx)) = self.enter(&fcx, locals, &fc.body, "parallelism_configuration", &mut app) {
             let label = format!("each.value of {address}, written in");
             app.parallelism = self.parallelism(&pcx, pc, res.body.attr("for_each"), &label);
+            let each = super::readers::EachBlock {
+                address: format!("{}.{}", res.rtype, res.name),
+                for_each: res.body.attr("for_each"),
+            };
+            let readers = |name: &str| {
+                pc.body
+                    .attr(name)
+                    .map(|a| self.readers(&a.expr, "", Some(&each), 0))
+                    .unwrap_or_default()
+            };
+            app.readers = SettingReaders {
+                configuration_type: readers("configuration_type"),
+                parallelism: readers("parallelism"),
+                parallelism_per_kpu: readers("parallelism_per_kpu"),
+                auto_scaling_enabled: readers("auto_scaling_enabled"),
+            };
         }
         app
     }

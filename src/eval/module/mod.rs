@@ -9,6 +9,7 @@ mod instances;
 mod limits;
 mod locals;
 mod origin;
+mod readers;
 #[cfg(test)]
 mod testing;
 mod types;
@@ -208,6 +209,7 @@ fn evaluate_root(set: &ModuleSet, graph: &CallGraph, root: &PathBuf, inputs: &Va
         module,
         vars,
         origins,
+        var_readers: BTreeMap::new(),
         prefix: String::new(),
         calls: Vec::new(),
         regions,
