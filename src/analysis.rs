@@ -3,27 +3,19 @@
 
 use std::sync::Arc;
 
-use crate::config::{Config, DeclSource, Declared, Prices, Thresholds};
-use crate::model::{Application, Directive, DirectiveKind, InputError, Setting};
+use crate::config::{Config, Prices, Thresholds};
+use crate::model::{Application, InputError, Setting};
 use crate::recommend::{recommend, Recommendation};
 use crate::sizing::{self, AppKind, Effective};
 use crate::source::Span;
-use crate::units::{parse_size, Bytes};
+use crate::units::Bytes;
 
-pub const TAG_STATE_SIZE: &str = "kpulint:state_size";
-pub const TAG_REQUIRED_PARALLELISM: &str = "kpulint:required_parallelism";
-pub const TAG_REQUIRED_KPUS: &str = "kpulint:required_kpus";
-pub const TAG_MAX_PARALLELISM: &str = "kpulint:max_parallelism";
-/// A suppression as a tag (Terraform JSON, plans): `KPU004 reason="..." until=YYYY-MM-DD`.
-pub const TAG_IGNORE: &str = "kpulint:ignore";
-/// Every tag kpulint reads.
-pub const KPULINT_TAGS: &[&str] = &[
-    TAG_STATE_SIZE,
-    TAG_REQUIRED_PARALLELISM,
-    TAG_REQUIRED_KPUS,
-    TAG_MAX_PARALLELISM,
-    TAG_IGNORE,
-];
+// Declarations and their grammar live in `needs`; these names stay reachable here.
+pub use crate::needs::declared::{Declarations, InvalidDeclaration};
+pub use crate::needs::grammar::{
+    whole, KPULINT_TAGS, TAG_IGNORE, TAG_MAX_PARALLELISM, TAG_REQUIRED_KPUS, TAG_REQUIRED_PARALLELISM, TAG_STATE_SIZE,
+};
+use crate::needs::Declared;
 
 /// Parallelism above this is not a plausible configuration (the service caps it at
 /// `parallelism_per_kpu × KPU quota`); it is reported as invalid rather than sized.
@@ -105,39 +97,6 @@ pub fn binding(storage_kpus: Option<u64>, compute_kpus: Option<u64>) -> Option<B
         (None, Some(_)) => Some(Binding::Compute),
         (Some(s), Some(c)) if s > c => Some(Binding::Storage),
         (Some(_), Some(_)) => Some(Binding::Compute),
-    }
-}
-
-/// What was declared about an application, each with where it was declared.
-#[derive(Debug, Clone, Default)]
-pub struct Declarations {
-    pub state_size: Option<Declared<Bytes>>,
-    pub required_parallelism: Option<Declared<u64>>,
-    /// vCPU need measured directly, in KPUs.
-    pub required_kpus: Option<Declared<u64>>,
-    /// The job's Flink max parallelism.
-    pub max_parallelism: Option<Declared<u64>>,
-    /// A state size was declared but its value was rejected (an input error says why), so
-    /// "no declared state size" would be a second report of the same mistake.
-    pub state_size_rejected: bool,
-    /// Declarations written but rejected, each at its error: the needs they meant are invalid,
-    /// not undeclared, so no sizing finding and no recommendation is made from them.
-    pub invalid: Vec<InvalidDeclaration>,
-}
-
-/// A declaration (annotation or tag) that was written but rejected.
-#[derive(Debug, Clone)]
-pub struct InvalidDeclaration {
-    /// The key as written (`state_size`, or an unknown key).
-    pub key: String,
-    /// Where its input error is.
-    pub span: Span,
-}
-
-impl Declarations {
-    /// A compute need (required parallelism or KPUs) is declared.
-    pub fn compute_declared(&self) -> bool {
-        self.required_parallelism.is_some() || self.required_kpus.is_some()
     }
 }
 
@@ -228,7 +187,8 @@ pub fn analyze(mut app: Application, config: Arc<Config>, errors: &mut Vec<Input
             .map(|(span, message)| InputError::new(span, message)),
     );
     let mut decl_errors = Vec::new();
-    let decl = declarations(&app, &config, &mut decl_errors);
+    let blocks = config.applications_for(&app.address).map(|b| &b.declared);
+    let decl = crate::needs::declared::declarations(&app, blocks, &mut decl_errors);
     for e in &decl_errors {
         app.taint(&e.span);
     }
@@ -345,11 +305,6 @@ pub fn price_notices(a: &Analysis, said: &mut std::collections::BTreeSet<String>
     out
 }
 
-/// A whole number in `1..=max`, or `None`.
-pub fn whole(v: f64, max: f64) -> Option<u64> {
-    (v.fract() == 0.0 && v >= 1.0 && v <= max).then_some(v as u64)
-}
-
 fn size(
     app: &Application,
     kind: Option<AppKind>,
@@ -432,241 +387,6 @@ fn number(s: &Setting<f64>, max: f64) -> Result<u64, NotSized> {
         Setting::Unknown { .. } => Err(NotSized::Unresolved),
         Setting::Invalid { .. } => Err(NotSized::Invalid),
     }
-}
-
-/// A declared key: where it is written and how its value is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Key {
-    StateSize,
-    RequiredParallelism,
-    RequiredKpus,
-    MaxParallelism,
-}
-
-impl Key {
-    fn parse(name: &str) -> Option<Key> {
-        Some(match name {
-            "state_size" => Key::StateSize,
-            "required_parallelism" => Key::RequiredParallelism,
-            "required_kpus" => Key::RequiredKpus,
-            "max_parallelism" => Key::MaxParallelism,
-            _ => return None,
-        })
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Key::StateSize => "state_size",
-            Key::RequiredParallelism => "required_parallelism",
-            Key::RequiredKpus => "required_kpus",
-            Key::MaxParallelism => "max_parallelism",
-        }
-    }
-
-    fn tag(self) -> &'static str {
-        match self {
-            Key::StateSize => TAG_STATE_SIZE,
-            Key::RequiredParallelism => TAG_REQUIRED_PARALLELISM,
-            Key::RequiredKpus => TAG_REQUIRED_KPUS,
-            Key::MaxParallelism => TAG_MAX_PARALLELISM,
-        }
-    }
-
-    const ALL: [Key; 4] = [
-        Key::StateSize,
-        Key::RequiredParallelism,
-        Key::RequiredKpus,
-        Key::MaxParallelism,
-    ];
-}
-
-impl Declarations {
-    /// Records a declaration that was written but rejected.
-    fn reject(&mut self, key: &str, span: &Span) {
-        self.invalid.push(InvalidDeclaration {
-            key: key.to_string(),
-            span: span.clone(),
-        });
-    }
-
-    fn is_set(&self, key: Key) -> bool {
-        match key {
-            Key::StateSize => self.state_size.is_some(),
-            Key::RequiredParallelism => self.required_parallelism.is_some(),
-            Key::RequiredKpus => self.required_kpus.is_some(),
-            Key::MaxParallelism => self.max_parallelism.is_some(),
-        }
-    }
-
-    /// Sets `key` from its written text unless a more specific declaration already did.
-    /// `Err` says what is wrong with the value.
-    fn set(&mut self, key: Key, text: &str, span: Span, source: DeclSource) -> Result<(), String> {
-        if key == Key::StateSize {
-            let value = parse_size(text).map_err(|e| e.to_string())?;
-            self.state_size.get_or_insert(Declared { value, span, source });
-            return Ok(());
-        }
-        let value = parse_count(text).ok_or_else(|| {
-            format!(
-                "\"{text}\" is not a whole number from 1 to {}",
-                crate::config::MAX_DECLARED_COUNT
-            )
-        })?;
-        let slot = match key {
-            Key::RequiredParallelism => &mut self.required_parallelism,
-            Key::RequiredKpus => &mut self.required_kpus,
-            _ => &mut self.max_parallelism,
-        };
-        slot.get_or_insert(Declared { value, span, source });
-        Ok(())
-    }
-}
-
-/// What was declared about the application, most specific first: annotation comment, then
-/// tag, then config file.
-fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>) -> Declarations {
-    let mut decl = Declarations::default();
-    let known_keys = crate::config::DECLARATION_KEYS.join(", ");
-    for d in app.directives.iter().filter(|d| d.kind == DirectiveKind::Declare) {
-        let before = errors.len();
-        let pairs = directive_pairs(d, errors);
-        // A word that is not `key=value` meant some need: which one is not known.
-        for e in &errors[before..] {
-            decl.reject(e.span.text(), &e.span);
-        }
-        for (key, value, span, key_span) in pairs {
-            match Key::parse(&key) {
-                Some(k) => {
-                    if let Err(e) = decl.set(k, &value, span.clone(), DeclSource::Annotation) {
-                        decl.state_size_rejected |= k == Key::StateSize;
-                        decl.reject(k.name(), &span);
-                        errors.push(
-                            InputError::new(span, format!("invalid {} in kpulint annotation: {e}", k.name()))
-                                .with_help(invalid_help(k)),
-                        );
-                    }
-                }
-                None => {
-                    decl.reject(&key, &key_span);
-                    errors.push(
-                        InputError::new(key_span, format!("unknown key \"{key}\" in kpulint annotation"))
-                            .with_help(format!(
-                                "known keys: {known_keys}; until it is fixed, no sizing finding or recommendation is made for this application"
-                            )),
-                    );
-                }
-            }
-        }
-    }
-    for tag in app.tags.iter().filter(|t| t.key.starts_with("kpulint:")) {
-        if !KPULINT_TAGS.contains(&tag.key.as_str()) {
-            if let Some(span) = tag.value.span() {
-                decl.reject(&tag.key, span);
-                errors.push(
-                    InputError::new(span.clone(), format!("unknown kpulint tag \"{}\"", tag.key))
-                        .with_help(format!("known tags: {}", KPULINT_TAGS.join(", "))),
-                );
-            }
-        }
-    }
-    for key in Key::ALL {
-        if decl.is_set(key) {
-            continue;
-        }
-        let Some(tag) = app.tag(key.tag()) else { continue };
-        if let Setting::Known { value, span, .. } = &tag.value {
-            if let Err(e) = decl.set(key, value, span.clone(), DeclSource::Tag) {
-                decl.state_size_rejected |= key == Key::StateSize;
-                decl.reject(key.name(), span);
-                errors.push(
-                    InputError::new(span.clone(), format!("invalid {} tag: {e}", key.tag()))
-                        .with_help(invalid_help(key)),
-                );
-            }
-        }
-    }
-    for d in config.applications_for(&app.address) {
-        decl.state_size_rejected |= d.state_size_rejected && decl.state_size.is_none();
-        fill(&mut decl.state_size, &d.state_size);
-        fill(&mut decl.required_parallelism, &d.required_parallelism);
-        fill(&mut decl.required_kpus, &d.required_kpus);
-        fill(&mut decl.max_parallelism, &d.max_parallelism);
-    }
-    decl
-}
-
-/// The help of a rejected declaration: the form expected, and what it holds back meanwhile.
-fn invalid_help(key: Key) -> String {
-    let form = match key {
-        Key::StateSize => "a size such as 240GB or 1.5TiB (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)".to_string(),
-        _ => format!("a whole number from 1 to {}", crate::config::MAX_DECLARED_COUNT),
-    };
-    format!(
-        "write {} as {form}; until it is fixed, no sizing finding or recommendation is made from it",
-        key.name()
-    )
-}
-
-fn fill<T: Clone>(slot: &mut Option<Declared<T>>, from: &Option<Declared<T>>) {
-    if slot.is_none() {
-        slot.clone_from(from);
-    }
-}
-
-fn parse_count(s: &str) -> Option<u64> {
-    s.trim()
-        .parse::<f64>()
-        .ok()
-        .and_then(|n| whole(n, crate::config::MAX_DECLARED_COUNT as f64))
-}
-
-/// Splits `key=value key2="quoted value"` into pairs with the span of each value.
-pub fn directive_pairs(d: &Directive, errors: &mut Vec<InputError>) -> Vec<(String, String, Span, Span)> {
-    let mut out = Vec::new();
-    let body = d.body.as_str();
-    let base = d.span.start;
-    let mut i = 0;
-    let bytes = body.as_bytes();
-    while i < bytes.len() {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            break;
-        }
-        let key_start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' {
-            i += 1;
-        }
-        let key = &body[key_start..i];
-        if i >= bytes.len() || bytes[i] != b'=' {
-            errors.push(InputError::new(
-                d.span.file.span(base + key_start..base + i),
-                format!("expected key=value in kpulint annotation, found \"{key}\""),
-            ));
-            continue;
-        }
-        i += 1;
-        let (value, vstart, vend) = if i < bytes.len() && bytes[i] == b'"' {
-            let start = i + 1;
-            let end = body[start..].find('"').map(|e| start + e).unwrap_or(body.len());
-            i = (end + 1).min(body.len());
-            (&body[start..end], start, end)
-        } else {
-            let start = i;
-            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            (&body[start..i], start, i)
-        };
-        out.push((
-            key.to_string(),
-            value.to_string(),
-            d.span.file.span(base + vstart..base + vend),
-            d.span.file.span(base + key_start..base + key_start + key.len()),
-        ));
-    }
-    out
 }
 
 /// Settings that were written with a value of the wrong type: errors, not findings.

@@ -14,20 +14,15 @@ use crate::inputs::hcl::{parse_body, Lower};
 use crate::inputs::terraform::{Attr, BodyNode};
 use crate::model::{InputError, Severity};
 use crate::source::{SourceFile, Span};
-use crate::units::{parse_percentage, parse_size, Bytes};
+use crate::units::{parse_percentage, parse_size};
 
 pub const CONFIG_FILE: &str = ".kpulint.hcl";
 
-/// Where a declared value came from, most specific first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DeclSource {
-    Annotation,
-    Tag,
-    Config,
-    /// A `kpulint what-if` flag (`--state-size`, `--state-scale`, `--required-parallelism`).
-    Scenario,
-}
+// Declarations live in `needs`; these names stay reachable here.
+pub use crate::needs::declared::{DeclSource, Declared};
+use crate::needs::grammar::Key;
+pub use crate::needs::grammar::{DECLARATION_KEYS, MAX_DECLARED_COUNT};
+use crate::needs::Declarations;
 
 /// A glob over application addresses: `*` and `?` are wildcards, and `[` `]` match themselves,
 /// as in `module.orders["prod"].*` (addresses hold brackets; character classes would make them
@@ -42,14 +37,6 @@ pub fn address_glob(pattern: &str) -> Result<GlobMatcher, globset::Error> {
         }
     }
     Glob::new(&escaped).map(|g| g.compile_matcher())
-}
-
-/// A declared value and where it was declared.
-#[derive(Debug, Clone)]
-pub struct Declared<T> {
-    pub value: T,
-    pub span: Span,
-    pub source: DeclSource,
 }
 
 /// Thresholds and assumptions (the `defaults` block).
@@ -105,12 +92,9 @@ pub struct AppDecl {
     matcher: GlobMatcher,
     /// The `application "pattern"` block header (KPU903 points here when it matches nothing).
     pub span: Span,
-    /// Its `state_size` was written but rejected (a config error says why).
-    pub state_size_rejected: bool,
-    pub state_size: Option<Declared<Bytes>>,
-    pub required_parallelism: Option<Declared<u64>>,
-    pub required_kpus: Option<Declared<u64>>,
-    pub max_parallelism: Option<Declared<u64>>,
+    /// What it declares (`state_size_rejected` when its `state_size` was written but
+    /// rejected: a config error says why).
+    pub declared: Declarations,
 }
 
 impl AppDecl {
@@ -194,12 +178,6 @@ const DEFAULT_KEYS: &[&str] = &[
     "fallback_prices",
     "fail_on_empty",
 ];
-
-/// Keys of an `application` block (and of `# kpulint:` annotations and `kpulint:` tags).
-pub const DECLARATION_KEYS: &[&str] = &["state_size", "required_parallelism", "required_kpus", "max_parallelism"];
-
-/// The largest whole number a count-like declaration accepts.
-pub const MAX_DECLARED_COUNT: u64 = 1_000_000;
 
 /// Parses a config file. Errors are collected; the config still holds every valid value.
 /// `resolve_rule` maps a rule id or name (`KPU004`, `overscale-margin`) to its id.
@@ -485,11 +463,7 @@ impl P<'_> {
             pattern: pattern.to_string(),
             matcher,
             span: span.clone(),
-            state_size_rejected: false,
-            state_size: None,
-            required_parallelism: None,
-            required_kpus: None,
-            max_parallelism: None,
+            declared: Declarations::default(),
         };
         for attr in &body.attrs {
             match attr.name.as_str() {
@@ -497,14 +471,14 @@ impl P<'_> {
                     if let Some(s) = self.string(attr) {
                         match parse_size(&s) {
                             Ok(b) => {
-                                decl.state_size = Some(Declared {
+                                decl.declared.state_size = Some(Declared {
                                     value: b,
                                     span: attr.expr.span.clone(),
                                     source: DeclSource::Config,
                                 })
                             }
                             Err(e) => {
-                                decl.state_size_rejected = true;
+                                decl.declared.state_size_rejected = true;
                                 self.err(&attr.expr.span, e.to_string(), None)
                             }
                         }
@@ -512,19 +486,11 @@ impl P<'_> {
                 }
                 "required_parallelism" | "required_kpus" | "max_parallelism" => {
                     let v = self.value(attr);
-                    let slot = match attr.name.as_str() {
-                        "required_parallelism" => &mut decl.required_parallelism,
-                        "required_kpus" => &mut decl.required_kpus,
-                        _ => &mut decl.max_parallelism,
-                    };
+                    let key = Key::parse(&attr.name).unwrap_or(Key::MaxParallelism);
                     match v.as_ref().and_then(Value::to_number) {
-                        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= MAX_DECLARED_COUNT as f64 => {
-                            *slot = Some(Declared {
-                                value: n as u64,
-                                span: attr.expr.span.clone(),
-                                source: DeclSource::Config,
-                            })
-                        }
+                        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= MAX_DECLARED_COUNT as f64 => decl
+                            .declared
+                            .set_count(key, n as u64, attr.expr.span.clone(), DeclSource::Config),
                         _ if v.is_none() => {}
                         _ => self.err(
                             &attr.expr.span,

@@ -2,8 +2,10 @@
 //! CloudFormation against declared state size.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`discover`] → [`inputs`] → [`eval`] → [`analysis`] (with [`sizing`]) → [`rules`] via
-//! [`lint`] → [`report`]. [`run`] wires the stages together.
+//! [`discover`] → [`inputs`] → [`eval`] → [`needs`] → [`analysis`] (with [`sizing`]) →
+//! [`rules`] via [`lint`] → [`report`]. [`run`] wires the stages together. [`needs`] is the one
+//! home of what an application needs (declarations and their grammar); it depends on nothing
+//! above [`model`], so `inputs` attaches directives with its grammar without reaching up.
 //! [`diff`] runs the pipeline on both sides of a change and compares them.
 
 pub mod analysis;
@@ -22,6 +24,7 @@ pub mod inputs;
 pub mod lint;
 pub mod man;
 pub mod model;
+pub mod needs;
 pub mod recommend;
 pub mod report;
 pub mod rules;

@@ -185,7 +185,7 @@ pub fn lint(analyses: &[Analysis], strays: &[(StrayDirective, Arc<Config>)], opt
 /// A `kpulint:ignore` tag (Terraform JSON, plans, any resource with tags) is a suppression of
 /// the whole resource.
 fn ignore_tag(a: &Analysis) -> Option<Directive> {
-    let tag = a.app.tag(crate::analysis::TAG_IGNORE)?;
+    let tag = a.app.tag(crate::needs::grammar::TAG_IGNORE)?;
     let Setting::Known { value, span, .. } = &tag.value else {
         return None;
     };

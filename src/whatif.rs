@@ -19,8 +19,8 @@
 use std::sync::Arc;
 
 use crate::analysis::{self, analyze_declared, Analysis, Binding};
-use crate::config::{DeclSource, Declared};
 use crate::model::{Notice, Setting};
+use crate::needs::{DeclSource, Declared};
 use crate::sizing::{self, MonthlyCost};
 use crate::units::Bytes;
 

@@ -61,7 +61,7 @@ pub fn tag_strays(resources: &[Resource], blocks: &[AttachTarget]) -> Vec<StrayD
             if !key.starts_with("kpulint:") {
                 continue;
             }
-            let kind = if key == crate::analysis::TAG_IGNORE {
+            let kind = if key == crate::needs::grammar::TAG_IGNORE {
                 DirectiveKind::Ignore
             } else {
                 DirectiveKind::Declare

@@ -419,7 +419,7 @@ pub fn is_lookalike(comment: &str) -> bool {
         .map(|(k, _)| k.to_string());
     after.starts_with(':')
         || lower.trim_start_matches([' ', '-', '_']).starts_with("ignore")
-        || first_key.is_some_and(|k| crate::config::DECLARATION_KEYS.contains(&k.as_str()))
+        || first_key.is_some_and(|k| crate::needs::grammar::is_declaration_key(&k))
 }
 
 /// What a lookalike should have been written as.

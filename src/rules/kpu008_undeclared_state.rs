@@ -1,8 +1,9 @@
 //! KPU008: a sized application without a declared state size.
 
 use super::{Hit, RuleMeta};
-use crate::analysis::{Analysis, TAG_STATE_SIZE};
+use crate::analysis::Analysis;
 use crate::model::{InputFormat, Setting, Severity};
+use crate::needs::grammar::TAG_STATE_SIZE;
 
 pub const META: RuleMeta = RuleMeta {
     id: "KPU008",

@@ -1,8 +1,9 @@
 //! KPU009: a sizing value could not be evaluated; it is reported, never guessed.
 
 use super::{Hit, RuleMeta};
-use crate::analysis::{Analysis, KPULINT_TAGS, TAG_IGNORE};
+use crate::analysis::Analysis;
 use crate::model::{InputFormat, Setting, Severity, Unresolved};
+use crate::needs::grammar::{KPULINT_TAGS, TAG_IGNORE};
 use crate::source::Span;
 
 pub const META: RuleMeta = RuleMeta {

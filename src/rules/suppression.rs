@@ -166,4 +166,28 @@ mod tests {
         let s = parse_body("é=\u{3000}");
         assert!(!s.problems.is_empty());
     }
+
+    #[test]
+    fn cloudformation_metadata_ignore_bodies_parse() {
+        // The bodies `inputs/cfn/metadata.rs` writes for `Metadata.kpulint.ignore` entries.
+        let by_id = |n: &str| crate::rules::by_id(n).map(|r| r.id);
+        let file = SourceFile::new("t.json", "x");
+        let directive = |body: &str| Directive {
+            kind: DirectiveKind::Ignore,
+            body: body.to_string(),
+            span: file.span(0..1),
+            target: DirectiveTarget::Resource,
+        };
+        let s = parse(
+            &directive("KPU004 reason=\"peak season 'buffer'\" until=2027-01-31"),
+            &by_id,
+        );
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(s.rules, ["KPU004"]);
+        assert_eq!(s.reason.as_deref(), Some("peak season 'buffer'"));
+        assert_eq!(s.until.map(|u| u.to_string()).as_deref(), Some("2027-01-31"));
+        let s = parse(&directive("KPU005,KPU006 reason=\"accepted\""), &by_id);
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(s.rules, ["KPU005", "KPU006"]);
+    }
 }

@@ -4,7 +4,7 @@
 use globset::GlobMatcher;
 
 use crate::analysis::{self, MAX_PLAUSIBLE_PARALLELISM};
-use crate::config::MAX_DECLARED_COUNT;
+use crate::needs::grammar::MAX_DECLARED_COUNT;
 use crate::sizing;
 use crate::source::{SourceFile, Span};
 use crate::units::{parse_percentage, parse_size, Bytes};

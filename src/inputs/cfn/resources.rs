@@ -145,7 +145,7 @@ fn other_resource_strays(file: &Arc<SourceFile>, entries: &[Entry]) -> Vec<crate
                     continue;
                 };
                 if key.starts_with("kpulint:") {
-                    let kind = if key == crate::analysis::TAG_IGNORE {
+                    let kind = if key == crate::needs::grammar::TAG_IGNORE {
                         DirectiveKind::Ignore
                     } else {
                         DirectiveKind::Declare
