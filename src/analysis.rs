@@ -12,10 +12,11 @@ use crate::units::Bytes;
 
 // Declarations and their grammar live in `needs`; these names stay reachable here.
 pub use crate::needs::declared::{Declarations, InvalidDeclaration};
+use crate::needs::evidence::ApplicationEvidence;
 pub use crate::needs::grammar::{
     whole, KPULINT_TAGS, TAG_IGNORE, TAG_MAX_PARALLELISM, TAG_REQUIRED_KPUS, TAG_REQUIRED_PARALLELISM, TAG_STATE_SIZE,
 };
-use crate::needs::Declared;
+use crate::needs::{Declared, Measurement, Needs};
 
 /// Parallelism above this is not a plausible configuration (the service caps it at
 /// `parallelism_per_kpu × KPU quota`); it is reported as invalid rather than sized.
@@ -48,10 +49,10 @@ pub struct Sizing {
     /// The monthly cost by what it pays for (`None` with `billed_kpus`).
     pub cost: Option<sizing::MonthlyCost>,
     pub autoscale_ceiling_parallelism: u64,
-    /// KPUs the declared state needs on disk.
+    /// KPUs the storage need takes: the declared state's disk, else the measured disk use.
     pub storage_kpus: Option<u64>,
-    /// KPUs the declared compute need (required parallelism at this `parallelism_per_kpu`,
-    /// or `required_kpus`, whichever is larger) needs.
+    /// KPUs the compute need (required parallelism at this `parallelism_per_kpu`, or
+    /// `required_kpus`, whichever is larger; declared, else measured) takes.
     pub compute_kpus: Option<u64>,
 }
 
@@ -113,6 +114,8 @@ pub struct Analysis {
     pub state_size_rejected: bool,
     /// Declarations that were written but rejected (input errors): their needs are invalid.
     pub invalid_declarations: Vec<InvalidDeclaration>,
+    /// What its evidence measured (`None`: no evidence for it).
+    pub measurement: Option<Arc<Measurement>>,
     /// The configuration that applies to this application.
     pub config: Arc<Config>,
     /// The region the application runs in; `None` when it could not be evaluated.
@@ -152,6 +155,11 @@ impl Analysis {
         self.required_parallelism.is_some() || self.required_kpus.is_some()
     }
 
+    /// The needs it is sized for: declared, else measured.
+    pub fn needs(&self) -> Needs {
+        Needs::new(self.declarations(), self.measurement.clone())
+    }
+
     /// Some input that could set one of its values failed: no cost, no recommendation, no fix.
     pub fn tainted(&self) -> bool {
         self.app.tainted()
@@ -180,7 +188,17 @@ fn region_prices(config: &Config, region: &str) -> Option<Prices> {
 
 /// Builds the analysis of one application. Invalid declarations become errors, and taint it:
 /// so does a config file that holds an error.
-pub fn analyze(mut app: Application, config: Arc<Config>, errors: &mut Vec<InputError>) -> Analysis {
+pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputError>) -> Analysis {
+    analyze_with_evidence(app, config, None, errors)
+}
+
+/// [`analyze`] with what the application's evidence says (`now`: the time it ages against).
+pub fn analyze_with_evidence(
+    mut app: Application,
+    config: Arc<Config>,
+    evidence: Option<(&ApplicationEvidence, crate::needs::evidence::time::EpochSeconds)>,
+    errors: &mut Vec<InputError>,
+) -> Analysis {
     errors.extend(
         invalid_settings(&app)
             .into_iter()
@@ -196,17 +214,34 @@ pub fn analyze(mut app: Application, config: Arc<Config>, errors: &mut Vec<Input
     if let Some(broken) = &config.broken {
         app.taint(broken);
     }
-    analyze_declared(app, config, decl)
+    let measurement = evidence.map(|(e, now)| {
+        let orchestration = match app_kind(&app) {
+            Some(kind) => sizing::billed_kpus(0, kind),
+            None => 1,
+        };
+        Arc::new(crate::needs::measured::measure(e, &config.evidence, orchestration, now))
+    });
+    analyze_needs(app, config, Needs::new(decl, measurement))
+}
+
+/// The kind of application its runtime makes it (`None`: the runtime is unknown).
+fn app_kind(app: &Application) -> Option<AppKind> {
+    match &app.runtime_environment {
+        Setting::Known { value, .. } => Some(sizing::app_kind(value)),
+        // Terraform requires the runtime; without it, assume nothing about the overhead.
+        _ => None,
+    }
 }
 
 /// Sizes and recommends `app` under the given declarations: those [`analyze`] read, or those a
 /// `kpulint what-if` scenario replaced. Reports nothing (the declarations are already checked).
 pub fn analyze_declared(app: Application, config: Arc<Config>, decl: Declarations) -> Analysis {
-    let kind = match &app.runtime_environment {
-        Setting::Known { value, .. } => Some(sizing::app_kind(value)),
-        // Terraform requires the runtime; without it, assume nothing about the overhead.
-        _ => None,
-    };
+    analyze_needs(app, config, Needs::new(decl, None))
+}
+
+/// Sizes and recommends `app` for `needs` (declared, and measured where nothing is declared).
+pub fn analyze_needs(app: Application, config: Arc<Config>, needs: Needs) -> Analysis {
+    let kind = app_kind(&app);
     let thresholds = &config.defaults;
     // An unresolved region is not guessed: it stays `None`, and the costs use the prices of
     // the configured default region (a notice says so).
@@ -235,15 +270,19 @@ pub fn analyze_declared(app: Application, config: Arc<Config>, decl: Declaration
     let sizing = if kind == Some(AppKind::Sql) {
         Err(NotSized::NotApplicable)
     } else {
-        size(&app, kind, thresholds, prices.as_ref(), &decl)
+        size(&app, kind, thresholds, prices.as_ref(), &needs)
     };
     // No recommendation from a half-read application, or from a need whose declaration was
     // rejected.
     let recommendation = sizing
         .as_ref()
         .ok()
-        .filter(|_| !app.tainted() && decl.invalid.is_empty())
-        .map(|s| recommend(s, kind, &decl, thresholds, prices.as_ref()));
+        .filter(|_| !app.tainted() && needs.declared.invalid.is_empty())
+        .map(|s| recommend(s, kind, &needs, thresholds, prices.as_ref()));
+    let Needs {
+        declared: decl,
+        measurement,
+    } = needs;
     Analysis {
         app,
         kind,
@@ -253,6 +292,7 @@ pub fn analyze_declared(app: Application, config: Arc<Config>, decl: Declaration
         max_parallelism: decl.max_parallelism,
         state_size_rejected: decl.state_size_rejected,
         invalid_declarations: decl.invalid,
+        measurement,
         config,
         region,
         price_region,
@@ -310,7 +350,7 @@ fn size(
     kind: Option<AppKind>,
     t: &Thresholds,
     prices: Option<&Prices>,
-    decl: &Declarations,
+    needs: &Needs,
 ) -> Result<Sizing, NotSized> {
     let pc = &app.parallelism;
     let custom = match &pc.configuration_type {
@@ -361,19 +401,17 @@ fn size(
             effective.parallelism_per_kpu,
             t.kpu_quota,
         ),
-        storage_kpus: decl
-            .state_size
-            .as_ref()
-            .map(|s| sizing::storage_kpus(s.value.gb(), t.storage_factor)),
-        compute_kpus: compute_kpus(decl, effective.parallelism_per_kpu, 0.0),
+        storage_kpus: needs.storage_kpus(t.storage_factor),
+        compute_kpus: compute_kpus(needs, effective.parallelism_per_kpu, 0.0),
     })
 }
 
-/// KPUs the declared compute need takes at `parallelism_per_kpu`, with `margin` on top.
-pub fn compute_kpus(decl: &Declarations, parallelism_per_kpu: u64, margin: f64) -> Option<u64> {
+/// KPUs the compute need (declared, else measured) takes at `parallelism_per_kpu`, with
+/// `margin` on top.
+pub fn compute_kpus(needs: &Needs, parallelism_per_kpu: u64, margin: f64) -> Option<u64> {
     sizing::compute_kpus(
-        decl.required_parallelism.as_ref().map(|r| r.value),
-        decl.required_kpus.as_ref().map(|r| r.value),
+        needs.required_parallelism(),
+        needs.required_kpus(),
         parallelism_per_kpu,
         margin,
     )

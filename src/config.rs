@@ -22,7 +22,7 @@ pub const CONFIG_FILE: &str = ".kpulint.hcl";
 pub use crate::needs::declared::{DeclSource, Declared};
 use crate::needs::grammar::Key;
 pub use crate::needs::grammar::{DECLARATION_KEYS, MAX_DECLARED_COUNT};
-use crate::needs::Declarations;
+use crate::needs::{Declarations, EvidenceSettings};
 
 /// A glob over application addresses: `*` and `?` are wildcards, and `[` `]` match themselves,
 /// as in `module.orders["prod"].*` (addresses hold brackets; character classes would make them
@@ -135,6 +135,8 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleSetting>,
     pub prices: BTreeMap<String, Prices>,
     pub ignores: Vec<IgnoreScope>,
+    /// The `evidence` block: where evidence files are and how they are read.
+    pub evidence: EvidenceSettings,
     /// The run scanned the config's whole directory tree, so an ignore block that matched
     /// nothing is stale (KPU901) even when no file lies in its paths any more.
     pub whole_tree_scanned: bool,
@@ -242,10 +244,14 @@ pub fn parse_config(
                     cfg.ignores.push(scope);
                 }
             }
+            ("evidence", 0) => {
+                let base = Path::new(&file.path).parent().map(Path::to_path_buf).unwrap_or_default();
+                p.evidence(&block.body, &base, &mut cfg.evidence);
+            }
             (ident, _) => p.err(
                 &block.span,
                 format!("unknown block `{ident}` (or wrong number of labels)"),
-                Some("expected `defaults {}`, `application \"ADDRESS\" {}`, `rule \"KPU00N\" {}`, `prices \"REGION\" {}` or `ignore {}`".into()),
+                Some("expected `defaults {}`, `application \"ADDRESS\" {}`, `rule \"KPU00N\" {}`, `prices \"REGION\" {}`, `ignore {}` or `evidence {}`".into()),
             ),
         }
     }
@@ -507,6 +513,89 @@ impl P<'_> {
             }
         }
         Some(decl)
+    }
+
+    /// `"70%"`, or a number: a fraction up to 1 (`0.7`), else a percentage (`70`).
+    fn fraction(&mut self, attr: &Attr, max: f64) -> Option<f64> {
+        let v = match self.value(attr)? {
+            Value::String(s) => match parse_percentage(&s) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.err(&attr.expr.span, e.to_string(), None);
+                    return None;
+                }
+            },
+            Value::Number(n) if n > 1.0 => n / 100.0,
+            Value::Number(n) => n,
+            other => {
+                self.err(
+                    &attr.expr.span,
+                    format!(
+                        "{} must be a percentage such as \"70%\", found {}",
+                        attr.name,
+                        other.type_name()
+                    ),
+                    None,
+                );
+                return None;
+            }
+        };
+        if v > 0.0 && v <= max {
+            Some(v)
+        } else {
+            self.err(
+                &attr.expr.span,
+                format!("{} must be above 0% and at most {}%", attr.name, max * 100.0),
+                None,
+            );
+            None
+        }
+    }
+
+    /// `evidence { paths = [...], min_days = 7, target_cpu_utilization = "70%", tolerance = "25%", max_age_days = 30 }`
+    fn evidence(&mut self, body: &BodyNode, base: &Path, e: &mut EvidenceSettings) {
+        self.no_blocks(body);
+        for attr in &body.attrs {
+            match attr.name.as_str() {
+                "paths" => match self.value(attr) {
+                    Some(Value::List(items)) => {
+                        for item in items.iter() {
+                            match item {
+                                Value::String(s) if !s.is_empty() => e.paths.push(base.join(s)),
+                                _ => self.err(&attr.expr.span, "paths must be a list of paths (strings)".into(), None),
+                            }
+                        }
+                    }
+                    Some(_) => self.err(&attr.expr.span, "paths must be a list of paths (strings)".into(), None),
+                    None => {}
+                },
+                "min_days" => {
+                    if let Some(v) = self.number(attr, 0.0, 455.0) {
+                        e.min_days = v
+                    }
+                }
+                "max_age_days" => {
+                    if let Some(v) = self.number(attr, 0.0, 455.0) {
+                        e.max_age_days = v
+                    }
+                }
+                "target_cpu_utilization" => {
+                    if let Some(v) = self.fraction(attr, 1.0) {
+                        e.target_cpu_utilization = v
+                    }
+                }
+                "tolerance" => {
+                    if let Some(v) = self.fraction(attr, 10.0) {
+                        e.tolerance = v
+                    }
+                }
+                other => self.err(
+                    &attr.name_span,
+                    format!("unknown setting \"{other}\" in evidence block"),
+                    Some("known settings: paths, min_days, target_cpu_utilization, tolerance, max_age_days".into()),
+                ),
+            }
+        }
     }
 
     fn rule(&mut self, body: &BodyNode) -> RuleSetting {

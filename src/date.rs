@@ -43,7 +43,7 @@ impl Date {
     }
 
     /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    fn from_days(z: i64) -> Date {
+    pub fn from_days(z: i64) -> Date {
         let z = z + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z.rem_euclid(146_097);
@@ -61,7 +61,20 @@ impl Date {
     }
 }
 
-fn days_in_month(y: i32, m: u32) -> u32 {
+impl Date {
+    /// Days since 1970-01-01 (the inverse of [`Date::from_days`]).
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let mp = (i64::from(self.month) + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+pub(crate) fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         2 => 28,
@@ -95,5 +108,8 @@ mod tests {
     fn civil_from_days() {
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(20_600).to_string(), "2026-05-27");
+        for days in [-800_000, -1, 0, 59, 60, 20_600, 2_932_896] {
+            assert_eq!(Date::from_days(days).days_since_epoch(), days);
+        }
     }
 }

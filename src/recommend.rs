@@ -8,9 +8,10 @@ mod layout;
 
 use crate::analysis::{Declarations, Sizing};
 use crate::config::{Prices, Thresholds};
+use crate::needs::{Needs, StorageNeed};
 use crate::sizing::{self, AppKind, STORAGE_GB_PER_KPU};
 use crate::units::{fmt_num, Bytes};
-use layout::{Layout, Limits, Needs};
+use layout::{Layout, Limits};
 
 /// A configuration to run instead of (or, when nothing should change, equal to) the current one.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,23 +203,23 @@ pub fn cap_conflict(decl: &Declarations, t: &Thresholds) -> Option<CapConflict> 
 pub fn recommend(
     s: &Sizing,
     kind: Option<AppKind>,
-    decl: &Declarations,
+    needs: &Needs,
     t: &Thresholds,
     prices: Option<&Prices>,
 ) -> Recommendation {
-    recommend_with(s, kind, decl, t, prices, Pins::default())
+    recommend_with(s, kind, needs, t, prices, Pins::default())
 }
 
 /// [`recommend`] keeping the `pins` as written.
 pub fn recommend_with(
     s: &Sizing,
     kind: Option<AppKind>,
-    decl: &Declarations,
+    needs: &Needs,
     t: &Thresholds,
     prices: Option<&Prices>,
     pins: Pins,
 ) -> Recommendation {
-    let cx = Context::new(s, kind, decl, t, prices, pins);
+    let cx = Context::new(s, kind, needs, t, prices, pins);
     let mut whole = cx.recommendation(Part::Whole);
     let safe = if whole.safe {
         Recommendation {
@@ -248,13 +249,14 @@ enum Part {
 struct Context<'a> {
     s: &'a Sizing,
     kind: Option<AppKind>,
+    needs: &'a Needs,
     decl: &'a Declarations,
     t: &'a Thresholds,
     prices: Option<&'a Prices>,
     pins: Pins,
     conflict: Option<CapConflict>,
     storage_kpus: Option<u64>,
-    /// A compute need is declared and the max parallelism can hold all of it.
+    /// A compute need is known (declared or measured) and the max parallelism can hold all of it.
     compute_usable: bool,
 }
 
@@ -262,42 +264,52 @@ impl<'a> Context<'a> {
     fn new(
         s: &'a Sizing,
         kind: Option<AppKind>,
-        decl: &'a Declarations,
+        needs: &'a Needs,
         t: &'a Thresholds,
         prices: Option<&'a Prices>,
         pins: Pins,
     ) -> Self {
-        let max = decl.max_parallelism.as_ref().map(|m| m.value);
+        let decl = &needs.declared;
+        let max = needs.max_parallelism();
         let within = |v: u64| max.is_none_or(|m| v <= m);
         Context {
             s,
             kind,
+            needs,
             decl,
             t,
             prices,
             pins,
             conflict: cap_conflict(decl, t),
-            storage_kpus: decl
-                .state_size
-                .as_ref()
-                .map(|st| sizing::storage_kpus(st.value.gb(), t.storage_factor)),
-            compute_usable: decl.compute_declared()
-                && decl.required_parallelism.as_ref().is_none_or(|r| within(r.value))
-                && decl.required_kpus.as_ref().is_none_or(|r| within(r.value)),
+            storage_kpus: needs.storage_kpus(t.storage_factor),
+            compute_usable: needs.compute_known()
+                && needs.required_parallelism().is_none_or(within)
+                && needs.required_kpus().is_none_or(within),
         }
     }
 
     fn max_parallelism(&self) -> Option<u64> {
-        self.decl.max_parallelism.as_ref().map(|m| m.value)
+        self.needs.max_parallelism()
     }
 
     fn any_need(&self) -> bool {
-        self.decl.state_size.is_some() || self.decl.compute_declared()
+        self.storage_kpus.is_some() || self.needs.compute_known()
     }
 
     fn storage_usable(&self) -> bool {
         let max = self.max_parallelism();
         self.storage_kpus.is_some_and(|k| max.is_none_or(|m| k <= m))
+    }
+
+    /// Lowering the compute dimension needs no confirmation: its need is usable and declared,
+    /// or measured on a complete window.
+    fn compute_safe(&self) -> bool {
+        self.compute_usable && self.needs.compute_incomplete().is_empty()
+    }
+
+    /// Lowering the KPUs needs no confirmation for the storage need's sake.
+    fn storage_safe(&self) -> bool {
+        self.storage_usable() && self.needs.storage_incomplete().is_empty()
     }
 
     fn margin(&self) -> f64 {
@@ -311,28 +323,26 @@ impl<'a> Context<'a> {
     /// What the layout must provide: the declared needs the max parallelism can hold (with the
     /// target margin, capped at it), and today's values standing in for the others. The safe
     /// part adds today's values as floors wherever lowering them needs confirmation.
-    fn needs(&self, part: Part) -> Needs {
-        let d = self.decl;
+    fn needs(&self, part: Part) -> layout::Needs {
+        let d = self.needs;
         let max = self.max_parallelism();
         let cap = |v: u64| max.map_or(v, |m| v.min(m));
         let within = |v: u64| max.is_none_or(|m| v <= m);
         let margin = self.margin();
         let current = self.s.effective;
-        let mut needs = Needs {
+        let mut needs = layout::Needs {
             storage_kpus: self.storage_kpus.filter(|_| self.storage_usable()),
             parallelism: d
-                .required_parallelism
-                .as_ref()
-                .filter(|r| within(r.value))
-                .map(|r| cap(sizing::with_margin(r.value, margin))),
+                .required_parallelism()
+                .filter(|r| within(*r))
+                .map(|r| cap(sizing::with_margin(r, margin))),
             kpus: d
-                .required_kpus
-                .as_ref()
-                .filter(|r| within(r.value))
-                .map(|r| cap(sizing::with_margin(r.value, margin))),
+                .required_kpus()
+                .filter(|r| within(*r))
+                .map(|r| cap(sizing::with_margin(r, margin))),
         };
         let raise = |slot: &mut Option<u64>, v: u64| *slot = Some(slot.unwrap_or(0).max(v));
-        let compute_above_cap = d.compute_declared() && !self.compute_usable;
+        let compute_above_cap = d.compute_known() && !self.compute_usable;
         if !self.compute_usable && (!self.any_need() || compute_above_cap) {
             // Today's parallelism stands in for the compute need: above the max parallelism, the
             // most whole KPUs of today's slots within it.
@@ -343,10 +353,10 @@ impl<'a> Context<'a> {
             raise(&mut needs.kpus, cap(self.s.kpus));
         }
         if part == Part::Safe {
-            if !self.compute_usable {
+            if !self.compute_safe() {
                 raise(&mut needs.parallelism, current.parallelism);
             }
-            if !self.storage_usable() {
+            if !self.storage_safe() {
                 raise(&mut needs.kpus, self.s.kpus);
             }
         }
@@ -389,11 +399,13 @@ impl<'a> Context<'a> {
             return self.as_written();
         }
         let mut reasons = Vec::new();
-        if let (Some(k), Some(st)) = (self.storage_kpus, &self.decl.state_size) {
-            reasons.push(format!(
+        match (self.storage_kpus, self.needs.storage()) {
+            (Some(k), Some(StorageNeed::State(state))) => reasons.push(format!(
                 "storage: {}",
-                storage_arithmetic(st.value, self.t.storage_factor, k)
-            ));
+                storage_arithmetic(state, self.t.storage_factor, k)
+            )),
+            (_, Some(StorageNeed::Disk(disk))) => reasons.push(format!("storage: measured {}", disk.arithmetic())),
+            _ => {}
         }
         let needs = self.needs(part);
         let limits = Limits {
@@ -452,7 +464,7 @@ impl<'a> Context<'a> {
         self.finish(layout, auto_scaling, custom, reasons, confirm)
     }
 
-    fn layout_reasons(&self, layout: &Layout, needs: &Needs, reasons: &mut Vec<String>) {
+    fn layout_reasons(&self, layout: &Layout, needs: &layout::Needs, reasons: &mut Vec<String>) {
         let written_ppk = self.s.effective.parallelism_per_kpu;
         let quota = self.t.kpu_quota;
         let k = layout.ppk;
@@ -517,6 +529,15 @@ impl<'a> Context<'a> {
                 with_margin(req.value)
             ));
         }
+        if let Some(p) = self.needs.measured_parallelism() {
+            reasons.push(format!(
+                "compute: running parallelism {p} (autoscaling raised it above the configured parallelism){}",
+                with_margin(p)
+            ));
+        }
+        if let Some(c) = self.needs.measured_compute() {
+            reasons.push(format!("compute: measured {}{}", c.arithmetic(), with_margin(c.kpus)));
+        }
     }
 
     /// Autoscaling as written, turned off where a scale event would be slow (KPU010) or the
@@ -549,7 +570,7 @@ impl<'a> Context<'a> {
         } else {
             return true;
         };
-        if part == Part::Safe && !self.compute_usable {
+        if part == Part::Safe && !self.compute_safe() {
             reasons.push(format!(
                 "autoscaling kept on as written: turning it off needs a declared compute need or --unsafe-fixes ({})",
                 why.trim_start_matches("autoscaling off: ")
@@ -571,24 +592,37 @@ impl<'a> Context<'a> {
                 "{k} slots per KPU give each subtask 1/{k} vCPU: check that the job keeps up"
             ));
         }
-        let undeclared = if self.decl.compute_declared() {
-            "compute need above max parallelism"
+        let compute_incomplete = self.needs.compute_incomplete();
+        let undeclared = if self.compute_usable && !compute_incomplete.is_empty() {
+            format!(
+                "compute need measured on incomplete evidence ({})",
+                compute_incomplete.join("; ")
+            )
+        } else if self.needs.compute_known() {
+            "compute need above max parallelism".into()
         } else {
-            "compute need undeclared"
+            format!("compute need undeclared{}", self.not_measured())
         };
-        if !self.storage_usable() && layout.kpus < self.s.kpus {
+        if !self.storage_safe() && layout.kpus < self.s.kpus {
+            let storage_incomplete = self.needs.storage_incomplete();
+            let why = if self.storage_usable() && !storage_incomplete.is_empty() {
+                format!(
+                    "disk use measured on incomplete evidence ({})",
+                    storage_incomplete.join("; ")
+                )
+            } else if self.storage_kpus.is_some() {
+                "state above max parallelism".into()
+            } else {
+                format!("state size undeclared{}", self.not_measured())
+            };
             confirm.push(format!(
-                "{}: check that {} × {STORAGE_GB_PER_KPU} GB = {} GB holds the state",
-                if self.decl.state_size.is_some() {
-                    "state above max parallelism"
-                } else {
-                    "state size undeclared"
-                },
+                "{why}: check that {} × {STORAGE_GB_PER_KPU} GB = {} GB holds the state",
                 layout.kpus,
                 sizing::running_storage_gb(layout.kpus)
             ));
         }
-        if !self.compute_usable && layout.parallelism < current.parallelism {
+        let compute_usable = self.compute_safe();
+        if !compute_usable && layout.parallelism < current.parallelism {
             confirm.push(format!(
                 "{undeclared}: check that parallelism {} ({} KPU{}) carries the load",
                 layout.parallelism,
@@ -596,13 +630,31 @@ impl<'a> Context<'a> {
                 plural(layout.kpus)
             ));
         }
-        if current.auto_scaling && !auto_scaling && !self.compute_usable {
+        if current.auto_scaling && !auto_scaling && !compute_usable {
             confirm.push(format!(
                 "{undeclared}: without autoscaling, check that parallelism {} carries the peak load",
                 layout.parallelism
             ));
         }
         confirm
+    }
+
+    /// What evidence is missing for a need that is neither declared nor measured, when the
+    /// application has evidence at all (without any, the reason stays as it always was).
+    fn not_measured(&self) -> String {
+        let Some(m) = &self.needs.measurement else {
+            return String::new();
+        };
+        if !m.stale.is_empty() {
+            format!(" and its evidence is not used ({})", m.stale.join("; "))
+        } else if !m.files.is_empty() && m.window_start.is_none() {
+            format!(
+                " and not measured: {} holds no CloudWatch metrics (export them with `kpulint evidence queries`)",
+                m.file_list()
+            )
+        } else {
+            String::new()
+        }
     }
 
     fn finish(

@@ -18,7 +18,7 @@
 
 use std::sync::Arc;
 
-use crate::analysis::{self, analyze_declared, Analysis, Binding};
+use crate::analysis::{self, Analysis, Binding};
 use crate::model::{Notice, Setting};
 use crate::needs::{DeclSource, Declared};
 use crate::sizing::{self, MonthlyCost};
@@ -98,7 +98,7 @@ fn right_sized(a: &Analysis) -> Option<Column> {
     let r = a.recommendation.as_ref()?;
     let s = a.sizing.as_ref().ok()?;
     let t = a.thresholds();
-    let compute_kpus = analysis::compute_kpus(&a.declarations(), r.parallelism_per_kpu, t.target_margin);
+    let compute_kpus = analysis::compute_kpus(&a.needs(), r.parallelism_per_kpu, t.target_margin);
     Some(Column {
         state_size: a.state_size.as_ref().map(|d| d.value),
         required_parallelism: a.required_parallelism.as_ref().map(|d| d.value),
@@ -382,7 +382,8 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
         }
     }
 
-    let scenario = analyze_declared(app, config.unwrap_or_else(|| Arc::clone(&a.config)), decl);
+    let needs = crate::needs::Needs::new(decl, a.measurement.clone());
+    let scenario = analysis::analyze_needs(app, config.unwrap_or_else(|| Arc::clone(&a.config)), needs);
     if configuration_flag {
         configuration_changes(a, &scenario, &mut changes);
     }

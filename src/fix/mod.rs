@@ -245,14 +245,8 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             .fold(Pins::default(), |p, id| p.union(crate::rules::settings_fixed_by(id)));
         let pinned;
         let rec = if pins.any() {
-            pinned = crate::recommend::recommend_with(
-                sizing,
-                a.kind,
-                &a.declarations(),
-                a.thresholds(),
-                a.prices.as_ref(),
-                pins,
-            );
+            pinned =
+                crate::recommend::recommend_with(sizing, a.kind, &a.needs(), a.thresholds(), a.prices.as_ref(), pins);
             &pinned
         } else {
             unpinned

@@ -229,6 +229,9 @@ pub struct Application {
     /// The resource header: where findings go when no attribute is more exact.
     pub span: Span,
     pub module_calls: Vec<ModuleCall>,
+    /// The application's name as AWS knows it (`name`, CloudFormation `ApplicationName`): what
+    /// evidence from CloudWatch and `describe-application` is matched by.
+    pub name: Setting<String>,
     pub runtime_environment: Setting<String>,
     pub parallelism: ParallelismConfig,
     pub snapshots_enabled: Setting<bool>,
@@ -261,6 +264,7 @@ impl Application {
             format,
             span,
             module_calls: Vec::new(),
+            name: Setting::Absent,
             runtime_environment: Setting::Absent,
             parallelism: ParallelismConfig::default(),
             snapshots_enabled: Setting::Absent,

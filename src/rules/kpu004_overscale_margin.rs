@@ -1,9 +1,11 @@
-//! KPU004: configured KPUs exceed the declared need by more than the overscale margin.
-//! A margin is measured against a compute need: without one declared, the rule is silent.
+//! KPU004: configured KPUs exceed the need by more than the overscale margin.
+//! A margin is measured against a compute need: without one declared or measured, the rule is
+//! silent.
 
 use super::{parallelism_anchor, pct, plural, recommendation_help, usd, Hit, RuleMeta};
 use crate::analysis::{compute_kpus, Analysis};
 use crate::model::Severity;
+use crate::needs::StorageNeed;
 use crate::recommend::storage_arithmetic;
 use crate::sizing::kpu_month_usd;
 
@@ -19,9 +21,9 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         return Vec::new();
     };
     let t = a.thresholds();
-    let decl = a.declarations();
+    let needs = a.needs();
     // The need at today's parallelism_per_kpu, with the configured target margin on top.
-    let Some(compute) = compute_kpus(&decl, s.effective.parallelism_per_kpu, t.target_margin) else {
+    let Some(compute) = compute_kpus(&needs, s.effective.parallelism_per_kpu, t.target_margin) else {
         return Vec::new();
     };
     let needed = compute.max(s.storage_kpus.unwrap_or(0)).max(1);
@@ -46,11 +48,13 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         ),
     };
     let mut why = Vec::new();
-    if let (Some(k), Some(state)) = (s.storage_kpus, &a.state_size) {
-        why.push(format!(
+    match (s.storage_kpus, needs.storage()) {
+        (Some(k), Some(StorageNeed::State(state))) => why.push(format!(
             "{} for the state",
-            storage_arithmetic(state.value, t.storage_factor, k)
-        ));
+            storage_arithmetic(state, t.storage_factor, k)
+        )),
+        (_, Some(StorageNeed::Disk(disk))) => why.push(format!("measured: {}", disk.arithmetic())),
+        _ => {}
     }
     if let Some(r) = &a.required_parallelism {
         let k = crate::sizing::compute_kpus(Some(r.value), None, s.effective.parallelism_per_kpu, t.target_margin)
@@ -67,6 +71,18 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             "{} for required KPUs {}",
             crate::sizing::with_margin(r.value, t.target_margin),
             r.value
+        ));
+    }
+    if let Some(p) = needs.measured_parallelism() {
+        let k =
+            crate::sizing::compute_kpus(Some(p), None, s.effective.parallelism_per_kpu, t.target_margin).unwrap_or(0);
+        why.push(format!("{k} for the running parallelism {p} autoscaling raised"));
+    }
+    if let Some(c) = needs.measured_compute() {
+        why.push(format!(
+            "{} measured: {}",
+            crate::sizing::with_margin(c.kpus, t.target_margin),
+            c.arithmetic()
         ));
     }
     vec![Hit {

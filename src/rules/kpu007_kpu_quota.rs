@@ -34,11 +34,14 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     // Never fewer KPUs than the declared needs: past the quota, the quota has to grow.
     let help = if let Some(rec) = a.recommendation.as_ref().filter(|r| r.kpus > quota) {
         // The densest parallelism_per_kpu needs the smallest increase (storage is not dense).
-        let densest =
-            crate::analysis::compute_kpus(&a.declarations(), MAX_PARALLELISM_PER_KPU, a.thresholds().target_margin)
-                .unwrap_or(0)
-                .max(s.storage_kpus.unwrap_or(0))
-                .max(1);
+        let densest = crate::analysis::compute_kpus(
+            &crate::needs::Needs::new(a.declarations(), None),
+            MAX_PARALLELISM_PER_KPU,
+            a.thresholds().target_margin,
+        )
+        .unwrap_or(0)
+        .max(s.storage_kpus.unwrap_or(0))
+        .max(1);
         let denser = if densest < rec.kpus {
             format!(
                 "; at {MAX_PARALLELISM_PER_KPU} slots per KPU {densest} would do, if each subtask can run on 1/{MAX_PARALLELISM_PER_KPU} vCPU"

@@ -80,6 +80,7 @@ impl Instance<'_> {
             app.directives.extend(call.directives.iter().cloned());
         }
         let body = &res.body;
+        app.name = self.setting(cx, body.attr("name").map(|a| &a.expr), convert_string, "a string");
         app.runtime_environment = self.setting(
             cx,
             body.attr("runtime_environment").map(|a| &a.expr),

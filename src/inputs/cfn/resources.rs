@@ -246,6 +246,7 @@ pub(super) fn read_application(
             return app;
         }
     };
+    app.name = cx.setting(props.get("ApplicationName"), intrinsics::to_string);
     app.runtime_environment = cx.setting(props.get("RuntimeEnvironment"), intrinsics::to_string);
     app.tags = read_tags(cx, props, &res.key, inv);
 

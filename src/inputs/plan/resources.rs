@@ -101,6 +101,7 @@ impl<'b, 'a> Plan<'b, 'a> {
             config: conf.and_then(|c| c.get_object("expressions")),
             configured: conf.is_some(),
         };
+        app.name = root.setting(self, "name", as_string, "a string");
         app.runtime_environment = root.setting(self, "runtime_environment", as_string, "a string");
         app.region = self.region(&root, conf);
         app.tags = self.tags(&root);
