@@ -1,5 +1,6 @@
 //! The command line: argument definitions and the commands behind them.
 
+mod evidence;
 mod reports;
 
 use std::collections::BTreeSet;
@@ -75,6 +76,10 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+    /// Evidence from the running applications: `evidence queries` writes the CloudWatch
+    /// queries whose output `--evidence` reads
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCommand),
     /// What a change does to KPUs, cost and findings: `--base REF [PATH]...` or `OLD NEW`
     #[command(after_help = crate::diff::command::AFTER_HELP)]
     Diff(crate::diff::command::DiffArgs),
@@ -112,6 +117,11 @@ pub struct EvalArgs {
     /// Threads for walking, reading and parsing [default: available cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Read evidence: `aws cloudwatch get-metric-data` output for the queries `kpulint evidence
+    /// queries` writes, and `aws kinesisanalyticsv2 describe-application` output (repeatable;
+    /// a directory means every .json file below it)
+    #[arg(long = "evidence", value_name = "FILE|DIR")]
+    pub evidence: Vec<PathBuf>,
 }
 
 impl EvalArgs {
@@ -131,6 +141,7 @@ impl EvalArgs {
             baseline: None,
             source_dir: self.source_dir.clone(),
             jobs: self.jobs.map(usize::from),
+            evidence: self.evidence.clone(),
         }
     }
 }
@@ -234,6 +245,14 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         Some(Command::Cost(args)) => {
             let order = matches.subcommand_matches("cost").map(arg_order).unwrap_or_default();
             reports::cost(args, order)
+        }
+        Some(Command::Evidence(command)) => {
+            let order = matches
+                .subcommand_matches("evidence")
+                .and_then(|m| m.subcommand_matches("queries"))
+                .map(arg_order)
+                .unwrap_or_default();
+            evidence::evidence(command, order)
         }
         Some(Command::Rules) => print_rules(),
         Some(Command::Explain { rule }) => explain(&rule),

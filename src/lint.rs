@@ -248,8 +248,8 @@ fn locate_at_source(a: &Analysis, span: &mut Span, related: &mut Vec<Related>) {
 
 /// Rules that read the declared needs: none runs while a declaration is rejected (the need is
 /// invalid, not undeclared).
-const NEED_RULES: [&str; 8] = [
-    "KPU003", "KPU004", "KPU005", "KPU007", "KPU008", "KPU010", "KPU011", "KPU012",
+const NEED_RULES: [&str; 9] = [
+    "KPU003", "KPU004", "KPU005", "KPU007", "KPU008", "KPU010", "KPU011", "KPU012", "KPU013",
 ];
 
 /// Rules that read nothing a config file sets (thresholds, declarations, prices): the only

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::analysis::{analyze, Analysis};
+use crate::analysis::{analyze_with_evidence, Analysis};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::discover::{discover, display};
@@ -27,6 +27,8 @@ pub struct RunOptions {
     pub source_dir: Option<PathBuf>,
     /// `--jobs`: threads for walking, reading and parsing (`None`: the available cores).
     pub jobs: Option<usize>,
+    /// `--evidence`: evidence files and directories for every application.
+    pub evidence: Vec<PathBuf>,
 }
 
 /// Everything one run found.
@@ -266,11 +268,21 @@ pub fn run(opts: &RunOptions) -> Outcome {
     }
 
     let mut unpriced_regions = BTreeSet::new();
+    let configured: Vec<(crate::model::Application, Arc<Config>)> = inventory
+        .applications
+        .into_iter()
+        .map(|app| {
+            let config = config_for(app.span.path(), &mut out.errors);
+            (app, config)
+        })
+        .collect();
+    let mut evidence =
+        crate::needs::evidence::Evidence::load(&opts.evidence, configured.iter().map(|(_, c)| &c.evidence));
     // One analysis per application: room for them all at once, not twice that by doubling.
-    out.analyses.reserve_exact(inventory.applications.len());
-    for app in inventory.applications {
-        let config = config_for(app.span.path(), &mut out.errors);
-        let a = analyze(app, config, &mut out.errors);
+    out.analyses.reserve_exact(configured.len());
+    for (mut app, config) in configured {
+        let found = evidence.for_application(&mut app, &config.evidence);
+        let a = analyze_with_evidence(app, config, found.as_ref().map(|e| (e, evidence.now)), &mut out.errors);
         if a.sizing == Err(crate::analysis::NotSized::NotApplicable) {
             out.notices.push(Notice {
                 span: Some(a.app.span.clone()),
@@ -285,6 +297,9 @@ pub fn run(opts: &RunOptions) -> Outcome {
         out.analyses.push(a);
     }
     out.notices.extend(taint_notices(&out.analyses));
+    let (evidence_errors, evidence_notices) = evidence.finish();
+    out.errors.extend(evidence_errors);
+    out.notices.extend(evidence_notices);
 
     if out.analyses.is_empty() {
         // A scan that finds nothing says where it looked: a CI job pointed at the wrong path

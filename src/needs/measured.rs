@@ -64,17 +64,20 @@ pub struct MeasuredCompute {
 }
 
 impl MeasuredCompute {
-    /// `ceil(6 KPUs × 46.5% ÷ 70%) = 4 KPUs`
-    pub fn arithmetic(&self) -> String {
+    /// `ceil(6 KPUs × 46.5% CPU p95 ÷ 70% target)`
+    pub fn expression(&self) -> String {
         format!(
-            "ceil({} KPU{} × {}% CPU p95 ÷ {}% target) = {} KPU{}",
+            "ceil({} KPU{} × {}% CPU p95 ÷ {}% target)",
             self.kpus_observed,
             plural(self.kpus_observed),
             crate::units::fmt_num(self.cpu_p95_percent),
             crate::units::fmt_num(self.target * 100.0),
-            self.kpus,
-            plural(self.kpus)
         )
+    }
+
+    /// `ceil(6 KPUs × 46.5% CPU p95 ÷ 70% target) = 4 KPUs`
+    pub fn arithmetic(&self) -> String {
+        format!("{} = {} KPU{}", self.expression(), self.kpus, plural(self.kpus))
     }
 }
 
@@ -90,14 +93,22 @@ pub struct MeasuredStorage {
 }
 
 impl MeasuredStorage {
-    /// `26% of 10 KPUs × 50 GB = 130 GB in use → 4 KPUs below 80%`
-    pub fn arithmetic(&self) -> String {
+    /// `26% of 10 KPUs × 50 GB = 130 GB of disk in use`
+    pub fn usage(&self) -> String {
         format!(
-            "{}% of {} KPU{} × {STORAGE_GB_PER_KPU} GB = {} GB of disk in use → {} KPU{} to keep it below {}%",
+            "{}% of {} KPU{} × {STORAGE_GB_PER_KPU} GB = {} GB of disk in use",
             crate::units::fmt_num(self.disk_max_percent),
             self.kpus_observed,
             plural(self.kpus_observed),
             crate::units::fmt_num(self.disk_used_gb),
+        )
+    }
+
+    /// `26% of 10 KPUs × 50 GB = 130 GB of disk in use → 4 KPUs to keep it below 80%`
+    pub fn arithmetic(&self) -> String {
+        format!(
+            "{} → {} KPU{} to keep it below {}%",
+            self.usage(),
             self.kpus,
             plural(self.kpus),
             crate::units::fmt_num(DISK_HEALTHY_FRACTION * 100.0)
@@ -132,8 +143,9 @@ pub struct Measurement {
     pub current_parallelism: Option<u64>,
     /// The evidence files, as shown.
     pub files: Vec<String>,
-    /// `describe-application`'s view of the running application.
+    /// `describe-application`'s view of the running application, and the file it is from.
     pub running: Option<Running>,
+    pub running_file: Option<String>,
     /// Why the CloudWatch evidence is used for nothing but KPU015 (empty: it is used).
     pub stale: Vec<String>,
     pub compute: Option<MeasuredCompute>,
@@ -215,6 +227,7 @@ pub fn measure(
     let mut m = Measurement {
         files: evidence.files.clone(),
         running: evidence.running.clone(),
+        running_file: evidence.running_file.clone(),
         ..Measurement::default()
     };
     if let Some(p) = evidence.running.as_ref().and_then(|r| r.parallelism.as_ref()) {
@@ -370,6 +383,7 @@ mod tests {
             series,
             running: None,
             files: vec!["cw.json".into()],
+            ..ApplicationEvidence::default()
         }
     }
 

@@ -127,6 +127,46 @@ struct NeedsOut {
     compute_kpus: Option<u64>,
     needed_kpus: Option<u64>,
     binding: Option<&'static str>,
+    /// `declared`, `measured` (from evidence) or `null` (unknown).
+    compute_source: Option<crate::needs::NeedSource>,
+    storage_source: Option<crate::needs::NeedSource>,
+    /// What the application's evidence measured (`null`: no evidence for it).
+    evidence: Option<EvidenceOut>,
+}
+
+/// `needs.evidence`: the window the evidence covers and what it measured there.
+#[derive(Serialize)]
+struct EvidenceOut {
+    window_start: Option<String>,
+    window_end: Option<String>,
+    days: Option<serde_json::Value>,
+    excluded_hours: u64,
+    cpu_p95_percent: Option<serde_json::Value>,
+    kpus_observed: Option<u64>,
+    disk_max_percent: Option<serde_json::Value>,
+    disk_used_gb: Option<serde_json::Value>,
+    /// `lastCheckpointSize` Maximum: the checkpoint size, not the state size.
+    checkpoint_size_max_gb: Option<serde_json::Value>,
+    current_parallelism: Option<u64>,
+    files: Vec<String>,
+}
+
+fn evidence(m: &crate::needs::Measurement) -> EvidenceOut {
+    use crate::needs::evidence::time::format_iso;
+    let rounded = |v: f64| num((v * 100.0).round() / 100.0);
+    EvidenceOut {
+        window_start: m.window_start.map(format_iso),
+        window_end: m.window_end.map(format_iso),
+        days: m.days.map(rounded),
+        excluded_hours: m.excluded_hours,
+        cpu_p95_percent: m.cpu_p95_percent.map(rounded),
+        kpus_observed: m.kpus_observed,
+        disk_max_percent: m.disk_max_percent.map(rounded),
+        disk_used_gb: m.disk_used_gb.map(rounded),
+        checkpoint_size_max_gb: m.checkpoint_size_max_gb.map(rounded),
+        current_parallelism: m.current_parallelism,
+        files: m.files.clone(),
+    }
 }
 
 /// A month's cost by what it pays for (also in `what-if` JSON).
@@ -265,11 +305,17 @@ fn app(a: &Analysis) -> App<'_> {
         price_region: a.price_region.as_deref(),
         monthly_cost_usd: sized.and_then(|s| s.monthly_cost_usd).map(num),
         tainted_by: a.app.tainted_files(),
-        needs: sized.map(|s| NeedsOut {
-            storage_kpus: s.storage_kpus,
-            compute_kpus: s.compute_kpus,
-            needed_kpus: s.needed_kpus(),
-            binding: s.binding().map(|b| b.as_str()),
+        needs: sized.map(|s| {
+            let needs = a.needs();
+            NeedsOut {
+                storage_kpus: s.storage_kpus,
+                compute_kpus: s.compute_kpus,
+                needed_kpus: s.needed_kpus(),
+                binding: s.binding().map(|b| b.as_str()),
+                compute_source: needs.compute_source(),
+                storage_source: needs.storage_source(),
+                evidence: a.measurement.as_deref().map(evidence),
+            }
         }),
         cost: sized.and_then(|s| s.cost).map(CostOut::from),
         recommendation: a.recommendation.as_ref().map(recommendation),

@@ -53,7 +53,12 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             "{} for the state",
             storage_arithmetic(state, t.storage_factor, k)
         )),
-        (_, Some(StorageNeed::Disk(disk))) => why.push(format!("measured: {}", disk.arithmetic())),
+        (_, Some(StorageNeed::Disk(disk))) => why.push(format!(
+            "{} for the {} GB of disk in use, kept below {}%",
+            disk.kpus,
+            crate::units::fmt_num(disk.disk_used_gb),
+            crate::units::fmt_num(crate::needs::measured::DISK_HEALTHY_FRACTION * 100.0)
+        )),
         _ => {}
     }
     if let Some(r) = &a.required_parallelism {
@@ -80,9 +85,9 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     }
     if let Some(c) = needs.measured_compute() {
         why.push(format!(
-            "{} measured: {}",
+            "{} for the measured CPU, {}",
             crate::sizing::with_margin(c.kpus, t.target_margin),
-            c.arithmetic()
+            c.expression()
         ));
     }
     vec![Hit {

@@ -1,4 +1,4 @@
-//! KPU008: a sized application without a declared state size.
+//! KPU008: a sized application without a declared state size (nor a measured disk use).
 
 use super::{Hit, RuleMeta};
 use crate::analysis::Analysis;
@@ -15,6 +15,10 @@ pub const META: RuleMeta = RuleMeta {
 pub fn check(a: &Analysis) -> Vec<Hit> {
     // A rejected declaration is already an input error; one mistake gets one report.
     if a.sizing.is_err() || a.state_size.is_some() || a.state_size_rejected {
+        return Vec::new();
+    }
+    // Measured disk use sizes the storage: it can be checked.
+    if a.needs().measured_storage().is_some() {
         return Vec::new();
     }
     // A state tag that cannot be evaluated is KPU009's finding, not a missing declaration.

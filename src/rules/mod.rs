@@ -16,6 +16,9 @@ pub mod kpu009_unresolved_value;
 pub mod kpu010_slow_rescale;
 pub mod kpu011_underprovisioned;
 pub mod kpu012_max_parallelism_ceiling;
+pub mod kpu013_declaration_disagrees_with_measurement;
+pub mod kpu014_running_config_drift;
+pub mod kpu015_stale_evidence;
 pub mod kpu016_needs_above_max_parallelism;
 pub mod suppression;
 
@@ -75,6 +78,12 @@ pub const CHECKS: &[(&RuleMeta, Check)] = &[
         &kpu012_max_parallelism_ceiling::META,
         kpu012_max_parallelism_ceiling::check,
     ),
+    (
+        &kpu013_declaration_disagrees_with_measurement::META,
+        kpu013_declaration_disagrees_with_measurement::check,
+    ),
+    (&kpu014_running_config_drift::META, kpu014_running_config_drift::check),
+    (&kpu015_stale_evidence::META, kpu015_stale_evidence::check),
     (
         &kpu016_needs_above_max_parallelism::META,
         kpu016_needs_above_max_parallelism::check,

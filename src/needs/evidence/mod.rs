@@ -43,8 +43,9 @@ pub struct Loaded {
     /// Messages of the exports themselves (CloudWatch `Messages`, a `NextToken`, results that
     /// are not kpulint's queries).
     pub notices: Vec<Notice>,
-    /// Applications a broken file named before its error: their evidence may be missing.
-    pub broken: BTreeMap<String, Span>,
+    /// Applications a broken file named before its error (their evidence may be missing), with
+    /// the file and its error.
+    pub broken: BTreeMap<String, Vec<(PathBuf, Span)>>,
 }
 
 /// A file's span for an error at its line and column (1-based), or at its start.
@@ -198,7 +199,7 @@ fn read_one(path: &Path, key: PathBuf, loaded: &mut Loaded) {
             let line = e.at.and_then(|(l, _)| line_of(path, l));
             let span = located(&shown, e.at, line);
             for app in e.named {
-                loaded.broken.entry(app).or_insert_with(|| span.clone());
+                loaded.broken.entry(app).or_default().push((key.clone(), span.clone()));
             }
             loaded.errors.push(
                 InputError::new(span, format!("evidence file {shown}: {}", e.message)).with_help(
@@ -261,8 +262,12 @@ pub struct ApplicationEvidence {
     pub name: String,
     pub series: BTreeMap<Metric, Series>,
     pub running: Option<Running>,
+    /// The file `running` was read from, as shown.
+    pub running_file: Option<String>,
     /// The files it comes from, as shown.
     pub files: Vec<String>,
+    /// The same files, by their canonical paths.
+    pub(crate) keys: Vec<PathBuf>,
 }
 
 impl ApplicationEvidence {
@@ -300,9 +305,11 @@ impl Loaded {
                 named = true;
                 // The last file named wins (a newer export read after an older one).
                 out.running = Some(r.clone());
+                out.running_file = Some(f.path.clone());
             }
             if named {
                 out.files.push(f.path.clone());
+                out.keys.push(f.key.clone());
             }
         }
         if out.files.is_empty() {
@@ -352,5 +359,137 @@ impl Loaded {
             .into_iter()
             .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
             .collect()
+    }
+}
+
+/// The evidence of one run: every file read once, which files apply to which application
+/// (`--evidence` to all, a config's `evidence.paths` to the applications it applies to), and
+/// which evidence found its application.
+#[derive(Debug)]
+pub struct Evidence {
+    loaded: Loaded,
+    /// The files `--evidence` named.
+    global: BTreeSet<PathBuf>,
+    /// The files of each config's `evidence.paths`.
+    scoped: BTreeMap<Vec<PathBuf>, BTreeSet<PathBuf>>,
+    /// `(application name, file)` pairs that reached an application.
+    matched: BTreeSet<(String, PathBuf)>,
+    notices: Vec<Notice>,
+    /// The time evidence ages against.
+    pub now: time::EpochSeconds,
+}
+
+impl Evidence {
+    /// Reads `--evidence` paths and every config's `evidence.paths`.
+    pub fn load<'a>(
+        global: &[PathBuf],
+        settings: impl Iterator<Item = &'a crate::needs::EvidenceSettings>,
+    ) -> Evidence {
+        let mut scoped: BTreeMap<Vec<PathBuf>, BTreeSet<PathBuf>> = BTreeMap::new();
+        for s in settings.filter(|s| !s.paths.is_empty()) {
+            scoped.entry(s.paths.clone()).or_default();
+        }
+        let mut all: Vec<PathBuf> = global.to_vec();
+        all.extend(scoped.keys().flatten().cloned());
+        let loaded = load(&all);
+        let global = loaded.keys_for(global);
+        for (paths, keys) in &mut scoped {
+            *keys = loaded.keys_for(paths);
+        }
+        Evidence {
+            loaded,
+            global,
+            scoped,
+            matched: BTreeSet::new(),
+            notices: Vec::new(),
+            now: time::now(),
+        }
+    }
+
+    /// No evidence file at all.
+    pub fn is_empty(&self) -> bool {
+        self.loaded.files.is_empty() && self.loaded.broken.is_empty()
+    }
+
+    /// The evidence for `app` (matched by its resolved name) among the files that apply to it
+    /// under `settings`. An evidence file that broke after naming it taints it.
+    pub fn for_application(
+        &mut self,
+        app: &mut crate::model::Application,
+        settings: &crate::needs::EvidenceSettings,
+    ) -> Option<ApplicationEvidence> {
+        if self.is_empty() {
+            return None;
+        }
+        let name = app.name.value()?.clone();
+        let mut keys = self.global.clone();
+        if let Some(scoped) = self.scoped.get(&settings.paths) {
+            keys.extend(scoped.iter().cloned());
+        }
+        for (key, span) in self.loaded.broken.get(&name).into_iter().flatten() {
+            if keys.contains(key) {
+                app.taint(span);
+                self.matched.insert((name.clone(), key.clone()));
+            }
+        }
+        let found = self.loaded.for_application(&name, Some(&keys))?;
+        for key in &found.keys {
+            self.matched.insert((name.clone(), key.clone()));
+        }
+        for (metric, s) in found.series.iter().filter(|(_, s)| !s.complete) {
+            self.notices.push(Notice {
+                span: Some(app.span.clone()),
+                message: format!(
+                    "evidence for {} ({}): {} is not complete ({}): CloudWatch did not deliver the whole series, so a need measured from it is not a safe fix",
+                    app.address,
+                    name,
+                    metric.name(),
+                    s.incomplete.join(", ")
+                ),
+            });
+        }
+        Some(found)
+    }
+
+    /// The input errors of the evidence files and the notices about them: what the exports
+    /// say, and evidence for an application no scanned application is named.
+    pub fn finish(self) -> (Vec<InputError>, Vec<Notice>) {
+        let Evidence {
+            loaded,
+            matched,
+            mut notices,
+            ..
+        } = self;
+        notices.extend(loaded.notices);
+        for f in &loaded.files {
+            let unmatched: Vec<&String> = f
+                .evidence
+                .applications()
+                .filter(|name| !matched.contains(&((*name).clone(), f.key.clone())))
+                .collect();
+            if unmatched.is_empty() {
+                continue;
+            }
+            const SHOWN: usize = 5;
+            let n = unmatched.len();
+            let mut names = unmatched
+                .iter()
+                .take(SHOWN)
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            if n > SHOWN {
+                names.push_str(&format!(" and {} more", n - SHOWN));
+            }
+            notices.push(Notice {
+                span: None,
+                message: format!(
+                    "{} has evidence for application{} {names}, but no scanned application has that name (evidence is matched by an application's resolved name): not used",
+                    f.path,
+                    crate::rules::plural(n as u64)
+                ),
+            });
+        }
+        (loaded.errors, notices)
     }
 }
