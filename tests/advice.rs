@@ -280,7 +280,8 @@ fn the_json_contract_of_needs_cost_and_recommendation() {
     let app = only_app(&doc);
     assert_eq!(
         app["needs"],
-        serde_json::json!({"storage_kpus": 10, "compute_kpus": 4, "needed_kpus": 10, "binding": "storage"})
+        serde_json::json!({"storage_kpus": 10, "compute_kpus": 4, "needed_kpus": 10, "binding": "storage",
+                           "compute_source": "declared", "storage_source": "declared", "evidence": null})
     );
     // 12 × 730 × 0.11, 1 × 730 × 0.11, 600 GB × 0.10.
     assert_eq!(

@@ -629,7 +629,7 @@ fn the_rules_table_is_aligned() {
     }
     assert!(
         r.stdout
-            .contains("KPU016  needs-above-max-parallelism  error     the declared needs"),
+            .contains("KPU016  needs-above-max-parallelism             error     the declared needs"),
         "{}",
         r.stdout
     );

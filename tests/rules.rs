@@ -395,6 +395,10 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         .collect();
     got.dedup();
     let expected: Vec<(String, String)> = [
+        // Evidence from CloudWatch and describe-application (its .kpulint.hcl reads it).
+        ("evidence", "KPU004"),
+        ("evidence", "KPU013"),
+        ("evidence", "KPU014"),
         ("fleet", "KPU004"),
         ("fleet", "KPU005"),
         ("formats/cloudformation-json", "KPU004"),
@@ -419,6 +423,9 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         ("kpu010-slow-rescale", "KPU010"),
         ("kpu011-underprovisioned", "KPU011"),
         ("kpu012-max-parallelism-ceiling", "KPU012"),
+        ("kpu013-declaration-disagrees-with-measurement", "KPU013"),
+        ("kpu014-running-config-drift", "KPU014"),
+        ("kpu015-stale-evidence", "KPU015"),
         // A declaration cut off by a blank line (KPU903) leaves its application undeclared
         // (KPU008); the second KPU903 is a declaration above an S3 bucket.
         ("kpu903-unattached-declaration", "KPU903"),
@@ -432,9 +439,9 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     assert_eq!(got, expected);
-    // 15 single-module examples plus the 2 applications of kpu903-unattached-declaration, the
-    // 3 fleet instances, the same application in 5 formats.
-    assert_eq!(doc["summary"]["applications"], 25);
+    // 18 single-module examples plus the 2 applications of kpu903-unattached-declaration, the
+    // 3 fleet instances, the same application in 5 formats, the 3 of evidence.
+    assert_eq!(doc["summary"]["applications"], 31);
     // Findings are ordered by file, then position.
     let keys: Vec<(String, u64, u64)> = doc["findings"]
         .as_array()

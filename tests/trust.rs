@@ -227,7 +227,8 @@ fn a_config_application_block_matching_nothing_is_kpu903_naming_the_closest_addr
 fn kpu903_is_listed_and_explained() {
     let r = run(&root(), &["rules"]);
     assert!(
-        r.stdout.contains("KPU903  unattached-declaration       warning "),
+        r.stdout
+            .contains("KPU903  unattached-declaration                  warning "),
         "{}",
         r.stdout
     );
