@@ -121,3 +121,34 @@ fn readme_quick_start_prints_what_the_readme_shows() {
         "paste the output of `{command}` (from the repository root) into the README's quick start"
     );
 }
+
+/// The pages of the evidence rules show `kpulint examples/...` run from the repository root
+/// (their examples need evidence files beside the Terraform): each output is produced again.
+#[test]
+fn evidence_rule_pages_print_what_their_examples_print() {
+    for id in ["KPU013", "KPU014", "KPU015"] {
+        let path = root().join(format!("rules/{id}.md"));
+        let page = std::fs::read_to_string(&path).expect("rule page");
+        let example = &page[page.find("## Example").expect("example section")..];
+        let (text_start, _, shown) = blocks(example, "text")[0];
+        let command = example[..text_start]
+            .rsplit('`')
+            .find(|part| part.starts_with("KPULINT_TODAY=2026-11-26 kpulint "))
+            .unwrap_or_else(|| panic!("{id}: no `KPULINT_TODAY=2026-11-26 kpulint ...` command"));
+        // The tests run with KPULINT_TODAY=2026-11-26.
+        let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+        let r = run(&root(), &args);
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            let at = page.find("## Example").unwrap_or(0) + text_start;
+            let body = at + "```text\n".len();
+            let mut updated = page.clone();
+            updated.replace_range(body..body + shown.len(), &r.stdout);
+            std::fs::write(&path, updated).expect("update the page");
+            continue;
+        }
+        assert_eq!(
+            r.stdout, shown,
+            "{id}: `{command}` prints something else than rules/{id}.md shows; run `UPDATE_DOCS=1 cargo test --test docs`"
+        );
+    }
+}
