@@ -30,7 +30,8 @@ Exit codes:
 Environment:
   TF_VAR_name     value of Terraform variable `name` (as Terraform reads it)
   NO_COLOR        disables colour with --color auto
-  KPULINT_TODAY   date (YYYY-MM-DD) used to expire suppressions, for reproducible runs
+  KPULINT_TODAY   date (YYYY-MM-DD) used to expire suppressions and to age evidence (its
+                  midnight UTC; also where `evidence queries` ends), for reproducible runs
 
 Examples:
   kpulint                                   lint the current directory

@@ -152,3 +152,22 @@ fn evidence_rule_pages_print_what_their_examples_print() {
         );
     }
 }
+
+/// The README's evidence section shows `kpulint examples/evidence` as it prints.
+#[test]
+fn readme_evidence_example_prints_what_the_readme_shows() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let section = &readme[readme.find("## Evidence: needs measured").expect("evidence section")..];
+    let command = "KPULINT_TODAY=2026-11-26 kpulint examples/evidence --color never";
+    assert!(
+        section.contains(&format!("`{command}`")),
+        "the README names the command"
+    );
+    let (_, _, shown) = blocks(section, "text")[0];
+    let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+    assert_eq!(
+        run(&root(), &args).stdout,
+        shown,
+        "paste the output of `{command}` (from the repository root) into the README's evidence section"
+    );
+}
