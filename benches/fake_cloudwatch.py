@@ -3,7 +3,7 @@
 queries `kpulint evidence queries` wrote with deterministic data, printed as the AWS CLI prints
 it (standard-library Python only).
 
-    fake_cloudwatch.py QUERIES.json [--profile PROFILE.json] [--pages N] [--cli v1|v2] [--compact]
+    fake_cloudwatch.py QUERIES.json... [--profile PROFILE.json] [--pages N] [--cli v1|v2] [--compact]
 
 - Every query gets one datapoint per Period from StartTime to EndTime, with its Id and Label
   echoed (as CloudWatch does). KPUs, containerCPUUtilization, ... get values of their kind; a
@@ -15,6 +15,8 @@ it (standard-library Python only).
 - `--cli v2` (default) prints ISO 8601 timestamps (`2026-11-18T00:00:00+00:00`) with
   json.dumps(indent=4), as AWS CLI v2 does; `--cli v1` prints epoch seconds (CLI v1's `wire`
   format over CloudWatch's JSON protocol). `--compact` prints one line.
+- Several QUERIES files (`kpulint evidence queries` splits at 500 queries) are answered in one
+  document, their results one after the other, as if the calls' outputs were concatenated.
 - The output is written to standard output, streamed (a 500-application export does not need
   to fit in memory).
 """
@@ -88,21 +90,57 @@ class Writer:
         self.out.write("]")
 
 
+def write_result(w, sep, q, start, end, page, pages, cli, profiles):
+    """One MetricDataResult: page `page` of `pages` of the series `q` asks for."""
+    out = w.out
+    stat = q["MetricStat"]
+    metric = stat["Metric"]["MetricName"]
+    app = stat["Metric"]["Dimensions"][0]["Value"]
+    period = stat["Period"]
+    profile = profiles.get(app) or base(app)
+    n = int((end - start).total_seconds() // period)
+    lo, hi = n * page // pages, n * (page + 1) // pages
+    times = [start + datetime.timedelta(seconds=period * i) for i in range(lo, hi)]
+    stamps = [t.isoformat() if cli == "v2" else t.timestamp() for t in times]
+    vals = [values(metric, profile, (t - start).total_seconds() // 3600) for t in times]
+    w.nl(2)
+    out.write("{")
+    fields = [
+        ("Id", q["Id"]),
+        ("Label", q.get("Label", metric)),
+        ("Timestamps", stamps),
+        ("Values", vals),
+        ("StatusCode", "Complete" if page == pages - 1 else "PartialData"),
+    ]
+    for i, (k, v) in enumerate(fields):
+        if i:
+            out.write(",")
+        w.nl(3)
+        out.write(json.dumps(k) + sep)
+        if isinstance(v, list):
+            w.array(v, 3)
+        else:
+            w.scalar(v)
+    w.nl(2)
+    out.write("}")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("queries")
+    ap.add_argument("queries", nargs="+")
     ap.add_argument("--profile")
     ap.add_argument("--pages", type=int, default=1)
     ap.add_argument("--cli", choices=["v1", "v2"], default="v2")
     ap.add_argument("--compact", action="store_true")
     args = ap.parse_args()
-    with open(args.queries, encoding="utf-8") as f:
-        doc = json.load(f)
+    docs = []
+    for path in args.queries:
+        with open(path, encoding="utf-8") as f:
+            docs.append(json.load(f))
     profiles = {}
     if args.profile:
         with open(args.profile, encoding="utf-8") as f:
             profiles = json.load(f)
-    start, end = parse_time(doc["StartTime"]), parse_time(doc["EndTime"])
     out = sys.stdout
     w = Writer(out, args.compact)
     sep = ": " if not args.compact else ":"
@@ -111,44 +149,14 @@ def main():
     out.write('"MetricDataResults"' + sep + "[")
     first = True
     pages = max(1, args.pages)
-    for page in range(pages):
-        for q in doc["MetricDataQueries"]:
-            stat = q["MetricStat"]
-            metric = stat["Metric"]["MetricName"]
-            app = stat["Metric"]["Dimensions"][0]["Value"]
-            period = stat["Period"]
-            profile = profiles.get(app) or base(app)
-            n = int((end - start).total_seconds() // period)
-            lo, hi = n * page // pages, n * (page + 1) // pages
-            times = [start + datetime.timedelta(seconds=period * i) for i in range(lo, hi)]
-            if args.cli == "v2":
-                stamps = [t.isoformat() for t in times]
-            else:
-                stamps = [t.timestamp() for t in times]
-            vals = [values(metric, profile, (t - start).total_seconds() // 3600) for t in times]
-            if not first:
-                out.write(",")
-            first = False
-            w.nl(2)
-            out.write("{")
-            fields = [
-                ("Id", q["Id"]),
-                ("Label", q.get("Label", metric)),
-                ("Timestamps", stamps),
-                ("Values", vals),
-                ("StatusCode", "Complete" if page == pages - 1 else "PartialData"),
-            ]
-            for i, (k, v) in enumerate(fields):
-                if i:
+    for doc in docs:
+        start, end = parse_time(doc["StartTime"]), parse_time(doc["EndTime"])
+        for page in range(pages):
+            for q in doc["MetricDataQueries"]:
+                if not first:
                     out.write(",")
-                w.nl(3)
-                out.write(json.dumps(k) + sep)
-                if isinstance(v, list):
-                    w.array(v, 3)
-                else:
-                    w.scalar(v)
-            w.nl(2)
-            out.write("}")
+                first = False
+                write_result(w, sep, q, start, end, page, pages, args.cli, profiles)
     w.nl(1)
     out.write("],")
     w.nl(1)

@@ -20,6 +20,12 @@ seed cfn_json -name '*.json' ! -name '*.tf.json' ! -name 'plan.json'
 seed cfn_yaml \( -name '*.yaml' -o -name '*.yml' \)
 seed config -name '.kpulint.hcl'
 seed vars -name '*.tfvars'
+# Evidence: the CLI-shaped fixtures and the examples' exports, for the application `fuzz`.
+mkdir -p "$fuzz/corpus/evidence"
+find "$root/tests/fixtures/evidence" "$root/examples" -type f -name '*.json' \( -path '*evidence*' \) | while read -r f; do
+  sed -E 's/(orders-join|orders_hjoin|orders|payments|clicks|ingest|partial|ledger|sessions)/fuzz/g' "$f" \
+    > "$fuzz/corpus/evidence/$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+done
 # Directives: the comment lines of every .tf file that carry one.
 mkdir -p "$fuzz/corpus/directives"
 find "$root/examples" "$root/tests/fixtures" -type f -name '*.tf' -exec grep -h 'kpulint' {} + \

@@ -136,3 +136,27 @@ pub fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
     out.resize(n, &[][..]);
     out
 }
+
+/// `data` as an evidence file of the application `fuzz` (APP, with a declared need and state so
+/// KPU013 compares). The reader alone must never panic, and whatever it accepts it accepts again
+/// from the same document reformatted (compact JSON): the result does not depend on layout.
+pub fn evidence(data: &[u8]) {
+    let first = kpulint::needs::evidence::reader::read(data);
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
+        let compact = serde_json::to_vec(&value).expect("serialize");
+        let again = kpulint::needs::evidence::reader::read(&compact[..]);
+        assert_eq!(first.is_ok(), again.is_ok(), "{:?} / {:?}", first.err().map(|e| e.message), again.err().map(|e| e.message));
+        if let (Ok(a), Ok(b)) = (&first, &again) {
+            assert_eq!(a.series.len(), b.series.len());
+            assert_eq!(a.running, b.running);
+        }
+    }
+    let dir = scratch();
+    let app = format!("# kpulint: state_size=40GB required_parallelism=3\n{APP}");
+    write(&dir, &[("app.tf", app.as_bytes()), ("evidence/export.json", data)]);
+    let opts = RunOptions {
+        evidence: vec![dir.join("evidence")],
+        ..Default::default()
+    };
+    pipeline(&dir, opts);
+}

@@ -374,6 +374,8 @@ pub struct Evidence {
     scoped: BTreeMap<Vec<PathBuf>, BTreeSet<PathBuf>>,
     /// `(application name, file)` pairs that reached an application.
     matched: BTreeSet<(String, PathBuf)>,
+    /// The applications each name's evidence went to.
+    used_by: BTreeMap<String, Vec<String>>,
     notices: Vec<Notice>,
     /// The time evidence ages against.
     pub now: time::EpochSeconds,
@@ -401,6 +403,7 @@ impl Evidence {
             global,
             scoped,
             matched: BTreeSet::new(),
+            used_by: BTreeMap::new(),
             notices: Vec::new(),
             now: time::now(),
         }
@@ -433,6 +436,7 @@ impl Evidence {
             }
         }
         let found = self.loaded.for_application(&name, Some(&keys))?;
+        self.used_by.entry(name.clone()).or_default().push(app.address.clone());
         for key in &found.keys {
             self.matched.insert((name.clone(), key.clone()));
         }
@@ -457,10 +461,21 @@ impl Evidence {
         let Evidence {
             loaded,
             matched,
+            used_by,
             mut notices,
             ..
         } = self;
         notices.extend(loaded.notices);
+        for (name, apps) in used_by.iter().filter(|(_, apps)| apps.len() > 1) {
+            notices.push(Notice {
+                span: None,
+                message: format!(
+                    "the evidence for {name} went to {} applications of that name ({}): an application's name is unique only within an account and region, so check they are the same application, or give each directory its own evidence.paths in its .kpulint.hcl",
+                    apps.len(),
+                    apps.join(", ")
+                ),
+            });
+        }
         for f in &loaded.files {
             let unmatched: Vec<&String> = f
                 .evidence
