@@ -26,6 +26,45 @@ pub struct FileSeries {
     pub statuses: Vec<String>,
 }
 
+impl FileSeries {
+    /// Adds a page's points, keeping them sorted with each timestamp once: memory grows with
+    /// the distinct datapoints, not with the file (a page read twice adds nothing). `page` is
+    /// sorted in place.
+    fn add_page(&mut self, page: &mut [Point]) {
+        page.sort_by_key(|p| p.0);
+        let mut page: Vec<Point> = page.iter().copied().collect();
+        page.dedup_by_key(|p| p.0);
+        let after_last = match (self.points.last(), page.first()) {
+            (Some(last), Some(first)) => first.0 > last.0,
+            _ => true,
+        };
+        if after_last {
+            // Pages in order (ScanBy TimestampAscending, the CLI's auto-pagination).
+            self.points.reserve_exact(page.len());
+            self.points.extend_from_slice(&page);
+            return;
+        }
+        page.retain(|p| self.points.binary_search_by_key(&p.0, |q| q.0).is_err());
+        if page.is_empty() {
+            return;
+        }
+        let mut merged = Vec::with_capacity(self.points.len() + page.len());
+        let (mut a, mut b) = (self.points.iter().peekable(), page.iter().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            if x.0 < y.0 {
+                merged.push(**x);
+                a.next();
+            } else {
+                merged.push(**y);
+                b.next();
+            }
+        }
+        merged.extend(a.copied());
+        merged.extend(b.copied());
+        self.points = merged;
+    }
+}
+
 /// `ParallelismConfigurationDescription` of a running application.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -178,6 +217,7 @@ struct State {
     /// Reused for every result.
     timestamps: Vec<EpochSeconds>,
     values: Vec<f64>,
+    page: Vec<Point>,
 }
 
 /// The top-level value: a page or an `ApplicationDetail` object, or an array of them.
@@ -347,9 +387,11 @@ impl<'de> Visitor<'de> for OneResult<'_> {
             .entry(series.metric)
             .or_default();
         entry.period = entry.period.max(series.period);
-        entry
-            .points
+        state.page.clear();
+        state
+            .page
             .extend(state.timestamps.iter().copied().zip(state.values.iter().copied()));
+        entry.add_page(&mut state.page);
         entry.statuses.push(status.unwrap_or_else(|| "(none)".into()));
         Ok(())
     }
