@@ -29,10 +29,9 @@ pub struct FileSeries {
 impl FileSeries {
     /// Adds a page's points, keeping them sorted with each timestamp once: memory grows with
     /// the distinct datapoints, not with the file (a page read twice adds nothing). `page` is
-    /// sorted in place.
-    fn add_page(&mut self, page: &mut [Point]) {
+    /// sorted and emptied of repeated timestamps in place.
+    fn add_page(&mut self, page: &mut Vec<Point>) {
         page.sort_by_key(|p| p.0);
-        let mut page: Vec<Point> = page.iter().copied().collect();
         page.dedup_by_key(|p| p.0);
         let after_last = match (self.points.last(), page.first()) {
             (Some(last), Some(first)) => first.0 > last.0,
@@ -41,7 +40,7 @@ impl FileSeries {
         if after_last {
             // Pages in order (ScanBy TimestampAscending, the CLI's auto-pagination).
             self.points.reserve_exact(page.len());
-            self.points.extend_from_slice(&page);
+            self.points.extend_from_slice(page);
             return;
         }
         page.retain(|p| self.points.binary_search_by_key(&p.0, |q| q.0).is_err());
