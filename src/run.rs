@@ -76,7 +76,7 @@ fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> 
             return Config::default();
         }
     };
-    let file = SourceFile::new(display_config(path), Arc::clone(&file.text));
+    let file = SourceFile::new(display_config(path), &*file.text);
     let (mut cfg, errs) = config::parse_config(&file, &|name| rules::by_id(name).map(|r| r.id));
     errors.extend(errs);
     let dir = path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf));
