@@ -12,6 +12,7 @@ use super::graph::{display_dir, module_source, CallGraph, ModuleSource};
 use super::instances::{instances, repetition};
 use super::limits::{Limits, MAX_MODULE_DEPTH};
 use super::locals::LocalTable;
+use super::origin::Collections;
 use super::variables::{declared_value, default_value};
 use super::{ModuleDir, ModuleSet};
 use crate::inputs::terraform::{Attr, ModuleCallDecl, FLINK_RESOURCE};
@@ -23,6 +24,8 @@ pub(super) struct Instance<'a> {
     pub(super) set: &'a ModuleSet,
     pub(super) graph: &'a CallGraph,
     pub(super) limits: &'a Limits,
+    /// The `for_each` collections of the root's evaluation, parsed once each.
+    pub(super) collections: &'a Collections,
     pub(super) dir: PathBuf,
     pub(super) module: &'a ModuleDir,
     pub(super) vars: BTreeMap<String, Value>,
@@ -255,6 +258,7 @@ impl<'a> Instance<'a> {
                 set: self.set,
                 graph: self.graph,
                 limits: self.limits,
+                collections: self.collections,
                 dir: child_dir.clone(),
                 module: child,
                 vars,
@@ -282,7 +286,7 @@ impl<'a> Instance<'a> {
         let key = cx.each.as_ref()?.0.to_string_value()?;
         let collection = self.origin_of(&for_each?.expr, cx)?;
         let label = format!("{label} {}", collection.label);
-        super::origin::entry_origin(&collection, &key, &path, label)
+        super::origin::entry_origin(self.collections, &collection, &key, &path, label)
     }
 
     /// Where the value of a plain `var.x` / `local.x` reference was written.
