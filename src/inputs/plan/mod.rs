@@ -144,6 +144,8 @@ fn from_document(file: &Arc<SourceFile>, root: &Value) -> Inventory {
         config_root: configuration.and_then(|c| c.get_object("root_module")),
         providers: configuration.and_then(|c| c.get_object("provider_config")),
         variables: doc.get_object("variables"),
+        config_index: Default::default(),
+        provider_regions: Default::default(),
     };
     if let Some(root_module) = planned.get_object("root_module") {
         plan.module(root_module, &mut Vec::new(), &mut inv);

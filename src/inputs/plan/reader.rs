@@ -13,9 +13,11 @@
 //! Flink resource.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use jsonc_parser::ast::{Array, BooleanLit, NullKeyword, NumberLit, Object, ObjectProp, ObjectPropName, StringLit, Value};
+use jsonc_parser::ast::{
+    Array, BooleanLit, NullKeyword, NumberLit, Object, ObjectProp, ObjectPropName, StringLit, Value,
+};
 use jsonc_parser::common::Range;
 use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::tokens::Token;
@@ -222,7 +224,11 @@ impl<'a> Reader<'a> {
             Token::OpenBracket => Value::Array(self.array(shape)?),
             Token::String(value) => Value::StringLit(StringLit {
                 range,
-                value: if shape == Shape::Hollow { Cow::Borrowed("") } else { value },
+                value: if shape == Shape::Hollow {
+                    Cow::Borrowed("")
+                } else {
+                    value
+                },
             }),
             Token::Boolean(value) => Value::BooleanLit(BooleanLit { range, value }),
             Token::Number(value) => Value::NumberLit(NumberLit { range, value }),
@@ -444,7 +450,10 @@ fn reparse(text: &str, range: Range) -> Option<Value<'_>> {
 pub fn materialize<'a>(text: &'a str, root: &mut Value<'a>) {
     let Value::Object(doc) = root else { return };
     let mut addresses: HashSet<String> = HashSet::new();
-    if let Some(module) = doc.get_object("planned_values").and_then(|p| p.get_object("root_module")) {
+    if let Some(module) = doc
+        .get_object("planned_values")
+        .and_then(|p| p.get_object("root_module"))
+    {
         planned_addresses(module, &mut addresses, 0);
     }
     if addresses.is_empty() {
@@ -453,7 +462,9 @@ pub fn materialize<'a>(text: &'a str, root: &mut Value<'a>) {
     // Resource changes: the change of each one with the address of a planned Flink resource.
     if let Some(changes) = first_mut(doc, "resource_changes").and_then(as_array_mut) {
         for rc in changes.elements.iter_mut().filter_map(as_object_mut) {
-            let needed = rc.get_string("address").is_some_and(|a| addresses.contains(a.value.as_ref()));
+            let needed = rc
+                .get_string("address")
+                .is_some_and(|a| addresses.contains(a.value.as_ref()));
             if !needed {
                 continue;
             }
@@ -472,24 +483,40 @@ pub fn materialize<'a>(text: &'a str, root: &mut Value<'a>) {
     else {
         return;
     };
-    for address in &addresses {
-        let Some(addr) = Address::parse(address) else { continue };
-        let Some(module) = called_module(config_root, &addr.modules) else {
+    // The type and name of each application, by the module calls leading to its module.
+    let mut wanted: HashMap<Vec<String>, HashSet<(String, String)>> = HashMap::new();
+    for addr in addresses.iter().filter_map(|a| Address::parse(a)) {
+        wanted.entry(addr.modules).or_default().insert((addr.rtype, addr.name));
+    }
+    for (modules, names) in wanted {
+        let Some(resources) = called_module(config_root, &modules)
+            .and_then(|m| first_mut(m, "resources"))
+            .and_then(as_array_mut)
+        else {
             continue;
         };
-        let Some(resources) = first_mut(module, "resources").and_then(as_array_mut) else {
-            continue;
-        };
-        let matching = resources.elements.iter_mut().filter_map(as_object_mut).find(|r| {
-            r.get_string("type").is_some_and(|t| t.value == addr.rtype)
-                && r.get_string("name").is_some_and(|n| n.value == addr.name)
-                && r.get_string("mode").is_none_or(|m| m.value == "managed")
-        });
-        // A Flink resource was kept whole.
-        let pruned = |r: &Object| r.get_string("type").is_none_or(|t| t.value != FLINK_RESOURCE);
-        if let Some(resource) = matching.filter(|r| pruned(r)) {
-            if let Some(Value::Object(whole)) = reparse(text, resource.range) {
-                *resource = whole;
+        // The first managed resource of each type and name, as the reader finds it.
+        let mut first: HashMap<(String, String), usize> = HashMap::new();
+        for (i, r) in resources.elements.iter().enumerate() {
+            let Value::Object(r) = r else { continue };
+            if r.get_string("mode").is_some_and(|m| m.value != "managed") {
+                continue;
+            }
+            if let (Some(t), Some(n)) = (r.get_string("type"), r.get_string("name")) {
+                first.entry((t.value.to_string(), n.value.to_string())).or_insert(i);
+            }
+        }
+        for key in names {
+            let Some(element) = first.get(&key).and_then(|&i| resources.elements.get_mut(i)) else {
+                continue;
+            };
+            // A Flink resource was kept whole.
+            let Value::Object(resource) = element else { continue };
+            if resource.get_string("type").is_some_and(|t| t.value == FLINK_RESOURCE) {
+                continue;
+            }
+            if let Some(whole @ Value::Object(_)) = reparse(text, resource.range) {
+                *element = whole;
             }
         }
     }
@@ -512,7 +539,10 @@ fn called_module<'o, 'a>(module: &'o mut Object<'a>, names: &[String]) -> Option
 /// The addresses of the planned managed Flink resources of a module and its child modules, as
 /// [`super::resources::Plan::module`] reads them.
 fn planned_addresses(module: &Object, out: &mut HashSet<String>, depth: usize) {
-    let elements = module.get_array("resources").map(|a| a.elements.as_slice()).unwrap_or_default();
+    let elements = module
+        .get_array("resources")
+        .map(|a| a.elements.as_slice())
+        .unwrap_or_default();
     for res in elements.iter().filter_map(Value::as_object) {
         if let Some(addr) = res.get_string("address") {
             out.insert(addr.value.to_string());
@@ -521,7 +551,10 @@ fn planned_addresses(module: &Object, out: &mut HashSet<String>, depth: usize) {
     if depth > super::MAX_MODULE_DEPTH {
         return;
     }
-    let children = module.get_array("child_modules").map(|a| a.elements.as_slice()).unwrap_or_default();
+    let children = module
+        .get_array("child_modules")
+        .map(|a| a.elements.as_slice())
+        .unwrap_or_default();
     for child in children.iter().filter_map(Value::as_object) {
         planned_addresses(child, out, depth + 1);
     }
@@ -570,7 +603,11 @@ mod tests {
         let read = read(text);
         match (&whole, &read) {
             (Err(w), Err(r)) => {
-                assert_eq!((w.span.start, w.span.end), (r.range.start, r.range.end.max(r.range.start)), "{what}");
+                assert_eq!(
+                    (w.span.start, w.span.end),
+                    (r.range.start, r.range.end.max(r.range.start)),
+                    "{what}"
+                );
                 assert!(w.message.ends_with(&r.message), "{what}: {} / {}", w.message, r.message);
             }
             (Ok(w), Ok(Some(_))) => {
@@ -578,7 +615,11 @@ mod tests {
                 let reference = super::super::from_document(&file, w);
                 assert_eq!(inv(&super::super::parse(&file)), inv(&reference), "{what}");
             }
-            (w, r) => assert_eq!(w.is_ok(), r.as_ref().is_ok_and(Option::is_some), "{what}: {w:?} / {r:?}"),
+            (w, r) => assert_eq!(
+                w.is_ok(),
+                r.as_ref().is_ok_and(Option::is_some),
+                "{what}: {w:?} / {r:?}"
+            ),
         }
     }
 
@@ -604,10 +645,14 @@ mod tests {
             )
         };
         let change = |address: &str, extra: &str| {
-            format!(r#"{{"change":{{"after_unknown":{{"tags":true,"application_configuration":[{{"flink_application_configuration":[{{"parallelism_configuration":[{{"parallelism":true}}]}}]}}]}}}},"address":"{address}"{extra}}}"#)
+            format!(
+                r#"{{"change":{{"after_unknown":{{"tags":true,"application_configuration":[{{"flink_application_configuration":[{{"parallelism_configuration":[{{"parallelism":true}}]}}]}}]}}}},"address":"{address}"{extra}}}"#
+            )
         };
         let config = |typ: &str, name: &str| {
-            format!(r#"{{"expressions":{{"application_configuration":[{{}}],"tags":{{"constant_value":{{}}}}}},"type":"{typ}","name":"{name}","mode":"managed"}}"#)
+            format!(
+                r#"{{"expressions":{{"application_configuration":[{{}}],"tags":{{"constant_value":{{}}}}}},"type":"{typ}","name":"{name}","mode":"managed"}}"#
+            )
         };
         let f = FLINK_RESOURCE;
         let docs = [
@@ -618,7 +663,7 @@ mod tests {
                 change("weird", ""),
                 app(&format!("{f}.a"), f, 12),
                 app("weird", f, 3),
-                app(&format!("aws_s3_bucket.b"), "aws_s3_bucket", 2),
+                app("aws_s3_bucket.b", "aws_s3_bucket", 2),
                 config("aws_s3_bucket", "a"),
                 config(f, "a"),
             ),
@@ -629,9 +674,9 @@ mod tests {
                 config(f, "a"),
                 change(&format!("module.m.{f}.a"), ""),
             ),
-            format!(r#"{{"format_version":"1.2","values":{{"root_module":{{}}}}}}"#),
-            format!(r#"{{"format_version":{{"x":1}},"planned_values":{{}}}}"#),
-            format!(r#"{{"format_version":"1.2","planned_values":[],"values":1}}"#),
+            r#"{"format_version":"1.2","values":{"root_module":{}}}"#.to_string(),
+            r#"{"format_version":{"x":1},"planned_values":{}}"#.to_string(),
+            r#"{"format_version":"1.2","planned_values":[],"values":1}"#.to_string(),
             "[1,2]".to_string(),
             String::new(),
         ];
@@ -648,8 +693,8 @@ mod tests {
     #[test]
     fn invalid_plans_get_the_errors_of_the_whole_parse() {
         let edits = [
-            "", ",", "}", "]", "{", "[", ":", "\"", "//c", "/*c*/", "'a'", "1e", "-", ".5", "0x1", "+1", "NaN",
-            "true", "nul", "\\u12", "é", "\u{0}", "\n", ",}", ",]", "\"\\q\"",
+            "", ",", "}", "]", "{", "[", ":", "\"", "//c", "/*c*/", "'a'", "1e", "-", ".5", "0x1", "+1", "NaN", "true",
+            "nul", "\\u12", "é", "\u{0}", "\n", ",}", ",]", "\"\\q\"",
         ];
         let mut cases = 0;
         for text in fixtures().into_iter().chain(hostile()) {
@@ -664,11 +709,20 @@ mod tests {
                 }
                 assert_same(&text[..at], &format!("cut at {at}"));
                 if let Some(next) = boundaries.iter().find(|&&b| b > at) {
-                    assert_same(&format!("{}{}", &text[..at], &text[*next..]), &format!("removed at {at}"));
+                    assert_same(
+                        &format!("{}{}", &text[..at], &text[*next..]),
+                        &format!("removed at {at}"),
+                    );
                 }
             }
         }
-        let deep = |n: usize| format!(r#"{{"format_version":"1.2","planned_values":{}1{}}}"#, "[".repeat(n), "]".repeat(n));
+        let deep = |n: usize| {
+            format!(
+                r#"{{"format_version":"1.2","planned_values":{}1{}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
         for n in [509, 510, 511, 512, 513] {
             assert_same(&deep(n), &format!("nesting {n}"));
         }
@@ -682,13 +736,23 @@ mod tests {
     #[test]
     fn only_flink_resources_and_what_describes_them_are_kept() {
         let text = hostile().remove(0);
-        let Ok(Some(Value::Object(doc))) = read(&text) else { panic!() };
-        let planned = doc.get_object("planned_values").unwrap().get_object("root_module").unwrap();
+        let Ok(Some(Value::Object(doc))) = read(&text) else {
+            panic!()
+        };
+        let planned = doc
+            .get_object("planned_values")
+            .unwrap()
+            .get_object("root_module")
+            .unwrap();
         // The S3 bucket is dropped; both Flink-typed resources are kept.
         assert_eq!(planned.get_array("resources").unwrap().elements.len(), 2);
         let changes = doc.get_array("resource_changes").unwrap();
         let first = changes.elements[0].as_object().unwrap();
-        assert_eq!(first.get_object("change").unwrap().properties.len(), 0, "hollow until needed");
+        assert_eq!(
+            first.get_object("change").unwrap().properties.len(),
+            0,
+            "hollow until needed"
+        );
         let other = doc.get_object("variables").and_then(|v| v.get_object("other")).unwrap();
         assert_eq!(other.get_object("value").unwrap().properties.len(), 0, "hollow");
     }
@@ -699,8 +763,14 @@ mod tests {
         let mut root = read(&text).unwrap().unwrap();
         materialize(&text, &mut root);
         let doc = root.as_object().unwrap();
-        let change = doc.get_array("resource_changes").unwrap().elements[0].as_object().unwrap();
-        let unknown = change.get_object("change").unwrap().get_object("after_unknown").unwrap();
+        let change = doc.get_array("resource_changes").unwrap().elements[0]
+            .as_object()
+            .unwrap();
+        let unknown = change
+            .get_object("change")
+            .unwrap()
+            .get_object("after_unknown")
+            .unwrap();
         let tags = unknown.get("tags").unwrap();
         assert_eq!(&text[tags.range.start..tags.range.end], "\"tags\":true");
     }
