@@ -1,7 +1,7 @@
 //! One module instance (the root or a module call's instance): evaluates its Flink resources and
 //! follows its module calls, binding each call's arguments to the called module's variables.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -151,6 +151,12 @@ impl<'a> Instance<'a> {
         if !self.limits.admit(keys.len(), &call.header, inv) {
             return;
         }
+        // The call's arguments by name (the first of each, as `BodyNode::attr` finds it): looked
+        // up once per variable of the module and instance.
+        let mut args: HashMap<&str, &Attr> = HashMap::new();
+        for a in &call.body.attrs {
+            args.entry(a.name.as_str()).or_insert(a);
+        }
         for (inst_key, each, count_index) in keys {
             if self.limits.stopped.get() {
                 return;
@@ -165,12 +171,10 @@ impl<'a> Instance<'a> {
             for var in child.variables() {
                 // `nullable = false`: a null argument is as if none were given (Terraform then
                 // uses the default, and a variable without one may not be null).
-                let arg = call
-                    .body
-                    .attr(&var.name)
-                    .filter(|arg| var.nullable || !matches!(cx.eval(&arg.expr), Ok(Value::Null)));
+                let written = args.get(var.name.as_str()).copied();
+                let arg = written.filter(|arg| var.nullable || !matches!(cx.eval(&arg.expr), Ok(Value::Null)));
                 if arg.is_none() && !var.nullable && var.default.is_none() {
-                    if let Some(arg) = call.body.attr(&var.name) {
+                    if let Some(arg) = written {
                         inv.errors.push(InputError::new(
                             arg.expr.span.clone(),
                             format!(
@@ -202,7 +206,7 @@ impl<'a> Instance<'a> {
                             .origin_of(&arg.expr, &cx)
                             .or_else(|| {
                                 let label = format!("{} passed by {address}, written in", var.name);
-                                self.each_value_origin(&arg.expr, &cx, call.body.attr("for_each"), label)
+                                self.each_value_origin(&arg.expr, &cx, args.get("for_each").copied(), label)
                             })
                             .unwrap_or_else(|| Origin {
                                 span: arg.expr.span.clone(),
