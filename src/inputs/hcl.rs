@@ -384,7 +384,11 @@ impl<'a> Lower<'a> {
     fn big_number(&self, e: &Expression) -> Option<Expr> {
         let Expression::Number(_) = e else { return None };
         let r = e.span()?;
-        let (_, &end) = self.recovery.big_numbers.range(r.start + self.base..r.end + self.base).next()?;
+        let (_, &end) = self
+            .recovery
+            .big_numbers
+            .range(r.start + self.base..r.end + self.base)
+            .next()?;
         let end = end - self.base;
         let start = r.start + self.offset;
         let negative = self.file.get(start..start + 1) == Some("-");

@@ -220,7 +220,11 @@ type Ranged<T> = (std::ops::Range<usize>, T);
 /// ranges of text left to the whole parse: from the first chunk that does not parse, and any
 /// chunk holding a key repeated in another one (hcl-edit reports the first repetition in one
 /// parse; recovery renames it and parses again).
-fn parse_chunks(text: &str, large: &Found, cache: &mut ChunkCache) -> (Vec<Ranged<Chunk>>, Vec<std::ops::Range<usize>>) {
+fn parse_chunks(
+    text: &str,
+    large: &Found,
+    cache: &mut ChunkCache,
+) -> (Vec<Ranged<Chunk>>, Vec<std::ops::Range<usize>>) {
     let inside = large.open + 1..large.close;
     let bangs = large.depth.saturating_sub(1);
     if large.open < bangs {
@@ -590,10 +594,8 @@ fn find(b: &[u8], root: Root, chunking: Chunking) -> Vec<Found> {
                             Root::Expression => last == 0,
                             Root::Chunk { open, .. } => i == open,
                         };
-                    let assigned = last == b'='
-                        && assignment
-                        && parent.plain
-                        && matches!(parent.kind, Kind::Body | Kind::Object);
+                    let assigned =
+                        last == b'=' && assignment && parent.plain && matches!(parent.kind, Kind::Body | Kind::Object);
                     let depth = match root {
                         Root::Chunk { depth, .. } if at_root => depth,
                         _ if at_root => 1,

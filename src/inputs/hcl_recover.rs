@@ -459,7 +459,11 @@ fn line_ends_after(b: &[u8], mut i: usize) -> bool {
 
 /// Parses `text` (a `root`) with `parse`, objects with many items in chunks, and nothing else
 /// repaired.
-pub fn parse_in_chunks<T: Tree>(text: &str, root: Root, parse: impl Fn(&str) -> Result<T, Error>) -> Result<(T, Recovery), Error> {
+pub fn parse_in_chunks<T: Tree>(
+    text: &str,
+    root: Root,
+    parse: impl Fn(&str) -> Result<T, Error>,
+) -> Result<(T, Recovery), Error> {
     let (value, large_objects) = parse_chunked(text, root, &parse, &mut ChunkCache::default())?;
     Ok((
         value,

@@ -307,7 +307,10 @@ mod tests {
             "x".to_string(),
             format!("{long}\n\n{long}x\r\n{long}\ry = 1\n"),
             (0..60).map(|i| format!("line {i} {}\n", "日".repeat(i % 9))).collect(),
-            (0..30).map(|i| format!("{}\r{}\r\n", "a".repeat(i * 50), i)).collect::<String>() + "end",
+            (0..30)
+                .map(|i| format!("{}\r{}\r\n", "a".repeat(i * 50), i))
+                .collect::<String>()
+                + "end",
         ];
         for text in texts {
             let file = SourceFile::new("a.tf", text.as_str());

@@ -48,7 +48,7 @@ impl LineIndex {
                 None => at.column += char_starts(chunk),
             }
         }
-        if bytes.len() % CHUNK_BYTES == 0 {
+        if bytes.len().is_multiple_of(CHUNK_BYTES) {
             chunks.push(at);
         }
         let lone_returns = memchr::memchr_iter(b'\r', bytes)
@@ -108,7 +108,11 @@ impl LineIndex {
             Some(last) => {
                 let start = from + last + 1;
                 let column = char_starts(bytes.get(start..offset).unwrap_or_default());
-                (chunk.line + memchr::memchr_iter(b'\n', before).count(), Some(start), column)
+                (
+                    chunk.line + memchr::memchr_iter(b'\n', before).count(),
+                    Some(start),
+                    column,
+                )
             }
             None => (chunk.line, None, chunk.column + char_starts(before)),
         };
@@ -169,7 +173,11 @@ mod tests {
         out.push(long.clone());
         out.push(format!("{long}\n{long}\n"));
         out.push((0..300).map(|i| format!("{}\n", "ab🚀".repeat(i % 17))).collect());
-        out.push((0..40).map(|i| format!("{}\r{}\n", "x".repeat(i * 97), "é".repeat(i))).collect());
+        out.push(
+            (0..40)
+                .map(|i| format!("{}\r{}\n", "x".repeat(i * 97), "é".repeat(i)))
+                .collect(),
+        );
         out.push("a".repeat(CHUNK_BYTES - 1) + "é" + &"\n".repeat(CHUNK_BYTES) + "z");
         out
     }

@@ -37,7 +37,13 @@ pub(super) fn each_value_path(expr: &Expr) -> Option<Vec<&str>> {
 pub(super) struct Collections {
     /// By file (compared by identity; the file is held so its address is not reused), start
     /// and end of the collection's text; `None` when that text is not an expression.
-    parsed: RefCell<HashMap<(usize, usize, usize), (Arc<SourceFile>, Option<Rc<Collection>>)>>,
+    parsed: RefCell<HashMap<(usize, usize, usize), Parsed>>,
+}
+
+/// A collection's text parsed (`None`: not an expression), and the file it is in.
+struct Parsed {
+    _file: Arc<SourceFile>,
+    collection: Option<Rc<Collection>>,
 }
 
 /// A collection's text parsed, and the index of the first entry of each key of its top level.
@@ -49,14 +55,16 @@ struct Collection {
 impl Collections {
     fn parsed(&self, span: &Span) -> Option<Rc<Collection>> {
         let key = (Arc::as_ptr(&span.file) as usize, span.start, span.end);
-        if let Some((_, parsed)) = self.parsed.borrow().get(&key) {
-            return parsed.clone();
+        if let Some(parsed) = self.parsed.borrow().get(&key) {
+            return parsed.collection.clone();
         }
-        let parsed = parse_collection(span).map(Rc::new);
-        self.parsed
-            .borrow_mut()
-            .insert(key, (Arc::clone(&span.file), parsed.clone()));
-        parsed
+        let collection = parse_collection(span).map(Rc::new);
+        let parsed = Parsed {
+            _file: Arc::clone(&span.file),
+            collection: collection.clone(),
+        };
+        self.parsed.borrow_mut().insert(key, parsed);
+        collection
     }
 }
 

@@ -97,10 +97,24 @@ fn expr(e: &Expr) -> String {
 fn body(b: &BodyNode) -> String {
     let mut out = String::new();
     for a in &b.attrs {
-        let _ = writeln!(out, "{} {}..{} = {}", a.name, a.name_span.start, a.name_span.end, expr(&a.expr));
+        let _ = writeln!(
+            out,
+            "{} {}..{} = {}",
+            a.name,
+            a.name_span.start,
+            a.name_span.end,
+            expr(&a.expr)
+        );
     }
     for bl in &b.blocks {
-        let _ = writeln!(out, "{} {:?} {:?} {{\n{}}}", bl.ident, bl.labels, bl.span.range(), body(&bl.body));
+        let _ = writeln!(
+            out,
+            "{} {:?} {:?} {{\n{}}}",
+            bl.ident,
+            bl.labels,
+            bl.span.range(),
+            body(&bl.body)
+        );
     }
     out
 }
@@ -109,16 +123,40 @@ fn tf(t: &TfFile) -> String {
     let mut out = String::new();
     for v in &t.variables {
         let default = v.default.as_ref().map(expr);
-        let _ = writeln!(out, "variable {} {:?} {:?} {:?} {}", v.name, v.span.range(), default, v.type_text, v.nullable);
+        let _ = writeln!(
+            out,
+            "variable {} {:?} {:?} {:?} {}",
+            v.name,
+            v.span.range(),
+            default,
+            v.type_text,
+            v.nullable
+        );
     }
     for l in &t.locals {
         let _ = writeln!(out, "local {} = {}", l.name, expr(&l.expr));
     }
     for r in &t.resources {
-        let _ = writeln!(out, "resource {} {} {:?} {:?} {:?}\n{}", r.rtype, r.name, r.header.range(), r.span.range(), r.directives, body(&r.body));
+        let _ = writeln!(
+            out,
+            "resource {} {} {:?} {:?} {:?}\n{}",
+            r.rtype,
+            r.name,
+            r.header.range(),
+            r.span.range(),
+            r.directives,
+            body(&r.body)
+        );
     }
     for m in &t.modules {
-        let _ = writeln!(out, "module {} {:?} {:?}\n{}", m.name, m.header.range(), m.directives, body(&m.body));
+        let _ = writeln!(
+            out,
+            "module {} {:?} {:?}\n{}",
+            m.name,
+            m.header.range(),
+            m.directives,
+            body(&m.body)
+        );
     }
     for p in &t.providers {
         let _ = writeln!(out, "provider {}\n{}", p.name, body(&p.body));
@@ -138,7 +176,12 @@ fn results(text: &str) -> [String; 3] {
         parse_tf(&file()).map_or_else(|e| error(&e), |t| tf(&t)),
         parse_tfvars(&file()).map_or_else(
             |e| error(&e),
-            |attrs| body(&BodyNode { attrs, blocks: Vec::new() }),
+            |attrs| {
+                body(&BodyNode {
+                    attrs,
+                    blocks: Vec::new(),
+                })
+            },
         ),
         parse_expr(&file()).map_or_else(|e| error(&e), |e| expr(&e)),
     ]
@@ -160,7 +203,10 @@ fn assert_same(text: &str, what: &str) {
     for chunking in CHUNKINGS {
         let chunked = on_big_stack(chunking);
         for (w, c) in whole.iter().zip(&chunked) {
-            assert!(w == c, "{what} with {chunking:?}:\n{text}\n--- whole:\n{w}\n--- chunked:\n{c}");
+            assert!(
+                w == c,
+                "{what} with {chunking:?}:\n{text}\n--- whole:\n{w}\n--- chunked:\n{c}"
+            );
         }
     }
 }
@@ -185,11 +231,17 @@ fn the_fixtures_and_examples_read_the_same_in_chunks() {
     files(&root.join("examples"), &mut paths);
     assert!(paths.len() > 50, "{}", paths.len());
     // More folders to compare on, e.g. a corpus of real repositories: KP_HCL_DIRS=a:b.
-    for dir in std::env::var("KP_HCL_DIRS").unwrap_or_default().split(':').filter(|d| !d.is_empty()) {
+    for dir in std::env::var("KP_HCL_DIRS")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|d| !d.is_empty())
+    {
         files(Path::new(dir), &mut paths);
     }
     for path in paths {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         assert_same(&text, &path.display().to_string());
     }
 }
@@ -199,7 +251,10 @@ struct Gen(u64);
 
 impl Gen {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n.max(1)
     }
 
@@ -350,7 +405,10 @@ impl Gen {
 #[test]
 fn generated_objects_read_the_same_in_chunks() {
     let seed: u64 = std::env::var("KP_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(17);
-    let cases: usize = std::env::var("KP_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(400);
+    let cases: usize = std::env::var("KP_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(400);
     let mut g = Gen(seed);
     for case in 0..cases {
         let items = g.next(12) + 1;
@@ -367,12 +425,17 @@ fn deep_items_meet_the_nesting_limit_as_in_a_whole_parse() {
         for deep in 58..66 {
             let item = format!("{}1{}", "[".repeat(deep), "]".repeat(deep));
             let bangs = format!("{}true", "!".repeat(deep));
-            let items: String = (0..6).map(|i| format!("  k{i} = {}\n", if i == 3 { &item } else { &bangs })).collect();
+            let items: String = (0..6)
+                .map(|i| format!("  k{i} = {}\n", if i == 3 { &item } else { &bangs }))
+                .collect();
             let mut object = format!("{{\n{items}}}");
             for _ in 0..outer {
                 object = format!("{{\n  o = {object}\n}}");
             }
-            assert_same(&format!("b {{\n  x = {object}\n}}\n"), &format!("outer {outer} deep {deep}"));
+            assert_same(
+                &format!("b {{\n  x = {object}\n}}\n"),
+                &format!("outer {outer} deep {deep}"),
+            );
             assert_same(&format!("x = {object}\n"), &format!("outer {outer} deep {deep}"));
             assert_same(&object, &format!("outer {outer} deep {deep}"));
         }
@@ -381,7 +444,9 @@ fn deep_items_meet_the_nesting_limit_as_in_a_whole_parse() {
 
 #[test]
 fn a_large_object_is_parsed_in_chunks_and_keeps_its_spans() {
-    let items: String = (0..1000).map(|i| format!("  app{i:04} = {{ parallelism = {i} }}\n")).collect();
+    let items: String = (0..1000)
+        .map(|i| format!("  app{i:04} = {{ parallelism = {i} }}\n"))
+        .collect();
     let text = format!("locals {{\n  apps = {{\n{items}  }}\n}}\n");
     let file = SourceFile::new("m.tf", text.as_str());
     let (_, recovery) =
@@ -391,7 +456,9 @@ fn a_large_object_is_parsed_in_chunks_and_keeps_its_spans() {
     };
     assert_eq!(large.chunks.len(), 1000 / Chunking::DEFAULT.chunk_separators + 1);
     let tf = parse_tf(&file).unwrap();
-    let ExprKind::Object(entries) = &tf.locals[0].expr.kind else { panic!() };
+    let ExprKind::Object(entries) = &tf.locals[0].expr.kind else {
+        panic!()
+    };
     assert_eq!(entries.len(), 1000);
     let (_, last) = &entries[999];
     assert_eq!(last.span.text(), "{ parallelism = 999 }");
