@@ -20,6 +20,8 @@ seed cfn_json -name '*.json' ! -name '*.tf.json' ! -name 'plan.json'
 seed cfn_yaml \( -name '*.yaml' -o -name '*.yml' \)
 seed config -name '.kpulint.hcl'
 seed vars -name '*.tfvars'
+seed hcl_objects \( -name '*.tf' -o -name '*.tfvars' \)
+seed plan_reader -name 'plan.json'
 # Directives: the comment lines of every .tf file that carry one.
 mkdir -p "$fuzz/corpus/directives"
 find "$root/examples" "$root/tests/fixtures" -type f -name '*.tf' -exec grep -h 'kpulint' {} + \

@@ -739,5 +739,7 @@ fn heredoc_end(b: &[u8], i: usize) -> Option<usize> {
     None
 }
 
+#[doc(hidden)]
+pub mod compare;
 #[cfg(test)]
 mod tests;

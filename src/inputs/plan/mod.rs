@@ -153,6 +153,32 @@ fn from_document(file: &Arc<SourceFile>, root: &Value) -> Inventory {
     inv
 }
 
+/// How [`parse`] differs from reading the whole syntax tree with jsonc-parser, described (for
+/// tests and fuzzing): a different error, or different applications, settings, spans or errors
+/// read from a valid document.
+#[doc(hidden)]
+pub fn reader_difference(text: &str) -> Option<String> {
+    let file = SourceFile::new("plan.json", text);
+    let whole = super::json::parse(&file);
+    let read = reader::read(text);
+    match (&whole, &read) {
+        (Err(w), Err(r)) => {
+            let same_place = (w.span.start, w.span.end) == (r.range.start, r.range.end.max(r.range.start));
+            (!same_place || !w.message.ends_with(&r.message))
+                .then(|| format!("error {:?} {} / {:?} {}", w.span.range(), w.message, r.range, r.message))
+        }
+        (Ok(w), Ok(Some(_))) => {
+            let inv = |i: &Inventory| format!("{:?} {:?} {:?}", i.applications, i.errors, i.notices);
+            let (reference, read) = (inv(&from_document(&file, w)), inv(&parse(&file)));
+            (reference != read).then(|| format!("whole tree:\n{reference}\nreader:\n{read}"))
+        }
+        (w, r) => {
+            let agree = w.is_ok() == r.as_ref().is_ok_and(Option::is_some);
+            (!agree).then(|| format!("{w:?} / {r:?}"))
+        }
+    }
+}
+
 /// The elements of a JSON array property (nothing for anything else).
 fn array<'b, 'a>(prop: Option<&'b ObjectProp<'a>>) -> impl Iterator<Item = &'b Value<'a>> {
     prop.and_then(|p| p.value.as_array())

@@ -593,33 +593,10 @@ fn as_array_mut<'o, 'a>(value: &'o mut Value<'a>) -> Option<&'o mut Array<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
-    /// The reader's verdict and the whole parse's: the same error, or the same applications,
-    /// settings, spans and errors read from the document.
     fn assert_same(text: &str, what: &str) {
-        let file = SourceFile::new("plan.json", text);
-        let whole = crate::inputs::json::parse(&file);
-        let read = read(text);
-        match (&whole, &read) {
-            (Err(w), Err(r)) => {
-                assert_eq!(
-                    (w.span.start, w.span.end),
-                    (r.range.start, r.range.end.max(r.range.start)),
-                    "{what}"
-                );
-                assert!(w.message.ends_with(&r.message), "{what}: {} / {}", w.message, r.message);
-            }
-            (Ok(w), Ok(Some(_))) => {
-                let inv = |i: &crate::model::Inventory| format!("{:?} {:?} {:?}", i.applications, i.errors, i.notices);
-                let reference = super::super::from_document(&file, w);
-                assert_eq!(inv(&super::super::parse(&file)), inv(&reference), "{what}");
-            }
-            (w, r) => assert_eq!(
-                w.is_ok(),
-                r.as_ref().is_ok_and(Option::is_some),
-                "{what}: {w:?} / {r:?}"
-            ),
+        if let Some(difference) = super::super::reader_difference(text) {
+            panic!("{what}: {difference}");
         }
     }
 
