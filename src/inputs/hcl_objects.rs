@@ -12,10 +12,16 @@
 //! spans included, is the one a whole parse gives.
 //!
 //! A chunk ends after a separator hcl-edit ends an item at: a comma, or a line break followed
-//! by something that cannot continue an expression (a name, a string, `(`, `{`: not an
-//! operator, `.` or `[`). A chunk that does not parse ends the splitting: the chunks before it
-//! are kept, and the object's remaining items are parsed in the whole text, so a syntax error
-//! is reported by the whole parse, where it is and as it is.
+//! by what cannot continue an expression (a name, a string, `{`, `}`; not an operator, `?`,
+//! `:`, `.`, `[`, or the `(` of a call, which hcl-edit reads across line breaks after a value
+//! holding brackets). Parsing a chunk repairs nothing: the recovering parse
+//! ([`super::hcl_recover::parse_recovering`]) calls this one where it would call hcl-edit, so
+//! that it meets the same errors in the same order. A chunk that does not parse ends the
+//! splitting (the rest of the object is parsed in the whole text, where the error is reported
+//! as one parse reports it), and a key repeated in two chunks leaves both to the whole text
+//! (hcl-edit reports it there; recovery renames it and parses again). Chunks already parsed
+//! are kept across those attempts. Should the scan ever read a text differently from hcl-edit,
+//! an object found blanked where the whole parse has none makes the text parsed whole.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
