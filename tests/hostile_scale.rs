@@ -4,52 +4,23 @@
 //! 10,000 applications located at their exact columns. How long they take is measured by
 //! `benches/scale.sh` (benches/README.md), not here; the sizes here keep a debug build fast.
 
+mod hcl_support;
+
 use std::path::Path;
 
-use assert_cmd::Command;
+use hcl_support::{findings, flink_app, json, run};
 use serde_json::Value;
 
 const FLINK: &str = "aws_kinesisanalyticsv2_application";
 
-fn kpulint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kpulint").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env("KPULINT_TODAY", "2026-11-26");
-    cmd
-}
-
-/// Runs kpulint with `--format json`: (exit code, report).
-fn run_json(cmd: &mut Command) -> (i32, Value) {
-    let out = cmd.args(["--format", "json"]).output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), json)
-}
-
 /// An application whose parallelism is read through `each.value` from `collection`; 240 GB of
 /// declared state needs 10 KPUs, so each entry's 12 is a KPU004 finding fixed to 10.
 fn application(collection: &str) -> String {
-    format!(
-        r#"# kpulint: state_size=240GB required_parallelism=4
-resource "{FLINK}" "app" {{
-  for_each               = {collection}
-  name                   = "app-${{each.key}}"
-  runtime_environment    = "FLINK-1_20"
-  service_execution_role = "arn:aws:iam::123456789012:role/flink"
-
-  application_configuration {{
-    flink_application_configuration {{
-      parallelism_configuration {{
-        configuration_type   = "CUSTOM"
-        auto_scaling_enabled = false
-        parallelism          = each.value.parallelism
-        parallelism_per_kpu  = 1
-      }}
-    }}
-  }}
-}}
-"#
+    let declaration = "# kpulint: state_size=240GB required_parallelism=4";
+    flink_app("app", declaration, "each.value.parallelism", "1", "false").replacen(
+        "\"app\" {\n",
+        &format!("\"app\" {{\n  for_each = {collection}\n"),
+        1,
     )
 }
 
@@ -78,19 +49,11 @@ fn line_of(text: &str, prefix: &str) -> usize {
     text.lines().position(|l| l.starts_with(prefix)).unwrap() + 1
 }
 
-fn findings<'a>(report: &'a Value, rule: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(move |f| f["rule"] == rule)
-}
-
 #[test]
 fn a_for_each_map_of_100000_entries_is_read_and_stopped_at_the_instance_limit() {
     let dir = tempfile::tempdir().unwrap();
     let text = map_in_locals(dir.path(), 100_000);
-    let (code, report) = run_json(kpulint(dir.path()).arg("."));
+    let (code, report) = json(dir.path(), &["."]);
     assert_eq!(code, 2, "{report:#}");
     assert!(report["applications"].as_array().unwrap().is_empty());
     let [error] = report["errors"].as_array().unwrap().as_slice() else {
@@ -110,10 +73,10 @@ fn every_instance_of_a_large_for_each_map_is_traced_to_and_fixed_at_its_entry() 
     const N: usize = 3_000;
     let dir = tempfile::tempdir().unwrap();
     let text = map_in_locals(dir.path(), N);
-    let (code, report) = run_json(kpulint(dir.path()).arg("."));
+    let (code, report) = json(dir.path(), &["."]);
     assert_eq!(code, 1, "{:#}", report["errors"]);
     assert_eq!(report["applications"].as_array().unwrap().len(), N);
-    let kpu004: Vec<&Value> = findings(&report, "KPU004").collect();
+    let kpu004 = findings(&report, "KPU004");
     assert_eq!(kpu004.len(), N);
     // Each instance's finding points at the resource and, as related, at its own map entry.
     let first_entry = line_of(&text, "  app000000 ");
@@ -135,16 +98,12 @@ fn every_instance_of_a_large_for_each_map_is_traced_to_and_fixed_at_its_entry() 
         );
     }
     // `--fix` writes 10 into every entry, and only there.
-    let out = kpulint(dir.path()).args([".", "--fix"]).output().unwrap();
-    assert!(
-        out.status.code().is_some_and(|c| c < 2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let fix = run(dir.path(), &[".", "--fix"]);
+    assert!(fix.code < 2, "{}", fix.stderr);
     let fixed = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
     assert_eq!(fixed, text.replace("{ parallelism = 12 }", "{ parallelism = 10 }"));
-    let (_, after) = run_json(kpulint(dir.path()).arg("."));
-    assert_eq!(findings(&after, "KPU004").count(), 0);
+    let (_, after) = json(dir.path(), &["."]);
+    assert!(findings(&after, "KPU004").is_empty());
     assert_eq!(after["applications"].as_array().unwrap().len(), N);
 }
 
@@ -160,10 +119,11 @@ fn a_large_map_in_terraform_tfvars_is_traced_to_its_entries() {
     .unwrap();
     let tfvars = format!("apps = {{\n{}}}\n", entries(N));
     std::fs::write(dir.path().join("terraform.tfvars"), &tfvars).unwrap();
-    let (code, report) = run_json(kpulint(dir.path()).arg("."));
+    let (code, report) = json(dir.path(), &["."]);
     assert_eq!(code, 1, "{:#}", report["errors"]);
     assert_eq!(report["applications"].as_array().unwrap().len(), N);
     let last = findings(&report, "KPU004")
+        .into_iter()
         .find(|f| f["application"] == format!("{FLINK}.app[\"app{:06}\"]", N - 1))
         .unwrap();
     let related = &last["related"][0];
@@ -195,10 +155,10 @@ fn a_one_line_plan_of_10000_applications_is_located_to_the_column() {
     let text = one_line_plan(N);
     assert!(!text.contains('\n'));
     std::fs::write(dir.path().join("plan.json"), &text).unwrap();
-    let (code, report) = run_json(kpulint(dir.path()).arg("plan.json"));
+    let (code, report) = json(dir.path(), &["plan.json"]);
     assert_eq!(code, 1, "{:#}", report["errors"]);
     assert_eq!(report["applications"].as_array().unwrap().len(), N);
-    let kpu004: Vec<&Value> = findings(&report, "KPU004").collect();
+    let kpu004 = findings(&report, "KPU004");
     assert_eq!(kpu004.len(), N);
     // The last application's parallelism, at the far end of the line: its column counts
     // characters (each `équipe` before it is one character fewer than its bytes).
@@ -216,11 +176,7 @@ fn a_one_line_plan_of_10000_applications_is_located_to_the_column() {
     );
     assert_eq!(last["end_column"], column + 2);
     // Human output does not quote the line; it names the place.
-    let out = kpulint(dir.path())
-        .args(["plan.json", "--color", "never"])
-        .output()
-        .unwrap();
-    let human = String::from_utf8(out.stdout).unwrap();
+    let human = run(dir.path(), &["plan.json", "--color", "never"]).stdout;
     assert!(
         human.contains(&format!("at plan.json:1:{column}: 12")),
         "{}",
