@@ -147,7 +147,7 @@ pub(super) fn parse_chunked<T: Tree>(
     cache: &mut ChunkCache,
 ) -> Result<(T, BTreeMap<usize, LargeObject>), Error> {
     let chunking = CHUNKING.with(Cell::get);
-    let found = if text.len() < chunking.min_separators {
+    let found = if few_separators(text.as_bytes(), chunking.min_separators) {
         Vec::new()
     } else {
         find(text.as_bytes(), root, chunking)
@@ -653,6 +653,15 @@ fn find(b: &[u8], root: Root, chunking: Chunking) -> Vec<Found> {
                     }
                 }
             }
+            // The rest of a name or number: nothing in it matters but its last byte.
+            c if is_name_byte(c) => {
+                while b.get(i + 1).is_some_and(|&n| is_name_byte(n)) {
+                    i += 1;
+                }
+                last = b[i];
+                i += 1;
+                continue;
+            }
             _ => {}
         }
         last = c;
@@ -699,6 +708,16 @@ fn settle(stack: &mut [Frame], done: Closed, follower_ok: bool, chunking: Chunki
     } else {
         parent.inner.append(&mut frame.inner);
     }
+}
+
+/// Whether the text has fewer line breaks and commas than a large object needs (most files: no
+/// need to scan them).
+fn few_separators(b: &[u8], min: usize) -> bool {
+    if b.len() < min {
+        return true;
+    }
+    let found = memchr::memchr2_iter(b'\n', b',', b).take(min).count();
+    found < min
 }
 
 /// The index of the newline ending the line that `i` is on (or the end of the text).
