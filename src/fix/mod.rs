@@ -16,6 +16,7 @@ pub mod diff;
 mod insert;
 pub mod literal;
 pub mod splice;
+pub mod transaction;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -43,6 +44,9 @@ pub struct Edit {
     pub text: String,
     /// What changes, for the summary: `flink_parallelism 12 → 10`, `+ auto_scaling_enabled = false`.
     pub description: String,
+    /// The applications (indices of the planned analyses) whose recommendation needs this
+    /// edit: every file of one application's fix is written in one transaction.
+    pub apps: BTreeSet<usize>,
 }
 
 /// What `--fix` would do.
@@ -529,19 +533,26 @@ fn resolve_shared(analyses: &[Analysis], mut proposals: Vec<Proposal>, mut refus
         }
         refused.extend(newly);
     }
-    let mut seen = BTreeSet::new();
+    let mut seen: BTreeMap<(String, usize, usize, Option<Field>), usize> = BTreeMap::new();
     let mut edits: Vec<(Field, Edit)> = Vec::new();
     for p in proposals.into_iter().filter(|p| p.change) {
-        if seen.insert(p.key()) {
-            edits.push((
-                p.field,
-                Edit {
-                    file: p.file,
-                    range: p.range,
-                    text: p.text,
-                    description: p.description,
-                },
-            ));
+        match seen.get(&p.key()) {
+            Some(&i) => {
+                edits[i].1.apps.insert(p.app);
+            }
+            None => {
+                seen.insert(p.key(), edits.len());
+                edits.push((
+                    p.field,
+                    Edit {
+                        file: p.file,
+                        range: p.range,
+                        text: p.text,
+                        description: p.description,
+                        apps: BTreeSet::from([p.app]),
+                    },
+                ));
+            }
         }
     }
     edits.sort_by(|(fa, a), (fb, b)| {

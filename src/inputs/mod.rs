@@ -16,7 +16,6 @@ pub mod tf_json;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -70,30 +69,58 @@ pub struct Loaded {
     pub declared_variables: BTreeSet<String>,
 }
 
-/// Reads a file (or stdin for `-`) as UTF-8.
+/// Reads a file of the repository as UTF-8: a regular file within the size cap, a symbolic
+/// link only to inside the repository ([`crate::files::read_regular`]). `-` is standard input.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
+    if path.as_os_str() == "-" {
+        return read_named_source(path);
+    }
+    source_from(path, crate::files::read_regular(path))
+}
+
+/// Reads a path named on the command line as UTF-8: `-` (standard input), a pipe or a device
+/// as named, within the size cap ([`crate::files::read_named`]).
+pub fn read_named_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
+    source_from(path, crate::files::read_named(path))
+}
+
+fn source_from(path: &Path, read: Result<Vec<u8>, crate::files::Refused>) -> Result<Arc<SourceFile>, InputError> {
     let name = if path.as_os_str() == "-" {
         "<stdin>".to_string()
     } else {
         display(path)
     };
-    let mut bytes = Vec::new();
-    let read = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    source_named(name, read)
+}
+
+/// Reads a file shown as `name` (a config file found above the current directory is shown as
+/// `../.kpulint.hcl`); `named`: given on the command line (see [`read_named_source`]).
+pub fn read_source_as(path: &Path, name: String, named: bool) -> Result<Arc<SourceFile>, InputError> {
+    let read = if named {
+        crate::files::read_named(path)
     } else {
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map(|_| ())
+        crate::files::read_regular(path)
     };
-    if let Err(e) = read {
-        return Err(scan::cannot_read(name, &e));
-    }
+    source_named(name, read)
+}
+
+fn source_named(name: String, read: Result<Vec<u8>, crate::files::Refused>) -> Result<Arc<SourceFile>, InputError> {
+    let bytes = read.map_err(|refused| scan::refused(name.clone(), &refused))?;
     // A UTF-8 byte-order mark is not part of the content.
     let content = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
     match String::from_utf8(content) {
         Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => Err(scan::not_utf8(name, e.as_bytes(), e.utf8_error().valid_up_to())),
     }
+}
+
+/// [`is_auto_tfvars`] on a name's bytes.
+fn is_auto_tfvars_name(name: &OsStr) -> bool {
+    let n = name.as_encoded_bytes();
+    n == b"terraform.tfvars"
+        || n == b"terraform.tfvars.json"
+        || n.ends_with(b".auto.tfvars")
+        || n.ends_with(b".auto.tfvars.json")
 }
 
 pub fn is_auto_tfvars(name: &str) -> bool {
@@ -179,10 +206,12 @@ fn list_tf_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(or_cwd(dir)) else {
         return Vec::new();
     };
+    // Anything but a folder: a FIFO or a link out of the repository is refused when read.
     let mut out: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
         .map(|e| e.path())
-        .filter(|p| p.is_file() && matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
+        .filter(|p| matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
         .map(|p| crate::discover::clean(&p))
         .collect();
     out.sort();
@@ -232,13 +261,19 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     for mut scanner in scanners {
         loaded.files += scanner.files;
         loaded.inventory.errors.append(&mut scanner.errors);
+        loaded.inventory.notices.append(&mut scanner.notices);
         others.append(&mut scanner.others);
     }
     others.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Follow local module calls to directories outside the scanned paths.
-    let ModuleCalls { local: calls, remote } =
-        follow_calls(&mut dirs, opts, declared_names, &mut loaded.inventory.errors);
+    let ModuleCalls { local: calls, remote } = follow_calls(
+        &mut dirs,
+        opts,
+        declared_names,
+        &mut loaded.inventory.errors,
+        &mut loaded.inventory.notices,
+    );
 
     loaded.declared_variables = dirs
         .iter()
@@ -254,13 +289,20 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // Only a scanned directory with registry or git calls can have downloaded modules to read;
     // a directory whose calls were downloaded is evaluated (they may hold a Flink application).
     // One `open` per directory, most of them failing: in parallel.
-    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = remote
+    let read: Vec<(PathBuf, Result<BTreeMap<String, PathBuf>, Notice>)> = remote
         .par_iter()
         .map(|(k, _)| (k.clone(), installed_modules(k)))
-        .filter(|(_, inst)| !inst.is_empty())
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
+    let mut installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = BTreeMap::new();
+    for (k, inst) in read {
+        match inst {
+            Ok(inst) if !inst.is_empty() => {
+                installed.insert(k, inst);
+            }
+            Ok(_) => {}
+            Err(notice) => loaded.inventory.notices.push(notice),
+        }
+    }
     for k in installed.keys() {
         relevant.insert(k);
     }
@@ -516,6 +558,7 @@ fn follow_calls(
     opts: &ReadOptions,
     declared_names: bool,
     errors: &mut Vec<InputError>,
+    notices: &mut Vec<Notice>,
 ) -> ModuleCalls {
     let callers: Vec<PathBuf> = dirs
         .iter()
@@ -545,6 +588,7 @@ fn follow_calls(
                     followed.followed(&p);
                 }
                 errors.append(&mut followed.errors);
+                notices.append(&mut followed.notices);
                 dirs.add_followed(child.clone(), &mut followed);
                 queue.push(dir_calls(dirs, child.clone()));
             }
@@ -585,13 +629,25 @@ fn load_installed_modules(loaded: &mut Loaded) {
 }
 
 /// `.terraform/modules/modules.json`: `{"Modules":[{"Key":"kda","Source":"...","Dir":"..."}]}`.
-pub(crate) fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
+/// A `modules.json` that is not a regular file (or too large, or a link out of the
+/// repository) is not read: `Err` holds the notice saying so.
+pub(crate) fn installed_modules(root: &Path) -> Result<BTreeMap<String, PathBuf>, Notice> {
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return BTreeMap::new();
+    let bytes = match crate::files::read_regular(&path) {
+        Ok(bytes) => bytes,
+        Err(crate::files::Refused::Io(_)) => return Ok(BTreeMap::new()),
+        Err(refused) => {
+            return Err(Notice {
+                span: None,
+                message: format!(
+                    "{} (the modules `terraform init` installed there are not followed)",
+                    refused.message(&display(&path))
+                ),
+            })
+        }
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return BTreeMap::new();
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Ok(BTreeMap::new());
     };
     let mut out = BTreeMap::new();
     for m in json.get("Modules").and_then(|m| m.as_array()).into_iter().flatten() {
@@ -606,7 +662,7 @@ pub(crate) fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
         }
         out.insert(key.to_string(), normalize(&root.join(dir)));
     }
-    out
+    Ok(out)
 }
 
 /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order.
@@ -614,21 +670,23 @@ fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
     let Ok(entries) = std::fs::read_dir(or_cwd(dir)) else {
         return Vec::new();
     };
-    let mut names: Vec<String> = entries
+    // By the name's bytes: Terraform loads a name that is not valid UTF-8 too.
+    let mut names: Vec<OsString> = entries
         .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|n| is_auto_tfvars(n))
+        .map(|e| e.file_name())
+        .filter(|n| is_auto_tfvars_name(n))
         .collect();
     names.sort_by_key(|n| {
+        let n = n.as_encoded_bytes();
         (
-            !n.starts_with("terraform.tfvars"),
-            n.ends_with(".json") && n.starts_with("terraform"),
-            n.clone(),
+            !n.starts_with(b"terraform.tfvars"),
+            n.ends_with(b".json") && n.starts_with(b"terraform"),
+            n.to_vec(),
         )
     });
     let mut out = Vec::new();
     for name in names {
-        match read_tfvars(&crate::discover::clean(&dir.join(&name))) {
+        match read_tfvars(&crate::discover::clean(&dir.join(&name)), false) {
             Ok(t) => out.push(t),
             Err(e) => errors.push(e),
         }
@@ -636,9 +694,14 @@ fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
     out
 }
 
-/// Reads a `.tfvars` or `.tfvars.json` file.
-pub fn read_tfvars(path: &Path) -> Result<TfVars, InputError> {
-    let file = read_source(path)?;
+/// Reads a `.tfvars` or `.tfvars.json` file: auto-loaded (a file of the repository), or
+/// `named` on the command line (`--var-file`, which may be a pipe).
+pub fn read_tfvars(path: &Path, named: bool) -> Result<TfVars, InputError> {
+    let file = if named {
+        read_named_source(path)?
+    } else {
+        read_source(path)?
+    };
     let attrs = if path.to_string_lossy().ends_with(".json") {
         tf_json::parse_tfvars_json(&file)?
     } else {
