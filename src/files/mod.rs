@@ -162,11 +162,11 @@ impl Refused {
 
 /// `256 MB`, `1 GB`, `1500 bytes`.
 pub fn shown_size(bytes: u64) -> String {
-    if bytes >= 1_000_000_000 && bytes % 1_000_000_000 == 0 {
+    if bytes >= 1_000_000_000 && bytes.is_multiple_of(1_000_000_000) {
         format!("{} GB", bytes / 1_000_000_000)
-    } else if bytes >= 1_000_000 && bytes % 1_000_000 == 0 {
+    } else if bytes >= 1_000_000 && bytes.is_multiple_of(1_000_000) {
         format!("{} MB", bytes / 1_000_000)
-    } else if bytes >= 1_000 && bytes % 1_000 == 0 {
+    } else if bytes >= 1_000 && bytes.is_multiple_of(1_000) {
         format!("{} KB", bytes / 1_000)
     } else {
         format!("{bytes} bytes")

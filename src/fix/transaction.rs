@@ -156,7 +156,7 @@ pub fn stage(path: &Path, original: &str, edits: &[&Edit]) -> Result<Staged, Wri
         .prefix(&format!(".{name}.{}", cleanup::pid_tag()))
         .suffix(".tmp")
         .rand_bytes(10)
-        .make_in(&dir, |p| create_exclusive(p))
+        .make_in(&dir, create_exclusive)
         .map_err(write_err)?;
     let registered = cleanup::register_file(temp.path());
     let written = (|| {

@@ -84,7 +84,10 @@ pub fn read_named_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
     source_from(path, crate::files::read_named(path))
 }
 
-fn source_from(path: &Path, read: Result<Vec<u8>, crate::files::Refused>) -> Result<Arc<SourceFile>, InputError> {
+pub(super) fn source_from(
+    path: &Path,
+    read: Result<Vec<u8>, crate::files::Refused>,
+) -> Result<Arc<SourceFile>, InputError> {
     let name = if path.as_os_str() == "-" {
         "<stdin>".to_string()
     } else {
@@ -289,7 +292,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // Only a scanned directory with registry or git calls can have downloaded modules to read;
     // a directory whose calls were downloaded is evaluated (they may hold a Flink application).
     // One `open` per directory, most of them failing: in parallel.
-    let read: Vec<(PathBuf, Result<BTreeMap<String, PathBuf>, Notice>)> = remote
+    let read: Vec<(PathBuf, Result<InstalledModules, Notice>)> = remote
         .par_iter()
         .map(|(k, _)| (k.clone(), installed_modules(k)))
         .collect();
@@ -615,7 +618,18 @@ fn load_installed_modules(loaded: &mut Loaded) {
             ..ModuleDir::default()
         };
         for p in list_tf_files(&dir) {
-            let parsed = read_source(&p).and_then(|f| match FileKind::of(&p) {
+            // As when walking: a special file or a link out of the repository is a notice.
+            let read = crate::files::read_regular(&p);
+            if let Err(why) = &read {
+                if why.is_skipped() {
+                    loaded.inventory.notices.push(Notice {
+                        span: None,
+                        message: why.message(&display(&p)),
+                    });
+                    continue;
+                }
+            }
+            let parsed = source_from(&p, read).and_then(|f| match FileKind::of(&p) {
                 Some(FileKind::TfJson) => tf_json::parse_tf_json(&f),
                 _ => hcl::parse_tf(&f),
             });
@@ -629,9 +643,12 @@ fn load_installed_modules(loaded: &mut Loaded) {
 }
 
 /// `.terraform/modules/modules.json`: `{"Modules":[{"Key":"kda","Source":"...","Dir":"..."}]}`.
+/// Module keys (`a.b`) to the folders `terraform init` installed them in.
+pub(crate) type InstalledModules = BTreeMap<String, PathBuf>;
+
 /// A `modules.json` that is not a regular file (or too large, or a link out of the
 /// repository) is not read: `Err` holds the notice saying so.
-pub(crate) fn installed_modules(root: &Path) -> Result<BTreeMap<String, PathBuf>, Notice> {
+pub(crate) fn installed_modules(root: &Path) -> Result<InstalledModules, Notice> {
     let path = root.join(".terraform/modules/modules.json");
     let bytes = match crate::files::read_regular(&path) {
         Ok(bytes) => bytes,

@@ -560,11 +560,17 @@ impl<'o> Scanner<'o> {
             self.notices.extend(lossy_name_notice(&cand.path));
         }
         // Named on the command line: a pipe or device is read as named. A module sibling of a
-        // named file is a file of the repository like any other.
-        let read = if cand.explicit { read_named_source } else { read_source };
-        let file = match read(&cand.path) {
-            Ok(f) => f,
-            Err(e) => return self.errors.push(e),
+        // named file is a file of the repository found by listing its folder, as when walking.
+        let file = if cand.explicit {
+            match read_named_source(&cand.path) {
+                Ok(f) => f,
+                Err(e) => return self.errors.push(e),
+            }
+        } else {
+            match self.read_listed(&cand.path) {
+                Some(f) => f,
+                None => return,
+            }
         };
         let stdin = cand.path.as_os_str() == "-";
         match self.kind(cand.kind, stdin.then_some(&*file.text)) {
@@ -586,13 +592,29 @@ impl<'o> Scanner<'o> {
     /// Reads and scans the Terraform files of a directory reached through a module call.
     pub fn followed(&mut self, path: &Path) {
         self.notices.extend(lossy_name_notice(path));
-        match read_source(path) {
-            Ok(f) => {
-                let k = FileKind::of(path).unwrap_or(FileKind::Tf);
-                let raw = RawFile::scan(path, k, &f.text, false, self.names, || Arc::clone(&f));
-                self.add(path, raw, false);
+        if let Some(f) = self.read_listed(path) {
+            let k = FileKind::of(path).unwrap_or(FileKind::Tf);
+            let raw = RawFile::scan(path, k, &f.text, false, self.names, || Arc::clone(&f));
+            self.add(path, raw, false);
+        }
+    }
+
+    /// Reads a file found by listing a folder (a module sibling of a named file, a file of a
+    /// module reached through a call): a special file or a link out of the repository is
+    /// skipped with a notice, as when walking; a file that cannot be read is an error.
+    fn read_listed(&mut self, path: &Path) -> Option<Arc<SourceFile>> {
+        match crate::files::read_regular(path) {
+            Err(why) if why.is_skipped() => {
+                self.notices.push(refused_notice(&display(path), &why));
+                None
             }
-            Err(e) => self.errors.push(e),
+            read => match super::source_from(path, read) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    self.errors.push(e);
+                    None
+                }
+            },
         }
     }
 
