@@ -287,6 +287,7 @@ mod tests {
         assert_eq!(temp_file_pid(".a.kpulint-7-x.tf"), None);
     }
 
+    #[cfg(unix)]
     #[test]
     fn stale_temps_of_dead_processes_are_removed_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();

@@ -213,3 +213,46 @@ fn rules(path: &Path, notices: &mut Vec<String>) -> Option<Gitignore> {
     }
     builder.build().ok().filter(|g| !g.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn precedence_is_ripgreps_and_deeper_files_win() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        write(root, ".gitignore", "gen/\nkeep/\n*.log\n");
+        write(root, ".kpulintignore", "!keep/\n");
+        write(root, "a/.gitignore", "!x.log\n");
+        write(root, ".git/info/exclude", "local/\n");
+        let rules = IgnoreRules::new(root);
+        assert!(rules.skips(&root.join("gen"), true));
+        // A `.kpulintignore` whitelist beats a `.gitignore` pattern.
+        assert!(!rules.skips(&root.join("keep"), true));
+        assert!(rules.skips(&root.join("local"), true));
+        assert!(!rules.skips(&root.join("a"), true));
+        assert!(rules.skips(&root.join("a/y.log"), false));
+        // The nearer `.gitignore` wins.
+        assert!(!rules.skips(&root.join("a/x.log"), false));
+        assert!(rules.take_notices().is_empty());
+    }
+
+    #[test]
+    fn gitignore_applies_only_in_a_repository() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, ".gitignore", "gen/\n");
+        write(root, ".kpulintignore", "old/\n");
+        let rules = IgnoreRules::new(root);
+        assert!(!rules.skips(&root.join("gen"), true));
+        assert!(rules.skips(&root.join("old"), true));
+    }
+}
