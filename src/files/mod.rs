@@ -336,17 +336,22 @@ fn open_named(path: &Path) -> io::Result<File> {
     File::open(path)
 }
 
-/// Whether an open with `O_NOFOLLOW` failed because the path is a symbolic link (`ELOOP`, or
-/// `EMLINK` on FreeBSD); checked on the path itself when the error is ambiguous.
-fn is_symlink_error(e: &io::Error, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            return true;
-        }
+/// Whether an open with `O_NOFOLLOW` failed because the path is a symbolic link: `ELOOP`
+/// (`EMLINK` on FreeBSD). A missing file — the common failure, every folder is probed for its
+/// ignore files — costs no further call.
+#[cfg(unix)]
+fn is_symlink_error(e: &io::Error, _path: &Path) -> bool {
+    #[cfg(target_os = "freebsd")]
+    if e.raw_os_error() == Some(libc::EMLINK) {
+        return true;
     }
-    let _ = e;
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+/// Without `O_NOFOLLOW` ([`open_no_follow`] checks the path first): the path itself says.
+#[cfg(not(unix))]
+fn is_symlink_error(e: &io::Error, path: &Path) -> bool {
+    e.kind() != io::ErrorKind::NotFound && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 #[cfg(test)]
