@@ -15,8 +15,13 @@ use crate::source::SourceFile;
 pub struct FixReport {
     /// Findings of the first run that the re-run no longer reports.
     pub fixed: usize,
-    /// The files written, in order, each with its changes (`flink_parallelism 12 → 10`).
+    /// The files written, in order, each with its changes (`flink_parallelism 12 → 10`), for
+    /// applications that had an active finding.
     pub changes: Vec<(String, Vec<String>)>,
+    /// The same for applications without an active finding (`--unsafe-fixes` can apply a
+    /// recommendation that no finding asked for), and how many applications those are.
+    pub without_finding: Vec<(String, Vec<String>)>,
+    pub applications_without_finding: usize,
 }
 
 /// Whether `--fix` may write `file`: it must be a real file inside one of the linted `roots`
@@ -73,13 +78,13 @@ pub fn diff_text(plan: &Plan) -> String {
 /// Plans the fixes of `outcome` (`roots` are the linted paths).
 pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) -> Plan {
     let editable = editable_in(roots);
-    // A suppressed finding is a decision to keep the application as written.
-    let accepted = outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_some())
-        .filter_map(|f| f.application.clone())
-        .collect();
+    // A suppressed finding is a decision to keep what its own fix would change.
+    let mut accepted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in outcome.findings.iter().filter(|f| f.suppressed.is_some()) {
+        if let Some(app) = &f.application {
+            accepted.entry(app.clone()).or_default().insert(f.rule.id.to_string());
+        }
+    }
     let opts = FixOptions { unsafe_fixes, accepted };
     plan(&outcome.analyses, &opts, &editable)
 }
@@ -88,7 +93,7 @@ pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) ->
 /// together (and so are files linked through a shared edit).
 fn transactions<'p>(files: &BTreeMap<&'p str, Vec<&'p Edit>>) -> Vec<Vec<&'p str>> {
     let paths: Vec<&str> = files.keys().copied().collect();
-    // Union-find over the files, joined through the applications their edits serve.
+    // Union-find over the files, joined through the applications their edits are for.
     let mut parent: Vec<usize> = (0..paths.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -97,10 +102,10 @@ fn transactions<'p>(files: &BTreeMap<&'p str, Vec<&'p Edit>>) -> Vec<Vec<&'p str
         }
         i
     }
-    let mut first_file_of_app: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut first_file_of_app: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, edits) in files.values().enumerate() {
-        for app in edits.iter().flat_map(|e| e.apps.iter()) {
-            let j = *first_file_of_app.entry(*app).or_insert(i);
+        for app in edits.iter().flat_map(|e| e.applications.iter()) {
+            let j = *first_file_of_app.entry(app.as_str()).or_insert(i);
             let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
             parent[ri] = rj;
         }
@@ -112,20 +117,20 @@ fn transactions<'p>(files: &BTreeMap<&'p str, Vec<&'p Edit>>) -> Vec<Vec<&'p str
     groups.into_values().collect()
 }
 
-/// What writing the plan did: the changes per file written, the files that could not be
-/// written (errors), and those refused or held back with them (notices).
-struct Written {
-    changes: Vec<(String, Vec<String>)>,
+/// What writing the plan did: the edits written, per file; the files that could not be
+/// written (errors); and those refused or held back with them (notices).
+struct Written<'p> {
+    files: Vec<(String, Vec<&'p Edit>)>,
     errors: Vec<InputError>,
     notices: Vec<Notice>,
 }
 
 /// Writes the plan's edits, one transaction per group of files ([`transactions`]): every file of
 /// a group is written, or none is.
-fn write(plan: &Plan) -> Written {
+fn write(plan: &Plan) -> Written<'_> {
     let files = by_file(plan);
     let mut out = Written {
-        changes: Vec::new(),
+        files: Vec::new(),
         errors: Vec::new(),
         notices: Vec::new(),
     };
@@ -155,20 +160,16 @@ fn write(plan: &Plan) -> Written {
         drop(staged);
         let Some((bad, error)) = failed else {
             for path in group {
-                out.changes.push((
-                    path.to_string(),
-                    files[path].iter().map(|e| e.description.clone()).collect(),
-                ));
+                out.files.push((path.to_string(), files[path].clone()));
             }
             continue;
         };
-        let shown_bad = files[bad][0].file.path.clone();
         for &path in group.iter().filter(|p| **p != bad) {
             out.notices.push(Notice {
                 span: None,
                 message: WriteError::NotWritten {
                     path: path.to_string(),
-                    failed: shown_bad.clone(),
+                    failed: bad.to_string(),
                 }
                 .to_string(),
             });
@@ -203,17 +204,50 @@ fn remove_stale_temps(outcome: &Outcome, plan: &Plan) {
     }
 }
 
+/// The written changes, per file, split by whether any application an edit is for had an
+/// active finding; and how many applications without one were changed.
+type Changes = Vec<(String, Vec<String>)>;
+fn split_by_finding(written: &[(String, Vec<&Edit>)], with_finding: &BTreeSet<&str>) -> (Changes, Changes, usize) {
+    let (mut prompted, mut unprompted) = (Vec::new(), Vec::new());
+    let mut apps_without: BTreeSet<&str> = BTreeSet::new();
+    for (path, edits) in written {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for e in edits {
+            if e.applications.iter().any(|app| with_finding.contains(app.as_str())) {
+                a.push(e.description.clone());
+            } else {
+                apps_without.extend(e.applications.iter().map(String::as_str));
+                b.push(e.description.clone());
+            }
+        }
+        if !a.is_empty() {
+            prompted.push((path.clone(), a));
+        }
+        if !b.is_empty() {
+            unprompted.push((path.clone(), b));
+        }
+    }
+    (prompted, unprompted, apps_without.len())
+}
+
 /// `--fix`: writes the fixes of `outcome`, then re-lints with `rerun` and returns what remains,
 /// with the plan's notices and a [`FixReport`].
 pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl FnOnce() -> Outcome) -> Outcome {
     let plan = plan_outcome(&outcome, roots, unsafe_fixes);
     remove_stale_temps(&outcome, &plan);
     let Written {
-        changes,
+        files: written,
         errors,
         notices,
     } = write(&plan);
-    let (mut now, fixed) = if changes.is_empty() {
+    let with_finding: BTreeSet<&str> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .filter_map(|f| f.application.as_deref())
+        .collect();
+    let (changes, without_finding, applications_without_finding) = split_by_finding(&written, &with_finding);
+    let (mut now, fixed) = if written.is_empty() {
         (outcome, 0)
     } else {
         let now = rerun();
@@ -229,7 +263,12 @@ pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl 
     // The notices of the plan say what was not fixed, and why: after the run's own notices.
     now.notices.extend(plan.notices);
     now.notices.extend(notices);
-    now.fix = Some(FixReport { fixed, changes });
+    now.fix = Some(FixReport {
+        fixed,
+        changes,
+        without_finding,
+        applications_without_finding,
+    });
     now
 }
 

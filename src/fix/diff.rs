@@ -145,7 +145,7 @@ mod tests {
             range: at..at + len,
             text: t.into(),
             description: String::new(),
-            apps: Default::default(),
+            applications: Vec::new(),
         };
         let l2 = text.find("l2\n").unwrap();
         let l18 = text.find("l18").unwrap();
@@ -166,7 +166,7 @@ mod tests {
             range: 4..5,
             text: "2".into(),
             description: String::new(),
-            apps: Default::default(),
+            applications: Vec::new(),
         };
         assert_eq!(
             unified("t", "a = 1", &[&e]),

@@ -48,7 +48,7 @@ mod tests {
             range: r,
             text: t.into(),
             description: String::new(),
-            apps: Default::default(),
+            applications: Vec::new(),
         };
         let (one, two, three) = (e(4..6, "10"), e(12..12, "c = 2\r\n"), e(12..12, "d = 3\r\n"));
         assert_eq!(

@@ -358,7 +358,7 @@ mod tests {
             range,
             text: text.into(),
             description: String::new(),
-            apps: Default::default(),
+            applications: Vec::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! JSON syntax) for `eval`, and applications straight from plans and CloudFormation templates.
 
 pub mod attach;
+mod broken;
 pub mod cfn;
 pub mod declared;
 pub mod directives;
@@ -10,9 +11,11 @@ pub mod hcl_recover;
 pub mod json;
 pub mod plan;
 pub mod precheck;
+pub mod references;
 mod scan;
 pub mod terraform;
 pub mod tf_json;
+pub mod tfvars_directives;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
@@ -484,6 +487,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         }
     }
     load_installed_modules(&mut loaded);
+    broken::mark(&mut loaded, &callers);
 
     // Plans and CloudFormation templates, in parallel.
     let results: Vec<Inventory> = others
@@ -705,7 +709,11 @@ fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
     for name in names {
         match read_tfvars(&crate::discover::clean(&dir.join(&name)), false) {
             Ok(t) => out.push(t),
-            Err(e) => errors.push(e),
+            Err(e) => {
+                // Kept in its place: it may set any variable the files after it do not.
+                out.push(TfVars::broken(e.span.clone()));
+                errors.push(e);
+            }
         }
     }
     out
@@ -724,7 +732,11 @@ pub fn read_tfvars(path: &Path, named: bool) -> Result<TfVars, InputError> {
     } else {
         hcl::parse_tfvars(&file)?
     };
-    Ok(TfVars { file, attrs })
+    Ok(TfVars {
+        file,
+        attrs,
+        broken: None,
+    })
 }
 
 /// The module directory key of Terraform read from standard input.

@@ -121,16 +121,22 @@ pub fn render_with_limit(d: &Diff<'_>, limit: usize) -> String {
         text: String::new(),
         limit: limit.saturating_sub(RESERVE),
     };
-    // The marker is invisible: the summary is the first line a reviewer sees.
+    // The marker is invisible: a failed gate, then the summary, is the first a reviewer sees.
     c.line(MARKER);
-    // kpulint's own sentence (counts and dollars): nothing to escape.
+    // kpulint's own sentences (limits from the command line, counts and dollars): written as
+    // they are, like the table's figures.
+    for g in crate::gate::failed(&d.gates) {
+        c.line(&format!("❌ **{}**", g.failure_line()));
+        c.line("");
+    }
     c.line(&format!("**{}**", summary(d)));
     c.line("");
     c.line(&format!(
-        "{} → {}: {} applications: {}.",
+        "{} → {}: {} application{}: {}.",
         code(&d.labels.base),
         code(&d.labels.head),
         d.applications.len(),
+        crate::rules::plural(d.applications.len() as u64),
         counts_line(d)
     ));
 
