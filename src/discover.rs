@@ -316,9 +316,8 @@ impl<V: FileVisitor> Drop for Visitor<'_, V> {
     }
 }
 
-/// A walk error at the path it concerns (a folder that cannot be listed, most often), not at
-/// the root the walk started from.
-fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
+/// The error a walk error wraps (in a path, a depth, a line number), and the innermost path.
+fn innermost(err: &ignore::Error) -> (Option<&Path>, &ignore::Error) {
     let mut inner = err;
     let mut path = None;
     loop {
@@ -328,9 +327,15 @@ fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
                 inner = err;
             }
             ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => inner = err,
-            _ => break,
+            _ => return (path, inner),
         }
     }
+}
+
+/// A walk error at the path it concerns (a folder that cannot be listed, most often), not at
+/// the root the walk started from.
+fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
+    let (path, inner) = innermost(err);
     match (path, inner) {
         (Some(p), ignore::Error::Io(io)) => WalkError {
             path: clean(p),
@@ -351,24 +356,13 @@ fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
 /// link to a file kpulint reads or to a folder, `Some(None)` for one to a file it does not read
 /// (not mentioned), `None` for any other error.
 fn link_notice(err: &ignore::Error) -> Option<Option<String>> {
-    let mut inner = err;
-    let mut path = None;
-    loop {
-        match inner {
-            ignore::Error::WithPath { path: p, err } => {
-                path = Some(p.as_path());
-                inner = err;
-            }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => inner = err,
-            ignore::Error::Loop { ancestor, child } => {
-                return Some(Some(format!(
-                    "{} is a symbolic link to {}, a folder above it: not followed (a loop)",
-                    display(child),
-                    display(ancestor)
-                )))
-            }
-            _ => break,
-        }
+    let (path, inner) = innermost(err);
+    if let ignore::Error::Loop { ancestor, child } = inner {
+        return Some(Some(format!(
+            "{} is a symbolic link to {}, a folder above it: not followed (a loop)",
+            display(child),
+            display(ancestor)
+        )));
     }
     let (Some(path), ignore::Error::Io(io)) = (path, inner) else {
         return None;

@@ -454,33 +454,16 @@ fn hostile_repo() -> Repo {
         .enumerate()
         .map(|(i, k)| format!("    \"{k}\" = {}\n", 4 + i))
         .collect();
-    let app = format!(
-        r#"# kpulint: state_size=20GB required_parallelism=1
-resource "aws_kinesisanalyticsv2_application" "this" {{
-  for_each = {{
-{}  }}
-  name                   = "hostile"
-  runtime_environment    = "FLINK-1_20"
-  service_execution_role = "arn:aws:iam::123456789012:role/flink"
-
-  application_configuration {{
-    flink_application_configuration {{
-      parallelism_configuration {{
-        configuration_type   = "CUSTOM"
-        auto_scaling_enabled = false
-        parallelism          = each.value
-        parallelism_per_kpu  = 1
-      }}
-    }}
-  }}
-}}
-
-module "remote" {{
-  source = "git::https://evil.example/[x](y)@org/team"
-}}
-"#,
-        keys.concat()
-    );
+    // `for_each` goes first in the resource's body.
+    let app = flink_app(
+        "this",
+        "# kpulint: state_size=20GB required_parallelism=1",
+        "each.value",
+        "1",
+        "false",
+    )
+    .replacen("\" {\n", &format!("\" {{\n  for_each = {{\n{}  }}\n", keys.concat()), 1);
+    let app = format!("{app}\nmodule \"remote\" {{\n  source = \"git::https://evil.example/[x](y)@org/team\"\n}}\n");
     repo.write(&format!("infra/{HOSTILE_FILE}"), &app);
     repo
 }
