@@ -201,7 +201,11 @@ pub fn fix_round_trip(files: &[(&str, &[u8])]) {
         .map(|e| (e.span.path().to_string(), e.message.clone()))
         .collect();
     let fixed = kpulint::fix::apply::fix(first, &opts.paths, true, || run(&opts));
-    let changes = fixed.fix.map(|f| f.changes).unwrap_or_default();
+    // Changes for applications with a finding, and (`--unsafe-fixes`) without one.
+    let changes: Vec<(String, Vec<String>)> = fixed
+        .fix
+        .map(|f| f.changes.into_iter().chain(f.without_finding).collect())
+        .unwrap_or_default();
 
     let after = run(&opts);
     for e in &after.errors {
@@ -215,7 +219,10 @@ pub fn fix_round_trip(files: &[(&str, &[u8])]) {
     }
     let written = snapshot(&dir);
     let again = kpulint::fix::apply::fix(after, &opts.paths, true, || run(&opts));
-    let second = again.fix.map(|f| f.changes).unwrap_or_default();
+    let second: Vec<(String, Vec<String>)> = again
+        .fix
+        .map(|f| f.changes.into_iter().chain(f.without_finding).collect())
+        .unwrap_or_default();
     assert!(
         second.is_empty(),
         "a second --fix changed {second:?} after the first changed {changes:?}"
