@@ -323,6 +323,29 @@ fn special_files_met_while_walking_or_looking_for_callers_are_notices() {
 }
 
 #[test]
+fn a_module_missing_a_special_file_is_never_fixed() {
+    // The FIFO may hold anything Terraform would read (an override of the parallelism): the
+    // module's applications are tainted by it, as by a file that does not parse.
+    let repo = state_heavy();
+    mkfifo(&repo.path().join("override.tf"));
+    let before = std::fs::read(repo.path().join("terraform.tfvars")).unwrap();
+    let (_, doc) = json_limited(repo.path(), &["--fix", "."]);
+    assert_eq!(
+        doc["applications"][0]["tainted_by"],
+        serde_json::json!(["override.tf"]),
+        "{doc:#}"
+    );
+    assert_eq!(std::fs::read(repo.path().join("terraform.tfvars")).unwrap(), before);
+    assert!(
+        any_contains(
+            &messages(&doc, "notices"),
+            &["override.tf is a FIFO (named pipe), not a regular file: not read"]
+        ),
+        "{doc:#}"
+    );
+}
+
+#[test]
 fn a_link_to_proc_self_environ_never_shows_the_environment() {
     let repo = state_heavy();
     symlink("/proc/self/environ", repo.path().join("secret.tf")).unwrap();

@@ -70,6 +70,15 @@ pub struct Loaded {
     /// Every input variable the scanned (and followed) Terraform modules declare, parsed or not:
     /// a `--var` for a name outside this set is a typo.
     pub declared_variables: BTreeSet<String>,
+    /// Terraform files of the modules not read for what they are (a FIFO, a link out of the
+    /// repository; each is a notice): whatever they hold is missing from their module, as from
+    /// a file that could not be read, so the module's applications are tainted by them.
+    pub skipped_terraform: Vec<crate::source::Span>,
+}
+
+/// The span naming a file that was not read.
+fn unread(path: &Path) -> crate::source::Span {
+    SourceFile::new(display(path), "").whole()
 }
 
 /// Reads a file of the repository as UTF-8: a regular file within the size cap, a symbolic
@@ -268,18 +277,26 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         loaded.files += scanner.files;
         loaded.inventory.errors.append(&mut scanner.errors);
         loaded.inventory.notices.append(&mut scanner.notices);
+        loaded
+            .skipped_terraform
+            .extend(scanner.skipped.iter().map(|p| unread(p)));
         others.append(&mut scanner.others);
     }
     others.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Follow local module calls to directories outside the scanned paths.
+    let mut skipped_followed = Vec::new();
     let ModuleCalls { local: calls, remote } = follow_calls(
         &mut dirs,
         opts,
         declared_names,
         &mut loaded.inventory.errors,
         &mut loaded.inventory.notices,
+        &mut skipped_followed,
     );
+    loaded
+        .skipped_terraform
+        .extend(skipped_followed.iter().map(|p| unread(p)));
 
     loaded.declared_variables = dirs
         .iter()
@@ -566,6 +583,7 @@ fn follow_calls(
     declared_names: bool,
     errors: &mut Vec<InputError>,
     notices: &mut Vec<Notice>,
+    skipped: &mut Vec<PathBuf>,
 ) -> ModuleCalls {
     let callers: Vec<PathBuf> = dirs
         .iter()
@@ -596,6 +614,7 @@ fn follow_calls(
                 }
                 errors.append(&mut followed.errors);
                 notices.append(&mut followed.notices);
+                skipped.append(&mut followed.skipped);
                 dirs.add_followed(child.clone(), &mut followed);
                 queue.push(dir_calls(dirs, child.clone()));
             }
@@ -630,6 +649,7 @@ fn load_installed_modules(loaded: &mut Loaded) {
                         span: None,
                         message: why.message(&display(&p)),
                     });
+                    loaded.skipped_terraform.push(unread(&p));
                     continue;
                 }
             }

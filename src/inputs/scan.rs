@@ -518,6 +518,8 @@ pub(super) struct Scanner<'o> {
     /// Walked files skipped for what they are (a FIFO, a link out of the repository...), and
     /// file names that are not UTF-8.
     pub notices: Vec<Notice>,
+    /// The Terraform files among those skipped: their modules are missing whatever they hold.
+    pub skipped: Vec<PathBuf>,
     /// Files read (or tried).
     pub files: usize,
 }
@@ -538,6 +540,7 @@ impl<'o> Scanner<'o> {
             others: Vec::new(),
             errors: Vec::new(),
             notices: Vec::new(),
+            skipped: Vec::new(),
             files: 0,
         }
     }
@@ -599,13 +602,21 @@ impl<'o> Scanner<'o> {
         }
     }
 
+    /// A file not read for what it is: a notice, and for a Terraform file a gap in its module.
+    fn skip(&mut self, path: &Path, why: &Refused) {
+        self.notices.push(refused_notice(&display(path), why));
+        if matches!(FileKind::of(path), Some(FileKind::Tf | FileKind::TfJson)) {
+            self.skipped.push(path.to_path_buf());
+        }
+    }
+
     /// Reads a file found by listing a folder (a module sibling of a named file, a file of a
     /// module reached through a call): a special file or a link out of the repository is
     /// skipped with a notice, as when walking; a file that cannot be read is an error.
     fn read_listed(&mut self, path: &Path) -> Option<Arc<SourceFile>> {
         match crate::files::read_regular(path) {
             Err(why) if why.is_skipped() => {
-                self.notices.push(refused_notice(&display(path), &why));
+                self.skip(path, &why);
                 None
             }
             read => match super::source_from(path, read) {
@@ -660,7 +671,7 @@ impl FileVisitor for Scanner<'_> {
         // with a notice; one too large or that cannot be read is an error.
         if let Err(why) = &read {
             if why.is_skipped() {
-                self.notices.push(refused_notice(&display(path), why));
+                self.skip(path, why);
                 if buf.capacity() <= KEPT_BUFFER_BYTES {
                     self.buf = buf;
                 }
