@@ -20,9 +20,11 @@ use crate::source::SourceFile;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  no finding at or above --fail-on (suppressed findings never count)
-  1  at least one finding at or above --fail-on
+  1  a gate failed: a finding at or above --fail-on (not in --baseline), or no
+     application found with --fail-on-empty; the output says which limit failed
   2  usage or configuration error, or a file could not be read or parsed
-     (all other files are still linted and reported)
+     (all other files are still linted and reported; an application such a file
+     could change is not priced, recommended or fixed)
 
 Environment:
   TF_VAR_name     value of Terraform variable `name` (as Terraform reads it)
@@ -37,7 +39,7 @@ Examples:
 /// Lint AWS Managed Service for Apache Flink capacity (KPUs) in Terraform and CloudFormation
 /// against the declared state size.
 #[derive(Debug, Parser)]
-#[command(name = "kpulint", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+#[command(name = "kpulint", version = env!("KPULINT_VERSION_LONG"), after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -107,9 +109,37 @@ pub struct EvalArgs {
     /// Read every input as this format instead of detecting it
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<ForcedFormat>,
-    /// Threads for walking, reading and parsing [default: available cores]
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Threads for walking, reading and parsing, at most 256 [default: available cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<u16>,
+    /// Largest file kpulint reads, e.g. 256MB, 1GB, 1GiB or a number of bytes; larger files are
+    /// not read (each is an error or a notice naming it) [default: 256MB]
+    #[arg(long, value_name = "SIZE", value_parser = parse_max_file_size)]
+    pub max_file_size: Option<u64>,
+}
+
+/// The most threads `--jobs` starts: more only add memory and contention (a repository is
+/// read at disk speed long before).
+pub const MAX_JOBS: u16 = 256;
+
+fn parse_jobs(s: &str) -> Result<u16, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=u64::from(MAX_JOBS)).contains(&n) => Ok(n as u16),
+        Ok(_) => Err(format!("--jobs takes 1 to {MAX_JOBS} threads")),
+        Err(_) => Err(format!("--jobs takes a number of threads, 1 to {MAX_JOBS}")),
+    }
+}
+
+/// `256MB`, `1GiB`, or a plain number of bytes.
+fn parse_max_file_size(s: &str) -> Result<u64, String> {
+    let bytes = match s.trim().parse::<u64>() {
+        Ok(n) => n as f64,
+        Err(_) => crate::units::parse_size(s).map_err(|e| e.to_string())?.0,
+    };
+    if bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err("--max-file-size takes a size of at least 1 byte, e.g. 256MB".into());
+    }
+    Ok(bytes as u64)
 }
 
 impl EvalArgs {
@@ -168,15 +198,19 @@ pub struct CheckArgs {
     /// Record the current findings in FILE as the baseline (reports entries that no longer match)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// Apply each application's recommendation where its values are defined, then report what remains
+    /// Apply the safe part of each application's recommendation where its values are defined, then report what remains
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
     /// Print a unified diff of what --fix would change and write nothing (exit 1 if there is a diff)
     #[arg(long)]
     pub diff: bool,
-    /// With --fix or --diff, also apply recommendations marked unsafe (confirm their notes first)
+    /// With --fix or --diff, apply whole recommendations, also their unsafe part (confirm their notes first)
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Exit 1 when no application is found (a CI job pointed at the wrong path); also
+    /// `fail_on_empty = true` in .kpulint.hcl
+    #[arg(long)]
+    pub fail_on_empty: bool,
 }
 
 /// Runs on a thread pool of `--jobs` threads (rayon's default, the available cores, without it).
@@ -205,11 +239,26 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             return 2;
         }
     };
+    let eval = match &cli.command {
+        None => Some(&cli.check.eval),
+        Some(Command::Check(args)) => Some(&args.eval),
+        Some(Command::Diff(args)) => Some(&args.eval),
+        Some(Command::WhatIf(args)) => Some(&args.inputs.eval),
+        Some(Command::Cost(args)) => Some(&args.inputs.eval),
+        _ => None,
+    };
+    // The size cap holds for every file read from here on, var files and baselines included.
+    if let Some(eval) = eval {
+        crate::files::set_max_file_size(eval.max_file_size.unwrap_or(crate::files::DEFAULT_MAX_FILE_SIZE));
+    }
     let result = match cli.command {
-        None => {
-            let order = arg_order(&matches);
-            check(cli.check, order)
-        }
+        None => match subcommand_typo(&cli.check.paths) {
+            Some(message) => Err(message),
+            None => {
+                let order = arg_order(&matches);
+                check(cli.check, order)
+            }
+        },
         Some(Command::Check(args)) => {
             let order = matches.subcommand_matches("check").map(arg_order).unwrap_or_default();
             check(*args, order)
@@ -247,6 +296,24 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             2
         }
     }
+}
+
+/// `kpulint chek`: a first path that does not exist, looks like a word and is close to a
+/// subcommand is that subcommand misspelt, not a file to lint.
+fn subcommand_typo(paths: &[PathBuf]) -> Option<String> {
+    let first = paths.first()?.to_str()?;
+    let word = !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+    if !word || std::path::Path::new(first).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    let near = crate::similar::closest(first, names.iter().copied())?;
+    (crate::similar::edit_distance(first, near) <= 2).then(|| {
+        format!(
+            "unrecognized subcommand '{first}' (and no file or directory of that name): did you mean `kpulint {near}`?"
+        )
+    })
 }
 
 /// `(is_var_file, index)` for each `--var` / `--var-file`, in command-line order.
@@ -295,11 +362,23 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), String> {
 }
 
 fn print_rules() -> Result<i32, String> {
-    let mut s = String::new();
-    s.push_str(&format!("{:<7} {:<22} {:<8} {}\n", "ID", "NAME", "SEVERITY", "SUMMARY"));
+    // Columns as wide as their longest cell, so every summary starts in the same column.
+    let width = |header: &str, cell: fn(&rules::RuleMeta) -> &str| {
+        rules::all()
+            .map(|r| cell(r).chars().count())
+            .chain([header.len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (id, name, severity) = (
+        width("ID", |r| r.id),
+        width("NAME", |r| r.name),
+        width("SEVERITY", |r| r.severity.as_str()),
+    );
+    let mut s = format!("{:<id$}  {:<name$}  {:<severity$}  SUMMARY\n", "ID", "NAME", "SEVERITY");
     for r in rules::all() {
         s.push_str(&format!(
-            "{:<7} {:<22} {:<8} {}\n",
+            "{:<id$}  {:<name$}  {:<severity$}  {}\n",
             r.id,
             r.name,
             r.severity.as_str(),
@@ -366,7 +445,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
             let mut again = opts.clone();
             for v in &mut again.vars.cli {
                 if let CliVar::File(t) = v {
-                    if let Ok(fresh) = read_tfvars(std::path::Path::new(&t.file.path)) {
+                    if let Ok(fresh) = read_tfvars(std::path::Path::new(&t.file.path), true) {
                         *t = fresh;
                     }
                 }
@@ -392,8 +471,19 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
                 });
             }
         }
-        if let Err(e) = baseline::write(path, &new) {
-            outcome.errors.push(e);
+        match baseline::write(path, &new) {
+            Ok(()) => {
+                let n = new.findings.len();
+                outcome.notices.push(Notice {
+                    span: None,
+                    message: format!(
+                        "baseline written: {n} finding{} recorded in {}",
+                        if n == 1 { "" } else { "s" },
+                        crate::discover::display(path)
+                    ),
+                });
+            }
+            Err(e) => outcome.errors.push(e),
         }
         // The findings just recorded are accepted from now on.
         let accepted: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
@@ -409,6 +499,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
 
     let format = args.format.unwrap_or(Format::Human);
     let fail_on = args.fail_on.unwrap_or(FailOn::Warning);
+    outcome.gates = check_gates(&outcome, &args, fail_on);
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match args.color.unwrap_or(Color::Auto) {
@@ -425,7 +516,24 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     write_report(args.output.as_ref(), |out| {
         report::render(format, &outcome, &render_opts, out)
     })?;
-    Ok(report::exit_code(&outcome, fail_on))
+    Ok(report::exit_code(&outcome))
+}
+
+/// The limits that make `check` exit 1: `--fail-on` always, `--baseline` and `--fail-on-empty`
+/// when given.
+fn check_gates(outcome: &Outcome, args: &CheckArgs, fail_on: FailOn) -> Vec<crate::gate::Gate> {
+    let mut gates = vec![crate::gate::fail_on(&outcome.findings, fail_on)];
+    if let Some(path) = &args.baseline {
+        gates.push(crate::gate::baseline(
+            &outcome.findings,
+            fail_on,
+            &crate::discover::display(path),
+        ));
+    }
+    if args.fail_on_empty || outcome.fail_on_empty {
+        gates.push(crate::gate::fail_on_empty(outcome.analyses.len()));
+    }
+    gates
 }
 
 /// `--diff`: the diff on standard output, why anything is left out on standard error.
@@ -467,9 +575,14 @@ pub(crate) fn var_inputs(
     for &(is_file, i) in order {
         if is_file {
             let Some(path) = var_files.get(i) else { continue };
-            match read_tfvars(path) {
+            match read_tfvars(path, true) {
                 Ok(t) => vars.cli.push(CliVar::File(t)),
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    // Kept in its place: every variable it could set is unknown.
+                    vars.cli
+                        .push(CliVar::File(crate::eval::module::TfVars::broken(e.span.clone())));
+                    errors.push(e);
+                }
             }
         } else {
             let Some(raw) = var_args.get(i) else { continue };

@@ -29,6 +29,21 @@ pub enum DeclSource {
     Scenario,
 }
 
+/// A glob over application addresses: `*` and `?` are wildcards, and `[` `]` match themselves,
+/// as in `module.orders["prod"].*` (addresses hold brackets; character classes would make them
+/// match something else).
+pub fn address_glob(pattern: &str) -> Result<GlobMatcher, globset::Error> {
+    let mut escaped = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        match c {
+            '[' => escaped.push_str("[[]"),
+            ']' => escaped.push_str("[]]"),
+            c => escaped.push(c),
+        }
+    }
+    Glob::new(&escaped).map(|g| g.compile_matcher())
+}
+
 /// A declared value and where it was declared.
 #[derive(Debug, Clone)]
 pub struct Declared<T> {
@@ -56,6 +71,11 @@ pub struct Thresholds {
     pub target_margin: f64,
     /// Hours in a billing month for monthly figures.
     pub hours_per_month: f64,
+    /// The region whose prices stand in for a region without built-in or configured prices
+    /// (`None`: such a region's costs are unknown).
+    pub fallback_prices: Option<String>,
+    /// A run that finds no application exits 1 (`--fail-on-empty`).
+    pub fail_on_empty: bool,
 }
 
 impl Default for Thresholds {
@@ -72,6 +92,8 @@ impl Default for Thresholds {
             slow_rescale_minutes: 10.0,
             target_margin: 0.0,
             hours_per_month: crate::sizing::HOURS_PER_MONTH,
+            fallback_prices: None,
+            fail_on_empty: false,
         }
     }
 }
@@ -132,6 +154,9 @@ pub struct Config {
     /// The run scanned the config's whole directory tree, so an ignore block that matched
     /// nothing is stale (KPU901) even when no file lies in its paths any more.
     pub whole_tree_scanned: bool,
+    /// The file could not be read, or holds an error (the first one): any value in it may be
+    /// missing, so every application it applies to is tainted.
+    pub broken: Option<Span>,
 }
 
 impl Config {
@@ -166,6 +191,8 @@ const DEFAULT_KEYS: &[&str] = &[
     "slow_rescale_minutes",
     "target_margin",
     "hours_per_month",
+    "fallback_prices",
+    "fail_on_empty",
 ];
 
 /// Keys of an `application` block (and of `# kpulint:` annotations and `kpulint:` tags).
@@ -193,6 +220,12 @@ pub fn parse_config(
     let body = lower.body(&parsed.body);
     let mut p = P { errors: &mut errors };
     for attr in &body.attrs {
+        if attr.name == "fail_on_empty" {
+            if let Some(b) = p.boolean(attr) {
+                cfg.defaults.fail_on_empty = b;
+            }
+            continue;
+        }
         p.err(
             &attr.name_span,
             format!(
@@ -236,6 +269,27 @@ pub fn parse_config(
                 format!("unknown block `{ident}` (or wrong number of labels)"),
                 Some("expected `defaults {}`, `application \"ADDRESS\" {}`, `rule \"KPU00N\" {}`, `prices \"REGION\" {}` or `ignore {}`".into()),
             ),
+        }
+    }
+    // The fallback must itself be priced, or it would only move the guess.
+    if let Some(region) = &cfg.defaults.fallback_prices {
+        if !cfg.prices.contains_key(region) && crate::sizing::builtin_prices(region).is_none() {
+            let span = body
+                .blocks
+                .iter()
+                .filter(|b| b.ident == "defaults")
+                .find_map(|b| b.body.attr("fallback_prices"))
+                .map_or_else(|| file.whole(), |a| a.expr.span.clone());
+            errors.push(
+                InputError::new(
+                    span,
+                    format!("{CONFIG_FILE}: fallback_prices = \"{region}\" has no prices either"),
+                )
+                .with_help(format!(
+                    "use a region with built-in prices (us-east-1, eu-west-2) or add a `prices \"{region}\"` block"
+                )),
+            );
+            cfg.defaults.fallback_prices = None;
         }
     }
     (cfg, errors)
@@ -315,6 +369,20 @@ impl P<'_> {
         }
     }
 
+    fn boolean(&mut self, attr: &Attr) -> Option<bool> {
+        match self.value(attr)? {
+            Value::Bool(b) => Some(b),
+            other => {
+                self.err(
+                    &attr.expr.span,
+                    format!("{} must be true or false, found {}", attr.name, other.type_name()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
     fn percentage(&mut self, attr: &Attr) -> Option<f64> {
         let s = self.string(attr)?;
         match parse_percentage(&s) {
@@ -385,6 +453,16 @@ impl P<'_> {
                         t.hours_per_month = v
                     }
                 }
+                "fallback_prices" => {
+                    if let Some(v) = self.string(attr) {
+                        t.fallback_prices = Some(v)
+                    }
+                }
+                "fail_on_empty" => {
+                    if let Some(b) = self.boolean(attr) {
+                        t.fail_on_empty = b
+                    }
+                }
                 other => self.err(
                     &attr.name_span,
                     format!("unknown setting \"{other}\" in defaults"),
@@ -396,8 +474,8 @@ impl P<'_> {
 
     fn application(&mut self, pattern: &str, span: &Span, body: &BodyNode) -> Option<AppDecl> {
         self.no_blocks(body);
-        let matcher = match Glob::new(pattern) {
-            Ok(g) => g.compile_matcher(),
+        let matcher = match address_glob(pattern) {
+            Ok(m) => m,
             Err(e) => {
                 self.err(span, format!("invalid application pattern \"{pattern}\": {e}"), None);
                 return None;
@@ -646,7 +724,9 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     let mut dir = dir.canonicalize().ok()?;
     loop {
         let candidate = dir.join(CONFIG_FILE);
-        if candidate.is_file() {
+        // Whatever it is (a FIFO, a link to a device): reading it says why it cannot be read,
+        // rather than the config being skipped in silence.
+        if std::fs::symlink_metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
             return Some(candidate);
         }
         if dir.join(".git").exists() || !dir.pop() {

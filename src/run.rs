@@ -39,6 +39,11 @@ pub struct Outcome {
     pub notices: Vec<Notice>,
     /// What `--fix` changed (`None` without `--fix`).
     pub fix: Option<crate::fix::apply::FixReport>,
+    /// A config that applies to the scanned paths sets `fail_on_empty = true`.
+    pub fail_on_empty: bool,
+    /// The limits that decide the exit code 1, with what this run measured (set by the
+    /// command once the findings are final).
+    pub gates: Vec<crate::gate::Gate>,
 }
 
 /// Shows a config path relative to the current directory when it is below it.
@@ -68,16 +73,23 @@ fn display_config(path: &Path) -> String {
 
 /// Reads a config file. `roots` are the scanned paths: when one of them holds the config's
 /// whole directory, an ignore block that matched nothing is stale, not merely out of view.
-fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> Config {
-    let file = match inputs::read_source(path) {
+/// `named`: given with `--config` (read as named, so a pipe works); otherwise discovered, a
+/// file of the repository (a regular file, no link out of it).
+fn load_config(path: &Path, roots: &[PathBuf], named: bool, errors: &mut Vec<InputError>) -> Config {
+    let file = match inputs::read_source_as(path, display_config(path), named) {
         Ok(f) => f,
         Err(e) => {
+            // Whatever it would set is unknown: every application it applies to is tainted.
+            let cfg = Config {
+                broken: Some(e.span.clone()),
+                ..Config::default()
+            };
             errors.push(e);
-            return Config::default();
+            return cfg;
         }
     };
-    let file = SourceFile::new(display_config(path), &*file.text);
     let (mut cfg, errs) = config::parse_config(&file, &|name| rules::by_id(name).map(|r| r.id));
+    cfg.broken = errs.first().map(|e| e.span.clone());
     errors.extend(errs);
     let dir = path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf));
     cfg.whole_tree_scanned = dir.is_some_and(|dir| {
@@ -89,10 +101,11 @@ fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> 
     cfg
 }
 
-/// A named `.kpulint.hcl` (pre-commit passes it when it changes) stands for the directory tree
-/// it applies to: every application there may be affected by the change.
+/// A named `.kpulint.hcl` or `.kpulintignore` (pre-commit passes it when it changes) stands for
+/// the directory tree it applies to: every application there may be affected by the change.
 fn config_scope(path: &Path) -> PathBuf {
-    if path.file_name().is_some_and(|n| n == config::CONFIG_FILE) && path.is_file() {
+    let scoped = |n: &std::ffi::OsStr| n == config::CONFIG_FILE || n == ".kpulintignore";
+    if path.file_name().is_some_and(scoped) && path.is_file() {
         match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
@@ -100,6 +113,43 @@ fn config_scope(path: &Path) -> PathBuf {
     } else {
         path.to_path_buf()
     }
+}
+
+/// One notice per input that could not be read, naming the applications it taints: they get
+/// no cost, no recommendation and no fix until it is fixed.
+fn taint_notices(analyses: &[Analysis]) -> Vec<Notice> {
+    let mut by_input: BTreeMap<&str, (&crate::source::Span, Vec<&str>)> = BTreeMap::new();
+    for a in analyses {
+        for t in &a.app.tainted_by {
+            by_input
+                .entry(t.path())
+                .or_insert_with(|| (t, Vec::new()))
+                .1
+                .push(&a.app.address);
+        }
+    }
+    by_input
+        .into_values()
+        .map(|(at, apps)| {
+            const SHOWN: usize = 3;
+            let n = apps.len();
+            let mut names = apps.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+            if n > SHOWN {
+                names.push_str(&format!(" and {} more", n - SHOWN));
+            }
+            Notice {
+                span: Some(at.clone()),
+                message: format!(
+                    "{} has an input error ({}:{}) and may set values of {n} application{} ({names}): {} not priced, recommended or fixed until it is fixed",
+                    at.path(),
+                    at.location().line,
+                    at.location().column,
+                    crate::rules::plural(n as u64),
+                    if n == 1 { "it is" } else { "they are" }
+                ),
+            }
+        })
+        .collect()
 }
 
 pub fn run(opts: &RunOptions) -> Outcome {
@@ -110,8 +160,10 @@ pub fn run(opts: &RunOptions) -> Outcome {
         opts.paths.iter().map(|p| config_scope(p)).collect()
     };
 
+    crate::files::set_scan_roots(&paths);
     // A linted module that other modules of the repository call is evaluated through them.
     let callers = crate::callers::find(&paths);
+    out.notices.extend(callers.notices.iter().cloned());
     let mut walk_paths: Vec<PathBuf> = paths
         .iter()
         .map(|p| {
@@ -162,6 +214,12 @@ pub fn run(opts: &RunOptions) -> Outcome {
         &loaded.modules,
         &inventory.applications,
     ));
+    inventory.strays.extend(inputs::tfvars_directives::attach(
+        &loaded.modules,
+        &loaded.roots,
+        &opts.vars,
+        &mut inventory.applications,
+    ));
     let uncalled = crate::callers::uncalled_notices(&callers.uncalled, &loaded.modules, &opts.vars);
     // The parsed modules are not needed past evaluation: only files that applications,
     // findings and errors point at stay in memory, for rendering.
@@ -173,7 +231,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let explicit = opts
         .config
         .as_ref()
-        .map(|p| Arc::new(load_config(p, &paths, &mut out.errors)));
+        .map(|p| Arc::new(load_config(p, &paths, true, &mut out.errors)));
     let default = Arc::new(Config::default());
     let mut by_path: BTreeMap<PathBuf, Arc<Config>> = BTreeMap::new();
     let mut found_for_dir: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
@@ -193,7 +251,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
             Some(p) => Arc::clone(
                 by_path
                     .entry(p.clone())
-                    .or_insert_with(|| Arc::new(load_config(&p, &paths, errors))),
+                    .or_insert_with(|| Arc::new(load_config(&p, &paths, false, errors))),
             ),
             None => Arc::clone(&default),
         }
@@ -210,7 +268,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
         inventory.strays.retain(|s| in_scope(s.directive.span.path()));
     }
 
-    let mut fallback_regions = BTreeSet::new();
+    let mut unpriced_regions = BTreeSet::new();
     // One analysis per application: room for them all at once, not twice that by doubling.
     out.analyses.reserve_exact(inventory.applications.len());
     for app in inventory.applications {
@@ -225,28 +283,30 @@ pub fn run(opts: &RunOptions) -> Outcome {
                 ),
             });
         }
-        if a.sizing.is_ok() {
-            if let crate::model::Setting::Unknown { span, reason } = &a.app.region {
-                out.notices.push(Notice {
-                    span: Some(span.clone()),
-                    message: format!(
-                        "region of {} cannot be evaluated ({}): its costs use {} prices (defaults.region)",
-                        a.app.address, reason.what, a.price_region
-                    ),
-                });
-            }
-        }
-        if a.prices_fallback && a.sizing.is_ok() {
-            if let Some(region) = a.region.clone().filter(|r| fallback_regions.insert(r.clone())) {
-                out.notices.push(Notice {
-                    span: None,
-                    message: format!(
-                        "no prices for region {region}: costs use us-east-1 prices; add a `prices \"{region}\" {{ kpu_hour_usd = ..., running_storage_gb_month_usd = ... }}` block to .kpulint.hcl"
-                    ),
-                });
-            }
-        }
+        out.notices
+            .extend(crate::analysis::price_notices(&a, &mut unpriced_regions));
         out.analyses.push(a);
+    }
+    out.notices.extend(taint_notices(&out.analyses));
+
+    if out.analyses.is_empty() {
+        // A scan that finds nothing says where it looked: a CI job pointed at the wrong path
+        // must not pass in silence.
+        let shown: Vec<String> = paths.iter().map(|p| display(p)).collect();
+        out.notices.push(Notice {
+            span: None,
+            message: format!(
+                "no Managed Flink application found in {} ({} file{} read): kpulint looks for aws_kinesisanalyticsv2_application resources in Terraform and plans and AWS::KinesisAnalyticsV2::Application in CloudFormation templates; use --fail-on-empty to fail the run",
+                shown.join(", "),
+                out.files,
+                crate::rules::plural(out.files as u64)
+            ),
+        });
+        out.fail_on_empty = paths.iter().any(|p| {
+            config_for(&p.join(config::CONFIG_FILE).to_string_lossy(), &mut out.errors)
+                .defaults
+                .fail_on_empty
+        });
     }
 
     let lint_opts = LintOptions {
@@ -295,5 +355,10 @@ pub fn run(opts: &RunOptions) -> Outcome {
         key(a).cmp(&key(b))
     });
     out.notices.dedup_by(|a, b| a.message == b.message && a.span == b.span);
+    // A file refused both as a walked file and as a required input (a tfvars that is a FIFO)
+    // is reported once, as the error.
+    let errors: BTreeSet<&str> = out.errors.iter().map(|e| e.message.as_str()).collect();
+    out.notices
+        .retain(|n| n.span.is_some() || !errors.contains(n.message.as_str()));
     out
 }

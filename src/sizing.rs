@@ -135,9 +135,14 @@ pub fn round_cents(usd: f64) -> f64 {
     (usd * 100.0).round() / 100.0
 }
 
-/// KPUs whose disk holds `state_gb × storage_factor` (fact sheet §9).
+/// KPUs whose disk holds `state_gb × storage_factor` (fact sheet §9):
+/// `ceil(state_gb × storage_factor / 50)`, so no state needs no KPU of disk (an application
+/// still runs on at least one KPU).
 pub fn storage_kpus(state_gb: f64, storage_factor: f64) -> u64 {
     let needed_gb = state_gb * storage_factor;
+    if needed_gb.is_nan() || needed_gb <= 0.0 {
+        return 0;
+    }
     // Guard against float noise: 480.0000001 GB must not buy an extra KPU.
     let k = (needed_gb / STORAGE_GB_PER_KPU as f64 - 1e-9).ceil();
     if k < 1.0 {
@@ -258,7 +263,8 @@ mod tests {
         assert_eq!(storage_kpus(240.1, 2.0), 10);
         assert_eq!(storage_kpus(250.0, 2.0), 10);
         assert_eq!(storage_kpus(250.1, 2.0), 11);
-        assert_eq!(storage_kpus(0.0, 2.0), 1);
+        assert_eq!(storage_kpus(0.0, 2.0), 0);
+        assert_eq!(storage_kpus(0.000_001, 2.0), 1);
         assert_eq!(storage_kpus(25.0, 2.0), 1);
         assert_eq!(compute_kpus(Some(13), None, 2, 0.0), Some(7));
         assert_eq!(compute_kpus(Some(13), Some(9), 2, 0.0), Some(9));

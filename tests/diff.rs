@@ -292,7 +292,7 @@ fn paths_relative_to_a_subdirectory_and_a_var_file_from_each_side() {
     assert!(doc["notices"].as_array().unwrap().is_empty(), "{doc:#}");
     assert_eq!(
         doc["summary"]["text"],
-        "This change removes 4 KPUs (-$341.20/month), introduces no findings and resolves 1 warning."
+        "This change removes 4 KPUs (−$341.20/month), introduces no findings and resolves 1 warning."
     );
 }
 
@@ -590,7 +590,8 @@ fn human_output() {
 fn ci_examples_run_diff_and_find_their_comment_by_the_marker() {
     let marker = "<!-- kpulint-diff -->";
     let github = std::fs::read_to_string(root().join("examples/ci/github-actions.yml")).unwrap();
-    assert!(github.contains(r#"kpulint diff --base "origin/${{ github.base_ref }}" --format markdown"#));
+    // The GitHub example runs it through the action: `args` holds the command line.
+    assert!(github.contains(r#"diff --base "origin/${{ github.base_ref }}" --format markdown"#));
     let gitlab = std::fs::read_to_string(root().join("examples/ci/gitlab-ci.yml")).unwrap();
     assert!(gitlab.contains(r#"kpulint diff --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --format markdown"#));
     for ci in [&github, &gitlab] {

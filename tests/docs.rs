@@ -70,7 +70,7 @@ fn every_rule_page_example_prints_what_the_page_shows() {
     let mut checked = Vec::new();
     for id in [
         "KPU001", "KPU002", "KPU003", "KPU004", "KPU005", "KPU006", "KPU007", "KPU008", "KPU009", "KPU010", "KPU011",
-        "KPU012",
+        "KPU012", "KPU016",
     ] {
         let path = root().join(format!("rules/{id}.md"));
         let page = std::fs::read_to_string(&path).expect("rule page");
@@ -101,7 +101,7 @@ fn every_rule_page_example_prints_what_the_page_shows() {
     }
     // Pages with a second example (autoscaling on, a quota no parallelism_per_kpu meets, a
     // declared max parallelism) are checked twice.
-    assert_eq!(checked.len(), 15, "{checked:?}");
+    assert_eq!(checked.len(), 16, "{checked:?}");
 }
 
 #[test]

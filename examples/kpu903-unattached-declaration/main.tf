@@ -11,6 +11,16 @@ resource "aws_kinesisanalyticsv2_application" "orders" {
   service_execution_role = "arn:aws:iam::123456789012:role/flink-orders"
 
   application_configuration {
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+      code_content {
+        s3_content_location {
+          bucket_arn = "arn:aws:s3:::flink-artifacts-123456789012"
+          file_key   = "orders.jar"
+        }
+      }
+    }
+
     flink_application_configuration {
       parallelism_configuration {
         configuration_type   = "CUSTOM"
@@ -38,6 +48,16 @@ resource "aws_kinesisanalyticsv2_application" "payments" {
   service_execution_role = "arn:aws:iam::123456789012:role/flink-payments"
 
   application_configuration {
+    application_code_configuration {
+      code_content_type = "ZIPFILE"
+      code_content {
+        s3_content_location {
+          bucket_arn = "arn:aws:s3:::flink-artifacts-123456789012"
+          file_key   = "payments.jar"
+        }
+      }
+    }
+
     flink_application_configuration {
       parallelism_configuration {
         configuration_type   = "CUSTOM"

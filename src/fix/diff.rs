@@ -145,6 +145,7 @@ mod tests {
             range: at..at + len,
             text: t.into(),
             description: String::new(),
+            applications: Vec::new(),
         };
         let l2 = text.find("l2\n").unwrap();
         let l18 = text.find("l18").unwrap();
@@ -165,6 +166,7 @@ mod tests {
             range: 4..5,
             text: "2".into(),
             description: String::new(),
+            applications: Vec::new(),
         };
         assert_eq!(
             unified("t", "a = 1", &[&e]),

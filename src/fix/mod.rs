@@ -15,24 +15,27 @@ pub mod apply;
 pub mod diff;
 mod insert;
 pub mod literal;
+mod shared;
 pub mod splice;
+pub mod transaction;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::analysis::Analysis;
-use crate::model::{InputFormat, Notice, OriginKind, Setting};
+use crate::model::{InputFormat, Notice, OriginKind, Reader, Setting, SettingReaders};
+use crate::recommend::{Pins, Recommendation};
 use crate::source::{SourceFile, Span};
 use literal::Value;
 
 #[derive(Debug, Clone, Default)]
 pub struct FixOptions {
-    /// Also apply recommendations marked `safe: false`.
+    /// Also apply the unsafe part of recommendations (`safe: false`).
     pub unsafe_fixes: bool,
-    /// Applications with a suppressed finding (inline, config or baseline): their values were
-    /// accepted as they are, so they are kept.
-    pub accepted: BTreeSet<String>,
+    /// The rules whose findings on an application are suppressed (inline, config or baseline),
+    /// by address: the values those findings' own fixes would change are kept as written.
+    pub accepted: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// One change to one file: `range` of its text (without a byte-order mark) becomes `text`.
@@ -43,6 +46,8 @@ pub struct Edit {
     pub text: String,
     /// What changes, for the summary: `flink_parallelism 12 → 10`, `+ auto_scaling_enabled = false`.
     pub description: String,
+    /// The applications the edit is for.
+    pub applications: Vec<String>,
 }
 
 /// What `--fix` would do.
@@ -152,6 +157,8 @@ struct Proposal {
     /// The name written at the place (`flink_parallelism`), for notices.
     place_name: String,
     description: String,
+    /// What the application needs at the place, for notices: `needs 10`, `keeps 12 (…)`.
+    need: String,
 }
 
 impl Proposal {
@@ -191,14 +198,30 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
     let mut proposals: Vec<Proposal> = Vec::new();
     // Applications any of whose changes cannot be made: none of their changes are made.
     let mut refused: BTreeSet<usize> = BTreeSet::new();
+    // Every file a tainted application touches stays as it is, whoever else it feeds.
+    let protected = tainted_files(analyses);
 
     for (i, a) in analyses.iter().enumerate() {
-        let (Some(rec), Ok(sizing)) = (&a.recommendation, &a.sizing) else {
+        if let Some(broken) = a.app.tainted_by.first() {
+            let l = broken.location();
+            out.notices.push(Notice {
+                span: Some(a.app.span.clone()),
+                message: format!(
+                    "{}: not fixed, nor any file it reads: {} has an input error ({}:{}), so its values may not be what was read; fix it first",
+                    a.app.address,
+                    broken.path(),
+                    l.line,
+                    l.column
+                ),
+            });
+            continue;
+        }
+        let (Some(unpinned), Ok(sizing)) = (&a.recommendation, &a.sizing) else {
             continue;
         };
         let app = &a.app;
         if app.format == InputFormat::TerraformPlan {
-            if rec.changes(sizing) {
+            if unpinned.changes(sizing) {
                 out.notices.push(Notice {
                     span: Some(app.span.clone()),
                     message: format!(
@@ -209,24 +232,65 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             }
             continue;
         }
-        let accepted = opts.accepted.contains(&app.address);
-        let wants_change = rec.changes(sizing) && (rec.safe || opts.unsafe_fixes) && !accepted;
-        if rec.changes(sizing) && accepted {
+        // A suppressed finding keeps what its own fix would change; the rest still applies.
+        let suppressed: Vec<&str> = opts
+            .accepted
+            .get(&app.address)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|id| crate::rules::settings_fixed_by(id).any())
+            .collect();
+        let pins = suppressed
+            .iter()
+            .fold(Pins::default(), |p, id| p.union(crate::rules::settings_fixed_by(id)));
+        let pinned;
+        let rec = if pins.any() {
+            pinned = crate::recommend::recommend_with(
+                sizing,
+                a.kind,
+                &a.declarations(),
+                a.thresholds(),
+                a.prices.as_ref(),
+                pins,
+            );
+            &pinned
+        } else {
+            unpinned
+        };
+        let applied = rec.applied(opts.unsafe_fixes);
+        let wants_change = applied.changes(sizing);
+        let kept = kept_settings(sizing, unpinned.applied(opts.unsafe_fixes), applied);
+        if !kept.is_empty() {
             out.notices.push(Notice {
                 span: Some(app.span.clone()),
                 message: format!(
-                    "{}: a finding on it is suppressed, so its values are kept as written (remove the suppression to fix it)",
-                    app.address
+                    "{}: {} {} suppressed, so its {} {} kept as written (remove the suppression to fix {})",
+                    app.address,
+                    suppressed.join(", "),
+                    if suppressed.len() == 1 { "is" } else { "are" },
+                    kept.join(" and "),
+                    if kept.len() == 1 { "is" } else { "are" },
+                    if kept.len() == 1 { "it" } else { "them" },
                 ),
             });
-        } else if rec.changes(sizing) && !wants_change {
+        }
+        if rec.changes(sizing) && !rec.safe && !opts.unsafe_fixes {
             out.notices.push(Notice {
                 span: Some(app.span.clone()),
-                message: format!(
-                    "{}: unsafe fix skipped (confirm first: {}); apply it with --unsafe-fixes",
-                    app.address,
-                    rec.confirm.join("; ")
-                ),
+                message: if wants_change {
+                    format!(
+                        "{}: only the safe part of its fix is applied; the rest is skipped (confirm first: {}); apply it with --unsafe-fixes",
+                        app.address,
+                        rec.confirm.join("; ")
+                    )
+                } else {
+                    format!(
+                        "{}: unsafe fix skipped (confirm first: {}); apply it with --unsafe-fixes",
+                        app.address,
+                        rec.confirm.join("; ")
+                    )
+                },
             });
         }
         let pc = &app.parallelism;
@@ -234,21 +298,25 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             (
                 Field::ConfigurationType,
                 written(&pc.configuration_type, |s| configuration_type(s)),
+                Value::Str(if applied.custom { "CUSTOM" } else { "DEFAULT" }),
                 Value::Str(if rec.custom { "CUSTOM" } else { "DEFAULT" }),
             ),
             (
                 Field::Parallelism,
                 written(&pc.parallelism, whole),
+                Value::Number(applied.parallelism),
                 Value::Number(rec.parallelism),
             ),
             (
                 Field::ParallelismPerKpu,
                 written(&pc.parallelism_per_kpu, whole),
+                Value::Number(applied.parallelism_per_kpu),
                 Value::Number(rec.parallelism_per_kpu),
             ),
             (
                 Field::AutoScaling,
                 written(&pc.auto_scaling_enabled, |b| Some(Value::Bool(*b))),
+                Value::Bool(applied.auto_scaling),
                 Value::Bool(rec.auto_scaling),
             ),
         ];
@@ -265,7 +333,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             };
             let values: Vec<String> = fields
                 .iter()
-                .map(|(f, _, v)| format!("{}{sep}{}", f.name(app.format), v.hcl()))
+                .map(|(f, _, v, _)| format!("{}{sep}{}", f.name(app.format), v.hcl()))
                 .collect();
             refused.insert(i);
             out.notices.push(Notice {
@@ -279,14 +347,24 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             continue;
         }
         // Under DEFAULT the numbers are ignored: only what CUSTOM needs is changed.
-        let needed = |f: Field| wants_change && (rec.custom || f == Field::ConfigurationType);
-        for (field, written, wanted) in fields {
+        let needed = |f: Field| wants_change && (applied.custom || f == Field::ConfigurationType);
+        for (field, written, wanted, recommended) in fields {
+            // Why an application that does not change this setting keeps it (for notices).
+            let hold = if kept.contains(&field.name(InputFormat::TerraformHcl)) {
+                Some("a suppressed finding keeps it".to_string())
+            } else if wanted != recommended {
+                Some(format!("its recommended {} is not a safe fix", recommended.shown()))
+            } else {
+                None
+            };
             let wish = Wish {
                 app: i,
                 address: &app.address,
                 format: app.format,
                 field,
                 wanted: if needed(field) { Some(wanted) } else { None },
+                hold,
+                readers: readers_of(&app.readers, field),
             };
             let proposed = match written {
                 Written::Known { value, at, origin } => wish.replace(value, &at, origin.as_ref(), editable),
@@ -307,8 +385,104 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
         }
     }
 
-    resolve_shared(analyses, proposals, refused, &mut out);
+    for p in proposals.iter().filter(|p| p.change) {
+        if let Some(other) = protected.get(p.file.path.as_str()) {
+            if refused.insert(p.app) {
+                out.notices.push(Notice {
+                    span: Some(p.file.span(p.range.clone())),
+                    message: format!(
+                        "{}: not fixed: {} also holds values of {other}, which is not fixed (an input it reads has an error)",
+                        analyses[p.app].app.address,
+                        p.file.path
+                    ),
+                });
+            }
+        }
+    }
+    let applied = shared::resolve(analyses, proposals, refused, &mut out);
+    // An unsafe fix is applied only with --unsafe-fixes: each says what to confirm.
+    for (i, changes) in applied.into_iter().filter(|_| opts.unsafe_fixes) {
+        let a = &analyses[i];
+        if let Some(rec) = a.recommendation.as_ref().filter(|r| !r.safe) {
+            out.notices.push(Notice {
+                span: Some(a.app.span.clone()),
+                message: format!(
+                    "{}: unsafe fix ({}): confirm first: {}",
+                    a.app.address,
+                    changes.join(", "),
+                    rec.confirm.join("; ")
+                ),
+            });
+        }
+    }
     out
+}
+
+/// The files tainted applications touch (their resource, settings, the origins of those and
+/// their module calls), each with the first such application's address.
+fn tainted_files(analyses: &[Analysis]) -> BTreeMap<&str, &str> {
+    let mut files: BTreeMap<&str, &str> = BTreeMap::new();
+    for a in analyses.iter().filter(|a| a.tainted()) {
+        let app = &a.app;
+        let pc = &app.parallelism;
+        let spans = [
+            pc.configuration_type.span(),
+            pc.parallelism.span(),
+            pc.parallelism_per_kpu.span(),
+            pc.auto_scaling_enabled.span(),
+        ];
+        let origins = [
+            pc.configuration_type.origin(),
+            pc.parallelism.origin(),
+            pc.parallelism_per_kpu.origin(),
+            pc.auto_scaling_enabled.origin(),
+        ];
+        let touched = std::iter::once(&app.span)
+            .chain(app.source.as_ref())
+            .chain(pc.block.as_ref())
+            .chain(spans.into_iter().flatten())
+            .chain(origins.into_iter().flatten().map(|o| &o.span))
+            .chain(app.module_calls.iter().map(|c| &c.span));
+        for span in touched {
+            files.entry(span.path()).or_insert(&app.address);
+        }
+    }
+    files
+}
+
+/// The settings `unpinned` would change and `pinned` keeps as written, by name.
+fn kept_settings(s: &crate::analysis::Sizing, unpinned: &Recommendation, pinned: &Recommendation) -> Vec<&'static str> {
+    let e = s.effective;
+    let kept = |now: u64, unpinned: u64, pinned: u64| unpinned != now && pinned == now;
+    [
+        (
+            "configuration_type",
+            kept(s.custom.into(), unpinned.custom.into(), pinned.custom.into()),
+        ),
+        (
+            "parallelism",
+            kept(e.parallelism, unpinned.parallelism, pinned.parallelism),
+        ),
+        (
+            "parallelism_per_kpu",
+            kept(
+                e.parallelism_per_kpu,
+                unpinned.parallelism_per_kpu,
+                pinned.parallelism_per_kpu,
+            ),
+        ),
+        (
+            "auto_scaling_enabled",
+            kept(
+                e.auto_scaling.into(),
+                unpinned.auto_scaling.into(),
+                pinned.auto_scaling.into(),
+            ),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, k)| k.then_some(name))
+    .collect()
 }
 
 /// What one application wants for one setting (`wanted: None`: keep it as it is).
@@ -318,6 +492,10 @@ struct Wish<'a> {
     format: InputFormat,
     field: Field,
     wanted: Option<Value>,
+    /// Why it keeps the setting when its recommendation would change it.
+    hold: Option<String>,
+    /// What else reads the value where it is defined (another resource, an output, ...).
+    readers: &'a [Reader],
 }
 
 impl Wish<'_> {
@@ -371,7 +549,24 @@ impl Wish<'_> {
             if let Err(why) = editable(&place.file) {
                 return Err(refuse(Some(place.clone()), format!("{} {why}", place.path())));
             }
+            if !self.readers.is_empty() {
+                let readers: Vec<String> = self.readers.iter().map(|r| format!("{} ({})", r.what, r.at)).collect();
+                return Err(refuse(
+                    Some(place.clone()),
+                    format!(
+                        "{} at {} is also read by {}; edit {} by hand if the new value suits every reader",
+                        origin.map_or("the value", |(_, l)| l.as_str()),
+                        at(place),
+                        readers.join(", "),
+                        "it"
+                    ),
+                ));
+            }
         }
+        let need = match (&self.wanted, &self.hold) {
+            (_, Some(hold)) if !change => format!("keeps {} ({hold})", value.shown()),
+            _ => format!("needs {}", target.shown()),
+        };
         let place_name = name_before(place, origin.map(|(_, l)| l.as_str()));
         Ok(Some(Proposal {
             app: self.app,
@@ -383,6 +578,7 @@ impl Wish<'_> {
             change,
             description: format!("{place_name} {} → {}", value.shown(), target.shown()),
             place_name,
+            need,
         }))
     }
 
@@ -420,6 +616,7 @@ impl Wish<'_> {
                 change: true,
                 place_name: self.name().to_string(),
                 description: format!("+ {assignment}"),
+                need: format!("needs {}", wanted.shown()),
             })),
             Err(why) => Err(Notice {
                 span: Some(block.clone()),
@@ -468,89 +665,12 @@ fn insertion(
     Ok((Arc::clone(&block.file), pos, line))
 }
 
-/// One edit per place. A place that applications want at different values is not edited, and
-/// then none of those applications' changes are made (a half-applied recommendation could be
-/// worse than none): their wishes become "keep", which can refuse others in turn.
-fn resolve_shared(analyses: &[Analysis], mut proposals: Vec<Proposal>, mut refused: BTreeSet<usize>, out: &mut Plan) {
-    let mut reported: BTreeSet<(String, usize, usize, Option<Field>)> = BTreeSet::new();
-    loop {
-        for p in proposals.iter_mut().filter(|p| refused.contains(&p.app) && p.change) {
-            // A refused application keeps its current value; an insertion just does not happen.
-            if p.insert.is_some() {
-                p.text.clear();
-            } else {
-                p.text = p.file.get(p.range.clone()).unwrap_or_default().to_string();
-            }
-            p.change = false;
-        }
-        proposals.retain(|p| p.change || p.insert.is_none());
-        let mut groups: BTreeMap<(String, usize, usize, Option<Field>), Vec<&Proposal>> = BTreeMap::new();
-        for p in &proposals {
-            groups.entry(p.key()).or_default().push(p);
-        }
-        let mut newly = BTreeSet::new();
-        for (key, group) in &groups {
-            let texts: BTreeSet<&str> = group.iter().map(|p| p.text.as_str()).collect();
-            if texts.len() < 2 {
-                continue;
-            }
-            newly.extend(group.iter().filter(|p| p.change).map(|p| p.app));
-            if reported.insert(key.clone()) {
-                let first = group[0];
-                let wants: Vec<String> = group
-                    .iter()
-                    .map(|p| format!("{} needs {}", analyses[p.app].app.address, p.text.trim()))
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                out.notices.push(Notice {
-                    span: Some(first.file.span(first.range.clone())),
-                    message: format!(
-                        "{} = {} feeds applications whose recommendations differ ({}): not edited",
-                        first.place_name,
-                        first.file.get(first.range.clone()).unwrap_or_default().trim(),
-                        wants.join(", ")
-                    ),
-                });
-            }
-        }
-        newly.retain(|a| !refused.contains(a));
-        if newly.is_empty() {
-            break;
-        }
-        for a in &newly {
-            out.notices.push(Notice {
-                span: Some(analyses[*a].app.span.clone()),
-                message: format!(
-                    "{}: none of its fixes are applied, as one of its values is shared with an application that needs another",
-                    analyses[*a].app.address
-                ),
-            });
-        }
-        refused.extend(newly);
+/// What else reads the value `field` is defined by.
+fn readers_of(readers: &SettingReaders, field: Field) -> &[Reader] {
+    match field {
+        Field::ConfigurationType => &readers.configuration_type,
+        Field::Parallelism => &readers.parallelism,
+        Field::ParallelismPerKpu => &readers.parallelism_per_kpu,
+        Field::AutoScaling => &readers.auto_scaling_enabled,
     }
-    let mut seen = BTreeSet::new();
-    let mut edits: Vec<(Field, Edit)> = Vec::new();
-    for p in proposals.into_iter().filter(|p| p.change) {
-        if seen.insert(p.key()) {
-            edits.push((
-                p.field,
-                Edit {
-                    file: p.file,
-                    range: p.range,
-                    text: p.text,
-                    description: p.description,
-                },
-            ));
-        }
-    }
-    edits.sort_by(|(fa, a), (fb, b)| {
-        (a.file.path.as_str(), a.range.start, a.range.end, fa).cmp(&(
-            b.file.path.as_str(),
-            b.range.start,
-            b.range.end,
-            fb,
-        ))
-    });
-    out.edits = edits.into_iter().map(|(_, e)| e).collect();
 }

@@ -95,6 +95,7 @@ pub fn parse_tf(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
     };
     tf.strays = super::attach::strays(&comments, &blocks);
     tf.strays.extend(super::attach::tag_strays(&tf.resources, &blocks));
+    tf.references.sort_by(|a, b| a.name.cmp(&b.name));
     tf.shrink_to_fit();
     Ok(tf)
 }
@@ -215,6 +216,7 @@ fn parse_tf_in_groups(
 fn lower_blocks(tf: &mut TfFile, blocks: &mut Vec<AttachTarget>, body: &Body, lower: &Lower, comments: &CommentMap) {
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        record_references(tf, block, &labels, lower, comments.whole());
         blocks.push(AttachTarget {
             address: std::iter::once(block.ident.as_str())
                 .chain(labels.iter().copied())
@@ -302,6 +304,60 @@ fn lower_blocks(tf: &mut TfFile, blocks: &mut Vec<AttachTarget>, body: &Body, lo
             _ => {}
         }
     }
+}
+
+/// Records which attributes of a top-level block refer to variables, locals or `each.value`
+/// (see [`super::references`]): every block, also those the model drops.
+fn record_references(tf: &mut TfFile, block: &Block, labels: &[&str], lower: &Lower, whole: &Arc<SourceFile>) {
+    use super::references::{block_address, is_parallelism_setting, reader, Collector};
+    let Some(text) = whole.get(lower.span_of(block.span()).range()) else {
+        return;
+    };
+    if !["var.", "local.", "each.value"].iter().any(|p| text.contains(p)) {
+        return;
+    }
+    let ident = block.ident.as_str();
+    let mut c = Collector {
+        whole,
+        out: &mut tf.references,
+    };
+    if ident == "locals" {
+        for a in block.body.attributes() {
+            let local = format!("local.{}", a.key.as_str());
+            c.value(&local, lower.span_of(a.value.span()).range(), false);
+        }
+        return;
+    }
+    let Some(address) = block_address(ident, labels) else {
+        return;
+    };
+    let rtype = if ident == "resource" {
+        labels.first().copied()
+    } else {
+        None
+    };
+    fn walk<'b>(c: &mut Collector, body: &'b Body, at: (&str, Option<&str>), path: &mut Vec<&'b str>, lower: &Lower) {
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    path.push(a.key.as_str());
+                    let setting = at.1.is_some_and(|t| is_parallelism_setting(t, path));
+                    c.value(&reader(at.0, path), lower.span_of(a.value.span()).range(), setting);
+                    path.pop();
+                }
+                Structure::Block(b) => {
+                    let seg = match (b.ident.as_str(), b.labels.first()) {
+                        ("dynamic", Some(label)) => label.as_str(),
+                        (ident, _) => ident,
+                    };
+                    path.push(seg);
+                    walk(c, &b.body, at, path, lower);
+                    path.pop();
+                }
+            }
+        }
+    }
+    walk(&mut c, &block.body, (&address, rtype), &mut Vec::new(), lower);
 }
 
 /// Parses a `.tfvars` file: top-level attributes only.

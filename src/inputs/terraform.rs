@@ -100,6 +100,8 @@ pub struct TfFile {
     pub providers: Vec<Provider>,
     /// Directives that attach to no Flink resource or module call of this file.
     pub strays: Vec<StrayDirective>,
+    /// Every attribute that refers to a variable, local or `each.value`, sorted by name.
+    pub references: Vec<super::references::Reference>,
 }
 
 impl TfFile {
@@ -112,7 +114,15 @@ impl TfFile {
             modules: Vec::new(),
             providers: Vec::new(),
             strays: Vec::new(),
+            references: Vec::new(),
         }
+    }
+
+    /// The references to `name` (`var.x`, `local.x`, `each.value.x`).
+    pub fn references_to(&self, name: &str) -> &[super::references::Reference] {
+        let start = self.references.partition_point(|r| r.name.as_str() < name);
+        let end = start + self.references[start..].partition_point(|r| r.name == name);
+        &self.references[start..end]
     }
 
     /// Gives back the room the lists grew beyond their length: a parsed file is held until
@@ -124,6 +134,7 @@ impl TfFile {
         self.modules.shrink_to_fit();
         self.providers.shrink_to_fit();
         self.strays.shrink_to_fit();
+        self.references.shrink_to_fit();
     }
 
     /// Files without a Flink application, a variable, a local, a module call or a provider
@@ -133,7 +144,8 @@ impl TfFile {
             && self.locals.is_empty()
             && self.resources.is_empty()
             && self.modules.is_empty()
-            && self.providers.is_empty())
+            && self.providers.is_empty()
+            && self.references.is_empty())
     }
 }
 

@@ -132,7 +132,81 @@ pub fn parse_tf_json(file: &Arc<SourceFile>) -> Result<TfFile, InputError> {
             }
         }
     }
+    record_references(&mut tf, &root, file);
     Ok(tf)
+}
+
+/// Records which values refer to variables, locals or `each.value` (see
+/// [`super::references`]), for every top-level block.
+fn record_references(tf: &mut TfFile, root: &jsonc_parser::ast::Object, file: &Arc<SourceFile>) {
+    use super::references::{block_address, is_parallelism_setting, reader, Collector};
+    fn walk(c: &mut Collector, v: &Value, at: (&str, Option<&str>), path: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                for p in o.properties.iter().filter(|p| p.name.as_str() != "//") {
+                    path.push(name_of(p));
+                    walk(c, &p.value, at, path);
+                    path.pop();
+                }
+            }
+            Value::Array(a) => a.elements.iter().for_each(|e| walk(c, e, at, path)),
+            Value::StringLit(_) => {
+                let p: Vec<&str> = path.iter().map(String::as_str).collect();
+                let setting = at.1.is_some_and(|t| is_parallelism_setting(t, &p));
+                let r = v.range();
+                c.value(&reader(at.0, &p), r.start..r.end, setting);
+            }
+            _ => {}
+        }
+    }
+    let mut c = Collector {
+        whole: file,
+        out: &mut tf.references,
+    };
+    for prop in &root.properties {
+        let key = name_of(prop);
+        for item in each_object(&prop.value) {
+            match key.as_str() {
+                "locals" => {
+                    for p in &item.properties {
+                        walk(
+                            &mut c,
+                            &p.value,
+                            (&format!("local.{}", name_of(p)), None),
+                            &mut Vec::new(),
+                        );
+                    }
+                }
+                "resource" | "data" => {
+                    for (rtype, by_type) in labelled(item) {
+                        let Value::Object(by_type) = &by_type.value else {
+                            continue;
+                        };
+                        for p in &by_type.properties {
+                            let Some(address) = block_address(&key, &[&rtype, p.name.as_str()]) else {
+                                continue;
+                            };
+                            let rtype = (key == "resource").then_some(rtype.as_str());
+                            for body in each_value(&p.value) {
+                                walk(&mut c, body, (&address, rtype), &mut Vec::new());
+                            }
+                        }
+                    }
+                }
+                other => {
+                    for (name, p) in labelled(item) {
+                        let Some(address) = block_address(other, &[&name]) else {
+                            continue;
+                        };
+                        for body in each_value(&p.value) {
+                            walk(&mut c, body, (&address, None), &mut Vec::new());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    tf.references.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
 /// A `.tfvars.json` file: a JSON object of constant values (no templates).

@@ -148,6 +148,26 @@ pub struct ParallelismConfig {
     pub auto_scaling_enabled: Setting<bool>,
 }
 
+/// Something other than an application's parallelism settings that reads the value a setting is
+/// defined by: another resource's attribute, an output, a local, another attribute.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reader {
+    /// `aws_kinesis_stream.input.shard_count`, `output.parallelism`, `local.shards`.
+    pub what: String,
+    /// `main.tf:20:17`
+    pub at: String,
+}
+
+/// For each parallelism setting, what else reads the variable, local or module argument its
+/// value is defined by (Terraform only; empty where the value is a literal in the resource).
+#[derive(Debug, Clone, Default)]
+pub struct SettingReaders {
+    pub configuration_type: Vec<Reader>,
+    pub parallelism: Vec<Reader>,
+    pub parallelism_per_kpu: Vec<Reader>,
+    pub auto_scaling_enabled: Vec<Reader>,
+}
+
 /// A resource tag (Terraform `tags`, CloudFormation `Tags`).
 #[derive(Debug, Clone)]
 pub struct Tag {
@@ -216,6 +236,8 @@ pub struct Application {
     pub region: Setting<String>,
     pub tags: Vec<Tag>,
     pub directives: Vec<Directive>,
+    /// What else reads the values the parallelism settings are defined by.
+    pub readers: SettingReaders,
     /// For a plan application: the `resource` header of the `.tf` block it was planned from
     /// (`--source-dir`, or `.tf` files beside the plan). Findings are located there.
     pub source: Option<Span>,
@@ -225,6 +247,11 @@ pub struct Application {
     /// Findings are located at `source` (the plan offset becomes a related location): with
     /// `--source-dir`, and when merged with the `.tf` application.
     pub located_at_source: bool,
+    /// Inputs that could contribute a value or setting to this application but failed to read
+    /// or parse (a `.tf` file of a module on its call path, a tfvars file or `--var-file` of its
+    /// root, its config file, a declaration attached to it), each at its error. A tainted
+    /// application is never priced, recommended or fixed ([`Application::tainted`]).
+    pub tainted_by: Vec<Span>,
 }
 
 impl Application {
@@ -240,10 +267,29 @@ impl Application {
             region: Setting::Absent,
             tags: Vec::new(),
             directives: Vec::new(),
+            readers: SettingReaders::default(),
             source: None,
             merged_with_source: false,
             located_at_source: false,
+            tainted_by: Vec::new(),
         }
+    }
+
+    /// Some input that could set one of its values failed to read or parse.
+    pub fn tainted(&self) -> bool {
+        !self.tainted_by.is_empty()
+    }
+
+    /// Adds an input that failed, once per file (the first error of a file says enough).
+    pub fn taint(&mut self, at: &Span) {
+        if !self.tainted_by.iter().any(|t| t.path() == at.path()) {
+            self.tainted_by.push(at.clone());
+        }
+    }
+
+    /// The files that taint it, each once, in the order they were found.
+    pub fn tainted_files(&self) -> Vec<&str> {
+        self.tainted_by.iter().map(Span::path).collect()
     }
 
     pub fn tag(&self, key: &str) -> Option<&Tag> {

@@ -11,6 +11,7 @@ mod diff_cells;
 pub mod diff_human;
 pub mod diff_json;
 pub mod diff_markdown;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -81,7 +82,7 @@ pub fn render_what_if(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        WhatIfFormat::Human => whatif_human::render(w, errors, out),
+        WhatIfFormat::Human => escape::to_terminal(out, |o| whatif_human::render(w, errors, o)),
         WhatIfFormat::Json => whatif_json::render(w, flags, errors, out),
         WhatIfFormat::Markdown => whatif_markdown::render(w, errors, out),
     }
@@ -91,7 +92,7 @@ pub fn render_what_if(
 pub fn render_cost(format: CostFormat, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let t = crate::cost::cost_table(&outcome.analyses);
     match format {
-        CostFormat::Human => cost_human::render(&t, &outcome.errors, &outcome.notices, out),
+        CostFormat::Human => escape::to_terminal(out, |o| cost_human::render(&t, &outcome.errors, &outcome.notices, o)),
         CostFormat::Json => cost_json::render(&t, &outcome.errors, &outcome.notices, out),
         CostFormat::Markdown => cost_markdown::render(&t, &outcome.errors, &outcome.notices, out),
         CostFormat::Csv => cost_csv::render(&t, out),
@@ -157,62 +158,110 @@ pub struct FleetCost {
     pub applications: usize,
     pub monthly_cost_usd: f64,
     pub recommended_monthly_cost_usd: f64,
+    /// What the `safe: true` recommendations save: confirmed by the declared needs.
     pub savings_usd: f64,
+    /// What the other recommendations would save once their confirm notes are checked.
+    pub unconfirmed_savings_usd: f64,
 }
 
 pub fn fleet_cost(analyses: &[crate::analysis::Analysis]) -> FleetCost {
     let mut f = FleetCost::default();
+    // Whole cents, so the two savings add up to today − recommended exactly.
+    let (mut now_cents, mut then_cents, mut unconfirmed_cents) = (0i64, 0i64, 0i64);
+    let cents = |usd: f64| (usd * 100.0).round() as i64;
     for a in analyses {
         let now = a.sizing.as_ref().ok().and_then(|s| s.monthly_cost_usd);
-        let then = a.recommendation.as_ref().and_then(|r| r.monthly_cost_usd);
-        if let (Some(now), Some(then)) = (now, then) {
+        let rec = a.recommendation.as_ref();
+        if let (Some(now), Some(then), Some(r)) = (now, rec.and_then(|r| r.monthly_cost_usd), rec) {
             f.applications += 1;
-            f.monthly_cost_usd += now;
-            f.recommended_monthly_cost_usd += then;
+            now_cents += cents(now);
+            then_cents += cents(then);
+            if !r.safe {
+                unconfirmed_cents += cents(now) - cents(then);
+            }
         }
     }
-    f.monthly_cost_usd = crate::sizing::round_cents(f.monthly_cost_usd);
-    f.recommended_monthly_cost_usd = crate::sizing::round_cents(f.recommended_monthly_cost_usd);
-    f.savings_usd = crate::sizing::round_cents(f.monthly_cost_usd - f.recommended_monthly_cost_usd);
+    f.monthly_cost_usd = now_cents as f64 / 100.0;
+    f.recommended_monthly_cost_usd = then_cents as f64 / 100.0;
+    f.unconfirmed_savings_usd = unconfirmed_cents as f64 / 100.0;
+    f.savings_usd = (now_cents - then_cents - unconfirmed_cents) as f64 / 100.0;
     f
 }
 
-/// 0: nothing at or above `--fail-on`; 1: such findings; 2: an input or config error.
-/// A notice as one line of text: `path:line:column: message`, or the message alone.
+/// A notice as one line of text for a terminal: `path:line:column: message`, or the message
+/// alone (unsafe characters shown escaped).
 pub fn notice_text(n: &crate::model::Notice) -> String {
     match &n.span {
         Some(s) => {
             let l = s.location();
-            format!("{}:{}:{}: {}", s.path(), l.line, l.column, n.message)
+            format!(
+                "{}:{}:{}: {}",
+                escape::terminal_line(s.path()),
+                l.line,
+                l.column,
+                escape::terminal(&n.message)
+            )
         }
-        None => n.message.clone(),
+        None => escape::terminal(&n.message).into_owned(),
     }
 }
 
 /// What `--fix` changed, as one line:
 /// `fixed 3 findings: main.tf: configuration_type DEFAULT → CUSTOM, + parallelism = 10; b.tfvars: p 12 → 10`.
+/// Changes to applications without a finding (an unsafe recommendation no finding asked for)
+/// are counted apart, so the count of fixed findings never stands before changes it did not make.
 pub fn fix_line(fix: &crate::fix::apply::FixReport) -> String {
-    let findings = format!("fixed {} finding{}", fix.fixed, if fix.fixed == 1 { "" } else { "s" });
-    if fix.changes.is_empty() {
-        format!("{findings}: nothing to change")
-    } else {
-        let files: Vec<String> = fix
-            .changes
+    let files = |changes: &[(String, Vec<String>)]| -> String {
+        changes
             .iter()
-            .map(|(file, changes)| format!("{file}: {}", changes.join(", ")))
-            .collect();
-        format!("{findings}: {}", files.join("; "))
+            .map(|(file, changes)| {
+                format!(
+                    "{}: {}",
+                    escape::terminal_line(file),
+                    escape::terminal(&changes.join(", "))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut parts = Vec::new();
+    if fix.changes.is_empty() && fix.fixed > 0 {
+        parts.push(format!("fixed {} finding{}", fix.fixed, plural(fix.fixed)));
+    }
+    if !fix.changes.is_empty() {
+        parts.push(if fix.fixed > 0 {
+            format!(
+                "fixed {} finding{}: {}",
+                fix.fixed,
+                plural(fix.fixed),
+                files(&fix.changes)
+            )
+        } else {
+            format!("applied fixes that resolve no finding: {}", files(&fix.changes))
+        });
+    }
+    if !fix.without_finding.is_empty() {
+        let n = fix.applications_without_finding;
+        parts.push(format!(
+            "applied the recommendation of {n} application{} without a finding: {}",
+            plural(n),
+            files(&fix.without_finding)
+        ));
+    }
+    if parts.is_empty() {
+        format!("fixed {} finding{}: nothing to change", fix.fixed, plural(fix.fixed))
+    } else {
+        parts.join("; ")
     }
 }
 
-pub fn exit_code(outcome: &Outcome, fail_on: FailOn) -> i32 {
+/// 0: every gate passed (nothing at or above `--fail-on`, ...); 1: a gate failed; 2: an input
+/// or config error.
+pub fn exit_code(outcome: &Outcome) -> i32 {
     if !outcome.errors.is_empty() {
         2
-    } else if outcome
-        .findings
-        .iter()
-        .any(|f| f.suppressed.is_none() && fail_on.fails(f.severity))
-    {
+    } else if crate::gate::failed(&outcome.gates).next().is_some() {
         1
     } else {
         0

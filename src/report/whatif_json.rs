@@ -66,8 +66,14 @@ struct ColumnOut {
     kpus: u64,
     billed_kpus: Option<u64>,
     running_storage_gb: u64,
-    price_region: String,
+    price_region: Option<String>,
     cost: Option<CostOut>,
+    /// A right-sized column: whether its recommendation is a safe fix, and what to confirm
+    /// first when it is not (absent for a configured column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safe: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confirm: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -92,7 +98,7 @@ struct Summary {
 
 /// A percentage of today's cost, rounded to two decimals.
 fn pct(d: &Delta, usd: f64) -> serde_json::Value {
-    num((d.fraction(usd) * 10_000.0).round() / 100.0)
+    num(d.pct(usd, 2))
 }
 
 fn delta(d: &Delta) -> DeltaOut {
@@ -103,13 +109,14 @@ fn delta(d: &Delta) -> DeltaOut {
         from_scenario_usd: num(d.from_scenario_usd),
         from_scenario_pct: pct(d, d.from_scenario_usd),
         total_usd: num(d.total_usd),
-        total_pct: pct(d, d.total_usd),
+        // The sum of the rounded parts, so the percentages add up.
+        total_pct: num(d.total_pct(2)),
         scenario_configured_usd: d.scenario_configured_usd.map(num),
         scenario_configured_pct: d.scenario_configured_usd.map(|v| pct(d, v)),
     }
 }
 
-fn column(c: &Option<Column>) -> Option<ColumnOut> {
+fn column(c: &Option<Column>, right_sized: bool) -> Option<ColumnOut> {
     let c = c.as_ref()?;
     Some(ColumnOut {
         state_size_gb: c.state_size.map(|b| num((b.gb() * 1e6).round() / 1e6)),
@@ -128,6 +135,8 @@ fn column(c: &Option<Column>) -> Option<ColumnOut> {
         running_storage_gb: c.running_storage_gb,
         price_region: c.price_region.clone(),
         cost: c.cost.map(CostOut::from),
+        safe: right_sized.then(|| !c.unconfirmed()),
+        confirm: right_sized.then(|| c.confirm.clone()),
     })
 }
 
@@ -143,12 +152,12 @@ fn app<'a>(w: &'a AppWhatIf<'a>) -> AppOut<'a> {
         headline: &w.headline,
         changes: &w.changes,
         today: Pair {
-            configured: column(&w.today_configured),
-            right_sized: column(&w.today_right_sized),
+            configured: column(&w.today_configured, false),
+            right_sized: column(&w.today_right_sized, true),
         },
         scenario: Pair {
-            configured: column(&w.scenario_configured),
-            right_sized: column(&w.scenario_right_sized),
+            configured: column(&w.scenario_configured, false),
+            right_sized: column(&w.scenario_right_sized, true),
         },
         delta: w.delta.as_ref().map(delta),
     }

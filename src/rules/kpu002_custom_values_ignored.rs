@@ -1,6 +1,6 @@
 //! KPU002: parallelism values written while `configuration_type = "DEFAULT"`.
 
-use super::{Hit, RuleMeta};
+use super::{recommendation_help, Hit, RuleMeta};
 use crate::analysis::Analysis;
 use crate::model::{Setting, Severity};
 use crate::sizing::SERVICE_DEFAULT;
@@ -35,19 +35,35 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         ),
     ]
     .into_iter()
-    .filter_map(|(name, w)| w.then_some(name))
+    .filter_map(|(name, w)| w.then_some(super::setting_name(a, name)))
     .collect();
     if written.is_empty() {
         return Vec::new();
     }
     let list = written.join(", ");
+    let configuration_type = super::setting_name(a, "configuration_type");
     vec![Hit {
         span: span.clone(),
         label: "DEFAULT ignores the values below".into(),
         message: format!(
-            "configuration_type is \"DEFAULT\": the service ignores the {list} written here and runs parallelism 1, 1 per KPU, autoscaling on"
+            "{configuration_type} is \"DEFAULT\": the service ignores the {list} written here and runs parallelism 1, 1 per KPU, autoscaling on"
         ),
-        help: format!("set configuration_type = \"CUSTOM\" for {list} to take effect, or delete them"),
+        help: help(a, &list),
         severity: None,
     }]
+}
+
+/// The application's recommendation: CUSTOM with the values it needs, or, when the service
+/// defaults meet the declared needs (or none is declared), deleting what DEFAULT ignores.
+fn help(a: &Analysis, list: &str) -> String {
+    if let Some(h) = recommendation_help(a) {
+        return h;
+    }
+    if a.state_size.is_some() || a.compute_declared() {
+        format!("delete the {list}: the service defaults meet the declared needs")
+    } else {
+        format!(
+            "delete the {list}, or declare the job's needs (state_size, required_parallelism) to size a CUSTOM configuration"
+        )
+    }
 }

@@ -1,7 +1,7 @@
 //! The rules: one file per rule, each a small pure function of an [`Analysis`].
 
 use crate::analysis::Analysis;
-use crate::model::Severity;
+use crate::model::{InputFormat, Origin, OriginKind, Severity};
 use crate::source::Span;
 
 pub mod kpu001_invalid_parallelism;
@@ -16,6 +16,7 @@ pub mod kpu009_unresolved_value;
 pub mod kpu010_slow_rescale;
 pub mod kpu011_underprovisioned;
 pub mod kpu012_max_parallelism_ceiling;
+pub mod kpu016_needs_above_max_parallelism;
 pub mod suppression;
 
 /// A rule's identity; its documentation page lives in `rules/<ID>.md`.
@@ -74,6 +75,10 @@ pub const CHECKS: &[(&RuleMeta, Check)] = &[
         &kpu012_max_parallelism_ceiling::META,
         kpu012_max_parallelism_ceiling::check,
     ),
+    (
+        &kpu016_needs_above_max_parallelism::META,
+        kpu016_needs_above_max_parallelism::check,
+    ),
 ];
 
 /// Every rule, including the suppression rules, in id order.
@@ -111,33 +116,199 @@ pub fn parallelism_anchor(a: &Analysis) -> Span {
     }
 }
 
-/// The recommendation as an instruction: every value it changes, the KPUs it buys, and what to
-/// confirm first when it is not a safe fix. `None` when it changes nothing.
+/// The recommendation as an instruction: every value it changes, the KPUs it buys, what
+/// `--fix` applies of it when it is not a safe fix and what to confirm first, and the declared
+/// needs no configuration meets (KPU016). `None` when it changes nothing and nothing conflicts.
 pub fn recommendation_help(a: &Analysis) -> Option<String> {
+    if let Some(why) = withheld(a) {
+        return Some(why);
+    }
     let (Ok(s), Some(r)) = (&a.sizing, &a.recommendation) else {
         return None;
     };
+    let conflict = r.conflict.as_ref().map(|c| {
+        format!(
+            "{}: raise the job's max parallelism to at least {} or correct the declaration (KPU016)",
+            c.describe(),
+            c.needed_parallelism()
+        )
+    });
     if !r.changes(s) {
-        return None;
+        return conflict;
     }
-    let mut set = Vec::new();
-    if r.custom && !s.custom {
-        set.push("configuration_type = \"CUSTOM\"".to_string());
-    }
-    if r.parallelism != s.effective.parallelism || r.custom != s.custom {
-        set.push(format!("parallelism = {}", r.parallelism));
-    }
-    if r.parallelism_per_kpu != s.effective.parallelism_per_kpu || r.custom != s.custom {
-        set.push(format!("parallelism_per_kpu = {}", r.parallelism_per_kpu));
-    }
-    if r.auto_scaling != s.effective.auto_scaling {
-        set.push(format!("auto_scaling_enabled = {}", r.auto_scaling));
-    }
-    let mut help = format!("set {} ({} KPU{})", set.join(", "), r.kpus, plural(r.kpus));
+    let mut help = format!(
+        "set {} ({} KPU{})",
+        settings(a, s, r).join(", "),
+        r.kpus,
+        plural(r.kpus)
+    );
     if !r.safe {
-        help.push_str(&format!("; not a safe fix, confirm first: {}", r.confirm.join("; ")));
+        let whole = settings(a, s, r);
+        match r.safe_part.as_deref().filter(|p| p.changes(s)) {
+            Some(part) => {
+                let safe = settings(a, s, part);
+                let rest: Vec<&String> = whole.iter().filter(|w| !safe.contains(w)).collect();
+                if safe.iter().all(|p| whole.contains(p)) && !rest.is_empty() {
+                    help.push_str(&format!(
+                        "; --fix applies all but {}, which is not a safe fix: confirm first: {}",
+                        rest.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
+                        r.confirm.join("; ")
+                    ));
+                } else {
+                    help.push_str(&format!(
+                        "; not a safe fix: --fix applies only {} ({} KPU{}); confirm the rest first: {}",
+                        safe.join(", "),
+                        part.kpus,
+                        plural(part.kpus),
+                        r.confirm.join("; ")
+                    ));
+                }
+            }
+            None => help.push_str(&format!("; not a safe fix, confirm first: {}", r.confirm.join("; "))),
+        }
+    }
+    if let Some(c) = conflict {
+        help.push_str(&format!("; {c}"));
     }
     Some(help)
+}
+
+/// The settings `r` changes, as `name = value` (a switch to CUSTOM writes every value, and the
+/// autoscaling flag whenever the one written differs: CUSTOM would make it apply).
+fn settings(a: &Analysis, s: &crate::analysis::Sizing, r: &crate::recommend::Recommendation) -> Vec<String> {
+    let written_autoscaling = a.app.parallelism.auto_scaling_enabled.value().copied();
+    let pc = &a.app.parallelism;
+    // Terraform `name = value`; CloudFormation `Name to value`, or the parameter's Default
+    // when the property is a `Ref` to one (where `--fix` edits it).
+    let assign = |tf: &'static str, origin: Option<&Origin>, hcl: String, plain: String| {
+        let property = setting_name(a, tf);
+        if property == tf {
+            return format!("{tf} = {hcl}");
+        }
+        let parameter = origin
+            .filter(|o| o.kind == OriginKind::ParameterDefault)
+            .and_then(|o| o.label.strip_prefix("parameter ")?.strip_suffix(" default"));
+        match parameter {
+            Some(p) => format!("the `{p}` parameter's Default to {plain}"),
+            None => format!("{property} to {plain}"),
+        }
+    };
+    let mut set = Vec::new();
+    if r.custom && !s.custom {
+        set.push(assign(
+            "configuration_type",
+            pc.configuration_type.origin(),
+            "\"CUSTOM\"".into(),
+            "CUSTOM".into(),
+        ));
+    }
+    if r.parallelism != s.effective.parallelism || r.custom != s.custom {
+        let v = r.parallelism.to_string();
+        set.push(assign("parallelism", pc.parallelism.origin(), v.clone(), v));
+    }
+    if r.parallelism_per_kpu != s.effective.parallelism_per_kpu || r.custom != s.custom {
+        let v = r.parallelism_per_kpu.to_string();
+        set.push(assign(
+            "parallelism_per_kpu",
+            pc.parallelism_per_kpu.origin(),
+            v.clone(),
+            v,
+        ));
+    }
+    let switched = r.custom && !s.custom && written_autoscaling.is_some_and(|w| w != r.auto_scaling);
+    if r.auto_scaling != s.effective.auto_scaling || switched {
+        let v = r.auto_scaling.to_string();
+        set.push(assign(
+            "auto_scaling_enabled",
+            pc.auto_scaling_enabled.origin(),
+            v.clone(),
+            v,
+        ));
+    }
+    set
+}
+
+/// The settings a rule's own fix changes: what a suppressed finding of it keeps as written when
+/// `--fix` applies the rest of the recommendation. Rules whose fix is not a configuration change
+/// (a declaration, less state, a job's max parallelism) keep nothing.
+pub fn settings_fixed_by(id: &str) -> crate::recommend::Pins {
+    use crate::recommend::Pins;
+    match id {
+        "KPU002" => Pins {
+            configuration_type: true,
+            ..Pins::default()
+        },
+        "KPU003" | "KPU004" | "KPU006" | "KPU007" | "KPU011" => Pins {
+            sizing: true,
+            ..Pins::default()
+        },
+        "KPU010" => Pins {
+            auto_scaling: true,
+            ..Pins::default()
+        },
+        "KPU012" => Pins {
+            sizing: true,
+            auto_scaling: true,
+            ..Pins::default()
+        },
+        _ => Pins::default(),
+    }
+}
+
+/// Why no recommendation is made for a sized application: a rejected declaration (its need is
+/// invalid) or an input that could not be read, each pointed at.
+pub fn withheld(a: &Analysis) -> Option<String> {
+    let at = |s: &Span| {
+        let l = s.location();
+        format!("{}:{}:{}", s.path(), l.line, l.column)
+    };
+    if let Some(d) = a.invalid_declarations.first() {
+        return Some(format!(
+            "no recommendation while the {} declaration at {} is invalid: fix it first (see the error there)",
+            d.key,
+            at(&d.span)
+        ));
+    }
+    let t = a.app.tainted_by.first()?;
+    Some(format!(
+        "no recommendation while {} has an input error: fix it at {} first",
+        t.path(),
+        at(t)
+    ))
+}
+
+/// Why an application's costs are unknown: the input that failed, or its unpriced region.
+pub fn no_cost_why(a: &Analysis) -> String {
+    if let Some(t) = a.app.tainted_by.first() {
+        format!("{} has an input error", t.path())
+    } else if let Some(r) = &a.unpriced_region {
+        format!("no prices for region {r}")
+    } else {
+        "no prices".into()
+    }
+}
+
+/// `1 minute`, `12.5 minutes`.
+pub fn minutes(m: f64) -> String {
+    let shown = crate::units::fmt_num(m);
+    let unit = if shown == "1" { "minute" } else { "minutes" };
+    format!("{shown} {unit}")
+}
+
+/// The name of a parallelism setting as the application's format writes it: Terraform's
+/// (`parallelism_per_kpu`), or CloudFormation's property (`ParallelismPerKPU`).
+pub fn setting_name(a: &Analysis, terraform: &'static str) -> &'static str {
+    let cfn = matches!(
+        a.app.format,
+        InputFormat::CloudformationJson | InputFormat::CloudformationYaml
+    );
+    match (cfn, terraform) {
+        (true, "configuration_type") => "ConfigurationType",
+        (true, "parallelism") => "Parallelism",
+        (true, "parallelism_per_kpu") => "ParallelismPerKPU",
+        (true, "auto_scaling_enabled") => "AutoScalingEnabled",
+        _ => terraform,
+    }
 }
 
 /// "s" when `n` is not 1.
@@ -149,14 +320,15 @@ pub fn plural(n: u64) -> &'static str {
     }
 }
 
-/// `$1,103.90`, `-$0.50`
+/// `$1,103.90`, `−$0.50`: a negative amount takes a real minus sign (U+2212), in every
+/// command's output (`check`, `cost`, `what-if`, `diff`).
 pub fn usd(v: f64) -> String {
     usd_cents((v * 100.0).round() as i64)
 }
 
 /// `$1,103.90` from a whole number of cents.
 pub fn usd_cents(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
+    let sign = if cents < 0 { "−" } else { "" };
     let abs = cents.unsigned_abs();
     let digits = (abs / 100).to_string();
     let mut grouped = String::new();
@@ -198,8 +370,8 @@ mod tests {
         assert_eq!(usd(1103.9), "$1,103.90");
         assert_eq!(usd(85.3), "$85.30");
         assert_eq!(usd(1234567.891), "$1,234,567.89");
-        assert_eq!(usd(-0.5), "-$0.50");
-        assert_eq!(usd(-170.6), "-$170.60");
+        assert_eq!(usd(-0.5), "−$0.50");
+        assert_eq!(usd(-170.6), "−$170.60");
         assert_eq!(pct(0.2), "20%");
         assert_eq!(pct(2.0 / 3.0), "66.67%");
     }

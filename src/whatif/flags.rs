@@ -1,7 +1,7 @@
 //! The scenario flags of `kpulint what-if`: `--flag [ADDR=]VALUE`, each value checked before any
 //! file is read.
 
-use globset::{Glob, GlobMatcher};
+use globset::GlobMatcher;
 
 use crate::analysis::{self, MAX_PLAUSIBLE_PARALLELISM};
 use crate::config::MAX_DECLARED_COUNT;
@@ -91,12 +91,9 @@ impl Flag {
             None => (None, given.trim()),
         };
         let change = parse_value(kind, value).map_err(err)?;
-        // An address with brackets (`module.x["prod"]`) is matched exactly; a glob that does not
-        // compile is no glob.
-        let matcher = target
-            .as_deref()
-            .and_then(|t| Glob::new(t).ok())
-            .map(|g| g.compile_matcher());
+        // Brackets match themselves (`module.x["prod"].*`): addresses hold them. A glob that
+        // does not compile is no glob.
+        let matcher = target.as_deref().and_then(|t| crate::config::address_glob(t).ok());
         let file = SourceFile::new(format!("{} {given}", kind.flag()), given.to_string());
         Ok(Flag {
             kind,
@@ -222,5 +219,13 @@ mod tests {
         .unwrap();
         assert!(exact.applies_to("module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
         assert!(!exact.applies_to("module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"));
+        // Brackets in a glob match themselves, not a character class.
+        let glob = Flag::parse(FlagKind::StateScale, "module.orders[\"prod\"].*=0.5").unwrap();
+        assert!(glob.applies_to("module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(!glob.applies_to("module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(!glob.applies_to("module.orderspx.aws_kinesisanalyticsv2_application.this"));
+        let glob = Flag::parse(FlagKind::StateScale, "*[0]=0.5").unwrap();
+        assert!(glob.applies_to("aws_kinesisanalyticsv2_application.app[0]"));
+        assert!(!glob.applies_to("aws_kinesisanalyticsv2_application.app0"));
     }
 }

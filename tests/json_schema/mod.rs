@@ -1,9 +1,11 @@
-//! A JSON Schema (draft-04) validator for the subset of keywords the SARIF 2.1.0 schema uses.
+//! A JSON Schema validator for the subset of keywords the schemas of the tests use: SARIF 2.1.0
+//! (draft-04), and the GitHub workflow, GitHub action, GitLab CI and pre-commit hooks schemas
+//! of SchemaStore (draft-07; tests/fixtures/ci-schemas).
 //!
-//! The tests validate SARIF logs against the official schema file. A general validator crate
-//! was the largest compile unit of the whole build; this one covers exactly the keywords that
-//! schema is written with and refuses (panics on) any other, so a schema using more is never
-//! validated only in part.
+//! A general validator crate was the largest compile unit of the whole build; this one covers
+//! exactly the keywords those schemas are written with and refuses (panics on) any other, so a
+//! schema using more is never validated only in part. `$ref` replaces its sibling keywords, as
+//! both drafts say.
 
 use std::collections::BTreeSet;
 
@@ -11,7 +13,17 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 /// Keywords that only annotate (no effect on validity).
-const ANNOTATIONS: &[&str] = &["$schema", "id", "title", "description", "default"];
+const ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "id",
+    "$id",
+    "$comment",
+    "title",
+    "description",
+    "markdownDescription",
+    "default",
+    "examples",
+];
 
 /// Keywords this validator checks.
 const CHECKED: &[&str] = &[
@@ -31,6 +43,20 @@ const CHECKED: &[&str] = &[
     "anyOf",
     "oneOf",
     "definitions",
+    // Draft-06/07 and the validation keywords the CI schemas add.
+    "const",
+    "not",
+    "allOf",
+    "if",
+    "then",
+    "else",
+    "minLength",
+    "maxLength",
+    "minProperties",
+    "maxProperties",
+    "maxItems",
+    "patternProperties",
+    "dependencies",
 ];
 
 pub struct Validator {
@@ -93,6 +119,11 @@ impl Validator {
                 out.push(format!("{doc} is not one of {values:?} at {at}"));
             }
         }
+        if let Some(value) = schema.get("const") {
+            if value != doc {
+                out.push(format!("{doc} is not {value} at {at}"));
+            }
+        }
         match doc {
             Value::Object(o) => self.check_object(schema, o, at, out),
             Value::Array(a) => self.check_array(schema, a, at, out),
@@ -111,6 +142,20 @@ impl Validator {
                 out.push(format!("{doc} matches {n} of oneOf (exactly 1 needed) at {at}"));
             }
         }
+        for all in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            self.check(all, doc, at, out);
+        }
+        if let Some(not) = schema.get("not") {
+            if self.matches(not, doc) {
+                out.push(format!("{doc} matches the schema under `not` at {at}"));
+            }
+        }
+        if let Some(condition) = schema.get("if") {
+            let branch = if self.matches(condition, doc) { "then" } else { "else" };
+            if let Some(s) = schema.get(branch) {
+                self.check(s, doc, at, out);
+            }
+        }
     }
 
     fn matches(&self, schema: &Value, doc: &Value) -> bool {
@@ -127,11 +172,49 @@ impl Validator {
                 }
             }
         }
+        check_count(
+            schema,
+            ("minProperties", "maxProperties"),
+            o.len(),
+            "properties",
+            at,
+            out,
+        );
+        // Draft-04 to 07 property dependencies: a present key requires the listed keys.
+        for (key, needs) in schema
+            .get("dependencies")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if o.contains_key(key) {
+                for need in needs.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    if !o.contains_key(need) {
+                        out.push(format!("\"{key}\" needs \"{need}\" at {at}"));
+                    }
+                }
+            }
+        }
         let props = schema.get("properties").and_then(Value::as_object);
+        let patterns: Vec<(Regex, &Value)> = schema
+            .get("patternProperties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(p, s)| (ecma_regex(p).unwrap_or_else(|e| panic!("pattern {p}: {e}")), s))
+            .collect();
         for (key, value) in o {
             let path = format!("{at}/{key}");
+            let mut by_pattern = false;
+            for (re, s) in &patterns {
+                if re.is_match(key) {
+                    by_pattern = true;
+                    self.check(s, value, &path, out);
+                }
+            }
             match props.and_then(|p| p.get(key)) {
                 Some(s) => self.check(s, value, &path, out),
+                None if by_pattern => {}
                 None => match schema.get("additionalProperties") {
                     Some(Value::Bool(false)) => {
                         out.push(format!("additional property \"{key}\" is not allowed at {at}"))
@@ -144,11 +227,7 @@ impl Validator {
     }
 
     fn check_array(&self, schema: &Map<String, Value>, a: &[Value], at: &str, out: &mut Vec<String>) {
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-            if (a.len() as u64) < min {
-                out.push(format!("{} items, fewer than {min}, at {at}", a.len()));
-            }
-        }
+        check_count(schema, ("minItems", "maxItems"), a.len(), "items", at, out);
         if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
             let distinct: BTreeSet<String> = a.iter().map(Value::to_string).collect();
             if distinct.len() != a.len() {
@@ -178,6 +257,24 @@ fn has_type(doc: &Value, t: &str) -> bool {
     }
 }
 
+/// `minItems`/`maxItems` and the like: `count` things of `what` within the schema's bounds.
+fn check_count(
+    schema: &Map<String, Value>,
+    (min_key, max_key): (&str, &str),
+    count: usize,
+    what: &str,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    let count = count as u64;
+    if let Some(min) = schema.get(min_key).and_then(Value::as_u64).filter(|&min| count < min) {
+        out.push(format!("{count} {what}, fewer than {min}, at {at}"));
+    }
+    if let Some(max) = schema.get(max_key).and_then(Value::as_u64).filter(|&max| count > max) {
+        out.push(format!("{count} {what}, more than {max}, at {at}"));
+    }
+}
+
 fn check_number(schema: &Map<String, Value>, n: f64, at: &str, out: &mut Vec<String>) {
     if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
         if n < min {
@@ -192,10 +289,18 @@ fn check_number(schema: &Map<String, Value>, n: f64, at: &str, out: &mut Vec<Str
 }
 
 fn check_string(schema: &Map<String, Value>, s: &str, at: &str, out: &mut Vec<String>) {
+    check_count(
+        schema,
+        ("minLength", "maxLength"),
+        s.chars().count(),
+        "characters",
+        at,
+        out,
+    );
     if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
         // JSON Schema patterns are unanchored ECMA-262 regular expressions; these ones are
         // also valid (and mean the same) in the `regex` crate's syntax.
-        let re = Regex::new(p).unwrap_or_else(|e| panic!("pattern {p}: {e}"));
+        let re = ecma_regex(p).unwrap_or_else(|e| panic!("pattern {p}: {e}"));
         if !re.is_match(s) {
             out.push(format!("\"{s}\" does not match {p} at {at}"));
         }
@@ -206,12 +311,40 @@ fn check_string(schema: &Map<String, Value>, s: &str, at: &str, out: &mut Vec<St
             // A relative reference: any string without characters a URI never holds.
             "uri-reference" => !s.chars().any(|c| c.is_whitespace() || c == '\\'),
             "date-time" => is_date_time(s),
+            // ECMA-262 syntax; the `regex` crate's is close enough for the values checked here.
+            "regex" => ecma_regex(s).is_ok(),
             other => panic!("unknown format {other}"),
         };
         if !ok {
             out.push(format!("\"{s}\" is not a valid {f} at {at}"));
         }
     }
+}
+
+/// A JSON Schema pattern (ECMA-262) in the `regex` crate's syntax, which reads the patterns of
+/// these schemas the same way except that ECMA's `\w` and `\d` are ASCII (the crate's are
+/// Unicode, and `\w{1,255}` in GitLab's schema would exceed its size limit).
+fn ecma_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('w') => out.push_str("[0-9A-Za-z_]"),
+            Some('W') => out.push_str("[^0-9A-Za-z_]"),
+            Some('d') => out.push_str("[0-9]"),
+            Some('D') => out.push_str("[^0-9]"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    Regex::new(&out)
 }
 
 /// RFC 3986 absolute URI: a scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`), a colon,
@@ -247,20 +380,28 @@ fn check_keywords(schema: &Value, at: &str) -> Result<(), String> {
             return Err(format!("keyword {key} at {at} is not supported"));
         }
         match key.as_str() {
-            "properties" | "definitions" => {
+            "properties" | "definitions" | "patternProperties" => {
                 for (name, s) in value.as_object().into_iter().flatten() {
+                    if key == "patternProperties" {
+                        ecma_regex(name).map_err(|e| format!("pattern {name} at {at}: {e}"))?;
+                    }
                     check_keywords(s, &format!("{at}/{key}/{name}"))?;
                 }
             }
-            "items" | "additionalProperties" => check_keywords(value, &format!("{at}/{key}"))?,
-            "anyOf" | "oneOf" => {
+            "dependencies" if value.as_object().into_iter().flatten().any(|(_, d)| !d.is_array()) => {
+                return Err(format!("schema dependencies at {at} are not supported"));
+            }
+            "items" | "additionalProperties" | "not" | "if" | "then" | "else" => {
+                check_keywords(value, &format!("{at}/{key}"))?
+            }
+            "anyOf" | "oneOf" | "allOf" => {
                 for (i, s) in value.as_array().into_iter().flatten().enumerate() {
                     check_keywords(s, &format!("{at}/{key}/{i}"))?;
                 }
             }
             "pattern" => {
                 let p = value.as_str().unwrap_or_default();
-                Regex::new(p).map_err(|e| format!("pattern {p} at {at}: {e}"))?;
+                ecma_regex(p).map_err(|e| format!("pattern {p} at {at}: {e}"))?;
             }
             _ => {}
         }
@@ -321,8 +462,57 @@ mod tests {
     }
 
     #[test]
+    fn draft_07_keywords_reject_what_they_should() {
+        let s = v(json!({
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 4,
+            "dependencies": { "run": ["shell"] },
+            "patternProperties": { "^x-": { "type": "integer" } },
+            "additionalProperties": false,
+            "properties": {
+                "run": { "type": "string", "minLength": 2, "maxLength": 4 },
+                "shell": { "const": "bash" },
+                "list": { "type": "array", "maxItems": 1 },
+                "all": { "allOf": [ { "type": "integer" }, { "minimum": 3 } ] },
+                "not": { "not": { "type": "string" } },
+                "cond": {
+                    "if": { "type": "string" },
+                    "then": { "pattern": "^a" },
+                    "else": { "type": "integer" }
+                }
+            }
+        }));
+        let good = json!({ "run": "ls", "shell": "bash", "x-a": 1, "list": [1] });
+        assert_eq!(s.errors(&good), Vec::<String>::new());
+        assert!(s.is_valid(&json!({ "all": 3, "not": 1, "cond": "abc" })));
+        assert!(s.is_valid(&json!({ "cond": 7 })));
+        let bad = [
+            json!({}),
+            json!({ "a": 1, "b": 2, "c": 3, "d": 4, "e": 5 }),
+            json!({ "run": "ls" }),
+            json!({ "run": "l", "shell": "bash" }),
+            json!({ "run": "lsls-", "shell": "bash" }),
+            json!({ "shell": "sh" }),
+            json!({ "x-a": "1" }),
+            json!({ "y": 1 }),
+            json!({ "list": [1, 2] }),
+            json!({ "all": 2 }),
+            json!({ "all": "3" }),
+            json!({ "not": "s" }),
+            json!({ "cond": "b" }),
+            json!({ "cond": true }),
+        ];
+        for doc in bad {
+            assert!(!s.is_valid(&doc), "{doc} should be invalid");
+        }
+    }
+
+    #[test]
     fn unsupported_keywords_are_refused() {
-        assert!(Validator::new(json!({ "allOf": [] })).is_err());
-        assert!(Validator::new(json!({ "properties": { "a": { "not": {} } } })).is_err());
+        assert!(Validator::new(json!({ "propertyNames": {} })).is_err());
+        assert!(Validator::new(json!({ "properties": { "a": { "contains": {} } } })).is_err());
+        assert!(Validator::new(json!({ "not": { "unevaluatedProperties": false } })).is_err());
+        assert!(Validator::new(json!({ "dependencies": { "a": { "required": ["b"] } } })).is_err());
     }
 }

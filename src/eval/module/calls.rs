@@ -30,6 +30,9 @@ pub(super) struct Instance<'a> {
     pub(super) module: &'a ModuleDir,
     pub(super) vars: BTreeMap<String, Value>,
     pub(super) origins: BTreeMap<String, Origin>,
+    /// For each variable, what reads its value in the modules above (besides the module
+    /// arguments that carry it here): see [`super::readers`].
+    pub(super) var_readers: BTreeMap<String, Vec<crate::model::Reader>>,
     /// `module.a.module.b["k"].`
     pub(super) prefix: String,
     pub(super) calls: Vec<ModuleCall>,
@@ -38,6 +41,9 @@ pub(super) struct Instance<'a> {
     pub(super) root_dir: PathBuf,
     /// Key of this module in `.terraform/modules/modules.json` (`a.b`).
     pub(super) key_prefix: String,
+    /// Inputs of this instance's call path that failed to read or parse: the root's var files
+    /// and callers, and the broken files of every module from the root to this one.
+    pub(super) taint: Vec<crate::source::Span>,
 }
 
 impl<'a> Instance<'a> {
@@ -168,6 +174,11 @@ impl<'a> Instance<'a> {
             let address = format!("{what}{inst_key}");
             let mut vars = BTreeMap::new();
             let mut origins = BTreeMap::new();
+            let mut var_readers = BTreeMap::new();
+            let each_block = super::readers::EachBlock {
+                address: format!("module.{}", call.name),
+                for_each: call.body.attr("for_each"),
+            };
             for var in child.variables() {
                 // `nullable = false`: a null argument is as if none were given (Terraform then
                 // uses the default, and a variable without one may not be null).
@@ -202,6 +213,15 @@ impl<'a> Instance<'a> {
                                 )
                             }
                         };
+                        let readers = self.readers(
+                            &arg.expr,
+                            &format!("module.{}.{}", call.name, var.name),
+                            Some(&each_block),
+                            0,
+                        );
+                        if !readers.is_empty() {
+                            var_readers.insert(var.name.clone(), readers);
+                        }
                         let origin = self
                             .origin_of(&arg.expr, &cx)
                             .or_else(|| {
@@ -267,11 +287,13 @@ impl<'a> Instance<'a> {
                 module: child,
                 vars,
                 origins,
+                var_readers,
                 prefix: format!("{address}."),
                 calls,
                 regions: self.regions.clone(),
                 root_dir: self.root_dir.clone(),
                 key_prefix: key.clone(),
+                taint: self.taint.iter().chain(&child.broken).cloned().collect(),
             };
             inst.run(inv, depth + 1);
         }
