@@ -20,6 +20,18 @@ seed cfn_json -name '*.json' ! -name '*.tf.json' ! -name 'plan.json'
 seed cfn_yaml \( -name '*.yaml' -o -name '*.yml' \)
 seed config -name '.kpulint.hcl'
 seed vars -name '*.tfvars'
+seed hcl_objects \( -name '*.tf' -o -name '*.tfvars' \)
+seed plan_reader -name 'plan.json'
+# fix: Terraform files, tfvars and templates, each as the first part (main.tf) and, after
+# NUL NUL, as the tfvars and the template.
+mkdir -p "$fuzz/corpus/fix"
+find "$root/examples" "$root/tests/fixtures" -type f \( -name '*.tf' -o -name '*.tfvars' \) | while read -r f; do
+  cp "$f" "$fuzz/corpus/fix/tf-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+  { printf '\0\0'; cat "$f"; } > "$fuzz/corpus/fix/tfvars-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+done
+find "$root/examples" "$root/tests/fixtures" -type f \( -name '*.yaml' -o -name '*.yml' \) | while read -r f; do
+  { printf '\0\0\0\0'; cat "$f"; } > "$fuzz/corpus/fix/yaml-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+done
 # Evidence: the CLI-shaped fixtures and the examples' exports, for the application `fuzz`.
 mkdir -p "$fuzz/corpus/evidence"
 find "$root/tests/fixtures/evidence" "$root/examples" -type f -name '*.json' \( -path '*evidence*' \) | while read -r f; do
