@@ -804,3 +804,37 @@ fn an_empty_evidence_directory_changes_no_output() {
         assert_eq!(plain.stdout, run(&root(), &args).stdout, "{command:?}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn special_files_and_links_out_of_the_repository_in_an_evidence_directory_are_skipped_with_a_notice() {
+    let repo = setup(&[("orders", "", "14", "false")], &["v2-paginated.json"]);
+    let fifo = repo.path().join("evidence/fifo.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.json"), "{\"MetricDataResults\": []}").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.json"),
+        repo.path().join("evidence/link.json"),
+    )
+    .unwrap();
+    let (code, doc) = repo.json(&[".", "--evidence", "evidence"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc:#}");
+    let n = notices(&doc);
+    assert!(n.iter().any(|m| m.contains("evidence/fifo.json is a FIFO")), "{n:?}");
+    assert!(
+        n.iter()
+            .any(|m| m.contains("evidence/link.json is a symbolic link to outside the repository")),
+        "{n:?}"
+    );
+    assert_eq!(
+        needs(&doc, "orders")["compute_source"],
+        "measured",
+        "the other file is read"
+    );
+}

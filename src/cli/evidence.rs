@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use super::{read_inputs, run_with_jobs, write_stdout, EvalArgs};
 use crate::needs::evidence::convention::{query_documents, MAX_DAYS, MAX_QUERIES_PER_CALL};
 use crate::needs::evidence::time;
+use crate::report::escape::{terminal, terminal_line};
 
 pub const AFTER_HELP: &str = "\
 Writes the input of `aws cloudwatch get-metric-data --cli-input-json file://FILE`
@@ -106,8 +107,9 @@ pub fn evidence(command: EvidenceCommand, order: Vec<(bool, usize)>) -> Result<i
                 };
                 let _ = writeln!(
                     err,
-                    "note: {}: its name cannot be resolved ({why}): not queried",
-                    a.app.address
+                    "note: {}: its name cannot be resolved ({}): not queried",
+                    terminal(&a.app.address),
+                    terminal(&why)
                 );
             }
         }
@@ -115,7 +117,14 @@ pub fn evidence(command: EvidenceCommand, order: Vec<(bool, usize)>) -> Result<i
     let input_errors = pre_errors.len() + outcome.errors.len();
     for e in pre_errors.iter().chain(&outcome.errors) {
         let l = e.span.location();
-        let _ = writeln!(err, "error: {}:{}:{}: {}", e.span.path(), l.line, l.column, e.message);
+        let _ = writeln!(
+            err,
+            "error: {}:{}:{}: {}",
+            terminal_line(e.span.path()),
+            l.line,
+            l.column,
+            terminal(&e.message)
+        );
     }
     if names.is_empty() {
         return Err("no application whose name resolves: nothing to query".into());

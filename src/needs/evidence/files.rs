@@ -1,17 +1,15 @@
 //! Reading the evidence files of a run: the files named and those found in directories, each
-//! once, within the size cap; an error at the file (and line) for one that is not evidence.
+//! once, through [`crate::files`] (regular files only, links only inside the repository, within
+//! `--max-file-size`), streamed; an error at the file (and line) for one that is not evidence.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::reader::{self, FileEvidence};
 use crate::model::{InputError, Notice};
 use crate::source::{SourceFile, Span};
-
-/// Files larger than this are not read (the size cap of every input).
-pub const MAX_EVIDENCE_FILE_BYTES: u64 = 256_000_000;
 
 /// One evidence file that was read.
 #[derive(Debug)]
@@ -63,11 +61,12 @@ fn located(path: &str, at: Option<(usize, usize)>, line_text: Option<String>) ->
     file.span(start + in_line..start + in_line)
 }
 
-/// The text of 1-based `line` of a file (cut at 2000 characters), read again for an error.
+/// The text of 1-based `line` of a file (cut at 2000 characters), read again for an error (a
+/// pipe cannot be read again: no text).
 fn line_of(path: &Path, line: usize) -> Option<String> {
     use std::io::BufRead;
-    let file = open(path).ok()?;
-    let mut reader = BufReader::new(file.take(MAX_EVIDENCE_FILE_BYTES));
+    let (file, _) = crate::files::open_regular(path).ok()?;
+    let mut reader = BufReader::new(file.take(crate::files::max_file_size()));
     let mut buf = Vec::new();
     for _ in 0..line {
         buf.clear();
@@ -81,23 +80,8 @@ fn line_of(path: &Path, line: usize) -> Option<String> {
     Some(text.trim_end_matches(['\n', '\r']).chars().take(2000).collect())
 }
 
-/// Opens a regular file within the size cap.
-fn open(path: &Path) -> std::io::Result<std::fs::File> {
-    let file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    if meta.len() > MAX_EVIDENCE_FILE_BYTES {
-        return Err(std::io::Error::other(format!(
-            "larger than {} MB",
-            MAX_EVIDENCE_FILE_BYTES / 1_000_000
-        )));
-    }
-    Ok(file)
-}
-
-/// The `.json` files of a directory and its subdirectories (hidden ones skipped), sorted.
+/// The `.json` files of a directory and its subdirectories (hidden ones skipped), sorted: every
+/// entry so named, regular or not (reading refuses the others, with a notice naming them).
 pub(super) fn json_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
@@ -110,12 +94,15 @@ pub(super) fn json_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
         let Ok(meta) = std::fs::symlink_metadata(&p) else {
             continue;
         };
-        if hidden || meta.file_type().is_symlink() {
+        if hidden {
             continue;
         }
-        if meta.is_dir() && depth < 16 {
-            json_files(&p, out, depth + 1);
-        } else if meta.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        if meta.is_dir() {
+            // Directory links are not followed: the tree below is the repository's.
+            if depth < 16 {
+                json_files(&p, out, depth + 1);
+            }
+        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
             out.push(p);
         }
     }
@@ -128,45 +115,72 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     let mut seen = BTreeSet::new();
     for path in paths {
         let mut files = Vec::new();
-        if path.is_dir() {
-            json_files(path, &mut files, 0);
-        } else {
+        let named = !path.is_dir();
+        if named {
             files.push(path.clone());
+        } else {
+            json_files(path, &mut files, 0);
         }
         for file in files {
             let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
             if seen.insert(key.clone()) {
-                read_one(&file, key, &mut loaded);
+                read_one(&file, key, named, &mut loaded);
             }
         }
     }
     loaded
 }
 
-/// A kpulint queries file (`--cli-input-json` input, not output) in an evidence directory.
-fn is_queries_file(path: &Path) -> bool {
-    let Ok(file) = open(path) else { return false };
-    let mut head = Vec::new();
-    let _ = file.take(4096).read_to_end(&mut head);
-    let head = String::from_utf8_lossy(&head);
+/// Opens an evidence file for streaming. A file found in a directory, or named and regular, is
+/// opened as every repository file is ([`crate::files::open_regular`]); a named pipe or device
+/// (`--evidence <(aws ...)`) is read as named, whole, within the size cap.
+fn open(path: &Path, named: bool) -> Result<Box<dyn Read>, crate::files::Refused> {
+    let regular = std::fs::metadata(path).map(|m| m.is_file()).unwrap_or(true);
+    if named && !regular {
+        return Ok(Box::new(Cursor::new(crate::files::read_named(path)?)));
+    }
+    let (file, _) = crate::files::open_regular(path)?;
+    Ok(Box::new(file.take(crate::files::max_file_size())))
+}
+
+/// A kpulint queries document (`--cli-input-json` input, not output), from a file's start.
+fn is_queries(head: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(head);
     head.trim_start().starts_with('{')
         && head.contains("\"MetricDataQueries\"")
         && !head.contains("\"MetricDataResults\"")
 }
 
-fn read_one(path: &Path, key: PathBuf, loaded: &mut Loaded) {
+fn read_one(path: &Path, key: PathBuf, named: bool, loaded: &mut Loaded) {
     let shown = crate::discover::display(path);
-    let file = match open(path) {
+    let mut file = match open(path, named) {
         Ok(f) => f,
-        Err(e) => {
+        // A special file or a link out of the repository met in a directory is skipped, as a
+        // walk skips it; one named is not evidence that could be read.
+        Err(refused) if !named && refused.is_skipped() => {
+            loaded.notices.push(Notice {
+                span: None,
+                message: format!("evidence: {}", refused.message(&shown)),
+            });
+            return;
+        }
+        Err(refused) => {
             loaded.errors.push(InputError::new(
                 located(&shown, None, None),
-                format!("cannot read evidence file {shown}: {e}"),
+                format!("cannot read evidence file {shown}: {}", refused.message(&shown)),
             ));
             return;
         }
     };
-    if is_queries_file(path) {
+    let mut head = Vec::with_capacity(4096);
+    if let Err(e) = (&mut file).take(4096).read_to_end(&mut head) {
+        loaded.errors.push(InputError::new(
+            located(&shown, None, None),
+            format!("cannot read evidence file {shown}: {e}"),
+        ));
+        return;
+    }
+    if is_queries(&head) {
         loaded.notices.push(Notice {
             span: None,
             message: format!(
@@ -175,7 +189,7 @@ fn read_one(path: &Path, key: PathBuf, loaded: &mut Loaded) {
         });
         return;
     }
-    match reader::read(BufReader::with_capacity(1 << 16, file.take(MAX_EVIDENCE_FILE_BYTES))) {
+    match reader::read(BufReader::with_capacity(1 << 16, Cursor::new(head).chain(file))) {
         Ok(evidence) => {
             notices_of(&shown, &evidence, &mut loaded.notices);
             loaded.files.push(Arc::new(EvidenceFile {

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use crate::model::{InputError, Notice};
 pub use convention::Metric;
-pub use files::{load, EvidenceFile, Loaded, MAX_EVIDENCE_FILE_BYTES};
+pub use files::{load, EvidenceFile, Loaded};
 pub use reader::{FileEvidence, Point, Running, RunningParallelism};
 
 /// One metric of one application, every file's pages merged: sorted by time, one value per
