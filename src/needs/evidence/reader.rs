@@ -178,19 +178,18 @@ pub fn read(reader: impl Read) -> Result<FileEvidence, ReadError> {
     }
     .deserialize(&mut de)
     .and_then(|()| de.end());
-    let State { file, .. } = state;
+    let State { file, current, .. } = state;
     if let Err(e) = parsed {
+        let mut named: Vec<String> = file.applications().cloned().collect();
+        // The result being read when the error came names its application too.
+        named.extend(current.filter(|c| !named.contains(c)));
         let at = (e.line() > 0).then(|| (e.line(), e.column()));
         let message = match e.classify() {
             serde_json::error::Category::Io => format!("cannot read: {e}"),
             serde_json::error::Category::Eof => "the JSON ends early (is the file truncated?)".to_string(),
             _ => strip_position(&e.to_string()),
         };
-        return Err(ReadError {
-            message,
-            at,
-            named: file.applications().cloned().collect(),
-        });
+        return Err(ReadError { message, at, named });
     }
     if !file.metric_data && !file.describe {
         return Err(ReadError {
@@ -217,6 +216,27 @@ struct State {
     timestamps: Vec<EpochSeconds>,
     values: Vec<f64>,
     page: Vec<Point>,
+    /// The application of the result being read, once its `Id` or `Label` names one.
+    current: Option<String>,
+}
+
+/// The keys an object has shown: a key written twice is an error (the AWS CLI never writes
+/// one, and which of the two counts is not agreed among JSON readers).
+#[derive(Default)]
+struct Keys(Vec<String>);
+
+impl Keys {
+    fn check<E: de::Error>(&mut self, key: &str, what: &str) -> Result<(), E> {
+        if self.0.iter().any(|k| k == key) {
+            let shown: String = key.chars().take(40).collect();
+            return Err(E::custom(format!(
+                "\"{}\" appears twice in {what}",
+                shown.escape_debug()
+            )));
+        }
+        self.0.push(key.to_string());
+        Ok(())
+    }
 }
 
 /// The top-level value: a page or an `ApplicationDetail` object, or an array of them.
@@ -256,7 +276,9 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = Keys::default();
         while let Some(key) = map.next_key::<String>()? {
+            seen.check::<A::Error>(&key, "the output object")?;
             match key.as_str() {
                 "MetricDataResults" => {
                     self.state.file.metric_data = true;
@@ -349,12 +371,24 @@ impl<'de> Visitor<'de> for OneResult<'_> {
         let state = self.0;
         state.timestamps.clear();
         state.values.clear();
+        state.current = None;
         let (mut id, mut label, mut status) = (None::<String>, None::<String>, None::<String>);
         let mut messages: Vec<Message> = Vec::new();
+        let mut seen = Keys::default();
         while let Some(key) = map.next_key::<String>()? {
+            seen.check::<A::Error>(&key, "a MetricDataResult")?;
             match key.as_str() {
-                "Id" => id = Some(map.next_value()?),
-                "Label" => label = map.next_value()?,
+                "Id" => {
+                    let read: String = map.next_value()?;
+                    state.current = series_of(&read, None).map(|s| s.application).or(state.current.take());
+                    id = Some(read);
+                }
+                "Label" => {
+                    label = map.next_value()?;
+                    if let Some(s) = label.as_deref().and_then(|l| series_of("", Some(l))) {
+                        state.current = Some(s.application);
+                    }
+                }
                 "StatusCode" => status = map.next_value()?,
                 "Timestamps" => map.next_value_seed(Timestamps(&mut state.timestamps))?,
                 "Values" => map.next_value_seed(Values(&mut state.values))?,
@@ -564,5 +598,21 @@ mod tests {
             .contains("no ApplicationName"));
         assert!(err(r#"{"MetricDataResults": []} trailing"#).at.is_some());
         assert!(err("").message.contains("ends early"));
+        let e = err(
+            r#"{"MetricDataResults": [{"Id": "kpus_max_3600_a", "Timestamps": [1760472000], "Values": [1], "Values": [2]}]}"#,
+        );
+        assert!(
+            e.message.contains("\"Values\" appears twice in a MetricDataResult"),
+            "{}",
+            e.message
+        );
+        assert!(err(r#"{"MetricDataResults": [], "MetricDataResults": []}"#)
+            .message
+            .contains("appears twice"));
+        assert!(
+            err(r#"{"ApplicationDetail": {"ApplicationName": "a", "ApplicationName": "b"}}"#)
+                .message
+                .contains("duplicate field")
+        );
     }
 }
