@@ -379,23 +379,6 @@ fn storage_factor_is_spelled_out_where_state_becomes_kpus() {
 // Property test: generated configurations through the library pipeline.
 // ---------------------------------------------------------------------------------------------
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-    fn chance(&mut self) -> bool {
-        self.next().is_multiple_of(2)
-    }
-}
-
 struct Case {
     parallelism: u64,
     per_kpu: u64,
@@ -407,21 +390,7 @@ struct Case {
 
 impl Case {
     fn decl(&self) -> String {
-        let mut d = Vec::new();
-        if let Some(s) = self.state_gb {
-            d.push(format!("state_size={s}GB"));
-        }
-        if let Some(r) = self.required_parallelism {
-            d.push(format!("required_parallelism={r}"));
-        }
-        if let Some(r) = self.required_kpus {
-            d.push(format!("required_kpus={r}"));
-        }
-        if d.is_empty() {
-            String::new()
-        } else {
-            format!("# kpulint: {}", d.join(" "))
-        }
+        declaration(self.state_gb, self.required_parallelism, self.required_kpus, None)
     }
 }
 

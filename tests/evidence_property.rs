@@ -8,25 +8,8 @@ mod evidence_support;
 mod hcl_support;
 
 use evidence_support::{answer, pretty, queries_doc};
-use hcl_support::flink_app;
+use hcl_support::{declaration, flink_app, Rng};
 use kpulint::recommend::Recommendation;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-    fn one_in(&mut self, n: u64) -> bool {
-        self.next().is_multiple_of(n)
-    }
-}
 
 #[derive(Debug)]
 struct Case {
@@ -63,21 +46,7 @@ impl Case {
     }
 
     fn decl(&self) -> String {
-        let mut d = Vec::new();
-        if let Some(s) = self.state_gb {
-            d.push(format!("state_size={s}GB"));
-        }
-        if let Some(r) = self.required_parallelism {
-            d.push(format!("required_parallelism={r}"));
-        }
-        if let Some(r) = self.required_kpus {
-            d.push(format!("required_kpus={r}"));
-        }
-        if d.is_empty() {
-            String::new()
-        } else {
-            format!("# kpulint: {}", d.join(" "))
-        }
+        declaration(self.state_gb, self.required_parallelism, self.required_kpus, None)
     }
 
     fn storage_kpus(&self) -> Option<u64> {

@@ -11,25 +11,8 @@
 
 mod hcl_support;
 
-use hcl_support::flink_app;
+use hcl_support::{declaration, flink_app, Rng};
 use kpulint::recommend::Recommendation;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-    fn one_in(&mut self, n: u64) -> bool {
-        self.next().is_multiple_of(n)
-    }
-}
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -64,24 +47,12 @@ impl Case {
     }
 
     fn decl(&self) -> String {
-        let mut d = Vec::new();
-        if let Some(s) = self.state_gb {
-            d.push(format!("state_size={s}GB"));
-        }
-        if let Some(r) = self.required_parallelism {
-            d.push(format!("required_parallelism={r}"));
-        }
-        if let Some(r) = self.required_kpus {
-            d.push(format!("required_kpus={r}"));
-        }
-        if let Some(m) = self.max_parallelism {
-            d.push(format!("max_parallelism={m}"));
-        }
-        if d.is_empty() {
-            String::new()
-        } else {
-            format!("# kpulint: {}", d.join(" "))
-        }
+        declaration(
+            self.state_gb,
+            self.required_parallelism,
+            self.required_kpus,
+            self.max_parallelism,
+        )
     }
 
     /// What the service runs: parallelism, per KPU.

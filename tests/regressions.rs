@@ -426,40 +426,33 @@ fn inline_comments_in_block_headers_pass_the_structural_check() {
 
 /// Fuzzing (`evidence`, 2026-12-06): a MetricDataResult with `Values` twice. JSON readers
 /// disagree on which one counts (serde_json's `Value` and Python keep the last): the evidence
-/// reader refuses the file, at the second key, and uses nothing of it.
+/// reader refuses the file at the first error, uses nothing of it, and the application the
+/// result names is tainted by it.
 #[test]
 fn an_evidence_object_with_a_key_twice_is_an_input_error() {
-    let repo = Repo::new();
-    repo.write("main.tf", &flink_app("orders", "", "4", "1", "false"));
-    repo.write(
-        "cw.json",
-        "{\"MetricDataResults\": [{\"Id\": \"kpus_max_3600_orders\",\n \"Timestamps\": [\"2026-11-24T11:00:00+00:00\"],\n \"Values\": [\"x\"], \"Values\": [5]}]}\n",
-    );
-    let (code, doc) = repo.json(&[".", "--evidence", "cw.json"]);
-    assert_eq!(code, 2, "{doc:#}");
-    let e = &doc["errors"][0];
-    assert_eq!((e["file"].as_str(), e["line"].as_u64()), (Some("cw.json"), Some(3)));
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("invalid type: string \"x\", expected f64"),
-        "{e:#}"
-    );
-    let repo2 = Repo::new();
-    repo2.write("main.tf", &flink_app("orders", "", "4", "1", "false"));
-    repo2.write(
-        "cw.json",
-        "{\"MetricDataResults\": [{\"Id\": \"kpus_max_3600_orders\", \"Timestamps\": [1795561200], \"Values\": [1], \"Values\": [5]}]}\n",
-    );
-    let (code, doc) = repo2.json(&[".", "--evidence", "cw.json"]);
-    assert_eq!(code, 2, "{doc:#}");
-    assert!(
-        error_messages(&doc)[0].contains("\"Values\" appears twice in a MetricDataResult"),
-        "{doc:#}"
-    );
-    assert_eq!(
-        app(&doc, "aws_kinesisanalyticsv2_application.orders")["tainted_by"],
-        serde_json::json!(["cw.json"])
-    );
+    let cases = [
+        // The first `Values` is not numbers: that is the error, at its line.
+        (
+            "{\"MetricDataResults\": [{\"Id\": \"kpus_max_3600_orders\",\n \"Timestamps\": [\"2026-11-24T11:00:00+00:00\"],\n \"Values\": [\"x\"], \"Values\": [5]}]}\n",
+            "invalid type: string \"x\", expected f64",
+            3,
+        ),
+        (
+            "{\"MetricDataResults\": [{\"Id\": \"kpus_max_3600_orders\", \"Timestamps\": [1795561200], \"Values\": [1], \"Values\": [5]}]}\n",
+            "\"Values\" appears twice in a MetricDataResult",
+            1,
+        ),
+    ];
+    for (export, message, line) in cases {
+        let repo = Repo::new();
+        repo.write("main.tf", &flink_app("orders", "", "4", "1", "false"));
+        repo.write("cw.json", export);
+        let (code, doc) = repo.json(&[".", "--evidence", "cw.json"]);
+        assert_eq!(code, 2, "{doc:#}");
+        let e = &doc["errors"][0];
+        assert_eq!((e["file"].as_str(), e["line"].as_u64()), (Some("cw.json"), Some(line)));
+        assert!(e["message"].as_str().unwrap().contains(message), "{e:#}");
+        let orders = app(&doc, "aws_kinesisanalyticsv2_application.orders");
+        assert_eq!(orders["tainted_by"], serde_json::json!(["cw.json"]));
+    }
 }

@@ -336,3 +336,51 @@ pub fn readme_block(args: &str) -> String {
     let len = readme[at..].find("```").expect("closing fence");
     readme[at..at + len].to_string()
 }
+
+/// xorshift64*: the property tests' generator, deterministic, no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+    pub fn one_in(&mut self, n: u64) -> bool {
+        self.next().is_multiple_of(n)
+    }
+    pub fn chance(&mut self) -> bool {
+        self.one_in(2)
+    }
+}
+
+/// `# kpulint: state_size=240GB required_parallelism=12 ...` for the needs given; empty for none.
+pub fn declaration(
+    state_gb: Option<u64>,
+    required_parallelism: Option<u64>,
+    required_kpus: Option<u64>,
+    max_parallelism: Option<u64>,
+) -> String {
+    let mut d = Vec::new();
+    if let Some(s) = state_gb {
+        d.push(format!("state_size={s}GB"));
+    }
+    if let Some(r) = required_parallelism {
+        d.push(format!("required_parallelism={r}"));
+    }
+    if let Some(r) = required_kpus {
+        d.push(format!("required_kpus={r}"));
+    }
+    if let Some(m) = max_parallelism {
+        d.push(format!("max_parallelism={m}"));
+    }
+    if d.is_empty() {
+        String::new()
+    } else {
+        format!("# kpulint: {}", d.join(" "))
+    }
+}
