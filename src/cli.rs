@@ -384,7 +384,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     let (vars, parameters) = read_inputs(&args.eval, order, &mut pre_errors)?;
     let baseline = match &args.baseline {
         Some(path) => match baseline::read(path) {
-            Ok(b) => Some((crate::discover::display(path), baseline::fingerprints(&b))),
+            Ok(b) => Some((crate::discover::display(path), baseline::Accepted::of(&b))),
             Err(e) => {
                 pre_errors.push(e);
                 None
@@ -418,7 +418,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     if let Some(path) = &args.write_baseline {
         let new = baseline::from_findings(&outcome.findings);
         if let Ok(old) = baseline::read(path) {
-            for e in baseline::stale(&old, &new) {
+            for e in baseline::stale(&old, &outcome.findings) {
                 outcome.notices.push(Notice {
                     span: None,
                     message: format!(

@@ -18,6 +18,7 @@ pub mod discover;
 pub mod eval;
 pub mod fix;
 pub mod gate;
+pub mod identity;
 pub mod inputs;
 pub mod lint;
 pub mod man;

@@ -51,9 +51,17 @@ fn money(v: Option<f64>) -> String {
 }
 
 pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut s = record(&HEADER.map(String::from));
+    // With more than one root, a `root` field after the application tells the instances apart.
+    let with_root = |fields: Vec<String>, root: &str| -> String {
+        let mut fields = fields;
+        if t.several_roots {
+            fields.insert(1, root.to_string());
+        }
+        record(&fields)
+    };
+    let mut s = with_root(HEADER.map(String::from).to_vec(), "root");
     for r in &t.rows {
-        s.push_str(&record(&[
+        s.push_str(&with_root(vec![
             r.address.to_string(),
             r.file.to_string(),
             r.line.to_string(),
@@ -68,9 +76,9 @@ pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
             opt(r.safe),
             money(r.savings_usd.filter(|_| r.unconfirmed())),
             r.confirm.join("; "),
-        ]));
+        ], r.root));
     }
-    s.push_str(&record(&[
+    s.push_str(&with_root(vec![
         "total".into(),
         String::new(),
         String::new(),
@@ -85,7 +93,7 @@ pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
         String::new(),
         money(Some(t.total.unconfirmed_savings_usd)),
         String::new(),
-    ]));
+    ], ""));
     out.write_all(s.as_bytes())
 }
 

@@ -15,7 +15,7 @@ pub fn render(w: &WhatIf<'_>, errors: &[InputError], out: &mut dyn Write) -> io:
         writeln!(
             out,
             "### `{}` ({})",
-            a.today.app.address.replace('`', "'"),
+            a.today.app.instance.replace('`', "'"),
             markdown_cell(&located(a))
         )?;
         writeln!(out)?;
