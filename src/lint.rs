@@ -172,17 +172,19 @@ pub fn lint(analyses: &[Analysis], strays: &[(StrayDirective, Arc<Config>)], opt
     // hid a finding). A block whose paths were not linted this run is not "unused".
     let mut scopes: BTreeMap<(String, usize), (bool, bool)> = BTreeMap::new();
     let mut configs: BTreeMap<String, &Config> = BTreeMap::new();
+    let mut uses = SuppressionUses::new();
     for a in analyses {
         let config: &Config = &a.config;
         let config_key = config.file.as_ref().map(|f| f.path.clone()).unwrap_or_default();
         configs.insert(config_key.clone(), config);
         let mut app_findings = rule_findings(a, config);
-        let meta_findings = apply_inline_suppressions(a, config, &mut app_findings, opts.today);
+        let meta_findings = apply_inline_suppressions(a, config, &mut app_findings, &mut uses, opts.today);
         apply_config_ignores(a, config, &config_key, &mut app_findings, &mut scopes, opts.today);
         findings.extend(app_findings);
         findings.extend(meta_findings);
     }
     findings.extend(stale_config_ignores(&scopes, &configs, opts.today));
+    findings.extend(unused_inline_suppressions(uses));
 
     if let Some((path, accepted)) = &opts.baseline {
         for f in findings
@@ -335,7 +337,30 @@ fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
 
 /// Applies the application's inline suppressions (comments, Metadata, `kpulint:ignore` tags)
 /// and returns the findings about the suppressions themselves (KPU900–KPU902).
-fn apply_inline_suppressions(a: &Analysis, config: &Config, app_findings: &mut [Finding], today: Date) -> Vec<Finding> {
+/// What each inline suppression (by its position) hid across every application it applies to:
+/// one in a module that several roots or instances share is unused only when it hides nothing
+/// in any of them. The KPU901 finding for the first application, to report when so.
+type SuppressionUses = BTreeMap<(String, usize), (Vec<String>, BTreeSet<&'static str>, Option<Finding>)>;
+
+/// KPU901 for the inline suppressions that listed a rule no application they apply to had.
+fn unused_inline_suppressions(uses: SuppressionUses) -> Vec<Finding> {
+    uses.into_values()
+        .filter_map(|(rules, used, report)| {
+            let unused: Vec<&str> = rules.iter().map(String::as_str).filter(|r| !used.contains(r)).collect();
+            let mut f = report.filter(|_| !unused.is_empty())?;
+            f.message = format!("suppression of {} matches no finding", unused.join(", "));
+            Some(f)
+        })
+        .collect()
+}
+
+fn apply_inline_suppressions(
+    a: &Analysis,
+    config: &Config,
+    app_findings: &mut [Finding],
+    uses: &mut SuppressionUses,
+    today: Date,
+) -> Vec<Finding> {
     let resolve = |name: &str| rules::by_id(name).map(|r| r.id);
     // Inline suppressions of this application.
     let inline: Vec<InlineSuppression> = a
@@ -402,23 +427,17 @@ fn apply_inline_suppressions(a: &Analysis, config: &Config, app_findings: &mut [
                     "fix the finding, or renew the suppression with a new until= date and reason".into(),
                 ));
             }
-        } else if s.rules.iter().any(|r| !used.contains(r.as_str())) {
-            // Each listed rule must earn its place: report the ones that hide nothing.
-            let unused: Vec<&str> = s
-                .rules
-                .iter()
-                .map(String::as_str)
-                .filter(|r| !used.contains(r))
-                .collect();
-            if let Some(sev) = rule_enabled(config, &KPU901) {
-                meta_findings.push(meta_finding(
-                    &KPU901,
-                    sev,
-                    &s.span,
-                    a,
-                    format!("suppression of {} matches no finding", unused.join(", ")),
-                    "remove the unused suppression".into(),
-                ));
+        } else {
+            // Each listed rule must earn its place in one of the applications the suppression
+            // applies to: the ones that hide nothing in any are reported at the end.
+            let entry = uses
+                .entry((s.span.path().to_string(), s.span.start))
+                .or_insert_with(|| (s.rules.clone(), BTreeSet::new(), None));
+            entry.1.extend(used);
+            if entry.2.is_none() {
+                entry.2 = rule_enabled(config, &KPU901).map(|sev| {
+                    meta_finding(&KPU901, sev, &s.span, a, String::new(), "remove the unused suppression".into())
+                });
             }
         }
     }

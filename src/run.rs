@@ -200,6 +200,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let mut inventory = loaded.inventory;
     out.errors.extend(inputs::declared::undeclared_inputs(
         &loaded.declared_variables,
+        &loaded.roots,
         &inventory.declared_parameters,
         &opts.vars,
         &opts.read.parameters,

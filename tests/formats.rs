@@ -589,11 +589,11 @@ fn junit_parses_back() {
         "{body}"
     );
     assert!(
-        cases["aws_kinesisanalyticsv2_application.orders"].is_empty(),
+        cases["tests/fixtures/formats/my infra:aws_kinesisanalyticsv2_application.orders"].is_empty(),
         "a note is below --fail-on warning"
     );
     assert!(
-        cases["aws_kinesisanalyticsv2_application.router"].is_empty(),
+        cases["tests/fixtures/formats/my infra:aws_kinesisanalyticsv2_application.router"].is_empty(),
         "suppressed"
     );
     assert_eq!(

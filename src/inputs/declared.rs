@@ -2,9 +2,10 @@
 //! parameters), so a value given for any other name is reported as the typo it usually is:
 //! Terraform itself rejects `-var` for an undeclared variable.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
-use crate::discover::FileKind;
+use crate::discover::{display, FileKind};
 use crate::eval::module::{CliVar, VarInputs};
 use crate::model::InputError;
 use crate::similar::closest;
@@ -37,11 +38,51 @@ pub fn variable_names(text: &str, kind: FileKind) -> Vec<String> {
     }
 }
 
+/// The input variables of the scanned Terraform: a `--var` sets a root module's variable
+/// (Terraform rejects one the root does not declare); a called module's variables are set by
+/// the arguments of the block that calls it.
+#[derive(Debug, Default)]
+pub struct DeclaredVariables {
+    /// Scanned directories that no module read calls: directory key → names.
+    pub roots: BTreeMap<PathBuf, BTreeSet<String>>,
+    /// Called modules: directory key → names.
+    pub modules: BTreeMap<PathBuf, BTreeSet<String>>,
+}
+
+impl DeclaredVariables {
+    /// Every name some root declares.
+    fn root_names(&self) -> BTreeSet<String> {
+        self.roots.values().flatten().cloned().collect()
+    }
+
+    /// " modules/kda_flink declares \"parallelism\" ...", when a called module declares `name`.
+    fn module_hint(&self, name: &str) -> Option<String> {
+        let modules: Vec<String> = self
+            .modules
+            .iter()
+            .filter(|(_, names)| names.contains(name))
+            .map(|(dir, _)| display(dir))
+            .collect();
+        let first = modules.first()?;
+        let more = match modules.len() {
+            1 => String::new(),
+            n => format!(" (and {} more module{})", n - 1, if n == 2 { "" } else { "s" }),
+        };
+        Some(format!(
+            "module {first}{more} declares \"{name}\", but a module's variables are set by the arguments of the `module` block that calls it (`{name} = ...`), not by --var or a var file"
+        ))
+    }
+}
+
 /// Input errors for `--var`, `--var-file` and `--parameter` names that nothing declares, each
-/// naming the closest declared name. `TF_VAR_*` values are not checked, as in Terraform (the
-/// environment is shared by every module).
+/// naming the closest declared name. A `--var` must name a variable some scanned root module
+/// declares (it sets it in each root that does); a `--var-file` is read for every evaluated
+/// root (`evaluated`), as `terraform plan -var-file` would in each, so its names are checked
+/// against each of them. `TF_VAR_*` values are not checked, as in Terraform (the environment is
+/// shared by every module).
 pub fn undeclared_inputs(
-    variables: &BTreeSet<String>,
+    variables: &DeclaredVariables,
+    evaluated: &[PathBuf],
     parameters: &BTreeSet<String>,
     vars: &VarInputs,
     cli_parameters: &Parameters,
@@ -54,30 +95,61 @@ pub fn undeclared_inputs(
         Some(near) => format!("did you mean {near}? (declared {what}: {})", list(declared)),
         None => format!("no scanned file declares any {what}"),
     };
+    let root_names = variables.root_names();
+    let help = |name: &str| {
+        let mut help = suggest(name, &root_names, "root variables");
+        if let Some(hint) = variables.module_hint(name) {
+            help.push_str("; ");
+            help.push_str(&hint);
+        }
+        help
+    };
+    // The roots a var file is read for: the evaluated ones, or every root when none is.
+    let empty = BTreeSet::new();
+    let file_roots: Vec<(String, &BTreeSet<String>)> = if evaluated.is_empty() {
+        variables.roots.iter().map(|(k, v)| (display(k), v)).collect()
+    } else {
+        evaluated
+            .iter()
+            .map(|k| (display(k), variables.roots.get(k).unwrap_or(&empty)))
+            .collect()
+    };
     for cli in &vars.cli {
         match cli {
-            CliVar::Var { name, span, .. } if !variables.contains(name) => {
+            CliVar::Var { name, span, .. } if !root_names.contains(name) => {
                 // The `--var` source reads `name=value`: point at the name.
                 errors.push(
                     InputError::new(
                         span.file.span(0..name.len()),
-                        format!("--var {name}: no scanned module declares variable \"{name}\""),
+                        format!("--var {name}: no scanned root module declares variable \"{name}\""),
                     )
-                    .with_help(suggest(name, variables, "variables")),
+                    .with_help(help(name)),
                 );
             }
             CliVar::File(tfvars) => {
-                for attr in tfvars.attrs.iter().filter(|a| !variables.contains(&a.name)) {
-                    errors.push(
-                        InputError::new(
-                            attr.name_span.clone(),
-                            format!(
-                                "{} sets \"{}\", which no scanned module declares",
-                                tfvars.file.path, attr.name
-                            ),
+                for attr in &tfvars.attrs {
+                    let missing: Vec<&str> = file_roots
+                        .iter()
+                        .filter(|(_, names)| !names.contains(&attr.name))
+                        .map(|(root, _)| root.as_str())
+                        .collect();
+                    if missing.is_empty() && !file_roots.is_empty() {
+                        continue;
+                    }
+                    let message = if missing.len() == file_roots.len() {
+                        format!(
+                            "{} sets \"{}\", which no scanned root module declares",
+                            tfvars.file.path, attr.name
                         )
-                        .with_help(suggest(&attr.name, variables, "variables")),
-                    );
+                    } else {
+                        format!(
+                            "{} sets \"{}\", which the root module {} does not declare (the var file is read for every root, as `terraform plan -var-file` would read it in each)",
+                            tfvars.file.path,
+                            attr.name,
+                            missing.join(", ")
+                        )
+                    };
+                    errors.push(InputError::new(attr.name_span.clone(), message).with_help(help(&attr.name)));
                 }
             }
             CliVar::Var { .. } => {}

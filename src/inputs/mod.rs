@@ -68,9 +68,9 @@ pub struct Loaded {
     pub inventory: Inventory,
     /// Number of files read.
     pub files: usize,
-    /// Every input variable the scanned (and followed) Terraform modules declare, parsed or not:
-    /// a `--var` for a name outside this set is a typo.
-    pub declared_variables: BTreeSet<String>,
+    /// The input variables the scanned root modules and the modules they call declare, parsed
+    /// or not: `--var` and `--var-file` names are checked against the roots'.
+    pub declared_variables: declared::DeclaredVariables,
 }
 
 /// Reads a file (or stdin for `-`) as UTF-8.
@@ -243,11 +243,20 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     let ModuleCalls { local: calls, remote } =
         follow_calls(&mut dirs, opts, declared_names, &mut loaded.inventory.errors);
 
-    loaded.declared_variables = dirs
+    // A root module is a scanned directory no module read calls; the others are set by the
+    // arguments of the blocks that call them, never by `--var`.
+    let called: HashSet<&OsStr> = calls
         .iter()
-        .flat_map(|(k, d)| d.files(k))
-        .flat_map(|(_, f)| f.variables().iter().cloned())
+        .flat_map(|(_, children)| children.iter().map(|c| c.as_os_str()))
         .collect();
+    for (k, d) in dirs.iter() {
+        let names: BTreeSet<String> = d.files(k).flat_map(|(_, f)| f.variables().iter().cloned()).collect();
+        if d.scanned && !called.contains(k.as_os_str()) {
+            loaded.declared_variables.roots.insert(k.clone(), names);
+        } else if !names.is_empty() {
+            loaded.declared_variables.modules.insert(k.clone(), names);
+        }
+    }
 
     // A directory matters if it holds a Flink application or calls one that does.
     let mut relevant = KeySet::default();
