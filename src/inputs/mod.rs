@@ -9,6 +9,7 @@ pub mod directives;
 pub mod hcl;
 pub mod hcl_recover;
 pub mod json;
+pub mod overrides;
 pub mod plan;
 pub mod precheck;
 pub mod references;
@@ -451,6 +452,10 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         }
     }
     load_installed_modules(&mut loaded);
+    // Override files change what the other files say, as `terraform plan` reads them.
+    for module in loaded.modules.dirs.values_mut() {
+        overrides::apply(module, &mut loaded.inventory.errors);
+    }
     broken::mark(&mut loaded, &callers);
 
     // Plans and CloudFormation templates, in parallel.
