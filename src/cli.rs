@@ -93,10 +93,11 @@ pub struct EvalArgs {
     /// Use this config file instead of discovering .kpulint.hcl
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Set a Terraform variable (repeatable; later wins, as in Terraform)
+    /// Set a root module's Terraform variable in every scanned root that declares it
+    /// (repeatable; later wins, as in Terraform)
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
-    /// Read Terraform variables from a .tfvars or .tfvars.json file (repeatable)
+    /// Read Terraform variables from a .tfvars or .tfvars.json file, for every root (repeatable)
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
     /// Set a CloudFormation parameter (repeatable)

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use globset::{Glob, GlobMatcher};
 
 use crate::date::Date;
-use crate::identity::Selector;
 use crate::eval::value::Value;
+use crate::identity::Selector;
 use crate::inputs::hcl::{parse_body, Lower};
 use crate::inputs::terraform::{Attr, BodyNode};
 use crate::model::{InputError, Severity};

@@ -104,7 +104,9 @@ pub fn cost_table(analyses: &[Analysis]) -> CostTable<'_> {
         };
         by_savings.then_with(|| (a.file, a.line, a.address, a.root).cmp(&(b.file, b.line, b.address, b.root)))
     });
-    let several_roots = rows.first().is_some_and(|first| rows.iter().any(|r| r.root != first.root));
+    let several_roots = rows
+        .first()
+        .is_some_and(|first| rows.iter().any(|r| r.root != first.root));
     let fleet = crate::report::fleet_cost(analyses);
     let counted = rows
         .iter()

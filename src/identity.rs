@@ -62,7 +62,13 @@ impl RootNames {
         let scanned = scanned
             .iter()
             .filter_map(|p| p.canonicalize().ok())
-            .map(|p| if p.is_dir() { p } else { p.parent().map(Path::to_path_buf).unwrap_or(p) })
+            .map(|p| {
+                if p.is_dir() {
+                    p
+                } else {
+                    p.parent().map(Path::to_path_buf).unwrap_or(p)
+                }
+            })
             .collect();
         RootNames {
             scanned,
@@ -117,9 +123,10 @@ pub fn assign(applications: &mut [Application], scanned: &[PathBuf]) {
     for app in applications {
         let shown = match app.format {
             InputFormat::TerraformHcl | InputFormat::TerraformJson if !app.root_dir.is_empty() => app.root_dir.clone(),
-            InputFormat::TerraformHcl | InputFormat::TerraformJson => {
-                Path::new(app.span.path()).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
-            }
+            InputFormat::TerraformHcl | InputFormat::TerraformJson => Path::new(app.span.path())
+                .parent()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             _ => app.span.path().to_string(),
         };
         let mut root = names.name(&shown);
@@ -268,8 +275,14 @@ mod tests {
     #[test]
     fn brackets_match_themselves_in_both_parts() {
         let s = Selector::parse("envs/*:module.orders[\"prod\"].*").unwrap();
-        assert!(s.matches("envs/a", "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
-        assert!(!s.matches("envs/a", "module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(s.matches(
+            "envs/a",
+            "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"
+        ));
+        assert!(!s.matches(
+            "envs/a",
+            "module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"
+        ));
         let s = Selector::parse("*[0]").unwrap();
         assert!(s.matches(".", "aws_kinesisanalyticsv2_application.app[0]"));
         assert!(!s.matches(".", "aws_kinesisanalyticsv2_application.app0"));
@@ -287,7 +300,7 @@ mod tests {
             assert_eq!(names.name(&dir.path().to_string_lossy()), ".");
         }
         std::fs::create_dir(dir.path().join(".git")).unwrap();
-        let mut names = RootNames::new(&[prod.clone()]);
+        let mut names = RootNames::new(std::slice::from_ref(&prod));
         assert_eq!(names.name(&prod.to_string_lossy()), "envs/prod");
         assert_eq!(names.name("<stdin>"), "<stdin>");
     }

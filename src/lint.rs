@@ -125,9 +125,21 @@ fn related(a: &Analysis, span: &Span) -> Vec<Related> {
     let pc = &a.app.parallelism;
     let settings = [
         ("parallelism", pc.parallelism.span(), pc.parallelism.origin()),
-        ("parallelism_per_kpu", pc.parallelism_per_kpu.span(), pc.parallelism_per_kpu.origin()),
-        ("auto_scaling_enabled", pc.auto_scaling_enabled.span(), pc.auto_scaling_enabled.origin()),
-        ("configuration_type", pc.configuration_type.span(), pc.configuration_type.origin()),
+        (
+            "parallelism_per_kpu",
+            pc.parallelism_per_kpu.span(),
+            pc.parallelism_per_kpu.origin(),
+        ),
+        (
+            "auto_scaling_enabled",
+            pc.auto_scaling_enabled.span(),
+            pc.auto_scaling_enabled.origin(),
+        ),
+        (
+            "configuration_type",
+            pc.configuration_type.span(),
+            pc.configuration_type.origin(),
+        ),
     ];
     let mut out = Vec::new();
     for (name, s, o) in settings {
@@ -436,7 +448,14 @@ fn apply_inline_suppressions(
             entry.1.extend(used);
             if entry.2.is_none() {
                 entry.2 = rule_enabled(config, &KPU901).map(|sev| {
-                    meta_finding(&KPU901, sev, &s.span, a, String::new(), "remove the unused suppression".into())
+                    meta_finding(
+                        &KPU901,
+                        sev,
+                        &s.span,
+                        a,
+                        String::new(),
+                        "remove the unused suppression".into(),
+                    )
                 });
             }
         }

@@ -60,18 +60,30 @@ fn json_names_each_instance_by_its_root() {
     let prod = kpu004(&doc, PROD);
     assert_eq!(prod["root"], "envs/prod");
     assert_eq!(prod["application"], ADDRESS);
-    assert!(prod["message"].as_str().unwrap().starts_with(&format!("{PROD}: parallelism 8")));
+    assert!(prod["message"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{PROD}: parallelism 8")));
     assert_ne!(prod["fingerprint"], kpu004(&doc, DEV)["fingerprint"]);
 }
 
 #[test]
 fn the_identity_does_not_depend_on_where_kpulint_runs() {
     let repo = repo();
-    for (cwd, path) in [(".", "."), ("envs/prod", "."), ("modules/kda_flink", "."), (".", "envs")] {
+    for (cwd, path) in [
+        (".", "."),
+        ("envs/prod", "."),
+        ("modules/kda_flink", "."),
+        (".", "envs"),
+    ] {
         let (_, doc) = json(&repo.path().join(cwd), &[path]);
         let mut instances: Vec<&str> = apps(&doc).iter().map(|a| a["instance"].as_str().unwrap()).collect();
         instances.sort();
-        let expected: Vec<&str> = if cwd == "envs/prod" { vec![PROD] } else { vec![DEV, PROD] };
+        let expected: Vec<&str> = if cwd == "envs/prod" {
+            vec![PROD]
+        } else {
+            vec![DEV, PROD]
+        };
         assert_eq!(instances, expected, "from {cwd}: {doc:#}");
     }
 }
@@ -90,7 +102,10 @@ fn a_root_module_at_the_repository_root_keeps_the_plain_address() {
     std::fs::write(dir.path().join("envs/prod/main.tf"), simple_app("app", "4")).unwrap();
     if dir.path().ancestors().all(|a| !a.join(".git").exists()) {
         let (_, doc) = json(dir.path(), &["."]);
-        assert_eq!(only_app(&doc)["instance"], "envs/prod:aws_kinesisanalyticsv2_application.app");
+        assert_eq!(
+            only_app(&doc)["instance"],
+            "envs/prod:aws_kinesisanalyticsv2_application.app"
+        );
         let (_, doc) = json(dir.path(), &["envs/prod"]);
         assert_eq!(only_app(&doc)["instance"], "aws_kinesisanalyticsv2_application.app");
     }
@@ -138,7 +153,11 @@ fn sarif_and_line_formats_carry_the_instance() {
     for format in ["compact", "checkstyle", "github"] {
         let r = repo.run(&[".", "--format", format]);
         for instance in [DEV, PROD] {
-            assert!(r.stdout.contains(&format!("{instance}: parallelism")), "{format}:\n{}", r.stdout);
+            assert!(
+                r.stdout.contains(&format!("{instance}: parallelism")),
+                "{format}:\n{}",
+                r.stdout
+            );
         }
     }
 }
@@ -152,18 +171,34 @@ fn cost_has_a_root_column_with_more_than_one_root() {
     let header: Vec<&str> = lines[0].split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
     assert_eq!(&header[..3], ["application", "root", "file:line"]);
     // Largest saving first: prod (8 KPUs for a need of 2), then dev.
-    assert!(lines[1].starts_with(ADDRESS) && lines[1].contains("  envs/prod  "), "{}", r.stdout);
-    assert!(lines[2].starts_with(ADDRESS) && lines[2].contains("  envs/dev  "), "{}", r.stdout);
+    assert!(
+        lines[1].starts_with(ADDRESS) && lines[1].contains("  envs/prod  "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines[2].starts_with(ADDRESS) && lines[2].contains("  envs/dev  "),
+        "{}",
+        r.stdout
+    );
 
     let r = repo.run(&["cost", ".", "--format", "csv"]);
     let records: Vec<&str> = r.stdout.split("\r\n").collect();
     assert!(records[0].starts_with("application,root,file,line,"), "{}", r.stdout);
-    assert!(records[1].starts_with(&format!("{ADDRESS},envs/prod,modules/kda_flink/main.tf,17,")), "{}", r.stdout);
+    assert!(
+        records[1].starts_with(&format!("{ADDRESS},envs/prod,modules/kda_flink/main.tf,17,")),
+        "{}",
+        r.stdout
+    );
     assert!(records[2].starts_with(&format!("{ADDRESS},envs/dev,")), "{}", r.stdout);
     assert!(records[3].starts_with("total,,"), "{}", r.stdout);
 
     let r = repo.run(&["cost", ".", "--format", "markdown"]);
-    assert!(r.stdout.starts_with("| application | root | file:line |"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("| application | root | file:line |"),
+        "{}",
+        r.stdout
+    );
 
     let (_, doc) = repo.json(&["cost", "."]);
     let rows: Vec<(&str, &str)> = apps(&doc)
@@ -174,7 +209,11 @@ fn cost_has_a_root_column_with_more_than_one_root() {
 
     // One root: no root column.
     let r = repo.run(&["cost", "envs/prod"]);
-    assert!(r.stdout.lines().next().unwrap().starts_with("application  "), "{}", r.stdout);
+    assert!(
+        r.stdout.lines().next().unwrap().starts_with("application  "),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.lines().next().unwrap().contains(" root "), "{}", r.stdout);
 }
 
@@ -201,12 +240,25 @@ fn what_if_selects_one_roots_instance() {
     }
     // Headings name the instance.
     let r = repo.run(&["what-if", ".", "--state-size", "envs/prod:module.kda_flink.*=100GB"]);
-    assert!(r.stdout.starts_with(&format!("{DEV} (modules/kda_flink/main.tf:17)\n")), "{}", r.stdout);
-    assert!(r.stdout.contains(&format!("\n{PROD} (modules/kda_flink/main.tf:17)\n")), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with(&format!("{DEV} (modules/kda_flink/main.tf:17)\n")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("\n{PROD} (modules/kda_flink/main.tf:17)\n")),
+        "{}",
+        r.stdout
+    );
     // A root that does not exist matches nothing: a usage error.
     let r = repo.run(&["what-if", ".", "--state-size", "envs/staging:module.kda_flink.*=100GB"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("no application matches \"envs/staging:module.kda_flink.*\""), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no application matches \"envs/staging:module.kda_flink.*\""),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -215,7 +267,10 @@ fn a_config_application_block_for_one_root() {
     for env in ["dev", "prod"] {
         let path = format!("envs/{env}/main.tf");
         let text = std::fs::read_to_string(repo.path().join(&path)).unwrap();
-        repo.write(&path, &text.replace("# kpulint: state_size=40GB required_parallelism=2\n", ""));
+        repo.write(
+            &path,
+            &text.replace("# kpulint: state_size=40GB required_parallelism=2\n", ""),
+        );
     }
     repo.write(
         ".kpulint.hcl",
@@ -358,7 +413,10 @@ fn var_file_names_are_checked_against_each_root() {
     assert_eq!(code, 2, "{doc:#}");
     let errors = doc["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{doc:#}");
-    assert_eq!((errors[0]["file"].as_str(), errors[0]["line"].as_u64()), (Some("shared.tfvars"), Some(2)));
+    assert_eq!(
+        (errors[0]["file"].as_str(), errors[0]["line"].as_u64()),
+        (Some("shared.tfvars"), Some(2))
+    );
     assert!(
         errors[0]["message"]
             .as_str()
@@ -403,10 +461,19 @@ fn github_from_a_module_directory_annotates_repository_paths_and_the_tfvars_line
     );
     // GITHUB_WORKSPACE, when it holds the files, is what paths are relative to.
     let mut cmd = kpulint(&repo.path().join("modules/kda_flink"));
-    cmd.args([".", "--format", "github"]).env("GITHUB_WORKSPACE", repo.path().join("envs"));
+    cmd.args([".", "--format", "github"])
+        .env("GITHUB_WORKSPACE", repo.path().join("envs"));
     let r = exec(cmd);
-    assert!(r.stdout.contains("::notice file=prod/terraform.tfvars,line=4::"), "{}", r.stdout);
-    assert!(r.stdout.contains("::warning file=modules/kda_flink/main.tf,"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("::notice file=prod/terraform.tfvars,line=4::"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("::warning file=modules/kda_flink/main.tf,"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -443,11 +510,15 @@ fn a_baseline_written_before_roots_were_recorded_still_matches() {
     repo.write("old-baseline.json", &old);
     let (code, doc) = repo.json(&[".", "--baseline", "old-baseline.json"]);
     assert_eq!(code, 0, "{doc:#}");
-    assert!(findings(&doc, "KPU004").iter().all(|f| f["suppressed"] == true), "{doc:#}");
+    assert!(
+        findings(&doc, "KPU004").iter().all(|f| f["suppressed"] == true),
+        "{doc:#}"
+    );
     // Rewriting it records the roots, drops nothing, and the new file matches too.
     let r = repo.run(&[".", "--write-baseline", "old-baseline.json"]);
     assert!(!r.stdout.contains("no longer matches"), "{}", r.stdout);
-    let new: Value = serde_json::from_str(&std::fs::read_to_string(repo.path().join("old-baseline.json")).unwrap()).unwrap();
+    let new: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("old-baseline.json")).unwrap()).unwrap();
     let roots: BTreeSet<&str> = new["findings"]
         .as_array()
         .unwrap()
@@ -483,12 +554,23 @@ fn fix_notes_and_diff_lists_name_the_instance() {
     let repo = repo();
     let r = repo.run(&[".", "--diff"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stdout.contains("-flink_parallelism = 8\n+flink_parallelism = 2\n"), "{}", r.stdout);
-    assert!(r.stdout.contains("-flink_parallelism = 4\n+flink_parallelism = 2\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("-flink_parallelism = 8\n+flink_parallelism = 2\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("-flink_parallelism = 4\n+flink_parallelism = 2\n"),
+        "{}",
+        r.stdout
+    );
     // A refused fix names the instance it is about.
     let path = "envs/prod/main.tf";
     let text = std::fs::read_to_string(repo.path().join(path)).unwrap();
-    repo.write(path, &text.replace("var.flink_parallelism", "var.flink_parallelism * 1"));
+    repo.write(
+        path,
+        &text.replace("var.flink_parallelism", "var.flink_parallelism * 1"),
+    );
     let r = repo.run(&[".", "--diff"]);
     assert!(
         r.stderr.contains(&format!("{PROD}: parallelism 8 → 2 is not applied")),
@@ -508,7 +590,10 @@ fn a_directive_in_a_roots_tfvars_applies_to_that_roots_instance() {
     let (_, doc) = repo.json(&["."]);
     assert_eq!(kpu004(&doc, PROD)["suppressed"], true, "{doc:#}");
     assert_eq!(kpu004(&doc, DEV)["suppressed"], false, "{doc:#}");
-    assert!(findings(&doc, "KPU901").is_empty() && findings(&doc, "KPU903").is_empty(), "{doc:#}");
+    assert!(
+        findings(&doc, "KPU901").is_empty() && findings(&doc, "KPU903").is_empty(),
+        "{doc:#}"
+    );
 }
 
 /// The resolved values a plan holds for its one application: region, parallelism, per KPU and
@@ -550,10 +635,16 @@ fn override_files_merge_as_terraform_plan_merges_them() {
         a["auto_scaling_enabled"].as_bool().unwrap(),
     );
     assert_eq!(got, expected);
-    assert_eq!(a["file"], "tests/fixtures/override/tf/main.tf", "the resource stays where it is declared");
+    assert_eq!(
+        a["file"], "tests/fixtures/override/tf/main.tf",
+        "the resource stays where it is declared"
+    );
     // Findings point at the value Terraform uses: the override's attribute.
     let f = the_finding(&doc, "KPU003");
-    assert_eq!((f["file"].as_str(), f["line"].as_u64()), (Some("tests/fixtures/override/tf/override.tf"), Some(22)));
+    assert_eq!(
+        (f["file"].as_str(), f["line"].as_u64()),
+        (Some("tests/fixtures/override/tf/override.tf"), Some(22))
+    );
     // And kpulint reading the plan agrees.
     let (_, from_plan) = json_at_root(&["tests/fixtures/override/plan.json"]);
     let p = only_app(&from_plan);
@@ -576,5 +667,9 @@ fn an_override_block_without_a_base_is_an_input_error() {
         error_messages(&doc),
         ["extra_override.tf: resource \"aws_kinesisanalyticsv2_application\" \"other\" overrides nothing: no other file of the module defines it"]
     );
-    assert_eq!(apps(&doc).len(), 1, "the override is not an application of its own: {doc:#}");
+    assert_eq!(
+        apps(&doc).len(),
+        1,
+        "the override is not an application of its own: {doc:#}"
+    );
 }

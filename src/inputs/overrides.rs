@@ -76,8 +76,9 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
     if !module.files.iter().any(|f| is_override(&f.file.path)) {
         return;
     }
-    let (mut overrides, mut base): (Vec<Arc<TfFile>>, Vec<Arc<TfFile>>) =
-        std::mem::take(&mut module.files).into_iter().partition(|f| is_override(&f.file.path));
+    let (mut overrides, mut base): (Vec<Arc<TfFile>>, Vec<Arc<TfFile>>) = std::mem::take(&mut module.files)
+        .into_iter()
+        .partition(|f| is_override(&f.file.path));
     // Lexical order of the names (the files share a directory).
     overrides.sort_by(|a, b| {
         let name = |f: &Arc<TfFile>| Path::new(&f.file.path).file_name().map(|n| n.to_os_string());
@@ -87,7 +88,10 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
         let over = Arc::make_mut(over);
         for r in std::mem::take(&mut over.resources) {
             let target = base.iter_mut().find_map(|f| {
-                let i = f.resources.iter().position(|b| b.rtype == r.rtype && b.name == r.name)?;
+                let i = f
+                    .resources
+                    .iter()
+                    .position(|b| b.rtype == r.rtype && b.name == r.name)?;
                 Some((f, i))
             });
             match target {
@@ -99,7 +103,10 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
                 // Only Flink resources (and those naming kpulint) are read: another missing
                 // base may be in what was not read.
                 None if r.rtype == super::terraform::FLINK_RESOURCE => {
-                    errors.push(missing_base(&r.header, &format!("resource \"{}\" \"{}\"", r.rtype, r.name)));
+                    errors.push(missing_base(
+                        &r.header,
+                        &format!("resource \"{}\" \"{}\"", r.rtype, r.name),
+                    ));
                 }
                 None => {}
             }
@@ -164,7 +171,11 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
             match target {
                 Some((f, i)) => merge_body(&mut Arc::make_mut(f).providers[i].body, &p.body),
                 None => {
-                    let at = p.body.attrs.first().map_or_else(|| over.file.whole(), |a| a.name_span.clone());
+                    let at = p
+                        .body
+                        .attrs
+                        .first()
+                        .map_or_else(|| over.file.whole(), |a| a.name_span.clone());
                     errors.push(missing_base(&at, &format!("provider \"{}\"", p.name)));
                 }
             }
@@ -191,10 +202,21 @@ mod tests {
 
     #[test]
     fn override_file_names() {
-        for yes in ["override.tf", "override.tf.json", "a_override.tf", "dir/b_override.tf.json"] {
+        for yes in [
+            "override.tf",
+            "override.tf.json",
+            "a_override.tf",
+            "dir/b_override.tf.json",
+        ] {
             assert!(is_override(yes), "{yes}");
         }
-        for no in ["main.tf", "overrides.tf", "override.tfvars", "aoverride.tf", "override.json"] {
+        for no in [
+            "main.tf",
+            "overrides.tf",
+            "override.tfvars",
+            "aoverride.tf",
+            "override.json",
+        ] {
             assert!(!is_override(no), "{no}");
         }
     }
@@ -217,28 +239,43 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let main = m.files.iter().find(|f| f.file.path == "main.tf").unwrap();
         // a_override.tf, then z_override.tf: the last one wins; the aliased provider is another.
-        assert_eq!(main.providers[0].body.attr("region").unwrap().expr.span.text(), "\"eu-west-2\"");
-        assert_eq!(main.providers[1].body.attr("region").unwrap().expr.span.text(), "\"eu-west-1\"");
+        assert_eq!(
+            main.providers[0].body.attr("region").unwrap().expr.span.text(),
+            "\"eu-west-2\""
+        );
+        assert_eq!(
+            main.providers[1].body.attr("region").unwrap().expr.span.text(),
+            "\"eu-west-1\""
+        );
         let r = &main.resources[0];
         assert_eq!(r.body.attr("name").unwrap().expr.span.text(), "\"a\"");
-        let types: Vec<(&str, Vec<String>)> = r.body.blocks.iter().map(|b| (b.ident.as_str(), b.labels.clone())).collect();
+        let types: Vec<(&str, Vec<String>)> = r
+            .body
+            .blocks
+            .iter()
+            .map(|b| (b.ident.as_str(), b.labels.clone()))
+            .collect();
         // Both `x` blocks and the dynamic `z` are replaced; `w` stays.
-        assert_eq!(
-            types,
-            [("w", vec![]), ("x", vec![]), ("z", vec![])]
-        );
+        assert_eq!(types, [("w", vec![]), ("x", vec![]), ("z", vec![])]);
         assert_eq!(main.locals[0].expr.span.text(), "2");
         assert_eq!(main.variables[0].default.as_ref().unwrap().span.text(), "5");
         assert_eq!(main.variables[0].type_text.as_deref(), Some("number"));
         // The override files stay, emptied of what they merged.
-        assert!(m.files.iter().filter(|f| is_override(&f.file.path)).all(|f| f.resources.is_empty() && f.providers.is_empty()));
+        assert!(m
+            .files
+            .iter()
+            .filter(|f| is_override(&f.file.path))
+            .all(|f| f.resources.is_empty() && f.providers.is_empty()));
     }
 
     #[test]
     fn an_override_without_a_base_is_an_error() {
         let mut m = module(&[
             ("main.tf", "locals {\n  a = 1\n}\n"),
-            ("override.tf", "resource \"aws_kinesisanalyticsv2_application\" \"b\" {\n  name = \"b\"\n}\nlocals {\n  c = 1\n}\n"),
+            (
+                "override.tf",
+                "resource \"aws_kinesisanalyticsv2_application\" \"b\" {\n  name = \"b\"\n}\nlocals {\n  c = 1\n}\n",
+            ),
         ]);
         let mut errors = Vec::new();
         apply(&mut m, &mut errors);

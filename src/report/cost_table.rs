@@ -88,46 +88,52 @@ pub fn table(t: &CostTable<'_>) -> Marked {
         let safe = safe_cell(r, &mut footnotes);
         table.push(with_root(
             vec![
-            r.address.to_string(),
-            format!("{}:{}", r.file, r.line),
-            opt(r.kpus),
-            opt(r.billed_kpus),
-            binds,
-            money(r.monthly_cost_usd),
-            money(r.recommended_monthly_cost_usd),
-            money(r.savings_usd),
-            safe,
-        ],
+                r.address.to_string(),
+                format!("{}:{}", r.file, r.line),
+                opt(r.kpus),
+                opt(r.billed_kpus),
+                binds,
+                money(r.monthly_cost_usd),
+                money(r.recommended_monthly_cost_usd),
+                money(r.savings_usd),
+                safe,
+            ],
             r.root,
         ));
     }
     let n = t.total.applications;
-    table.push(with_root(vec![
-        format!("total ({n} application{})", crate::rules::plural(n as u64)),
-        String::new(),
-        t.total.kpus.to_string(),
-        t.total.billed_kpus.to_string(),
-        String::new(),
-        usd(t.total.monthly_cost_usd),
-        usd(t.total.recommended_monthly_cost_usd),
-        usd(t.total.savings_usd),
-        "yes".into(),
-    ], ""));
+    table.push(with_root(
+        vec![
+            format!("total ({n} application{})", crate::rules::plural(n as u64)),
+            String::new(),
+            t.total.kpus.to_string(),
+            t.total.billed_kpus.to_string(),
+            String::new(),
+            usd(t.total.monthly_cost_usd),
+            usd(t.total.recommended_monthly_cost_usd),
+            usd(t.total.savings_usd),
+            "yes".into(),
+        ],
+        "",
+    ));
     let unsafe_rows = t.rows.iter().filter(|r| r.unconfirmed()).count() as u64;
-    table.push(with_root(vec![
-        format!(
-            "unconfirmed savings ({unsafe_rows} application{}, not in the total)",
-            crate::rules::plural(unsafe_rows)
-        ),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        usd(t.total.unconfirmed_savings_usd),
-        "no".into(),
-    ], ""));
+    table.push(with_root(
+        vec![
+            format!(
+                "unconfirmed savings ({unsafe_rows} application{}, not in the total)",
+                crate::rules::plural(unsafe_rows)
+            ),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            usd(t.total.unconfirmed_savings_usd),
+            "no".into(),
+        ],
+        "",
+    ));
     Marked {
         table,
         rows: t.rows.len(),

@@ -192,7 +192,10 @@ mod tests {
     #[test]
     fn multi_line_spans_have_no_columns() {
         let f = SourceFile::new("a.tf", "x {\n  y = 1\n}\n");
-        assert_eq!(position(&f.span(0..13), &mut Paths::new()), "file=a.tf,line=1,endLine=3");
+        assert_eq!(
+            position(&f.span(0..13), &mut Paths::new()),
+            "file=a.tf,line=1,endLine=3"
+        );
     }
 
     #[test]
