@@ -55,6 +55,16 @@ impl DeclaredVariables {
         self.roots.values().flatten().cloned().collect()
     }
 
+    /// Who does not declare `name`: "root module" when a called module does (it cannot be set
+    /// from outside), "module" when nothing does.
+    fn nobody(&self, name: &str) -> &'static str {
+        if self.modules.values().any(|names| names.contains(name)) {
+            "root module"
+        } else {
+            "module"
+        }
+    }
+
     /// " modules/kda_flink declares \"parallelism\" ...", when a called module declares `name`.
     fn module_hint(&self, name: &str) -> Option<String> {
         let modules: Vec<String> = self
@@ -121,7 +131,10 @@ pub fn undeclared_inputs(
                 errors.push(
                     InputError::new(
                         span.file.span(0..name.len()),
-                        format!("--var {name}: no scanned root module declares variable \"{name}\""),
+                        format!(
+                            "--var {name}: no scanned {} declares variable \"{name}\"",
+                            variables.nobody(name)
+                        ),
                     )
                     .with_help(help(name)),
                 );
@@ -138,8 +151,10 @@ pub fn undeclared_inputs(
                     }
                     let message = if missing.len() == file_roots.len() {
                         format!(
-                            "{} sets \"{}\", which no scanned root module declares",
-                            tfvars.file.path, attr.name
+                            "{} sets \"{}\", which no scanned {} declares",
+                            tfvars.file.path,
+                            attr.name,
+                            variables.nobody(&attr.name)
                         )
                     } else {
                         format!(
