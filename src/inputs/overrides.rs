@@ -69,6 +69,16 @@ fn missing_base(at: &crate::source::Span, what: &str) -> InputError {
     .with_help("Terraform rejects an override block without a block of the same name in a non-override file: define it there, or rename the file if it is not meant to override")
 }
 
+/// The file of `base` and the index in its `list` of the first item `is` picks.
+fn locate<T>(
+    base: &mut [Arc<TfFile>],
+    list: impl Fn(&TfFile) -> &[T],
+    is: impl Fn(&T) -> bool,
+) -> Option<(&mut Arc<TfFile>, usize)> {
+    base.iter_mut()
+        .find_map(|f| list(f).iter().position(&is).map(|i| (f, i)))
+}
+
 /// Merges the module's override files into its other files. The override files stay in the
 /// module (their references are still read by the fix's reader checks) without the blocks they
 /// merged.
@@ -87,14 +97,7 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
     for over in &mut overrides {
         let over = Arc::make_mut(over);
         for r in std::mem::take(&mut over.resources) {
-            let target = base.iter_mut().find_map(|f| {
-                let i = f
-                    .resources
-                    .iter()
-                    .position(|b| b.rtype == r.rtype && b.name == r.name)?;
-                Some((f, i))
-            });
-            match target {
+            match locate(&mut base, |f| &f.resources, |b| b.rtype == r.rtype && b.name == r.name) {
                 Some((f, i)) => {
                     let b = &mut Arc::make_mut(f).resources[i];
                     merge_body(&mut b.body, &r.body);
@@ -112,11 +115,7 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
             }
         }
         for m in std::mem::take(&mut over.modules) {
-            let target = base.iter_mut().find_map(|f| {
-                let i = f.modules.iter().position(|b| b.name == m.name)?;
-                Some((f, i))
-            });
-            match target {
+            match locate(&mut base, |f| &f.modules, |b| b.name == m.name) {
                 Some((f, i)) => {
                     let b = &mut Arc::make_mut(f).modules[i];
                     merge_body(&mut b.body, &m.body);
@@ -126,11 +125,7 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
             }
         }
         for v in std::mem::take(&mut over.variables) {
-            let target = base.iter_mut().find_map(|f| {
-                let i = f.variables.iter().position(|b| b.name == v.name)?;
-                Some((f, i))
-            });
-            match target {
+            match locate(&mut base, |f| &f.variables, |b| b.name == v.name) {
                 Some((f, i)) => {
                     let b = &mut Arc::make_mut(f).variables[i];
                     if v.default.is_some() {
@@ -149,11 +144,7 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
         }
         // Locals by name, whichever `locals` block holds them.
         for l in std::mem::take(&mut over.locals) {
-            let target = base.iter_mut().find_map(|f| {
-                let i = f.locals.iter().position(|b| b.name == l.name)?;
-                Some((f, i))
-            });
-            match target {
+            match locate(&mut base, |f| &f.locals, |b| b.name == l.name) {
                 Some((f, i)) => Arc::make_mut(f).locals[i].expr = l.expr,
                 None => errors.push(missing_base(&l.expr.span, &format!("local.{}", l.name))),
             }
@@ -161,14 +152,11 @@ pub fn apply(module: &mut ModuleDir, errors: &mut Vec<InputError>) {
         // Providers by name and alias.
         for p in std::mem::take(&mut over.providers) {
             let key = alias(&p.body);
-            let target = base.iter_mut().find_map(|f| {
-                let i = f
-                    .providers
-                    .iter()
-                    .position(|b| b.name == p.name && alias(&b.body) == key)?;
-                Some((f, i))
-            });
-            match target {
+            match locate(
+                &mut base,
+                |f| &f.providers,
+                |b| b.name == p.name && alias(&b.body) == key,
+            ) {
                 Some((f, i)) => merge_body(&mut Arc::make_mut(f).providers[i].body, &p.body),
                 None => {
                     let at = p
