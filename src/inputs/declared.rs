@@ -50,23 +50,29 @@ pub struct DeclaredVariables {
 }
 
 impl DeclaredVariables {
+    /// The variables of the directories read, by root (a scanned directory that no directory
+    /// read calls, `calls` being caller → called) and called module.
+    pub(super) fn of(dirs: &super::scan::Dirs, calls: &[(PathBuf, Vec<PathBuf>)]) -> DeclaredVariables {
+        let called: BTreeSet<&PathBuf> = calls.iter().flat_map(|(_, children)| children).collect();
+        let mut declared = DeclaredVariables::default();
+        for (k, d) in dirs.iter() {
+            let names: BTreeSet<String> = d.files(k).flat_map(|(_, f)| f.variables().iter().cloned()).collect();
+            if d.scanned && !called.contains(k) {
+                declared.roots.insert(k.clone(), names);
+            } else if !names.is_empty() {
+                declared.modules.insert(k.clone(), names);
+            }
+        }
+        declared
+    }
+
     /// Every name some root declares.
     fn root_names(&self) -> BTreeSet<String> {
         self.roots.values().flatten().cloned().collect()
     }
 
-    /// Who does not declare `name`: "root module" when a called module does (it cannot be set
-    /// from outside), "module" when nothing does.
-    fn nobody(&self, name: &str) -> &'static str {
-        if self.modules.values().any(|names| names.contains(name)) {
-            "root module"
-        } else {
-            "module"
-        }
-    }
-
-    /// " modules/kda_flink declares \"parallelism\" ...", when a called module declares `name`.
-    fn module_hint(&self, name: &str) -> Option<String> {
+    /// The called modules that declare `name`, as shown ("modules/kda_flink", "... and 2 more").
+    fn modules_declaring(&self, name: &str) -> Option<String> {
         let modules: Vec<String> = self
             .modules
             .iter()
@@ -74,12 +80,18 @@ impl DeclaredVariables {
             .map(|(dir, _)| display(dir))
             .collect();
         let first = modules.first()?;
-        let more = match modules.len() {
-            1 => String::new(),
-            n => format!(" (and {} more module{})", n - 1, if n == 2 { "" } else { "s" }),
-        };
+        Some(match modules.len() {
+            1 => first.clone(),
+            n => format!("{first} (and {} more module{})", n - 1, if n == 2 { "" } else { "s" }),
+        })
+    }
+
+    /// When only a called module declares `name`: why a value given from outside (`via`:
+    /// `--var`, `a var file`) cannot set it — a module's variables are set by the calling block.
+    fn module_only(&self, name: &str, via: &str) -> Option<String> {
+        let module = self.modules_declaring(name)?;
         Some(format!(
-            "module {first}{more} declares \"{name}\", but a module's variables are set by the arguments of the `module` block that calls it (`{name} = ...`), not by --var or a var file"
+            "no scanned root module declares it: module {module} declares \"{name}\", and a module's variables are set by the arguments of the calling module block, not by {via}"
         ))
     }
 }
@@ -108,9 +120,10 @@ pub fn undeclared_inputs(
     let root_names = variables.root_names();
     let help = |name: &str| {
         let mut help = suggest(name, &root_names, "root variables");
-        if let Some(hint) = variables.module_hint(name) {
-            help.push_str("; ");
-            help.push_str(&hint);
+        if variables.modules_declaring(name).is_some() {
+            help.push_str(&format!(
+                "; to set the module's {name}, write `{name} = ...` in the `module` block that calls it"
+            ));
         }
         help
     };
@@ -131,10 +144,10 @@ pub fn undeclared_inputs(
                 errors.push(
                     InputError::new(
                         span.file.span(0..name.len()),
-                        format!(
-                            "--var {name}: no scanned {} declares variable \"{name}\"",
-                            variables.nobody(name)
-                        ),
+                        match variables.module_only(name, "--var") {
+                            None => format!("--var {name}: no scanned module declares variable \"{name}\""),
+                            Some(why) => format!("--var {name}: {why}"),
+                        },
                     )
                     .with_help(help(name)),
                 );
@@ -150,12 +163,13 @@ pub fn undeclared_inputs(
                         continue;
                     }
                     let message = if missing.len() == file_roots.len() {
-                        format!(
-                            "{} sets \"{}\", which no scanned {} declares",
-                            tfvars.file.path,
-                            attr.name,
-                            variables.nobody(&attr.name)
-                        )
+                        match variables.module_only(&attr.name, "a var file") {
+                            None => format!(
+                                "{} sets \"{}\", which no scanned module declares",
+                                tfvars.file.path, attr.name
+                            ),
+                            Some(why) => format!("{} sets \"{}\", but {why}", tfvars.file.path, attr.name),
+                        }
                     } else {
                         format!(
                             "{} sets \"{}\", which the root module {} does not declare (the var file is read for every root, as `terraform plan -var-file` would read it in each)",

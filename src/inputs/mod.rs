@@ -18,7 +18,7 @@ pub mod terraform;
 pub mod tf_json;
 pub mod tfvars_directives;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -244,20 +244,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     let ModuleCalls { local: calls, remote } =
         follow_calls(&mut dirs, opts, declared_names, &mut loaded.inventory.errors);
 
-    // A root module is a scanned directory no module read calls; the others are set by the
-    // arguments of the blocks that call them, never by `--var`.
-    let called: HashSet<&OsStr> = calls
-        .iter()
-        .flat_map(|(_, children)| children.iter().map(|c| c.as_os_str()))
-        .collect();
-    for (k, d) in dirs.iter() {
-        let names: BTreeSet<String> = d.files(k).flat_map(|(_, f)| f.variables().iter().cloned()).collect();
-        if d.scanned && !called.contains(k.as_os_str()) {
-            loaded.declared_variables.roots.insert(k.clone(), names);
-        } else if !names.is_empty() {
-            loaded.declared_variables.modules.insert(k.clone(), names);
-        }
-    }
+    loaded.declared_variables = declared::DeclaredVariables::of(&dirs, &calls);
 
     // A directory matters if it holds a Flink application or calls one that does.
     let mut relevant = KeySet::default();
