@@ -26,6 +26,8 @@ seed cfn_json -name '*.json' ! -name '*.tf.json' ! -name 'plan.json'
 seed cfn_yaml \( -name '*.yaml' -o -name '*.yml' \)
 seed config -name '.kpulint.hcl'
 seed vars -name '*.tfvars'
+seed hcl_objects \( -name '*.tf' -o -name '*.tfvars' \)
+seed plan_reader -name 'plan.json'
 # fix: Terraform files, tfvars and templates, each as the first part (main.tf) and, after
 # NUL NUL, as the tfvars and the template.
 mkdir -p "$fuzz/corpus/fix"

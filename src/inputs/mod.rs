@@ -7,6 +7,7 @@ pub mod cfn;
 pub mod declared;
 pub mod directives;
 pub mod hcl;
+pub mod hcl_objects;
 pub mod hcl_recover;
 pub mod json;
 pub mod overrides;
