@@ -585,6 +585,30 @@ fn fix_notes_and_diff_lists_name_the_instance() {
 }
 
 #[test]
+fn diff_lists_name_the_instance_a_change_introduces_a_finding_in() {
+    let repo = Repo::new();
+    for side in ["old", "new"] {
+        repo.copy_dir("tests/fixtures/instances/modules", &format!("{side}/modules"));
+        repo.copy_dir("tests/fixtures/instances/envs", &format!("{side}/envs"));
+        repo.write(&format!("{side}/envs/dev/terraform.tfvars"), "flink_parallelism = 2\n");
+    }
+    repo.write("old/envs/prod/terraform.tfvars", "flink_parallelism = 2\n");
+    let (code, doc) = repo.json(&["diff", "old", "new"]);
+    assert_eq!(code, 1, "{doc:#}");
+    let introduced = doc["findings"]["introduced"].as_array().unwrap();
+    assert_eq!(introduced.len(), 1, "{doc:#}");
+    assert_eq!(introduced[0]["root"], "new/envs/prod");
+    assert_eq!(introduced[0]["instance"], format!("new/{PROD}"));
+    let r = repo.run(&["diff", "old", "new"]);
+    assert!(
+        r.stdout
+            .contains(&format!("modules/kda_flink/main.tf:26:32: new/{PROD}: parallelism 8")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn a_directive_in_a_roots_tfvars_applies_to_that_roots_instance() {
     let repo = repo();
     repo.write(
