@@ -205,7 +205,7 @@ pub fn analyze_with_evidence(
             .map(|(span, message)| InputError::new(span, message)),
     );
     let mut decl_errors = Vec::new();
-    let blocks = config.applications_for(&app.address).map(|b| &b.declared);
+    let blocks = config.applications_for(&app.root, &app.address).map(|b| &b.declared);
     let decl = crate::needs::declared::declarations(&app, blocks, &mut decl_errors);
     for e in &decl_errors {
         app.taint(&e.span);
@@ -319,11 +319,11 @@ pub fn price_notices(a: &Analysis, said: &mut std::collections::BTreeSet<String>
             message: match &a.price_region {
                 Some(r) => format!(
                     "region of {} cannot be evaluated ({}): its costs use {r} prices (defaults.region)",
-                    a.app.address, reason.what
+                    a.app.instance, reason.what
                 ),
                 None => format!(
                     "region of {} cannot be evaluated ({}): its costs are unknown",
-                    a.app.address, reason.what
+                    a.app.instance, reason.what
                 ),
             },
         });
@@ -433,7 +433,7 @@ fn invalid_settings(app: &Application) -> Vec<(Span, String)> {
     let mut out = Vec::new();
     let mut add = |name: &str, s: Option<(&Span, &String)>| {
         if let Some((span, msg)) = s {
-            out.push((span.clone(), format!("{name} of {}: {msg}", app.address)));
+            out.push((span.clone(), format!("{name} of {}: {msg}", app.instance)));
         }
     };
     fn inv<T>(s: &Setting<T>) -> Option<(&Span, &String)> {
@@ -458,7 +458,7 @@ fn invalid_settings(app: &Application) -> Vec<(Span, String)> {
                 block.first_line(),
                 format!(
                     "parallelism_configuration of {} has no configuration_type: Terraform and CloudFormation require \"CUSTOM\" or \"DEFAULT\"",
-                    app.address
+                    app.instance
                 ),
             ));
         }
@@ -469,7 +469,7 @@ fn invalid_settings(app: &Application) -> Vec<(Span, String)> {
                 span.clone(),
                 format!(
                     "configuration_type of {} is \"{value}\": it must be \"CUSTOM\" or \"DEFAULT\"",
-                    app.address
+                    app.instance
                 ),
             ));
         }

@@ -21,6 +21,7 @@ pub mod eval;
 pub mod files;
 pub mod fix;
 pub mod gate;
+pub mod identity;
 pub mod inputs;
 pub mod lint;
 pub mod man;

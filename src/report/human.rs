@@ -279,7 +279,10 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
         // A path (or address) is never wrapped: not at its hyphens, not when it is longer than
         // the line. Wrapping happens only at spaces.
         .with_break_words(false)
-        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        // Only at spaces: Unicode line breaking would break an instance after the `/` of its
+        // root (`envs/` + `prod:module...`), and a command in a help line with it.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let draw = |d: &Diag, out: &mut dyn Write| -> io::Result<()> {
         let mut s = String::new();
         handler
