@@ -283,6 +283,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
         .collect();
     let mut evidence =
         crate::needs::evidence::Evidence::load(&opts.evidence, configured.iter().map(|(_, c)| &c.evidence));
+    evidence.claim(configured.iter().map(|(app, c)| (app, &c.evidence)));
     // One analysis per application: room for them all at once, not twice that by doubling.
     out.analyses.reserve_exact(configured.len());
     for (mut app, config) in configured {

@@ -165,8 +165,36 @@ fn queries_for_the_examples_round_trip() {
             scratch.path().join("export.json").to_str().unwrap(),
         ],
     );
-    let mut checked = 0;
+    // A name several examples share (one application in every input format) is used by none
+    // of them: the export cannot tell which one it measured.
+    let mut shared_names = Vec::new();
+    let mut shared_instances = Vec::new();
+    for n in notices(&lint) {
+        let Some(rest) = n.strip_prefix("the evidence for ") else {
+            continue;
+        };
+        let (name, rest) = rest.split_once(" in ").unwrap();
+        assert!(rest.contains("export.json is not used: "), "{n}");
+        let listed = rest.split_once(" (").unwrap().1.split_once(')').unwrap().0;
+        // `OrdersJoin in examples/formats/…`: one instance name in two templates.
+        let instances: Vec<String> = listed
+            .split(", ")
+            .map(|i| i.split(" in ").next().unwrap().to_string())
+            .collect();
+        assert!(instances.len() > 1, "{n}");
+        shared_names.push(name.to_string());
+        shared_instances.extend(instances);
+    }
+    assert!(shared_names.iter().all(|n| names.contains(n)), "{shared_names:?}");
+    let mut read_back = std::collections::BTreeSet::new();
+    let mut not_sized = 0;
     for a in lint["applications"].as_array().unwrap() {
+        not_sized += usize::from(a["status"] != "sized");
+        if shared_instances.iter().any(|i| a["instance"] == i.as_str()) {
+            let files = &a["needs"]["evidence"]["files"];
+            assert!(!files.to_string().contains("export.json"), "{}: {files}", a["instance"]);
+            continue;
+        }
         let Some(e) = a["needs"]["evidence"].as_object() else {
             continue;
         };
@@ -180,11 +208,14 @@ fn queries_for_the_examples_round_trip() {
         assert_eq!(e["checkpoint_size_max_gb"].as_f64(), Some(1.0 + i), "{file}");
         assert_eq!(e["days"].as_f64(), Some(14.0));
         assert_eq!(e["window_end"], "2026-11-26T00:00:00Z");
-        checked += 1;
+        read_back.insert(names[i as usize].clone());
     }
+    // Every name is read back but those shared, and those of applications never sized.
     assert!(
-        checked >= names.len(),
-        "{checked} applications read their evidence back"
+        read_back.len() + shared_names.len() + not_sized >= names.len(),
+        "{} of {} names read back: {read_back:?}",
+        read_back.len(),
+        names.len()
     );
 }
 
@@ -837,4 +868,106 @@ fn special_files_and_links_out_of_the_repository_in_an_evidence_directory_are_sk
         "measured",
         "the other file is read"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instances: one module, several roots
+// ---------------------------------------------------------------------------------------------
+
+const PROD: &str = "envs/prod:module.kda_flink.aws_kinesisanalyticsv2_application.this";
+const DEV: &str = "envs/dev:module.kda_flink.aws_kinesisanalyticsv2_application.this";
+
+fn by_instance<'a>(doc: &'a Value, instance: &str) -> &'a Value {
+    doc["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .find(|a| a["instance"] == instance)
+        .unwrap_or_else(|| panic!("no application {instance} in {doc:#}"))
+}
+
+/// The instances fixture (`modules/kda_flink` called from `envs/dev` as orders-dev at
+/// parallelism 4 and from `envs/prod` as orders-prod at 8, both declaring 40 GB and a need of
+/// 2), with `evidence/prod.json`: CloudWatch's answer to `kpulint evidence queries` for
+/// orders-prod only, 9 KPUs billed (8 the application's) at 50% CPU.
+fn instances_with_prod_evidence() -> Repo {
+    let repo = Repo::new();
+    repo.copy_dir("tests/fixtures/instances/modules", "modules");
+    repo.copy_dir("tests/fixtures/instances/envs", "envs");
+    let r = repo.run(&["evidence", "queries", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).expect("queries");
+    let mut names: Vec<&str> = queries(&doc).iter().map(|q| q.application).collect();
+    names.dedup();
+    assert_eq!(
+        names,
+        ["orders-dev", "orders-prod"],
+        "each root's resolved name is queried"
+    );
+    let mut export = answer(&doc, steady(9.0, 50.0, 10.0, 30.0));
+    export["MetricDataResults"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["Label"].as_str().unwrap().starts_with("orders-prod "));
+    repo.write("evidence/prod.json", &pretty(&export));
+    repo
+}
+
+#[test]
+fn evidence_attaches_to_the_instance_whose_resolved_name_it_names() {
+    let repo = instances_with_prod_evidence();
+    let (_, without) = repo.json(&["."]);
+    let (_, with) = repo.json(&[".", "--evidence", "evidence"]);
+    assert!(with["errors"].as_array().unwrap().is_empty(), "{with:#}");
+    assert!(notices(&with).is_empty(), "{:?}", notices(&with));
+    // prod: ceil(8 KPUs × 50% ÷ 70%) = 6 KPUs measured, against the 2 declared.
+    let prod = &by_instance(&with, PROD)["needs"];
+    assert_eq!(prod["evidence"]["kpus_observed"], 8, "{prod:#}");
+    assert_eq!(prod["evidence"]["files"], serde_json::json!(["evidence/prod.json"]));
+    let kpu013: Vec<&Value> = findings(&with, "KPU013");
+    assert_eq!(kpu013.len(), 1, "{kpu013:#?}");
+    assert_eq!(kpu013[0]["instance"], PROD);
+    assert!(
+        kpu013[0]["message"].as_str().unwrap().contains("6 KPUs"),
+        "{:#}",
+        kpu013[0]
+    );
+    // dev: nothing changes, not even its findings.
+    assert_eq!(by_instance(&with, DEV), by_instance(&without, DEV));
+    assert_eq!(by_instance(&with, DEV)["needs"]["evidence"], Value::Null);
+    let dev_findings = |doc: &Value| -> Vec<Value> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["instance"] == DEV)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(dev_findings(&with), dev_findings(&without));
+}
+
+#[test]
+fn evidence_for_a_name_several_instances_share_is_used_by_none_and_a_notice() {
+    let repo = instances_with_prod_evidence();
+    // dev named like prod (another account, say): the export cannot tell which one it measured.
+    let dev = std::fs::read_to_string(repo.path().join("envs/dev/main.tf")).unwrap();
+    repo.write("envs/dev/main.tf", &dev.replace("\"orders-dev\"", "\"orders-prod\""));
+    let (_, without) = repo.json(&["."]);
+    let (_, with) = repo.json(&[".", "--evidence", "evidence"]);
+    for instance in [PROD, DEV] {
+        assert_eq!(by_instance(&with, instance)["needs"]["evidence"], Value::Null);
+        assert_eq!(by_instance(&with, instance), by_instance(&without, instance));
+    }
+    assert!(findings(&with, "KPU013").is_empty());
+    assert_eq!(
+        notices(&with),
+        [format!(
+            "the evidence for orders-prod in evidence/prod.json is not used: 2 scanned applications are named orders-prod ({DEV}, {PROD}), and a name is unique only within an account and region, so it cannot tell which one it measured; lint each environment with its own --evidence (kpulint envs/prod --evidence prod-evidence/)"
+        )]
+    );
+    // Linting one environment alone, the same evidence is prod's.
+    let (_, prod_only) = repo.json(&["envs/prod", "--evidence", "evidence"]);
+    assert!(notices(&prod_only).is_empty(), "{:?}", notices(&prod_only));
+    assert_eq!(by_instance(&prod_only, PROD)["needs"]["evidence"]["kpus_observed"], 8);
 }

@@ -108,7 +108,7 @@ pub fn evidence(command: EvidenceCommand, order: Vec<(bool, usize)>) -> Result<i
                 let _ = writeln!(
                     err,
                     "note: {}: its name cannot be resolved ({}): not queried",
-                    terminal(&a.app.address),
+                    terminal(&a.app.instance),
                     terminal(&why)
                 );
             }

@@ -21,7 +21,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         label: "evidence not used".into(),
         message: format!(
             "the evidence for {} in {} is not used: {}",
-            a.app.address,
+            a.app.instance,
             m.file_list(),
             m.stale.join("; ")
         ),

@@ -240,7 +240,7 @@ fn notices_of(shown: &str, e: &FileEvidence, notices: &mut Vec<Notice>) {
         say(format!(
             "{shown}: {} result{} whose Id and Label are not kpulint's ({}): ignored; write the queries with `kpulint evidence queries`",
             e.unmapped.len(),
-            crate::rules::plural(e.unmapped.len() as u64),
+            crate::needs::measured::plural(e.unmapped.len() as u64),
             ids.join(", ")
         ));
     }

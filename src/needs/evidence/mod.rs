@@ -7,7 +7,9 @@
 //! changes); [`Loaded::for_application`] merges what every file says about one application,
 //! matched by its resolved `name`. [`Evidence`] is one run's: `--evidence` for every
 //! application, each config's `evidence.paths` for the applications it applies to, and the
-//! notices about evidence nothing used.
+//! notices about evidence nothing used. A name is unique only within an account and region:
+//! one module called from `envs/prod` and `envs/staging` is two instances, and a file's
+//! evidence for a name that several scanned instances resolve to is used by none of them.
 
 pub mod convention;
 mod files;
@@ -141,8 +143,9 @@ pub struct Evidence {
     scoped: BTreeMap<Vec<PathBuf>, BTreeSet<PathBuf>>,
     /// `(application name, file)` pairs that reached an application.
     matched: BTreeSet<(String, PathBuf)>,
-    /// The applications each name's evidence went to.
-    used_by: BTreeMap<String, Vec<String>>,
+    /// `(application name, file)` pairs that several scanned applications could take, with
+    /// each one's instance and file: used by none ([`Evidence::claim`]).
+    ambiguous: BTreeMap<(String, PathBuf), Vec<(String, String)>>,
     notices: Vec<Notice>,
     /// The time evidence ages against.
     pub now: time::EpochSeconds,
@@ -170,7 +173,7 @@ impl Evidence {
             global,
             scoped,
             matched: BTreeSet::new(),
-            used_by: BTreeMap::new(),
+            ambiguous: BTreeMap::new(),
             notices: Vec::new(),
             now: time::now(),
         }
@@ -181,8 +184,57 @@ impl Evidence {
         self.loaded.files.is_empty() && self.loaded.broken.is_empty()
     }
 
+    /// The files that apply to an application under `settings`.
+    fn applicable(&self, settings: &crate::needs::EvidenceSettings) -> BTreeSet<PathBuf> {
+        let mut keys = self.global.clone();
+        if let Some(scoped) = self.scoped.get(&settings.paths) {
+            keys.extend(scoped.iter().cloned());
+        }
+        keys
+    }
+
+    /// Sees every scanned instance before any takes evidence: a file's evidence for a name
+    /// that several instances it applies to resolve to (one module's environments named
+    /// alike, or one name in two accounts) cannot tell which one it measured, so none takes
+    /// it and [`Evidence::finish`] says so.
+    pub fn claim<'a>(
+        &mut self,
+        apps: impl Iterator<Item = (&'a crate::model::Application, &'a crate::needs::EvidenceSettings)>,
+    ) {
+        if self.is_empty() {
+            return;
+        }
+        // The files that name each application (a broken one taints whoever it names).
+        let mut naming: BTreeMap<&String, BTreeSet<&PathBuf>> = BTreeMap::new();
+        for f in &self.loaded.files {
+            for name in f.evidence.applications() {
+                naming.entry(name).or_default().insert(&f.key);
+            }
+        }
+        // Each application once (two templates can hold the same logical id: one instance
+        // name, two applications).
+        let mut claimants: BTreeMap<(String, PathBuf), Vec<(String, String)>> = BTreeMap::new();
+        for (app, settings) in apps {
+            let Some(name) = app.name.value() else { continue };
+            let Some(files) = naming.get(name) else { continue };
+            let keys = self.applicable(settings);
+            for key in files.iter().filter(|k| keys.contains(**k)) {
+                claimants
+                    .entry((name.clone(), (*key).clone()))
+                    .or_default()
+                    .push((app.instance.clone(), app.span.path().to_string()));
+            }
+        }
+        claimants.retain(|_, instances| instances.len() > 1);
+        for pair in claimants.keys() {
+            self.matched.insert(pair.clone());
+        }
+        self.ambiguous = claimants;
+    }
+
     /// The evidence for `app` (matched by its resolved name) among the files that apply to it
-    /// under `settings`. An evidence file that broke after naming it taints it.
+    /// under `settings`, but for those [`Evidence::claim`] found ambiguous. An evidence file
+    /// that broke after naming it taints it.
     pub fn for_application(
         &mut self,
         app: &mut crate::model::Application,
@@ -192,10 +244,8 @@ impl Evidence {
             return None;
         }
         let name = app.name.value()?.clone();
-        let mut keys = self.global.clone();
-        if let Some(scoped) = self.scoped.get(&settings.paths) {
-            keys.extend(scoped.iter().cloned());
-        }
+        let mut keys = self.applicable(settings);
+        keys.retain(|key| !self.ambiguous.contains_key(&(name.clone(), key.clone())));
         for (key, span) in self.loaded.broken.get(&name).into_iter().flatten() {
             if keys.contains(key) {
                 app.taint(span);
@@ -203,7 +253,6 @@ impl Evidence {
             }
         }
         let found = self.loaded.for_application(&name, Some(&keys))?;
-        self.used_by.entry(name.clone()).or_default().push(app.address.clone());
         for key in &found.keys {
             self.matched.insert((name.clone(), key.clone()));
         }
@@ -212,7 +261,7 @@ impl Evidence {
                 span: Some(app.span.clone()),
                 message: format!(
                     "evidence for {} ({}): {} is not complete ({}): CloudWatch did not deliver the whole series, so a need measured from it is not a safe fix",
-                    app.address,
+                    app.instance,
                     name,
                     metric.name(),
                     s.incomplete.join(", ")
@@ -228,18 +277,37 @@ impl Evidence {
         let Evidence {
             loaded,
             matched,
-            used_by,
+            ambiguous,
             mut notices,
             ..
         } = self;
         notices.extend(loaded.notices);
-        for (name, apps) in used_by.iter().filter(|(_, apps)| apps.len() > 1) {
+        // One notice per name and set of applications, naming its files; an instance name two
+        // applications share is told apart by their files.
+        let mut by_name: BTreeMap<(&String, Vec<String>), Vec<String>> = BTreeMap::new();
+        for ((name, key), claimants) in &ambiguous {
+            let instances = claimants
+                .iter()
+                .map(|(instance, file)| {
+                    if claimants.iter().filter(|(i, _)| i == instance).count() > 1 {
+                        format!("{instance} in {file}")
+                    } else {
+                        instance.clone()
+                    }
+                })
+                .collect();
+            if let Some(f) = loaded.files.iter().find(|f| &f.key == key) {
+                by_name.entry((name, instances)).or_default().push(f.path.clone());
+            }
+        }
+        for ((name, instances), files) in by_name {
             notices.push(Notice {
                 span: None,
                 message: format!(
-                    "the evidence for {name} went to {} applications of that name ({}): an application's name is unique only within an account and region, so check they are the same application, or give each directory its own evidence.paths in its .kpulint.hcl",
-                    apps.len(),
-                    apps.join(", ")
+                    "the evidence for {name} in {} is not used: {} scanned applications are named {name} ({}), and a name is unique only within an account and region, so it cannot tell which one it measured; lint each environment with its own --evidence (kpulint envs/prod --evidence prod-evidence/)",
+                    files.join(", "),
+                    instances.len(),
+                    instances.join(", ")
                 ),
             });
         }
@@ -268,7 +336,7 @@ impl Evidence {
                 message: format!(
                     "{} has evidence for application{} {names}, but no scanned application has that name (evidence is matched by an application's resolved name): not used",
                     f.path,
-                    crate::rules::plural(n as u64)
+                    crate::needs::measured::plural(n as u64)
                 ),
             });
         }
