@@ -877,15 +877,6 @@ fn special_files_and_links_out_of_the_repository_in_an_evidence_directory_are_sk
 const PROD: &str = "envs/prod:module.kda_flink.aws_kinesisanalyticsv2_application.this";
 const DEV: &str = "envs/dev:module.kda_flink.aws_kinesisanalyticsv2_application.this";
 
-fn by_instance<'a>(doc: &'a Value, instance: &str) -> &'a Value {
-    doc["applications"]
-        .as_array()
-        .expect("applications")
-        .iter()
-        .find(|a| a["instance"] == instance)
-        .unwrap_or_else(|| panic!("no application {instance} in {doc:#}"))
-}
-
 /// The instances fixture (`modules/kda_flink` called from `envs/dev` as orders-dev at
 /// parallelism 4 and from `envs/prod` as orders-prod at 8, both declaring 40 GB and a need of
 /// 2), with `evidence/prod.json`: CloudWatch's answer to `kpulint evidence queries` for

@@ -27,13 +27,6 @@ fn apps(doc: &Value) -> &Vec<Value> {
     doc["applications"].as_array().expect("applications")
 }
 
-fn by_instance<'a>(doc: &'a Value, instance: &str) -> &'a Value {
-    apps(doc)
-        .iter()
-        .find(|a| a["instance"] == instance)
-        .unwrap_or_else(|| panic!("no application {instance} in {doc:#}"))
-}
-
 fn kpu004<'a>(doc: &'a Value, instance: &str) -> &'a Value {
     findings(doc, "KPU004")
         .into_iter()

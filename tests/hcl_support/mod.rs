@@ -147,6 +147,16 @@ pub fn app<'a>(doc: &'a Value, address: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no application {address} in {doc:#}"))
 }
 
+/// The application instance `ROOT:ADDRESS` (or the plain address for the root `.`).
+pub fn by_instance<'a>(doc: &'a Value, instance: &str) -> &'a Value {
+    doc["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .find(|a| a["instance"] == instance)
+        .unwrap_or_else(|| panic!("no application {instance} in {doc:#}"))
+}
+
 /// The first (usually only) application.
 pub fn only_app(doc: &Value) -> &Value {
     let apps = doc["applications"].as_array().expect("applications");
