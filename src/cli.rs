@@ -76,7 +76,22 @@ pub enum Command {
     /// What a change does to KPUs, cost and findings: `--base REF [PATH]...` or `OLD NEW`
     #[command(after_help = crate::diff::command::AFTER_HELP)]
     Diff(crate::diff::command::DiffArgs),
+    /// Run the language server (LSP 3.17 over standard input and output) for editors:
+    /// diagnostics on unsaved buffers, hover, quick fixes, cost lenses
+    #[cfg(feature = "lsp")]
+    #[command(after_help = LSP_AFTER_HELP)]
+    Lsp,
 }
+
+#[cfg(feature = "lsp")]
+const LSP_AFTER_HELP: &str = "\
+Started by the editor, not by hand: it speaks JSON-RPC on standard input and output.
+Set-up for Neovim, Helix, Emacs (eglot) and VS Code: see the README (\"In the editor\").
+
+Exit codes:
+  0  the editor sent shutdown, then exit
+  1  the editor exited without shutdown
+  2  the connection failed (no initialize)";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -129,6 +144,7 @@ impl EvalArgs {
             baseline: None,
             source_dir: self.source_dir.clone(),
             jobs: self.jobs.map(usize::from),
+            skip_caller_search: false,
         }
     }
 }
@@ -233,6 +249,8 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             clap_complete::generate(shell, &mut Cli::command(), "kpulint", &mut buf);
             write_stdout(&buf).map(|_| 0)
         }
+        #[cfg(feature = "lsp")]
+        Some(Command::Lsp) => crate::lsp::serve().map(|clean| if clean { 0 } else { 1 }),
         Some(Command::Man) => {
             let mut buf = Vec::new();
             crate::man::render(&mut buf)

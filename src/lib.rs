@@ -19,8 +19,11 @@ pub mod eval;
 pub mod fix;
 pub mod inputs;
 pub mod lint;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod man;
 pub mod model;
+pub mod overlay;
 pub mod recommend;
 pub mod report;
 pub mod rules;

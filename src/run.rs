@@ -27,6 +27,9 @@ pub struct RunOptions {
     pub source_dir: Option<PathBuf>,
     /// `--jobs`: threads for walking, reading and parsing (`None`: the available cores).
     pub jobs: Option<usize>,
+    /// Do not search the repository for the callers of the linted modules: the language
+    /// server names each root module itself, with the modules it calls.
+    pub skip_caller_search: bool,
 }
 
 /// Everything one run found.
@@ -112,7 +115,11 @@ pub fn run(opts: &RunOptions) -> Outcome {
     };
 
     // A linted module that other modules of the repository call is evaluated through them.
-    let callers = crate::callers::find(&paths);
+    let callers = if opts.skip_caller_search {
+        crate::callers::Callers::default()
+    } else {
+        crate::callers::find(&paths)
+    };
     let mut walk_paths: Vec<PathBuf> = paths
         .iter()
         .map(|p| {

@@ -83,7 +83,14 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
         std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
         std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .and_then(|mut f| match crate::overlay::text_of(path) {
+                // An editor buffer stands in for the file it edits (`kpulint lsp`).
+                Some(text) if f.metadata()?.is_file() => {
+                    bytes.extend_from_slice(text.as_bytes());
+                    Ok(0)
+                }
+                _ => f.read_to_end(&mut bytes),
+            })
             .map(|_| ())
     };
     if let Err(e) = read {

@@ -1,0 +1,834 @@
+//! The server loop: messages from the editor on the main thread, analyses on the analysis
+//! thread, results published as they come.
+//!
+//! - A change marks the units that read the changed file dirty. Once no change has come for
+//!   [`DEBOUNCE`], one job runs every dirty unit (those of the documents asked about first,
+//!   then those of open documents). A newer change cancels the rest of a running job; a
+//!   unit's result is taken only if no change reached it after the job started.
+//! - Hover, code action and code lens requests are answered once the units reading their
+//!   document are up to date, so positions and edits always match the editor's text. No
+//!   request fails because a document does not parse: it gets what there is.
+//! - A unit whose run found an input error in an open document (a half-typed value) keeps
+//!   publishing its last good diagnostics for its other files.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::{
+    CodeActionParams, CodeLensParams, Diagnostic, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, ExecuteCommandParams,
+    Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, PublishDiagnosticsParams, Uri,
+};
+use serde_json::{json, Value};
+
+use super::analysis::{self, Done, Job, UnitRun};
+use super::code_actions::{self, Editor, FIX_ALL};
+use super::documents::Documents;
+use super::positions::{offset_of, path_to_uri, uri_to_path, Encoding};
+use super::workspace::{folder_of, implicit_folder, Folder, Unit};
+use super::{code_lens, diagnostics, hover};
+use crate::discover::FileKind;
+
+/// How long the server waits after a change before analysing, so a burst of keystrokes is
+/// analysed once.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+
+/// The command that applies every safe fix of a document (for editors without
+/// `codeActionsOnSave`): `{"command": "kpulint.applyFixAll", "arguments": [uri]}`.
+pub const APPLY_FIX_ALL: &str = "kpulint.applyFixAll";
+
+/// What the client can do, read from its `initialize` capabilities.
+#[derive(Debug, Default, Clone)]
+pub struct ClientCaps {
+    pub markdown: bool,
+    pub document_changes: bool,
+    pub disabled_support: bool,
+    pub watch_files: bool,
+}
+
+impl ClientCaps {
+    pub fn from_initialize(params: &Value) -> ClientCaps {
+        let caps = params.get("capabilities").cloned().unwrap_or(Value::Null);
+        let flag = |ptr: &str| caps.pointer(ptr).and_then(Value::as_bool).unwrap_or(false);
+        ClientCaps {
+            markdown: caps
+                .pointer("/textDocument/hover/contentFormat")
+                .and_then(Value::as_array)
+                .is_some_and(|f| f.iter().any(|k| k == "markdown")),
+            document_changes: flag("/workspace/workspaceEdit/documentChanges"),
+            disabled_support: flag("/textDocument/codeAction/disabledSupport"),
+            watch_files: flag("/workspace/didChangeWatchedFiles/dynamicRegistration"),
+        }
+    }
+}
+
+/// The position encoding the client offers (`general.positionEncodings`).
+pub fn encoding_of(params: &Value) -> Encoding {
+    let offered: Option<Vec<lsp_types::PositionEncodingKind>> = params
+        .pointer("/capabilities/general/positionEncodings")
+        .and_then(|v| serde_json::from_value(v.clone()).ok());
+    Encoding::negotiate(offered.as_deref())
+}
+
+/// The server's capabilities.
+pub fn capabilities(enc: Encoding) -> Value {
+    json!({
+        "positionEncoding": enc.kind(),
+        "textDocumentSync": { "openClose": true, "change": 2, "save": { "includeText": false } },
+        "hoverProvider": true,
+        "codeActionProvider": {
+            "codeActionKinds": ["quickfix", FIX_ALL.as_str()],
+            "resolveProvider": false
+        },
+        "codeLensProvider": { "resolveProvider": false },
+        "executeCommandProvider": { "commands": [APPLY_FIX_ALL] },
+        "workspace": {
+            "workspaceFolders": { "supported": true, "changeNotifications": true }
+        }
+    })
+}
+
+/// Diagnostics of a run, by file.
+type FileDiagnostics = HashMap<PathBuf, Vec<Diagnostic>>;
+
+/// A unit and what its runs gave.
+struct UnitState {
+    unit: Unit,
+    /// The generation of the last change that reached it, while it waits for a run.
+    dirty: Option<u64>,
+    latest: Option<Arc<UnitRun>>,
+    /// The last run that found no input error in an open document.
+    good: Option<Arc<UnitRun>>,
+    latest_diags: FileDiagnostics,
+    good_diags: FileDiagnostics,
+}
+
+impl UnitState {
+    fn new(unit: Unit, generation: u64) -> UnitState {
+        UnitState {
+            unit,
+            dirty: Some(generation),
+            latest: None,
+            good: None,
+            latest_diags: HashMap::new(),
+            good_diags: HashMap::new(),
+        }
+    }
+
+    /// The run whose results stand for `path`: the latest, unless it found an input error in
+    /// another open document and `path` has not changed since the last good run.
+    fn run_for(&self, path: &Path) -> Option<(&Arc<UnitRun>, &FileDiagnostics)> {
+        let latest = self.latest.as_ref()?;
+        if latest.broken.is_empty() || latest.broken.contains(path) {
+            return Some((latest, &self.latest_diags));
+        }
+        match &self.good {
+            Some(good) if good.versions.get(path) == latest.versions.get(path) => Some((good, &self.good_diags)),
+            _ => Some((latest, &self.latest_diags)),
+        }
+    }
+
+    fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.latest_diags.keys().chain(self.good_diags.keys())
+    }
+}
+
+/// A request waiting for the units of its document.
+struct Pending {
+    request: Request,
+    path: PathBuf,
+}
+
+struct Running {
+    cancel: Arc<AtomicBool>,
+}
+
+pub struct Server {
+    sender: Sender<Message>,
+    enc: Encoding,
+    caps: ClientCaps,
+    docs: Documents,
+    folders: BTreeMap<PathBuf, Folder>,
+    units: BTreeMap<PathBuf, UnitState>,
+    generation: u64,
+    last_change: Instant,
+    jobs: Sender<Job>,
+    done: Receiver<Done>,
+    running: Option<Running>,
+    pending: Vec<Pending>,
+    published: HashMap<PathBuf, Vec<Diagnostic>>,
+    next_request_id: i32,
+    shutdown_requested: bool,
+}
+
+impl Server {
+    pub fn new(sender: Sender<Message>, params: &Value) -> std::io::Result<Server> {
+        let (jobs, done) = analysis::spawn()?;
+        let mut server = Server {
+            sender,
+            enc: encoding_of(params),
+            caps: ClientCaps::from_initialize(params),
+            docs: Documents::default(),
+            folders: BTreeMap::new(),
+            units: BTreeMap::new(),
+            generation: 0,
+            last_change: Instant::now(),
+            jobs,
+            done,
+            running: None,
+            pending: Vec::new(),
+            published: HashMap::new(),
+            next_request_id: 0,
+            shutdown_requested: false,
+        };
+        for root in initial_folders(params) {
+            server.add_folder(root);
+        }
+        Ok(server)
+    }
+
+    /// Serves until `exit`. Returns whether `shutdown` came first (the exit code is 0 then).
+    pub fn run(&mut self, conn: &Connection) -> bool {
+        self.register_watchers();
+        loop {
+            let wait = self.wait();
+            crossbeam_channel::select! {
+                recv(conn.receiver) -> msg => match msg {
+                    Ok(Message::Request(req)) => {
+                        if req.method == "shutdown" {
+                            self.shutdown_requested = true;
+                            self.respond(Response::new_ok(req.id, Value::Null));
+                        } else if self.shutdown_requested {
+                            self.respond(Response::new_err(req.id, ErrorCode::InvalidRequest as i32, "the server is shutting down".into()));
+                        } else {
+                            self.on_request(req);
+                        }
+                    }
+                    Ok(Message::Notification(n)) if n.method == "exit" => return self.shutdown_requested,
+                    Ok(Message::Notification(n)) => self.on_notification(n),
+                    Ok(Message::Response(_)) => {}
+                    Err(_) => return self.shutdown_requested,
+                },
+                recv(self.done) -> done => if let Ok(done) = done { self.on_done(done) },
+                default(wait) => {}
+            }
+            self.schedule();
+        }
+    }
+
+    /// How long the loop may sleep: until the debounce ends when work waits, else long.
+    fn wait(&self) -> Duration {
+        if self.running.is_none() && self.units.values().any(|u| u.dirty.is_some()) {
+            DEBOUNCE.saturating_sub(self.last_change.elapsed())
+        } else {
+            Duration::from_secs(3600)
+        }
+    }
+
+    fn send(&self, msg: Message) {
+        // The client is gone when this fails: the loop ends on the closed receiver.
+        let _ = self.sender.send(msg);
+    }
+
+    fn respond(&self, r: Response) {
+        self.send(r.into());
+    }
+
+    fn notify(&self, method: &str, params: impl serde::Serialize) {
+        self.send(Notification::new(method.to_string(), params).into());
+    }
+
+    fn log(&self, message: String) {
+        self.notify("window/logMessage", json!({ "type": 4, "message": message }));
+    }
+
+    fn register_watchers(&mut self) {
+        if !self.caps.watch_files {
+            return;
+        }
+        let globs = [
+            "**/*.tf",
+            "**/*.tf.json",
+            "**/*.tfvars",
+            "**/*.tfvars.json",
+            "**/*.json",
+            "**/*.yaml",
+            "**/*.yml",
+            "**/*.template",
+            "**/.kpulint.hcl",
+            "**/.kpulintignore",
+            "**/.gitignore",
+        ];
+        let watchers: Vec<Value> = globs.iter().map(|g| json!({ "globPattern": g })).collect();
+        self.next_request_id += 1;
+        let req = Request::new(
+            RequestId::from(format!("kpulint-{}", self.next_request_id)),
+            "client/registerCapability".into(),
+            json!({ "registrations": [{
+                "id": "kpulint-watched-files",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": { "watchers": watchers }
+            }]}),
+        );
+        self.send(req.into());
+    }
+
+    // ---- the workspace model ----
+
+    fn add_folder(&mut self, root: PathBuf) {
+        if self.folders.contains_key(&root) {
+            return;
+        }
+        let folder = Folder::scan(&root);
+        self.folders.insert(root.clone(), folder);
+        self.rebuild_units(&root);
+    }
+
+    fn remove_folder(&mut self, root: &Path) {
+        self.folders.remove(root);
+        let gone: Vec<PathBuf> = self
+            .units
+            .iter()
+            .filter(|(_, u)| u.unit.folder == root)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut files = BTreeSet::new();
+        for id in gone {
+            if let Some(u) = self.units.remove(&id) {
+                files.extend(u.files().cloned());
+            }
+        }
+        self.republish(files);
+    }
+
+    /// The folder holding `path`, opened as an implicit folder when no workspace folder does.
+    fn folder_for(&mut self, path: &Path) -> PathBuf {
+        if let Some(root) = folder_of(self.folders.keys().map(PathBuf::as_path), path) {
+            return root.to_path_buf();
+        }
+        let root = implicit_folder(path);
+        self.add_folder(root.clone());
+        root
+    }
+
+    /// Recomputes a folder's units from its scan and the open documents; new and changed
+    /// units are dirty, vanished ones take their diagnostics with them.
+    fn rebuild_units(&mut self, root: &Path) {
+        let open: Vec<PathBuf> = self
+            .docs
+            .iter()
+            .map(|(p, _)| p.clone())
+            .filter(|p| folder_of(self.folders.keys().map(PathBuf::as_path), p) == Some(root))
+            .collect();
+        let Some(folder) = self.folders.get_mut(root) else {
+            return;
+        };
+        let new: BTreeMap<PathBuf, Unit> = folder.units(&open).into_iter().map(|u| (u.id.clone(), u)).collect();
+        self.generation += 1;
+        let generation = self.generation;
+        let mut files = BTreeSet::new();
+        let old: Vec<PathBuf> = self
+            .units
+            .iter()
+            .filter(|(_, u)| u.unit.folder == root)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for id in old {
+            if !new.contains_key(&id) {
+                if let Some(u) = self.units.remove(&id) {
+                    files.extend(u.files().cloned());
+                }
+            }
+        }
+        for (id, unit) in new {
+            match self.units.get_mut(&id) {
+                Some(state) if state.unit == unit => {}
+                Some(state) => {
+                    state.unit = unit;
+                    state.dirty = Some(generation);
+                }
+                None => {
+                    self.units.insert(id, UnitState::new(unit, generation));
+                }
+            }
+        }
+        self.cancel_running();
+        self.republish(files);
+    }
+
+    /// `path` changed (its buffer, or on disk): update the scan, and mark every unit that
+    /// reads it dirty.
+    fn changed(&mut self, path: &Path, structure: bool) {
+        let root = self.folder_for(path);
+        let text = self.current_text(path);
+        let mut rebuild = structure;
+        if let Some(folder) = self.folders.get_mut(&root) {
+            match FileKind::of(path) {
+                Some(FileKind::Tf | FileKind::TfJson) => rebuild |= folder.update_tf(path, text.as_deref()),
+                Some(FileKind::Json | FileKind::Yaml) => rebuild |= folder.update_template(path, text.as_deref()),
+                _ => {}
+            }
+        }
+        if rebuild {
+            self.rebuild_units(&root);
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        for state in self.units.values_mut() {
+            if state.unit.reads(path) {
+                state.dirty = Some(generation);
+            }
+        }
+        self.last_change = Instant::now();
+        self.cancel_running();
+    }
+
+    /// The text a file has now: its buffer, else the disk's.
+    fn current_text(&self, path: &Path) -> Option<String> {
+        if let Some(doc) = self.docs.get(path) {
+            return Some(doc.content().to_string());
+        }
+        crate::inputs::read_source(path).ok().map(|f| f.text.to_string())
+    }
+
+    fn cancel_running(&mut self) {
+        if let Some(r) = &self.running {
+            r.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    // ---- analysis ----
+
+    /// Starts a job when units are dirty, nothing runs, and the debounce is over (or a
+    /// request waits).
+    fn schedule(&mut self) {
+        if self.running.is_some() {
+            return;
+        }
+        let dirty: Vec<&UnitState> = self.units.values().filter(|u| u.dirty.is_some()).collect();
+        if dirty.is_empty() {
+            return;
+        }
+        if self.pending.is_empty() && self.last_change.elapsed() < DEBOUNCE {
+            return;
+        }
+        let asked: Vec<&Path> = self.pending.iter().map(|p| p.path.as_path()).collect();
+        let open: Vec<&PathBuf> = self.docs.iter().map(|(p, _)| p).collect();
+        let priority = |u: &Unit| {
+            if asked.iter().any(|p| u.reads(p)) {
+                0
+            } else if open.iter().any(|p| u.reads(p)) {
+                1
+            } else {
+                2
+            }
+        };
+        let mut units: Vec<Unit> = dirty.iter().map(|u| u.unit.clone()).collect();
+        units.sort_by_key(|u| priority(u));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = Job {
+            generation: self.generation,
+            units,
+            overlay: Arc::new(self.docs.overlay()),
+            versions: Arc::new(self.docs.versions()),
+            cancel: Arc::clone(&cancel),
+        };
+        if self.jobs.send(job).is_ok() {
+            self.running = Some(Running { cancel });
+        }
+    }
+
+    fn on_done(&mut self, done: Done) {
+        match done {
+            Done::Job { .. } => self.running = None,
+            Done::Unit { generation, unit, run } => {
+                let enc = self.enc;
+                let uri_of = |p: &Path| self.uri(p);
+                let Some(state) = self.units.get(&unit.id) else { return };
+                if state.unit != unit || state.dirty.is_none_or(|d| d > generation) {
+                    return;
+                }
+                let diags = diagnostics::of_run(&unit.folder, &run, enc, &uri_of);
+                let Some(state) = self.units.get_mut(&unit.id) else {
+                    return;
+                };
+                let mut files: BTreeSet<PathBuf> = state.files().cloned().collect();
+                files.extend(diags.keys().cloned());
+                // The paths of the run's open documents: their diagnostics are published even
+                // when empty, so a fixed document is cleared.
+                files.extend(run.versions.keys().filter(|p| unit.reads(p)).cloned());
+                let run = Arc::new(*run);
+                if run.broken.is_empty() {
+                    state.good = Some(Arc::clone(&run));
+                    state.good_diags = diags.clone();
+                }
+                state.latest = Some(run);
+                state.latest_diags = diags;
+                state.dirty = None;
+                self.republish(files);
+                self.answer_pending();
+            }
+        }
+    }
+
+    /// The runs standing for `path`, with their folders.
+    fn runs_for(&self, path: &Path) -> Vec<(&Path, &UnitRun)> {
+        self.units
+            .values()
+            .filter(|u| u.unit.reads(path) || u.files().any(|f| f == path))
+            .filter_map(|u| u.run_for(path).map(|(run, _)| (u.unit.folder.as_path(), run.as_ref())))
+            .collect()
+    }
+
+    /// Whether every unit that reads `path` has run on the current texts.
+    fn fresh(&self, path: &Path) -> bool {
+        self.units.values().all(|u| u.dirty.is_none() || !u.unit.reads(path))
+    }
+
+    /// Publishes the diagnostics of `files` that changed since they were last published.
+    fn republish(&mut self, files: BTreeSet<PathBuf>) {
+        for path in files {
+            let mut all = Vec::new();
+            let mut versions = BTreeSet::new();
+            for state in self.units.values() {
+                if let Some((run, diags)) = state.run_for(&path) {
+                    if let Some(d) = diags.get(&path) {
+                        all.extend(d.iter().cloned());
+                    }
+                    versions.insert(run.versions.get(&path).copied());
+                }
+            }
+            let merged = diagnostics::merge(all);
+            let before = self.published.get(&path);
+            if before == Some(&merged) || (before.is_none() && merged.is_empty()) {
+                continue;
+            }
+            let Some(uri) = self.uri(&path) else { continue };
+            // The document version the diagnostics were computed on, when every run agrees.
+            let version = match (versions.len(), versions.iter().next()) {
+                (1, Some(Some(v))) if self.docs.get(&path).is_some() => Some(*v),
+                _ => None,
+            };
+            self.notify(
+                "textDocument/publishDiagnostics",
+                PublishDiagnosticsParams {
+                    uri,
+                    diagnostics: merged.clone(),
+                    version,
+                },
+            );
+            self.published.insert(path, merged);
+        }
+    }
+
+    /// The URI a path is known by: the open document's own, else a `file:` URI.
+    fn uri(&self, path: &Path) -> Option<Uri> {
+        match self.docs.get(path) {
+            Some(doc) => Some(doc.uri.clone()),
+            None => path_to_uri(path),
+        }
+    }
+
+    // ---- notifications ----
+
+    fn on_notification(&mut self, n: Notification) {
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(path) = uri_to_path(&p.text_document.uri) else {
+                    return;
+                };
+                self.folder_for(&path);
+                self.docs.open(
+                    path.clone(),
+                    p.text_document.uri,
+                    p.text_document.version,
+                    p.text_document.text,
+                );
+                self.changed(&path, true);
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(path) = uri_to_path(&p.text_document.uri) else {
+                    return;
+                };
+                self.docs
+                    .change(&path, p.text_document.version, p.content_changes, self.enc);
+                self.changed(&path, false);
+            }
+            "textDocument/didClose" => {
+                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(path) = uri_to_path(&p.text_document.uri) else {
+                    return;
+                };
+                self.docs.close(&path);
+                // The file is read from disk again; a file nothing else reads loses its
+                // diagnostics with its unit.
+                self.changed(&path, true);
+            }
+            "workspace/didChangeWatchedFiles" => {
+                let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) else {
+                    return;
+                };
+                self.watched(p);
+            }
+            "workspace/didChangeWorkspaceFolders" => {
+                let Ok(p) = serde_json::from_value::<DidChangeWorkspaceFoldersParams>(n.params) else {
+                    return;
+                };
+                for f in p.event.removed {
+                    if let Some(root) = uri_to_path(&f.uri) {
+                        self.remove_folder(&root);
+                    }
+                }
+                for f in p.event.added {
+                    if let Some(root) = uri_to_path(&f.uri) {
+                        self.add_folder(root);
+                    }
+                }
+            }
+            "$/cancelRequest" => {
+                let id = n.params.get("id").cloned().unwrap_or(Value::Null);
+                let Some(i) = self.pending.iter().position(|p| json!(p.request.id) == id) else {
+                    return;
+                };
+                let p = self.pending.remove(i);
+                self.respond(Response::new_err(
+                    p.request.id,
+                    ErrorCode::RequestCanceled as i32,
+                    "cancelled".into(),
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    /// Files changed on disk: `.kpulint.hcl`, ignore files, modules, var files, templates (and
+    /// evidence files, once kpulint reads them). Every run reads each input that is not an open
+    /// document afresh, so marking the units that read a file dirty is the whole reload.
+    fn watched(&mut self, p: DidChangeWatchedFilesParams) {
+        for event in p.changes {
+            let Some(path) = uri_to_path(&event.uri) else { continue };
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name == ".gitignore" || name == ".kpulintignore" {
+                // What is walked may have changed: scan the folder again.
+                let Some(root) = folder_of(self.folders.keys().map(PathBuf::as_path), &path).map(Path::to_path_buf)
+                else {
+                    continue;
+                };
+                self.folders.insert(root.clone(), Folder::scan(&root));
+                self.rebuild_units(&root);
+                self.changed(&path, false);
+                continue;
+            }
+            if folder_of(self.folders.keys().map(PathBuf::as_path), &path).is_none() {
+                continue;
+            }
+            let created_or_deleted = event.typ != lsp_types::FileChangeType::CHANGED;
+            self.changed(&path, created_or_deleted);
+        }
+    }
+
+    // ---- requests ----
+
+    fn on_request(&mut self, req: Request) {
+        let path = match req.method.as_str() {
+            "textDocument/hover" | "textDocument/codeAction" | "textDocument/codeLens" => req
+                .params
+                .pointer("/textDocument/uri")
+                .and_then(|u| serde_json::from_value::<Uri>(u.clone()).ok())
+                .and_then(|u| uri_to_path(&u)),
+            "workspace/executeCommand" => req
+                .params
+                .pointer("/arguments/0")
+                .and_then(|u| serde_json::from_value::<Uri>(u.clone()).ok())
+                .and_then(|u| uri_to_path(&u)),
+            _ => {
+                self.respond(Response::new_err(
+                    req.id,
+                    ErrorCode::MethodNotFound as i32,
+                    format!("kpulint does not handle {}", req.method),
+                ));
+                return;
+            }
+        };
+        let Some(path) = path else {
+            let e = Response::new_err(req.id, ErrorCode::InvalidParams as i32, "no file URI".into());
+            self.respond(e);
+            return;
+        };
+        if self.fresh(&path) {
+            self.answer(req, &path);
+        } else {
+            self.pending.push(Pending { request: req, path });
+        }
+    }
+
+    fn answer_pending(&mut self) {
+        let mut i = 0;
+        while i < self.pending.len() {
+            if self.fresh(&self.pending[i].path) {
+                let p = self.pending.remove(i);
+                self.answer(p.request, &p.path);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn answer(&mut self, req: Request, path: &Path) {
+        let result = match req.method.as_str() {
+            "textDocument/hover" => self.hover(&req, path),
+            "textDocument/codeAction" => self.code_action(&req, path),
+            "textDocument/codeLens" => self.code_lens(&req, path),
+            "workspace/executeCommand" => self.execute_command(&req, path),
+            _ => Ok(Value::Null),
+        };
+        match result {
+            Ok(v) => self.respond(Response::new_ok(req.id, v)),
+            Err(message) => self.respond(Response::new_err(req.id, ErrorCode::InvalidParams as i32, message)),
+        }
+    }
+
+    /// The 1-based line of a position in a document (its buffer, else the disk's text).
+    fn line_of(&self, path: &Path, pos: lsp_types::Position) -> Option<usize> {
+        let text = self.current_text(path)?;
+        let offset = offset_of(&text, pos, self.enc);
+        Some(text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() + 1)
+    }
+
+    fn hover(&self, req: &Request, path: &Path) -> Result<Value, String> {
+        let p: HoverParams = serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())?;
+        let Some(line) = self.line_of(path, p.text_document_position_params.position) else {
+            return Ok(Value::Null);
+        };
+        let runs = self.runs_for(path);
+        let Some(text) = hover::hover(&runs, path, line) else {
+            return Ok(Value::Null);
+        };
+        let contents = MarkupContent {
+            kind: if self.caps.markdown {
+                MarkupKind::Markdown
+            } else {
+                MarkupKind::PlainText
+            },
+            value: text,
+        };
+        serde_json::to_value(Hover {
+            contents: HoverContents::Markup(contents),
+            range: None,
+        })
+        .map_err(|e| e.to_string())
+    }
+
+    fn editor(&self) -> (impl Fn(&Path) -> Option<i32> + '_, impl Fn(&Path) -> Option<Uri> + '_) {
+        (
+            move |p: &Path| self.docs.get(p).map(|d| d.version),
+            move |p: &Path| self.uri(p),
+        )
+    }
+
+    fn code_action(&self, req: &Request, path: &Path) -> Result<Value, String> {
+        let p: CodeActionParams = serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())?;
+        let (version, uri) = self.editor();
+        let editor = Editor {
+            enc: self.enc,
+            document_changes: self.caps.document_changes,
+            disabled_support: self.caps.disabled_support,
+            version: &version,
+            uri: &uri,
+        };
+        let runs = self.runs_for(path);
+        let only = p.context.only.as_deref();
+        let mut actions = Vec::new();
+        if code_actions::wanted(only, &lsp_types::CodeActionKind::QUICKFIX) {
+            let first = self.line_of(path, p.range.start).unwrap_or(1);
+            let last = self.line_of(path, p.range.end).unwrap_or(first);
+            actions.extend(code_actions::quick_fixes(
+                &runs,
+                path,
+                (first, last),
+                &p.context.diagnostics,
+                &editor,
+            ));
+        }
+        if code_actions::wanted(only, &FIX_ALL) {
+            actions.extend(code_actions::fix_all(&runs, path, &editor));
+        }
+        serde_json::to_value(actions).map_err(|e| e.to_string())
+    }
+
+    fn code_lens(&self, req: &Request, path: &Path) -> Result<Value, String> {
+        let _: CodeLensParams = serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())?;
+        let runs = self.runs_for(path);
+        serde_json::to_value(code_lens::lenses(&runs, path, self.enc)).map_err(|e| e.to_string())
+    }
+
+    /// `kpulint.applyFixAll`: asks the client to apply the document's safe fixes.
+    fn execute_command(&mut self, req: &Request, path: &Path) -> Result<Value, String> {
+        let p: ExecuteCommandParams = serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())?;
+        if p.command != APPLY_FIX_ALL {
+            return Err(format!("unknown command {}", p.command));
+        }
+        let action = {
+            let (version, uri) = self.editor();
+            let editor = Editor {
+                enc: self.enc,
+                document_changes: self.caps.document_changes,
+                disabled_support: self.caps.disabled_support,
+                version: &version,
+                uri: &uri,
+            };
+            code_actions::fix_all(&self.runs_for(path), path, &editor)
+        };
+        if let Some(edit) = action.and_then(|a| a.edit) {
+            self.next_request_id += 1;
+            let req = Request::new(
+                RequestId::from(format!("kpulint-{}", self.next_request_id)),
+                "workspace/applyEdit".into(),
+                json!({ "label": "kpulint: apply every safe fix", "edit": edit }),
+            );
+            self.send(req.into());
+        } else {
+            self.log(format!("kpulint: no safe fix to apply in {}", path.display()));
+        }
+        Ok(Value::Null)
+    }
+}
+
+/// The workspace folders of `initialize` (`workspaceFolders`, else `rootUri`, else
+/// `rootPath`).
+fn initial_folders(params: &Value) -> Vec<PathBuf> {
+    let from_uri = |v: &Value| {
+        serde_json::from_value::<Uri>(v.clone())
+            .ok()
+            .and_then(|u| uri_to_path(&u))
+    };
+    if let Some(folders) = params.get("workspaceFolders").and_then(Value::as_array) {
+        let roots: Vec<PathBuf> = folders.iter().filter_map(|f| f.get("uri").and_then(from_uri)).collect();
+        if !roots.is_empty() {
+            return roots;
+        }
+    }
+    if let Some(root) = params.get("rootUri").and_then(from_uri) {
+        return vec![root];
+    }
+    params
+        .get("rootPath")
+        .and_then(Value::as_str)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .into_iter()
+        .collect()
+}
