@@ -120,6 +120,18 @@ pub struct Declarations {
     /// A state size was declared but its value was rejected (an input error says why), so
     /// "no declared state size" would be a second report of the same mistake.
     pub state_size_rejected: bool,
+    /// Declarations written but rejected, each at its error: the needs they meant are invalid,
+    /// not undeclared, so no sizing finding and no recommendation is made from them.
+    pub invalid: Vec<InvalidDeclaration>,
+}
+
+/// A declaration (annotation or tag) that was written but rejected.
+#[derive(Debug, Clone)]
+pub struct InvalidDeclaration {
+    /// The key as written (`state_size`, or an unknown key).
+    pub key: String,
+    /// Where its input error is.
+    pub span: Span,
 }
 
 impl Declarations {
@@ -140,15 +152,21 @@ pub struct Analysis {
     pub max_parallelism: Option<Declared<u64>>,
     /// A declared state size was rejected as invalid (already an input error).
     pub state_size_rejected: bool,
+    /// Declarations that were written but rejected (input errors): their needs are invalid.
+    pub invalid_declarations: Vec<InvalidDeclaration>,
     /// The configuration that applies to this application.
     pub config: Arc<Config>,
     /// The region the application runs in; `None` when it could not be evaluated.
     pub region: Option<String>,
-    /// The region whose prices the costs use.
-    pub price_region: String,
-    pub prices: Prices,
-    /// The region has no built-in or configured prices; us-east-1 prices are used.
+    /// The region whose prices the costs use (`None`: no prices apply, so no costs).
+    pub price_region: Option<String>,
+    /// `None` when the region has no built-in or configured prices and no fallback is
+    /// configured, or when the application is tainted: every cost is then unknown.
+    pub prices: Option<Prices>,
+    /// The region has no built-in or configured prices; `defaults.fallback_prices` are used.
     pub prices_fallback: bool,
+    /// The region (resolved, or `defaults.region`) has no built-in or configured prices.
+    pub unpriced_region: Option<String>,
     pub sizing: Result<Sizing, NotSized>,
     /// The one configuration every rule's advice is taken from (`None` when not sized).
     pub recommendation: Option<Recommendation>,
@@ -166,6 +184,7 @@ impl Analysis {
             required_kpus: self.required_kpus.clone(),
             max_parallelism: self.max_parallelism.clone(),
             state_size_rejected: self.state_size_rejected,
+            invalid: self.invalid_declarations.clone(),
         }
     }
 
@@ -173,29 +192,50 @@ impl Analysis {
     pub fn compute_declared(&self) -> bool {
         self.required_parallelism.is_some() || self.required_kpus.is_some()
     }
+
+    /// Some input that could set one of its values failed: no cost, no recommendation, no fix.
+    pub fn tainted(&self) -> bool {
+        self.app.tainted()
+    }
+
+    /// A declaration written for it was rejected: the needs are not known.
+    pub fn needs_invalid(&self) -> bool {
+        !self.invalid_declarations.is_empty()
+    }
+
+    /// Its config file could not be read or holds an error: thresholds, declarations, rule
+    /// settings and prices may all differ from the defaults used.
+    pub fn config_broken(&self) -> bool {
+        self.config.broken.is_some()
+    }
 }
 
-/// Prices for `region`: configured, built in, or us-east-1 (`true`: a fallback).
-fn prices_for(config: &Config, region: &str) -> (Prices, bool) {
-    match config
+/// Configured or built-in prices of `region`.
+fn region_prices(config: &Config, region: &str) -> Option<Prices> {
+    config
         .prices
         .get(region)
         .cloned()
         .or_else(|| sizing::builtin_prices(region))
-    {
-        Some(p) => (p, false),
-        None => (sizing::US_EAST_1, true),
-    }
 }
 
-/// Builds the analysis of one application. Invalid declarations become errors.
-pub fn analyze(app: Application, config: Arc<Config>, errors: &mut Vec<InputError>) -> Analysis {
+/// Builds the analysis of one application. Invalid declarations become errors, and taint it:
+/// so does a config file that holds an error.
+pub fn analyze(mut app: Application, config: Arc<Config>, errors: &mut Vec<InputError>) -> Analysis {
     errors.extend(
         invalid_settings(&app)
             .into_iter()
             .map(|(span, message)| InputError::new(span, message)),
     );
-    let decl = declarations(&app, &config, errors);
+    let mut decl_errors = Vec::new();
+    let decl = declarations(&app, &config, &mut decl_errors);
+    for e in &decl_errors {
+        app.taint(&e.span);
+    }
+    errors.extend(decl_errors);
+    if let Some(broken) = &config.broken {
+        app.taint(broken);
+    }
     analyze_declared(app, config, decl)
 }
 
@@ -216,21 +256,34 @@ pub fn analyze_declared(app: Application, config: Arc<Config>, decl: Declaration
         Setting::Absent => Some(thresholds.region.clone()),
     };
     let wanted = region.clone().unwrap_or_else(|| thresholds.region.clone());
-    let (prices, prices_fallback) = prices_for(&config, &wanted);
-    let price_region = if prices_fallback {
-        "us-east-1".to_string()
-    } else {
-        wanted
+    // A region without prices is not priced at another region's, unless the config says to.
+    let (priced, prices_fallback, unpriced_region) = match region_prices(&config, &wanted) {
+        Some(p) => (Some((wanted, p)), false, None),
+        None => {
+            let fallback = thresholds
+                .fallback_prices
+                .as_ref()
+                .and_then(|r| region_prices(&config, r).map(|p| (r.clone(), p)));
+            (fallback.clone(), fallback.is_some(), Some(wanted))
+        }
+    };
+    // What a tainted application costs, or would cost right-sized, is not known.
+    let (price_region, prices) = match priced.filter(|_| !app.tainted()) {
+        Some((r, p)) => (Some(r), Some(p)),
+        None => (None, None),
     };
     let sizing = if kind == Some(AppKind::Sql) {
         Err(NotSized::NotApplicable)
     } else {
-        size(&app, kind, thresholds, &prices, &decl)
+        size(&app, kind, thresholds, prices.as_ref(), &decl)
     };
+    // No recommendation from a half-read application, or from a need whose declaration was
+    // rejected.
     let recommendation = sizing
         .as_ref()
         .ok()
-        .map(|s| recommend(s, kind, &decl, thresholds, &prices));
+        .filter(|_| !app.tainted() && decl.invalid.is_empty())
+        .map(|s| recommend(s, kind, &decl, thresholds, prices.as_ref()));
     Analysis {
         app,
         kind,
@@ -239,14 +292,57 @@ pub fn analyze_declared(app: Application, config: Arc<Config>, decl: Declaration
         required_kpus: decl.required_kpus,
         max_parallelism: decl.max_parallelism,
         state_size_rejected: decl.state_size_rejected,
+        invalid_declarations: decl.invalid,
         config,
         region,
         price_region,
         prices,
         prices_fallback,
+        unpriced_region,
         sizing,
         recommendation,
     }
+}
+
+/// What the costs of a sized application are priced at, when that is not simply its region's
+/// prices: an unresolved region (`defaults.region`'s prices), or a region without prices
+/// (unknown costs, or `defaults.fallback_prices`), said once per region. A tainted application
+/// has no costs at all, which its own notice says.
+pub fn price_notices(a: &Analysis, said: &mut std::collections::BTreeSet<String>) -> Vec<crate::model::Notice> {
+    let mut out = Vec::new();
+    if a.sizing.is_err() || a.tainted() {
+        return out;
+    }
+    if let crate::model::Setting::Unknown { span, reason } = &a.app.region {
+        out.push(crate::model::Notice {
+            span: Some(span.clone()),
+            message: match &a.price_region {
+                Some(r) => format!(
+                    "region of {} cannot be evaluated ({}): its costs use {r} prices (defaults.region)",
+                    a.app.address, reason.what
+                ),
+                None => format!(
+                    "region of {} cannot be evaluated ({}): its costs are unknown",
+                    a.app.address, reason.what
+                ),
+            },
+        });
+    }
+    if let Some(region) = a.unpriced_region.clone().filter(|r| said.insert(r.clone())) {
+        let block = format!("`prices \"{region}\" {{ kpu_hour_usd = ..., running_storage_gb_month_usd = ... }}` block");
+        out.push(crate::model::Notice {
+            span: None,
+            message: match (&a.price_region, a.prices_fallback) {
+                (Some(used), true) => format!(
+                    "no prices for region {region}: costs use {used} prices (defaults.fallback_prices); add a {block} to .kpulint.hcl"
+                ),
+                _ => format!(
+                    "no prices for region {region}: its costs are unknown (null); add a {block} to .kpulint.hcl, or set defaults.fallback_prices = \"us-east-1\" to price it at us-east-1's"
+                ),
+            },
+        });
+    }
+    out
 }
 
 /// A whole number in `1..=max`, or `None`.
@@ -258,7 +354,7 @@ fn size(
     app: &Application,
     kind: Option<AppKind>,
     t: &Thresholds,
-    prices: &Prices,
+    prices: Option<&Prices>,
     decl: &Declarations,
 ) -> Result<Sizing, NotSized> {
     let pc = &app.parallelism;
@@ -294,7 +390,9 @@ fn size(
     let kpus = sizing::kpus(effective.parallelism, effective.parallelism_per_kpu);
     let billed = kind.map(|k| sizing::billed_kpus(kpus, k));
     let storage_gb = sizing::running_storage_gb(kpus);
-    let cost = billed.map(|b| sizing::monthly_cost(kpus, b, prices, t.hours_per_month));
+    let cost = billed
+        .zip(prices)
+        .map(|(b, p)| sizing::monthly_cost(kpus, b, p, t.hours_per_month));
     Ok(Sizing {
         effective,
         custom,
@@ -383,6 +481,14 @@ impl Key {
 }
 
 impl Declarations {
+    /// Records a declaration that was written but rejected.
+    fn reject(&mut self, key: &str, span: &Span) {
+        self.invalid.push(InvalidDeclaration {
+            key: key.to_string(),
+            span: span.clone(),
+        });
+    }
+
     fn is_set(&self, key: Key) -> bool {
         match key {
             Key::StateSize => self.state_size.is_some(),
@@ -422,27 +528,40 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
     let mut decl = Declarations::default();
     let known_keys = crate::config::DECLARATION_KEYS.join(", ");
     for d in app.directives.iter().filter(|d| d.kind == DirectiveKind::Declare) {
-        for (key, value, span, key_span) in directive_pairs(d, errors) {
+        let before = errors.len();
+        let pairs = directive_pairs(d, errors);
+        // A word that is not `key=value` meant some need: which one is not known.
+        for e in &errors[before..] {
+            decl.reject(e.span.text(), &e.span);
+        }
+        for (key, value, span, key_span) in pairs {
             match Key::parse(&key) {
                 Some(k) => {
                     if let Err(e) = decl.set(k, &value, span.clone(), DeclSource::Annotation) {
                         decl.state_size_rejected |= k == Key::StateSize;
-                        errors.push(InputError::new(
-                            span,
-                            format!("invalid {} in kpulint annotation: {e}", k.name()),
-                        ));
+                        decl.reject(k.name(), &span);
+                        errors.push(
+                            InputError::new(span, format!("invalid {} in kpulint annotation: {e}", k.name()))
+                                .with_help(invalid_help(k)),
+                        );
                     }
                 }
-                None => errors.push(
-                    InputError::new(key_span, format!("unknown key \"{key}\" in kpulint annotation"))
-                        .with_help(format!("known keys: {known_keys}")),
-                ),
+                None => {
+                    decl.reject(&key, &key_span);
+                    errors.push(
+                        InputError::new(key_span, format!("unknown key \"{key}\" in kpulint annotation"))
+                            .with_help(format!(
+                                "known keys: {known_keys}; until it is fixed, no sizing finding or recommendation is made for this application"
+                            )),
+                    );
+                }
             }
         }
     }
     for tag in app.tags.iter().filter(|t| t.key.starts_with("kpulint:")) {
         if !KPULINT_TAGS.contains(&tag.key.as_str()) {
             if let Some(span) = tag.value.span() {
+                decl.reject(&tag.key, span);
                 errors.push(
                     InputError::new(span.clone(), format!("unknown kpulint tag \"{}\"", tag.key))
                         .with_help(format!("known tags: {}", KPULINT_TAGS.join(", "))),
@@ -458,7 +577,11 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
         if let Setting::Known { value, span, .. } = &tag.value {
             if let Err(e) = decl.set(key, value, span.clone(), DeclSource::Tag) {
                 decl.state_size_rejected |= key == Key::StateSize;
-                errors.push(InputError::new(span.clone(), format!("invalid {} tag: {e}", key.tag())));
+                decl.reject(key.name(), span);
+                errors.push(
+                    InputError::new(span.clone(), format!("invalid {} tag: {e}", key.tag()))
+                        .with_help(invalid_help(key)),
+                );
             }
         }
     }
@@ -470,6 +593,18 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
         fill(&mut decl.max_parallelism, &d.max_parallelism);
     }
     decl
+}
+
+/// The help of a rejected declaration: the form expected, and what it holds back meanwhile.
+fn invalid_help(key: Key) -> String {
+    let form = match key {
+        Key::StateSize => "a size such as 240GB or 1.5TiB (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)".to_string(),
+        _ => format!("a whole number from 1 to {}", crate::config::MAX_DECLARED_COUNT),
+    };
+    format!(
+        "write {} as {form}; until it is fixed, no sizing finding or recommendation is made from it",
+        key.name()
+    )
 }
 
 fn fill<T: Clone>(slot: &mut Option<Declared<T>>, from: &Option<Declared<T>>) {

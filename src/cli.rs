@@ -20,9 +20,11 @@ use crate::source::SourceFile;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  no finding at or above --fail-on (suppressed findings never count)
-  1  at least one finding at or above --fail-on
+  1  a gate failed: a finding at or above --fail-on (not in --baseline), or no
+     application found with --fail-on-empty; the output says which limit failed
   2  usage or configuration error, or a file could not be read or parsed
-     (all other files are still linted and reported)
+     (all other files are still linted and reported; an application such a file
+     could change is not priced, recommended or fixed)
 
 Environment:
   TF_VAR_name     value of Terraform variable `name` (as Terraform reads it)
@@ -193,6 +195,10 @@ pub struct CheckArgs {
     /// With --fix or --diff, apply whole recommendations, also their unsafe part (confirm their notes first)
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Exit 1 when no application is found (a CI job pointed at the wrong path); also
+    /// `fail_on_empty = true` in .kpulint.hcl
+    #[arg(long)]
+    pub fail_on_empty: bool,
 }
 
 /// Runs on a thread pool of `--jobs` threads (rayon's default, the available cores, without it).
@@ -222,10 +228,13 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        None => {
-            let order = arg_order(&matches);
-            check(cli.check, order)
-        }
+        None => match subcommand_typo(&cli.check.paths) {
+            Some(message) => Err(message),
+            None => {
+                let order = arg_order(&matches);
+                check(cli.check, order)
+            }
+        },
         Some(Command::Check(args)) => {
             let order = matches.subcommand_matches("check").map(arg_order).unwrap_or_default();
             check(*args, order)
@@ -265,6 +274,24 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             2
         }
     }
+}
+
+/// `kpulint chek`: a first path that does not exist, looks like a word and is close to a
+/// subcommand is that subcommand misspelt, not a file to lint.
+fn subcommand_typo(paths: &[PathBuf]) -> Option<String> {
+    let first = paths.first()?.to_str()?;
+    let word = !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+    if !word || std::path::Path::new(first).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    let near = crate::similar::closest(first, names.iter().copied())?;
+    (crate::similar::edit_distance(first, near) <= 2).then(|| {
+        format!(
+            "unrecognized subcommand '{first}' (and no file or directory of that name): did you mean `kpulint {near}`?"
+        )
+    })
 }
 
 /// `(is_var_file, index)` for each `--var` / `--var-file`, in command-line order.
@@ -313,11 +340,23 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), String> {
 }
 
 fn print_rules() -> Result<i32, String> {
-    let mut s = String::new();
-    s.push_str(&format!("{:<7} {:<22} {:<8} {}\n", "ID", "NAME", "SEVERITY", "SUMMARY"));
+    // Columns as wide as their longest cell, so every summary starts in the same column.
+    let width = |header: &str, cell: fn(&rules::RuleMeta) -> &str| {
+        rules::all()
+            .map(|r| cell(r).chars().count())
+            .chain([header.len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (id, name, severity) = (
+        width("ID", |r| r.id),
+        width("NAME", |r| r.name),
+        width("SEVERITY", |r| r.severity.as_str()),
+    );
+    let mut s = format!("{:<id$}  {:<name$}  {:<severity$}  SUMMARY\n", "ID", "NAME", "SEVERITY");
     for r in rules::all() {
         s.push_str(&format!(
-            "{:<7} {:<22} {:<8} {}\n",
+            "{:<id$}  {:<name$}  {:<severity$}  {}\n",
             r.id,
             r.name,
             r.severity.as_str(),
@@ -410,8 +449,19 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
                 });
             }
         }
-        if let Err(e) = baseline::write(path, &new) {
-            outcome.errors.push(e);
+        match baseline::write(path, &new) {
+            Ok(()) => {
+                let n = new.findings.len();
+                outcome.notices.push(Notice {
+                    span: None,
+                    message: format!(
+                        "baseline written: {n} finding{} recorded in {}",
+                        if n == 1 { "" } else { "s" },
+                        crate::discover::display(path)
+                    ),
+                });
+            }
+            Err(e) => outcome.errors.push(e),
         }
         // The findings just recorded are accepted from now on.
         let accepted: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
@@ -427,6 +477,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
 
     let format = args.format.unwrap_or(Format::Human);
     let fail_on = args.fail_on.unwrap_or(FailOn::Warning);
+    outcome.gates = check_gates(&outcome, &args, fail_on);
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match args.color.unwrap_or(Color::Auto) {
@@ -443,7 +494,24 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     write_report(args.output.as_ref(), |out| {
         report::render(format, &outcome, &render_opts, out)
     })?;
-    Ok(report::exit_code(&outcome, fail_on))
+    Ok(report::exit_code(&outcome))
+}
+
+/// The limits that make `check` exit 1: `--fail-on` always, `--baseline` and `--fail-on-empty`
+/// when given.
+fn check_gates(outcome: &Outcome, args: &CheckArgs, fail_on: FailOn) -> Vec<crate::gate::Gate> {
+    let mut gates = vec![crate::gate::fail_on(&outcome.findings, fail_on)];
+    if let Some(path) = &args.baseline {
+        gates.push(crate::gate::baseline(
+            &outcome.findings,
+            fail_on,
+            &crate::discover::display(path),
+        ));
+    }
+    if args.fail_on_empty || outcome.fail_on_empty {
+        gates.push(crate::gate::fail_on_empty(outcome.analyses.len()));
+    }
+    gates
 }
 
 /// `--diff`: the diff on standard output, why anything is left out on standard error.
@@ -487,7 +555,12 @@ pub(crate) fn var_inputs(
             let Some(path) = var_files.get(i) else { continue };
             match read_tfvars(path) {
                 Ok(t) => vars.cli.push(CliVar::File(t)),
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    // Kept in its place: every variable it could set is unknown.
+                    vars.cli
+                        .push(CliVar::File(crate::eval::module::TfVars::broken(e.span.clone())));
+                    errors.push(e);
+                }
             }
         } else {
             let Some(raw) = var_args.get(i) else { continue };

@@ -71,6 +71,11 @@ pub struct Thresholds {
     pub target_margin: f64,
     /// Hours in a billing month for monthly figures.
     pub hours_per_month: f64,
+    /// The region whose prices stand in for a region without built-in or configured prices
+    /// (`None`: such a region's costs are unknown).
+    pub fallback_prices: Option<String>,
+    /// A run that finds no application exits 1 (`--fail-on-empty`).
+    pub fail_on_empty: bool,
 }
 
 impl Default for Thresholds {
@@ -87,6 +92,8 @@ impl Default for Thresholds {
             slow_rescale_minutes: 10.0,
             target_margin: 0.0,
             hours_per_month: crate::sizing::HOURS_PER_MONTH,
+            fallback_prices: None,
+            fail_on_empty: false,
         }
     }
 }
@@ -147,6 +154,9 @@ pub struct Config {
     /// The run scanned the config's whole directory tree, so an ignore block that matched
     /// nothing is stale (KPU901) even when no file lies in its paths any more.
     pub whole_tree_scanned: bool,
+    /// The file could not be read, or holds an error (the first one): any value in it may be
+    /// missing, so every application it applies to is tainted.
+    pub broken: Option<Span>,
 }
 
 impl Config {
@@ -181,6 +191,8 @@ const DEFAULT_KEYS: &[&str] = &[
     "slow_rescale_minutes",
     "target_margin",
     "hours_per_month",
+    "fallback_prices",
+    "fail_on_empty",
 ];
 
 /// Keys of an `application` block (and of `# kpulint:` annotations and `kpulint:` tags).
@@ -208,6 +220,12 @@ pub fn parse_config(
     let body = lower.body(&parsed.body);
     let mut p = P { errors: &mut errors };
     for attr in &body.attrs {
+        if attr.name == "fail_on_empty" {
+            if let Some(b) = p.boolean(attr) {
+                cfg.defaults.fail_on_empty = b;
+            }
+            continue;
+        }
         p.err(
             &attr.name_span,
             format!(
@@ -251,6 +269,27 @@ pub fn parse_config(
                 format!("unknown block `{ident}` (or wrong number of labels)"),
                 Some("expected `defaults {}`, `application \"ADDRESS\" {}`, `rule \"KPU00N\" {}`, `prices \"REGION\" {}` or `ignore {}`".into()),
             ),
+        }
+    }
+    // The fallback must itself be priced, or it would only move the guess.
+    if let Some(region) = &cfg.defaults.fallback_prices {
+        if !cfg.prices.contains_key(region) && crate::sizing::builtin_prices(region).is_none() {
+            let span = body
+                .blocks
+                .iter()
+                .filter(|b| b.ident == "defaults")
+                .find_map(|b| b.body.attr("fallback_prices"))
+                .map_or_else(|| file.whole(), |a| a.expr.span.clone());
+            errors.push(
+                InputError::new(
+                    span,
+                    format!("{CONFIG_FILE}: fallback_prices = \"{region}\" has no prices either"),
+                )
+                .with_help(format!(
+                    "use a region with built-in prices (us-east-1, eu-west-2) or add a `prices \"{region}\"` block"
+                )),
+            );
+            cfg.defaults.fallback_prices = None;
         }
     }
     (cfg, errors)
@@ -330,6 +369,20 @@ impl P<'_> {
         }
     }
 
+    fn boolean(&mut self, attr: &Attr) -> Option<bool> {
+        match self.value(attr)? {
+            Value::Bool(b) => Some(b),
+            other => {
+                self.err(
+                    &attr.expr.span,
+                    format!("{} must be true or false, found {}", attr.name, other.type_name()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
     fn percentage(&mut self, attr: &Attr) -> Option<f64> {
         let s = self.string(attr)?;
         match parse_percentage(&s) {
@@ -398,6 +451,16 @@ impl P<'_> {
                 "hours_per_month" => {
                     if let Some(v) = self.number(attr, 1.0, 744.0) {
                         t.hours_per_month = v
+                    }
+                }
+                "fallback_prices" => {
+                    if let Some(v) = self.string(attr) {
+                        t.fallback_prices = Some(v)
+                    }
+                }
+                "fail_on_empty" => {
+                    if let Some(b) = self.boolean(attr) {
+                        t.fail_on_empty = b
                     }
                 }
                 other => self.err(

@@ -19,6 +19,19 @@ pub struct CostRow<'a> {
     pub recommended_monthly_cost_usd: Option<f64>,
     /// Today − recommended (negative: the declared needs cost more than today).
     pub savings_usd: Option<f64>,
+    /// The recommendation's `safe` (`None` without one): `false` when it lowers a dimension
+    /// whose need was not declared, and [`CostRow::confirm`] says what to check first.
+    pub safe: Option<bool>,
+    pub confirm: &'a [String],
+    /// The inputs that could not be read (a tainted application has no figures).
+    pub tainted_by: Vec<&'a str>,
+}
+
+impl CostRow<'_> {
+    /// A saving that needs confirming first.
+    pub fn unconfirmed(&self) -> bool {
+        self.safe == Some(false)
+    }
 }
 
 /// The sums over the applications whose costs today and recommended are both known.
@@ -29,7 +42,10 @@ pub struct CostTotal {
     pub billed_kpus: u64,
     pub monthly_cost_usd: f64,
     pub recommended_monthly_cost_usd: f64,
+    /// What the safe recommendations save.
     pub savings_usd: f64,
+    /// What the unsafe ones would save once confirmed.
+    pub unconfirmed_savings_usd: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,16 +78,19 @@ fn row(a: &Analysis) -> CostRow<'_> {
         recommended_kpus: r.map(|r| r.kpus),
         recommended_monthly_cost_usd: r.and_then(|r| r.monthly_cost_usd),
         savings_usd: r.and_then(|r| r.savings_usd),
+        safe: r.map(|r| r.safe),
+        confirm: r.map_or(&[], |r| r.confirm.as_slice()),
+        tainted_by: a.app.tainted_files(),
     }
 }
 
-/// The rows sorted by savings, largest first (then by file, line and address); rows without
-/// a known saving come last.
+/// The rows sorted by savings, largest first, confirmed savings before unconfirmed ones (then
+/// by file, line and address); rows without a known saving come last.
 pub fn cost_table(analyses: &[Analysis]) -> CostTable<'_> {
     let mut rows: Vec<CostRow<'_>> = analyses.iter().map(row).collect();
     rows.sort_by(|a, b| {
         let by_savings = match (a.savings_usd, b.savings_usd) {
-            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(x), Some(y)) => a.unconfirmed().cmp(&b.unconfirmed()).then(y.total_cmp(&x)),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
@@ -96,6 +115,7 @@ pub fn cost_table(analyses: &[Analysis]) -> CostTable<'_> {
             monthly_cost_usd: fleet.monthly_cost_usd,
             recommended_monthly_cost_usd: fleet.recommended_monthly_cost_usd,
             savings_usd: fleet.savings_usd,
+            unconfirmed_savings_usd: fleet.unconfirmed_savings_usd,
         },
         rows,
     }

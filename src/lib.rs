@@ -17,6 +17,7 @@ pub mod diff;
 pub mod discover;
 pub mod eval;
 pub mod fix;
+pub mod gate;
 pub mod inputs;
 pub mod lint;
 #[cfg(feature = "lsp")]

@@ -246,12 +246,28 @@ fn locate_at_source(a: &Analysis, span: &mut Span, related: &mut Vec<Related>) {
     }
 }
 
+/// Rules that read the declared needs: none runs while a declaration is rejected (the need is
+/// invalid, not undeclared).
+const NEED_RULES: [&str; 8] = [
+    "KPU003", "KPU004", "KPU005", "KPU007", "KPU008", "KPU010", "KPU011", "KPU012",
+];
+
+/// Rules that read nothing a config file sets (thresholds, declarations, prices): the only
+/// ones that run while the application's config file is broken.
+const CONFIG_FREE_RULES: [&str; 4] = ["KPU001", "KPU002", "KPU006", "KPU009"];
+
+/// Whether `rule` may report on `a`: nothing is reported from a need or setting that a broken
+/// input may have set otherwise.
+fn rule_applies(a: &Analysis, rule: &RuleMeta) -> bool {
+    !(a.needs_invalid() && NEED_RULES.contains(&rule.id) || a.config_broken() && !CONFIG_FREE_RULES.contains(&rule.id))
+}
+
 /// The findings of every enabled rule for one application.
 fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
     let mut app_findings: Vec<Finding> = Vec::new();
     let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
     for (meta, check) in CHECKS {
-        let Some(severity) = rule_enabled(config, meta) else {
+        let Some(severity) = rule_enabled(config, meta).filter(|_| rule_applies(a, meta)) else {
             continue;
         };
         for hit in check(a) {
@@ -514,7 +530,9 @@ fn stray_finding(s: &StrayDirective, config: &Config) -> Option<Finding> {
             } else {
                 "declaration"
             };
+            let in_var_file = d.span.path().ends_with(".tfvars");
             let help = match &s.nearest {
+                _ if in_var_file => "in a .tfvars file a directive attaches to the comment block directly above an assignment (no blank line below it) or to the end of its line, and applies to the applications that assignment's value reaches".into(),
                 Some(n) => format!(
                     "a directive attaches to the comment block directly above a resource or module block (no blank line below it): move it above {n}"
                 ),

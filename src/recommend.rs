@@ -204,7 +204,7 @@ pub fn recommend(
     kind: Option<AppKind>,
     decl: &Declarations,
     t: &Thresholds,
-    prices: &Prices,
+    prices: Option<&Prices>,
 ) -> Recommendation {
     recommend_with(s, kind, decl, t, prices, Pins::default())
 }
@@ -215,7 +215,7 @@ pub fn recommend_with(
     kind: Option<AppKind>,
     decl: &Declarations,
     t: &Thresholds,
-    prices: &Prices,
+    prices: Option<&Prices>,
     pins: Pins,
 ) -> Recommendation {
     let cx = Context::new(s, kind, decl, t, prices, pins);
@@ -250,7 +250,7 @@ struct Context<'a> {
     kind: Option<AppKind>,
     decl: &'a Declarations,
     t: &'a Thresholds,
-    prices: &'a Prices,
+    prices: Option<&'a Prices>,
     pins: Pins,
     conflict: Option<CapConflict>,
     storage_kpus: Option<u64>,
@@ -264,7 +264,7 @@ impl<'a> Context<'a> {
         kind: Option<AppKind>,
         decl: &'a Declarations,
         t: &'a Thresholds,
-        prices: &'a Prices,
+        prices: Option<&'a Prices>,
         pins: Pins,
     ) -> Self {
         let max = decl.max_parallelism.as_ref().map(|m| m.value);
@@ -617,8 +617,9 @@ impl<'a> Context<'a> {
         let kpus = layout.kpus;
         let t = self.t;
         let billed_kpus = self.kind.map(|k| sizing::billed_kpus(kpus, k));
-        let monthly_cost_usd =
-            billed_kpus.map(|b| sizing::monthly_cost(kpus, b, self.prices, t.hours_per_month).total_usd);
+        let monthly_cost_usd = billed_kpus
+            .zip(self.prices)
+            .map(|(b, p)| sizing::monthly_cost(kpus, b, p, t.hours_per_month).total_usd);
         let savings_usd = match (self.s.monthly_cost_usd, monthly_cost_usd) {
             (Some(now), Some(then)) => Some(sizing::round_cents(now - then)),
             _ => None,

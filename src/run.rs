@@ -42,6 +42,11 @@ pub struct Outcome {
     pub notices: Vec<Notice>,
     /// What `--fix` changed (`None` without `--fix`).
     pub fix: Option<crate::fix::apply::FixReport>,
+    /// A config that applies to the scanned paths sets `fail_on_empty = true`.
+    pub fail_on_empty: bool,
+    /// The limits that decide the exit code 1, with what this run measured (set by the
+    /// command once the findings are final).
+    pub gates: Vec<crate::gate::Gate>,
 }
 
 /// Shows a config path relative to the current directory when it is below it.
@@ -75,12 +80,18 @@ fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> 
     let file = match inputs::read_source(path) {
         Ok(f) => f,
         Err(e) => {
+            // Whatever it would set is unknown: every application it applies to is tainted.
+            let cfg = Config {
+                broken: Some(e.span.clone()),
+                ..Config::default()
+            };
             errors.push(e);
-            return Config::default();
+            return cfg;
         }
     };
     let file = SourceFile::new(display_config(path), Arc::clone(&file.text));
     let (mut cfg, errs) = config::parse_config(&file, &|name| rules::by_id(name).map(|r| r.id));
+    cfg.broken = errs.first().map(|e| e.span.clone());
     errors.extend(errs);
     let dir = path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf));
     cfg.whole_tree_scanned = dir.is_some_and(|dir| {
@@ -104,6 +115,43 @@ fn config_scope(path: &Path) -> PathBuf {
     } else {
         path.to_path_buf()
     }
+}
+
+/// One notice per input that could not be read, naming the applications it taints: they get
+/// no cost, no recommendation and no fix until it is fixed.
+fn taint_notices(analyses: &[Analysis]) -> Vec<Notice> {
+    let mut by_input: BTreeMap<&str, (&crate::source::Span, Vec<&str>)> = BTreeMap::new();
+    for a in analyses {
+        for t in &a.app.tainted_by {
+            by_input
+                .entry(t.path())
+                .or_insert_with(|| (t, Vec::new()))
+                .1
+                .push(&a.app.address);
+        }
+    }
+    by_input
+        .into_values()
+        .map(|(at, apps)| {
+            const SHOWN: usize = 3;
+            let n = apps.len();
+            let mut names = apps.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+            if n > SHOWN {
+                names.push_str(&format!(" and {} more", n - SHOWN));
+            }
+            Notice {
+                span: Some(at.clone()),
+                message: format!(
+                    "{} has an input error ({}:{}) and may set values of {n} application{} ({names}): {} not priced, recommended or fixed until it is fixed",
+                    at.path(),
+                    at.location().line,
+                    at.location().column,
+                    crate::rules::plural(n as u64),
+                    if n == 1 { "it is" } else { "they are" }
+                ),
+            }
+        })
+        .collect()
 }
 
 pub fn run(opts: &RunOptions) -> Outcome {
@@ -170,6 +218,12 @@ pub fn run(opts: &RunOptions) -> Outcome {
         &loaded.modules,
         &inventory.applications,
     ));
+    inventory.strays.extend(inputs::tfvars_directives::attach(
+        &loaded.modules,
+        &loaded.roots,
+        &opts.vars,
+        &mut inventory.applications,
+    ));
     let uncalled = crate::callers::uncalled_notices(&callers.uncalled, &loaded.modules, &opts.vars);
     // The parsed modules are not needed past evaluation: only files that applications,
     // findings and errors point at stay in memory, for rendering.
@@ -218,7 +272,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
         inventory.strays.retain(|s| in_scope(s.directive.span.path()));
     }
 
-    let mut fallback_regions = BTreeSet::new();
+    let mut unpriced_regions = BTreeSet::new();
     // One analysis per application: room for them all at once, not twice that by doubling.
     out.analyses.reserve_exact(inventory.applications.len());
     for app in inventory.applications {
@@ -233,28 +287,30 @@ pub fn run(opts: &RunOptions) -> Outcome {
                 ),
             });
         }
-        if a.sizing.is_ok() {
-            if let crate::model::Setting::Unknown { span, reason } = &a.app.region {
-                out.notices.push(Notice {
-                    span: Some(span.clone()),
-                    message: format!(
-                        "region of {} cannot be evaluated ({}): its costs use {} prices (defaults.region)",
-                        a.app.address, reason.what, a.price_region
-                    ),
-                });
-            }
-        }
-        if a.prices_fallback && a.sizing.is_ok() {
-            if let Some(region) = a.region.clone().filter(|r| fallback_regions.insert(r.clone())) {
-                out.notices.push(Notice {
-                    span: None,
-                    message: format!(
-                        "no prices for region {region}: costs use us-east-1 prices; add a `prices \"{region}\" {{ kpu_hour_usd = ..., running_storage_gb_month_usd = ... }}` block to .kpulint.hcl"
-                    ),
-                });
-            }
-        }
+        out.notices
+            .extend(crate::analysis::price_notices(&a, &mut unpriced_regions));
         out.analyses.push(a);
+    }
+    out.notices.extend(taint_notices(&out.analyses));
+
+    if out.analyses.is_empty() {
+        // A scan that finds nothing says where it looked: a CI job pointed at the wrong path
+        // must not pass in silence.
+        let shown: Vec<String> = paths.iter().map(|p| display(p)).collect();
+        out.notices.push(Notice {
+            span: None,
+            message: format!(
+                "no Managed Flink application found in {} ({} file{} read): kpulint looks for aws_kinesisanalyticsv2_application resources in Terraform and plans and AWS::KinesisAnalyticsV2::Application in CloudFormation templates; use --fail-on-empty to fail the run",
+                shown.join(", "),
+                out.files,
+                crate::rules::plural(out.files as u64)
+            ),
+        });
+        out.fail_on_empty = paths.iter().any(|p| {
+            config_for(&p.join(config::CONFIG_FILE).to_string_lossy(), &mut out.errors)
+                .defaults
+                .fail_on_empty
+        });
     }
 
     let lint_opts = LintOptions {

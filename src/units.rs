@@ -120,6 +120,18 @@ pub fn parse_percentage(text: &str) -> Result<f64, UnitError> {
     Ok(n / 100.0)
 }
 
+/// A number for JSON: whole numbers print without a fraction (`24`, not `24.0`); a value
+/// that is not finite is `null`.
+pub fn json_number(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Number::from_f64(v)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

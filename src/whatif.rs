@@ -47,9 +47,20 @@ pub struct Column {
     pub kpus: u64,
     pub billed_kpus: Option<u64>,
     pub running_storage_gb: u64,
-    pub price_region: String,
-    /// `None` when the orchestration overhead (the runtime) is unknown.
+    /// `None` when no prices apply (an unpriced region, a tainted application).
+    pub price_region: Option<String>,
+    /// `None` when the orchestration overhead (the runtime) or the prices are unknown.
     pub cost: Option<MonthlyCost>,
+    /// A right-sized column's recommendation is `safe: false`: what to confirm before its
+    /// saving is real (empty for a configured column and a safe recommendation).
+    pub confirm: Vec<String>,
+}
+
+impl Column {
+    /// The column is a recommendation whose saving still needs confirming.
+    pub fn unconfirmed(&self) -> bool {
+        !self.confirm.is_empty()
+    }
 }
 
 impl Column {
@@ -78,6 +89,7 @@ fn configured(a: &Analysis) -> Option<Column> {
         running_storage_gb: s.running_storage_gb,
         price_region: a.price_region.clone(),
         cost: s.cost,
+        confirm: Vec::new(),
     })
 }
 
@@ -105,7 +117,9 @@ fn right_sized(a: &Analysis) -> Option<Column> {
         price_region: a.price_region.clone(),
         cost: r
             .billed_kpus
-            .map(|b| sizing::monthly_cost(r.kpus, b, &a.prices, t.hours_per_month)),
+            .zip(a.prices.as_ref())
+            .map(|(b, p)| sizing::monthly_cost(r.kpus, b, p, t.hours_per_month)),
+        confirm: if r.safe { Vec::new() } else { r.confirm.clone() },
     })
 }
 
@@ -171,6 +185,30 @@ pub struct AppWhatIf<'a> {
     pub headline: String,
     /// The scenario changes only the state: its Δ is "from the state".
     pub only_state: bool,
+    /// What today's right-sizing is called: "the margin" only when a compute need is declared
+    /// (a margin is measured against one); "right-sizing" otherwise.
+    pub margin_label: &'static str,
+}
+
+impl AppWhatIf<'_> {
+    /// What to confirm before today's right-sizing saves what it says.
+    pub fn today_confirm(&self) -> &[String] {
+        self.today_right_sized.as_ref().map_or(&[], |c| c.confirm.as_slice())
+    }
+
+    /// What to confirm before the scenario's right-sizing saves what it says.
+    pub fn scenario_confirm(&self) -> &[String] {
+        self.scenario_right_sized.as_ref().map_or(&[], |c| c.confirm.as_slice())
+    }
+}
+
+/// "the margin" when a compute need is declared; "right-sizing" otherwise.
+fn margin_label(a: &Analysis) -> &'static str {
+    if a.compute_declared() {
+        "the margin"
+    } else {
+        "right-sizing"
+    }
 }
 
 /// Every application under the scenario, and what the scenario could not apply.
@@ -186,21 +224,22 @@ pub struct WhatIf<'a> {
 /// Applies the scenario to every application.
 pub fn what_if<'a>(analyses: &'a [Analysis], flags: &[Flag]) -> WhatIf<'a> {
     let mut notices = Vec::new();
-    let mut fallback_regions = Vec::new();
+    // The check run already spoke of the regions of today's configurations.
+    let mut unpriced: std::collections::BTreeSet<String> =
+        analyses.iter().filter_map(|a| a.unpriced_region.clone()).collect();
     let applications: Vec<AppWhatIf<'a>> = analyses
         .iter()
         .map(|a| {
             let w = apply(a, flags, &mut notices);
-            if w.scenario.prices_fallback && w.scenario.sizing.is_ok() && w.scenario.region != a.region {
-                if let Some(r) = w.scenario.region.clone().filter(|r| !fallback_regions.contains(r)) {
-                    notices.push(Notice {
-                        span: None,
-                        message: format!(
-                            "no prices for region {r}: the scenario uses us-east-1 prices; add a `prices \"{r}\" {{ ... }}` block to .kpulint.hcl"
-                        ),
-                    });
-                    fallback_regions.push(r);
-                }
+            if w.scenario.region != a.region {
+                notices.extend(
+                    analysis::price_notices(&w.scenario, &mut unpriced)
+                        .into_iter()
+                        .map(|n| Notice {
+                            message: format!("scenario: {}", n.message),
+                            ..n
+                        }),
+                );
             }
             w
         })
@@ -372,7 +411,9 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
     };
     let only_state = scenario_state != today_state && changes.len() == 1;
     let headline = match (&today_right_sized, &scenario_right_sized) {
-        (Some(today), Some(scenario)) => headline(state_change, &changes, today, scenario, delta.as_ref()),
+        (Some(today), Some(scenario)) => {
+            headline(state_change, &changes, today, scenario, delta.as_ref(), margin_label(a))
+        }
         _ => not_sized(a, &scenario),
     };
     AppWhatIf {
@@ -386,6 +427,7 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
         delta,
         headline,
         only_state,
+        margin_label: margin_label(a),
     }
 }
 
@@ -452,6 +494,9 @@ pub fn total(apps: &[AppWhatIf<'_>]) -> Option<Delta> {
 
 /// Why there is no comparison: `not sized (unresolved: see kpulint check)`, or which side is sized.
 fn not_sized(today: &Analysis, scenario: &Analysis) -> String {
+    if let (Ok(_), Some(broken)) = (&today.sizing, today.app.tainted_by.first()) {
+        return format!("not priced: {} has an input error (see `kpulint check`)", broken.path());
+    }
     let why = |a: &Analysis| format!("{}: see `kpulint check`", crate::cost::status(a).replace('_', " "));
     match (&today.sizing, &scenario.sizing) {
         (Err(_), Ok(_)) => format!("not sized today ({}); sized under the scenario", why(today)),
@@ -460,13 +505,16 @@ fn not_sized(today: &Analysis, scenario: &Analysis) -> String {
     }
 }
 
-/// `−76.7% state → −0% KPUs (compute binds); −13.8% from dropping the margin`.
+/// `−76.7% state → −0% KPUs (compute binds); −13.8% from dropping the margin`. Without a
+/// declared compute need there is no margin: `−72% from right-sizing`; a saving that still
+/// needs confirming says so: `(unconfirmed)`.
 fn headline(
     state_change: Option<f64>,
     changes: &[String],
     today: &Column,
     scenario: &Column,
     delta: Option<&Delta>,
+    margin_label: &str,
 ) -> String {
     // A zero change reads as the direction of the state change: a state cut that saves no KPU
     // is "−0% KPUs".
@@ -491,12 +539,17 @@ fn headline(
             s.push_str(&format!(", {} cost", signed_pct(d.fraction(d.from_scenario_usd), 0.0)));
         }
         let margin = d.fraction(d.from_margin_usd);
-        s.push_str(&if d.from_margin_usd < 0.0 {
-            format!("; {} from dropping the margin", signed_pct(margin, 0.0))
+        let unconfirmed = if today.unconfirmed() { " (unconfirmed)" } else { "" };
+        s.push_str(&if d.from_margin_usd < 0.0 && margin_label == "the margin" {
+            format!("; {} from dropping the margin{unconfirmed}", signed_pct(margin, 0.0))
+        } else if d.from_margin_usd < 0.0 {
+            format!("; {} from {margin_label}{unconfirmed}", signed_pct(margin, 0.0))
         } else if d.from_margin_usd > 0.0 {
             format!("; {} to meet the declared needs", signed_pct(margin, 0.0))
-        } else {
+        } else if margin_label == "the margin" {
             "; no margin to drop".to_string()
+        } else {
+            "; nothing to right-size".to_string()
         });
     }
     s

@@ -472,8 +472,15 @@ fn malformed_config_is_an_error_and_files_are_still_linted() {
     let e = &doc["errors"][0];
     assert_eq!(e["file"], ".kpulint.hcl");
     assert_eq!(e["line"], 2);
-    assert_eq!(only_app(&doc)["kpus"], 14);
-    assert_eq!(rules(&doc), ["KPU004"], "defaults still apply");
+    // Issue 16: the config may have set the margin, so nothing is said from the defaults.
+    let a = only_app(&doc);
+    assert_eq!(a["kpus"], 14);
+    assert_eq!(a["tainted_by"], serde_json::json!([".kpulint.hcl"]));
+    assert!(a["monthly_cost_usd"].is_null() && a["cost"].is_null() && a["recommendation"].is_null());
+    assert!(
+        rules(&doc).is_empty(),
+        "no finding from thresholds the config may set: {doc:#}"
+    );
 }
 
 #[test]
@@ -671,24 +678,43 @@ fn two_apps_in(region: &str) -> String {
 }
 
 #[test]
-fn unknown_region_uses_us_east_1_prices_and_says_so_once() {
+fn unknown_region_has_unknown_costs_and_says_so_once() {
     let repo = Repo::new();
     repo.write("main.tf", &two_apps_in("ap-south-1"));
     let (code, doc) = repo.json(&["."]);
     assert_eq!(code, 0);
     let notices = doc["notices"].as_array().unwrap();
     assert_eq!(notices.len(), 1, "{notices:#?}");
-    assert!(notices[0]["message"].as_str().unwrap().contains("ap-south-1"));
+    let message = notices[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("ap-south-1") && message.contains("`prices \"ap-south-1\""),
+        "{message}"
+    );
     for a in doc["applications"].as_array().unwrap() {
         assert_eq!(a["region"], "ap-south-1");
-        // 5 × 730 × 0.11 + 200 × 0.10
-        assert_eq!(a["monthly_cost_usd"].as_f64().unwrap(), 421.5);
+        assert!(a["monthly_cost_usd"].is_null() && a["price_region"].is_null(), "{a:#}");
+        assert!(a["recommendation"]["monthly_cost_usd"].is_null(), "{a:#}");
     }
     let r = repo.run(&[".", "--color", "never"]);
     assert_eq!(r.stdout.matches("no prices for region").count(), 1, "{}", r.stdout);
     // --quiet drops the notice.
     let r = repo.run(&[".", "--quiet"]);
     assert!(!r.stdout.contains("ap-south-1"), "{}", r.stdout);
+
+    // defaults.fallback_prices prices it, and every figure says at which prices.
+    repo.write(".kpulint.hcl", "defaults {\n  fallback_prices = \"us-east-1\"\n}\n");
+    let (code, doc) = repo.json(&["."]);
+    assert_eq!(code, 0);
+    for a in doc["applications"].as_array().unwrap() {
+        assert_eq!(a["price_region"], "us-east-1");
+        // 5 × 730 × 0.11 + 200 × 0.10
+        assert_eq!(a["monthly_cost_usd"].as_f64().unwrap(), 421.5);
+    }
+    let message = doc["notices"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("costs use us-east-1 prices (defaults.fallback_prices)"),
+        "{message}"
+    );
 }
 
 #[test]

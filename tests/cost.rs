@@ -101,11 +101,11 @@ fn csv_follows_rfc_4180() {
     assert_eq!(r.code, 0);
     assert_eq!(
         r.stdout,
-        "application,file,line,status,kpus,billed_kpus,binding,monthly_cost_usd,recommended_kpus,recommended_monthly_cost_usd,savings_usd\r\n\
-         \"module.orders[\"\"prod\"\"].aws_kinesisanalyticsv2_application.this\",examples/fleet/modules/flink/main.tf,1,sized,14,15,storage,1274.50,10,933.30,341.20\r\n\
-         \"module.orders[\"\"dev\"\"].aws_kinesisanalyticsv2_application.this\",examples/fleet/modules/flink/main.tf,1,sized,1,2,compute,165.60,1,165.60,0.00\r\n\
-         \"module.orders[\"\"staging\"\"].aws_kinesisanalyticsv2_application.this\",examples/fleet/modules/flink/main.tf,1,sized,4,5,storage,421.50,4,421.50,0.00\r\n\
-         total,,,,19,22,,1861.60,,1520.40,341.20\r\n"
+        "application,file,line,status,kpus,billed_kpus,binding,monthly_cost_usd,recommended_kpus,recommended_monthly_cost_usd,savings_usd,safe,unconfirmed_savings_usd,confirm\r\n\
+         \"module.orders[\"\"prod\"\"].aws_kinesisanalyticsv2_application.this\",examples/fleet/modules/flink/main.tf,1,sized,14,15,storage,1274.50,10,933.30,341.20,true,,\r\n\
+         \"module.orders[\"\"dev\"\"].aws_kinesisanalyticsv2_application.this\",examples/fleet/modules/flink/main.tf,1,sized,1,2,compute,165.60,1,165.60,0.00,true,,\r\n\
+         \"module.orders[\"\"staging\"\"].aws_kinesisanalyticsv2_application.this\",examples/fleet/modules/flink/main.tf,1,sized,4,5,storage,421.50,4,421.50,0.00,true,,\r\n\
+         total,,,,19,22,,1861.60,,1520.40,341.20,,0.00,\r\n"
     );
 }
 
@@ -126,7 +126,7 @@ fn csv_quotes_commas_and_line_breaks() {
     let lines: Vec<&str> = r.stdout.split("\r\n").collect();
     assert_eq!(
         lines[2],
-        "aws_kinesisanalyticsv2_application.orders,examples/kpu009-unresolved-value/main.tf,9,unresolved,,,,,,,"
+        "aws_kinesisanalyticsv2_application.orders,examples/kpu009-unresolved-value/main.tf,9,unresolved,,,,,,,,,,"
     );
 }
 
@@ -197,6 +197,6 @@ fn output_file() {
     let csv = std::fs::read_to_string(repo.path().join("fleet.csv")).unwrap();
     assert_eq!(
         csv.split("\r\n").nth(1),
-        Some("aws_kinesisanalyticsv2_application.product_offers,w/main.tf,19,sized,28,29,compute,2468.70,24,2127.50,341.20")
+        Some("aws_kinesisanalyticsv2_application.product_offers,w/main.tf,19,sized,28,29,compute,2468.70,24,2127.50,341.20,true,,")
     );
 }

@@ -292,7 +292,7 @@ fn paths_relative_to_a_subdirectory_and_a_var_file_from_each_side() {
     assert!(doc["notices"].as_array().unwrap().is_empty(), "{doc:#}");
     assert_eq!(
         doc["summary"]["text"],
-        "This change removes 4 KPUs (-$341.20/month), introduces no findings and resolves 1 warning."
+        "This change removes 4 KPUs (−$341.20/month), introduces no findings and resolves 1 warning."
     );
 }
 

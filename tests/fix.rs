@@ -9,7 +9,6 @@ mod hcl_support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::SystemTime;
 
 use hcl_support::*;
 use serde_json::Value;
@@ -18,31 +17,7 @@ fn fixture(case: &str) -> std::path::PathBuf {
     root().join("tests/fixtures/fix").join(case)
 }
 
-/// Every file under `dir` (but `.git`), by relative path, with its bytes and modification time.
-fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, SystemTime)>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == ".git") {
-                continue;
-            }
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
-                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-                out.insert(rel, (std::fs::read(&path).unwrap(), modified));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.exists() {
-        walk(dir, dir, &mut out);
-    }
-    out
-}
-
-fn contents(s: &BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<String, String> {
+fn contents(s: &Files) -> BTreeMap<String, String> {
     s.iter()
         .map(|(k, (b, _))| (k.clone(), String::from_utf8_lossy(b).into_owned()))
         .collect()
@@ -432,7 +407,7 @@ fn human_summary_says_what_changed_in_which_file() {
     let r = run(repo.path(), &["--fix"]);
     assert!(
         r.stdout.contains(
-            "\nfixed 1 finding: prod.auto.tfvars: flink_parallelism 12 → 10\n1 application, 1 warning in 3 files\n"
+            "\nfixed 1 finding: prod.auto.tfvars: flink_parallelism 12 → 10\ngate failed: --fail-on warning: 1 finding at or above warning\n1 application, 1 warning in 3 files\n"
         ),
         "{}",
         r.stdout

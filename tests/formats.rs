@@ -310,8 +310,14 @@ fn sarif_structure() {
     let inv = &run["invocations"][0];
     assert_eq!(inv["executionSuccessful"], false);
     let notes = inv["toolExecutionNotifications"].as_array().unwrap();
-    assert_eq!(notes.len(), 1);
+    // The error, then the notice that the applications of its directory are not priced.
+    assert_eq!(notes.len(), 2);
     assert_eq!(notes[0]["level"], "error");
+    assert_eq!(notes[1]["level"], "note");
+    assert!(notes[1]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("not priced, recommended or fixed"));
     assert!(notes[0]["message"]["text"].as_str().unwrap().contains("invalid HCL"));
     let loc = &notes[0]["locations"][0]["physicalLocation"];
     assert_physical_location(loc, "notification");
@@ -420,7 +426,7 @@ fn every_format_reports_the_same_findings_in_the_same_order() {
     let github = run("github");
     let from_github: Vec<_> = github
         .lines()
-        .filter(|l| !l.contains("title=kpulint::"))
+        .filter(|l| !l.contains("title=kpulint::") && !l.contains("title=kpulint gate"))
         .map(|l| {
             let props = l.split_once(' ').unwrap().1.split_once("::").unwrap().0;
             let get = |k: &str| {
@@ -459,6 +465,7 @@ fn every_format_reports_the_same_findings_in_the_same_order() {
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
         .map(|n| n.attribute("type").unwrap().to_string())
+        .filter(|t| t != "gate")
         .collect();
     let rules: Vec<String> = from_json.iter().map(|k| k.0.clone()).collect();
     assert_eq!(from_junit, rules, "junit");
@@ -471,7 +478,7 @@ fn every_format_reports_the_same_findings_in_the_same_order() {
 fn github_lines_are_workflow_commands() {
     let out = run("github");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 4, "{out}");
+    assert_eq!(lines.len(), 5, "{out}");
     assert!(lines[0].starts_with("::error file=my infra/broken.tf,line=4,col=19,"));
     assert!(lines[0].contains(",title=kpulint::invalid HCL"));
     assert!(lines[1].starts_with(
@@ -480,7 +487,12 @@ fn github_lines_are_workflow_commands() {
     assert!(lines[2].starts_with("::warning ") && lines[2].contains("title=KPU005 bundle-waste::"));
     assert!(lines[3].starts_with("::notice ") && lines[3].contains("title=KPU006 partial-kpu::"));
     // `%` is escaped in messages, and help follows on an escaped new line.
-    assert!(lines[1].contains("20%25 above") && lines[1].contains("%0Ahelp: set parallelism = 10"));
+    assert!(lines[1].contains("20%25 above") && lines[1].contains("%0Ahelp: no recommendation while"));
+    // The gate that fails the job, last, without a file.
+    assert_eq!(
+        lines[4],
+        "::error title=kpulint gate fail-on::gate failed: --fail-on warning: 2 findings at or above warning"
+    );
     assert!(!out.contains("KPU008"), "suppressed findings are left out");
 }
 
@@ -520,12 +532,19 @@ fn junit_parses_back() {
     assert_eq!(attr(root, "name"), "kpulint");
     assert_eq!(
         (attr(root, "tests"), attr(root, "failures"), attr(root, "errors")),
-        ("4", "1", "1")
+        ("5", "2", "1")
     );
 
     let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
     let names: Vec<&str> = suites.iter().map(|s| attr(*s, "name")).collect();
-    assert_eq!(names, ["my infra/broken.tf", "my infra/main.tf"]);
+    assert_eq!(names, ["my infra/broken.tf", "my infra/main.tf", "kpulint gates"]);
+    // The gate that failed the run, with its limit and value.
+    let gate = suites[2].descendants().find(|n| n.has_tag_name("failure")).unwrap();
+    assert_eq!(attr(gate, "type"), "gate");
+    assert_eq!(
+        attr(gate, "message"),
+        "gate failed: --fail-on warning: 2 findings at or above warning"
+    );
 
     // The malformed file: one test case named after it, with an <error>.
     let broken: Vec<_> = suites[0].children().filter(|n| n.is_element()).collect();
@@ -564,7 +583,10 @@ fn junit_parses_back() {
     );
     let body = offers[0].text().unwrap();
     assert!(body.contains("at my infra/main.tf:12:32"), "{body}");
-    assert!(body.contains("help: set parallelism = 10"), "{body}");
+    assert!(
+        body.contains("help: no recommendation while my infra/broken.tf"),
+        "{body}"
+    );
     assert!(
         cases["aws_kinesisanalyticsv2_application.orders"].is_empty(),
         "a note is below --fail-on warning"
@@ -592,8 +614,9 @@ fn junit_follows_fail_on() {
         let root = xml.root_element();
         (failures, attr(root, "failures").to_string())
     };
-    assert_eq!(count("note"), (3, "2".to_string()));
-    assert_eq!(count("warning"), (2, "1".to_string()));
+    // Each finding at or above the level, and the gate it fails.
+    assert_eq!(count("note"), (4, "3".to_string()));
+    assert_eq!(count("warning"), (3, "2".to_string()));
     assert_eq!(count("error"), (0, "0".to_string()));
     assert_eq!(count("never"), (0, "0".to_string()));
 }
@@ -653,8 +676,12 @@ fn compact_lines() {
     );
     assert!(lines[1].starts_with("my infra/main.tf:12:32: warning[KPU004] parallelism 12 buys 12 KPUs"));
     assert!(lines[3].starts_with("my infra/main.tf:30:32: note[KPU006] parallelism 10 with 4 slots per KPU"));
-    assert_eq!(lines.len(), 4, "no suppressed finding, no summary: {out}");
-    for l in lines {
+    assert_eq!(lines.len(), 5, "no suppressed finding, no summary: {out}");
+    assert_eq!(
+        lines[4],
+        "kpulint: gate failed: --fail-on warning: 2 findings at or above warning"
+    );
+    for l in &lines[..4] {
         let (rule, line, col) =
             compact_key(l).unwrap_or_else(|| panic!("not file:line:col: severity[RULE] message: {l}"));
         assert!(line >= 1 && col >= 1 && (rule == "input" || rule.starts_with("KPU")));

@@ -268,14 +268,19 @@ fn region_prices() {
     assert_eq!(total(&a["scenario"]["configured"]), 2850.99);
     assert_eq!(a["delta"]["from_scenario_usd"], 329.45);
     assert_eq!(a["delta"]["total_usd"], -11.75);
-    // A region without prices uses us-east-1 and says so.
+    // A region without prices has unknown costs (issue 16), and says which block to add.
     let (code, doc) = what_if(&[EXAMPLE, "--region", "eu-central-1"]);
     assert_eq!(code, 0);
-    assert_eq!(only(&doc)["scenario"]["right_sized"]["price_region"], "us-east-1");
-    assert!(doc["notices"][0]["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("no prices for region eu-central-1"));
+    let a = only(&doc);
+    assert!(a["scenario"]["right_sized"]["price_region"].is_null(), "{a:#}");
+    assert!(a["scenario"]["right_sized"]["cost"].is_null(), "{a:#}");
+    assert!(a["delta"].is_null(), "no Δ from a made-up price: {a:#}");
+    let message = doc["notices"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("scenario: no prices for region eu-central-1")
+            && message.contains("`prices \"eu-central-1\""),
+        "{message}"
+    );
 }
 
 #[test]

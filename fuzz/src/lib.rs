@@ -75,7 +75,12 @@ pub fn pipeline(dir: &Path, mut opts: RunOptions) {
     } else {
         opts.paths.iter().map(|p| dir.join(p)).collect()
     };
-    let outcome = run(&opts);
+    let mut outcome = run(&opts);
+    // Every gate, so that every format renders the failed ones too.
+    outcome.gates = vec![
+        kpulint::gate::fail_on(&outcome.findings, FailOn::Note),
+        kpulint::gate::fail_on_empty(outcome.analyses.len()),
+    ];
     for format in FORMATS {
         let ro = RenderOptions {
             color: false,
@@ -91,7 +96,7 @@ pub fn pipeline(dir: &Path, mut opts: RunOptions) {
     }
     // An input error is always an exit code of 2, whatever else was found.
     if !outcome.errors.is_empty() {
-        assert_eq!(report::exit_code(&outcome, FailOn::Never), 2);
+        assert_eq!(report::exit_code(&outcome), 2);
     }
 }
 

@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::git::{self, GitError};
-use super::{compare, exit_code, CostLimit, Labels, Side};
+use super::{compare, exit_code, gates, CostLimit, Labels, Side};
 use crate::cli::{check_today_env, run_with_jobs, split_assignment, var_inputs, write_stdout, EvalArgs};
 use crate::config::CONFIG_FILE;
 use crate::discover::{display, FileKind};
@@ -81,7 +81,7 @@ pub fn diff(args: DiffArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         None => two_paths(&args, &order),
     }?;
     let roots = compared.roots.as_ref();
-    let d = compare(
+    let mut d = compare(
         Side {
             outcome: &compared.base,
             root: roots.map(|r| r.0.as_str()),
@@ -93,6 +93,7 @@ pub fn diff(args: DiffArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
         compared.labels.clone(),
         compared.notices.clone(),
     );
+    d.gates = gates(&d, args.fail_on, args.fail_on_cost_increase);
     let mut buf = Vec::new();
     match args.format {
         DiffFormat::Human => diff_human::render(&d, &mut buf),
@@ -107,7 +108,7 @@ pub fn diff(args: DiffArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     if d.incomparable {
         eprintln!("kpulint: nothing could be compared: a side has input errors and no application");
     }
-    Ok(exit_code(&d, args.fail_on, args.fail_on_cost_increase))
+    Ok(exit_code(&d))
 }
 
 /// The two outcomes and how to show them.

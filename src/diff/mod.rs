@@ -47,6 +47,9 @@ pub struct Figures {
     pub running_storage_gb: Option<u64>,
     /// Whole cents, so that sums and differences print exactly.
     pub monthly_cost_cents: Option<i64>,
+    /// An input of the application could not be read on this side: its figures may not be
+    /// what the files say, so nothing is compared (`not comparable (input error)`).
+    pub tainted: bool,
 }
 
 /// The only place the diff reads an application's sizing and money: re-point it here when the
@@ -68,6 +71,7 @@ pub fn figures(a: &Analysis) -> Figures {
         billed_kpus: sized.and_then(|s| s.billed_kpus),
         running_storage_gb: sized.map(|s| s.running_storage_gb),
         monthly_cost_cents: sized.and_then(|s| s.monthly_cost_usd).and_then(usd_to_cents),
+        tainted: a.tainted(),
     }
 }
 
@@ -133,6 +137,10 @@ pub struct AppDelta<'a> {
     pub deltas: Deltas,
     /// Where the application is defined: in the head when it still exists, else in the base.
     pub span: &'a Span,
+    /// `false` when an input of it could not be read on either side: no delta is given.
+    pub comparable: bool,
+    /// Those inputs, both sides together.
+    pub tainted_by: Vec<&'a str>,
 }
 
 /// Sums over the applications whose every difference is known.
@@ -147,8 +155,11 @@ pub struct Totals {
     pub before_monthly_cost_cents: i64,
     pub after_monthly_cost_cents: i64,
     /// Applications left out of the sums because a figure is unknown on a side (a value
-    /// KPU009 reports, an invalid setting, a SQL application, an unknown region's cost).
+    /// KPU009 reports, an invalid setting, a SQL application, an unknown region's cost), or
+    /// because it is not comparable.
     pub without_figures: usize,
+    /// Of those, the applications not comparable because an input could not be read.
+    pub not_comparable: usize,
 }
 
 impl Totals {
@@ -229,6 +240,9 @@ pub struct Diff<'a> {
     pub head_files: usize,
     /// A side that has input errors and no application: there is nothing to compare against.
     pub incomparable: bool,
+    /// The limits that decide the exit code 1, with what the change measured against them
+    /// (set by the command: [`gates`]).
+    pub gates: Vec<crate::gate::Gate>,
 }
 
 impl Diff<'_> {
@@ -327,20 +341,30 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
             };
             let before = old.map(figures);
             let after = new.map(figures);
+            let comparable = !before.iter().chain(&after).any(|f| f.tainted);
             let change = match (&before, &after) {
                 (None, _) => Change::Added,
                 (_, None) => Change::Removed,
-                (Some(b), Some(a)) if b != a => Change::Changed,
+                (Some(b), Some(a)) if b != a || !comparable => Change::Changed,
                 _ => Change::Unchanged,
             };
             let (b, a) = (before.as_ref(), after.as_ref());
-            let deltas = Deltas {
-                kpus: delta(b, a, |f| u64_i64(f.kpus)),
-                billed_kpus: delta(b, a, |f| u64_i64(f.billed_kpus)),
-                running_storage_gb: delta(b, a, |f| u64_i64(f.running_storage_gb)),
-                monthly_cost_cents: delta(b, a, cents_of),
+            // Figures read from a half-read side are never compared, not even the known ones.
+            let deltas = if comparable {
+                Deltas {
+                    kpus: delta(b, a, |f| u64_i64(f.kpus)),
+                    billed_kpus: delta(b, a, |f| u64_i64(f.billed_kpus)),
+                    running_storage_gb: delta(b, a, |f| u64_i64(f.running_storage_gb)),
+                    monthly_cost_cents: delta(b, a, cents_of),
+                }
+            } else {
+                totals.not_comparable += 1;
+                Deltas::default()
             };
             add_to_totals(&mut totals, b, a, &deltas);
+            let mut tainted_by: Vec<&'a str> = old.iter().chain(&new).flat_map(|a| a.app.tainted_files()).collect();
+            tainted_by.sort_unstable();
+            tainted_by.dedup();
             applications.push(AppDelta {
                 key: key.clone(),
                 change,
@@ -348,6 +372,8 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
                 after,
                 deltas,
                 span,
+                comparable,
+                tainted_by,
             });
         }
     }
@@ -375,9 +401,25 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
         .filter(|(k, f)| active(f) && !base_active.contains(k.as_str()))
         .map(|(_, f)| *f)
         .collect();
+    // A finding gone because its application could not be read on a side is not resolved.
+    let mut comparable_by_address: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+    for a in &applications {
+        let entry = comparable_by_address.entry(a.key.address.as_str()).or_default();
+        if a.comparable {
+            entry.0 = true;
+        } else {
+            entry.1 = true;
+        }
+    }
+    let not_comparable = |f: &Finding| {
+        f.application
+            .as_deref()
+            .and_then(|a| comparable_by_address.get(a))
+            .is_some_and(|&(comparable, not)| not && !comparable)
+    };
     let resolved = base_keys
         .iter()
-        .filter(|(k, f)| active(f) && !head_active.contains(k.as_str()))
+        .filter(|(k, f)| active(f) && !head_active.contains(k.as_str()) && !not_comparable(f))
         .map(|(k, f)| Resolved {
             finding: f,
             now_suppressed: head_suppressed.contains(k.as_str()),
@@ -410,6 +452,7 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
         base_files: base.outcome.files,
         head_files: head.outcome.files,
         incomparable: broken(base.outcome) || broken(head.outcome),
+        gates: Vec::new(),
     }
 }
 
@@ -456,6 +499,71 @@ impl CostLimit {
         }
     }
 
+    /// The limit as the user reads it: `$100.00` or `10%`.
+    pub fn shown(self) -> String {
+        match self {
+            CostLimit::Cents(c) => crate::rules::usd_cents(c),
+            CostLimit::Percent(p) => format!("{}%", crate::units::fmt_num(p)),
+        }
+    }
+
+    /// The `--fail-on-cost-increase` gate over the totals: the increase in the limit's unit
+    /// (percent of the base's cost, or dollars per month), said with the amounts.
+    pub fn gate(self, t: &Totals) -> crate::gate::Gate {
+        let (before, after) = (t.before_monthly_cost_cents, t.after_monthly_cost_cents);
+        let increase = after - before;
+        let cents = crate::rules::usd_cents;
+        let change = if increase > 0 {
+            format!("+{}", cents(increase))
+        } else {
+            cents(increase)
+        };
+        let amounts = format!("{change}/month, {} → {}", cents(before), cents(after));
+        let moves = match increase {
+            0 => "does not change",
+            i if i > 0 => "rises",
+            _ => "falls",
+        };
+        let (value, measured) = match self {
+            CostLimit::Cents(_) => (
+                Some(crate::units::json_number(increase as f64 / 100.0)),
+                format!("the monthly cost {moves} ({amounts})"),
+            ),
+            CostLimit::Percent(_) if before > 0 && increase == 0 => (
+                Some(crate::units::json_number(0.0)),
+                format!("the monthly cost {moves} ({amounts})"),
+            ),
+            CostLimit::Percent(_) if before > 0 => {
+                let pct = (increase as f64 * 10_000.0 / before as f64).round() / 100.0;
+                (
+                    Some(crate::units::json_number(pct)),
+                    format!(
+                        "the monthly cost {moves} by {}% ({amounts})",
+                        crate::units::fmt_num(pct.abs())
+                    ),
+                )
+            }
+            // From nothing no increase is a percentage: any increase fails.
+            CostLimit::Percent(_) => (None, format!("the monthly cost {moves} from $0.00 ({amounts})")),
+        };
+        let not_counted = if t.without_figures > 0 {
+            format!(
+                " ({} application{} without figures on a side not counted)",
+                t.without_figures,
+                crate::rules::plural(t.without_figures as u64)
+            )
+        } else {
+            String::new()
+        };
+        crate::gate::Gate {
+            name: "fail-on-cost-increase",
+            limit: self.shown(),
+            value,
+            passed: !self.exceeded(before, after),
+            message: format!("--fail-on-cost-increase {}: {measured}{not_counted}", self.shown()),
+        }
+    }
+
     /// Whether a change from `before` to `after` (cents per month) raises the cost by more.
     pub fn exceeded(self, before_cents: i64, after_cents: i64) -> bool {
         let increase = after_cents - before_cents;
@@ -470,17 +578,43 @@ impl CostLimit {
     }
 }
 
-/// 2 when nothing could be compared; 1 when the change introduces a finding (or breaks a file)
-/// at or above `fail_on`, or raises the monthly cost by more than `cost_limit`; else 0.
-pub fn exit_code(diff: &Diff<'_>, fail_on: FailOn, cost_limit: Option<CostLimit>) -> i32 {
+/// The gates of a change: `--fail-on` (findings the change introduces at or above the level,
+/// and files it breaks when errors count) and, when given, `--fail-on-cost-increase` (the
+/// increase of the monthly cost over the applications compared on both sides).
+pub fn gates(diff: &Diff<'_>, fail_on: FailOn, cost_limit: Option<CostLimit>) -> Vec<crate::gate::Gate> {
+    let findings = diff.introduced.iter().filter(|f| fail_on.fails(f.severity)).count();
+    let errors = if fail_on.fails(Severity::Error) {
+        diff.new_errors.len()
+    } else {
+        0
+    };
+    let level = crate::gate::level(fail_on);
+    let mut what = vec![format!(
+        "the change introduces {findings} finding{} at or above {level}",
+        crate::rules::plural(findings as u64)
+    )];
+    if errors > 0 {
+        what.push(format!("breaks {errors} file{}", crate::rules::plural(errors as u64)));
+    }
+    let mut gates = vec![crate::gate::Gate {
+        name: "fail-on",
+        limit: level.to_string(),
+        value: Some((findings + errors).into()),
+        passed: findings + errors == 0,
+        message: format!("--fail-on {level}: {}", what.join(" and ")),
+    }];
+    if let Some(limit) = cost_limit {
+        gates.push(limit.gate(&diff.totals));
+    }
+    gates
+}
+
+/// 2 when nothing could be compared; 1 when a gate failed (see [`gates`]); else 0.
+pub fn exit_code(diff: &Diff<'_>) -> i32 {
     if diff.incomparable {
         return 2;
     }
-    let new_findings = diff.introduced.iter().any(|f| fail_on.fails(f.severity));
-    let new_errors = !diff.new_errors.is_empty() && fail_on.fails(Severity::Error);
-    let t = &diff.totals;
-    let cost = cost_limit.is_some_and(|l| l.exceeded(t.before_monthly_cost_cents, t.after_monthly_cost_cents));
-    i32::from(new_findings || new_errors || cost)
+    i32::from(crate::gate::failed(&diff.gates).next().is_some())
 }
 
 #[cfg(test)]
@@ -503,6 +637,8 @@ mod tests {
         assert!(!ten.exceeded(100_000, 110_000));
         assert!(ten.exceeded(100_000, 110_001));
         assert!(ten.exceeded(0, 1));
+        assert_eq!(CostLimit::Percent(5.0).shown(), "5%");
+        assert_eq!(CostLimit::Cents(10_000).shown(), "$100.00");
     }
 
     #[test]
@@ -524,6 +660,7 @@ mod tests {
             billed_kpus: kpus.map(|k| k + 1),
             running_storage_gb: kpus.map(|k| k * 50),
             monthly_cost_cents: None,
+            tainted: false,
         };
         let get = |f: &Figures| u64_i64(f.kpus);
         assert_eq!(delta(None, Some(&f(Some(4))), get), Some(4));

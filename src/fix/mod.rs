@@ -197,8 +197,24 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
     let mut proposals: Vec<Proposal> = Vec::new();
     // Applications any of whose changes cannot be made: none of their changes are made.
     let mut refused: BTreeSet<usize> = BTreeSet::new();
+    // Every file a tainted application touches stays as it is, whoever else it feeds.
+    let protected = tainted_files(analyses);
 
     for (i, a) in analyses.iter().enumerate() {
+        if let Some(broken) = a.app.tainted_by.first() {
+            let l = broken.location();
+            out.notices.push(Notice {
+                span: Some(a.app.span.clone()),
+                message: format!(
+                    "{}: not fixed, nor any file it reads: {} has an input error ({}:{}), so its values may not be what was read; fix it first",
+                    a.app.address,
+                    broken.path(),
+                    l.line,
+                    l.column
+                ),
+            });
+            continue;
+        }
         let (Some(unpinned), Ok(sizing)) = (&a.recommendation, &a.sizing) else {
             continue;
         };
@@ -229,8 +245,14 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             .fold(Pins::default(), |p, id| p.union(crate::rules::settings_fixed_by(id)));
         let pinned;
         let rec = if pins.any() {
-            pinned =
-                crate::recommend::recommend_with(sizing, a.kind, &a.declarations(), a.thresholds(), &a.prices, pins);
+            pinned = crate::recommend::recommend_with(
+                sizing,
+                a.kind,
+                &a.declarations(),
+                a.thresholds(),
+                a.prices.as_ref(),
+                pins,
+            );
             &pinned
         } else {
             unpinned
@@ -362,8 +384,69 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
         }
     }
 
-    shared::resolve(analyses, proposals, refused, &mut out);
+    for p in proposals.iter().filter(|p| p.change) {
+        if let Some(other) = protected.get(p.file.path.as_str()) {
+            if refused.insert(p.app) {
+                out.notices.push(Notice {
+                    span: Some(p.file.span(p.range.clone())),
+                    message: format!(
+                        "{}: not fixed: {} also holds values of {other}, which is not fixed (an input it reads has an error)",
+                        analyses[p.app].app.address,
+                        p.file.path
+                    ),
+                });
+            }
+        }
+    }
+    let applied = shared::resolve(analyses, proposals, refused, &mut out);
+    // An unsafe fix is applied only with --unsafe-fixes: each says what to confirm.
+    for (i, changes) in applied.into_iter().filter(|_| opts.unsafe_fixes) {
+        let a = &analyses[i];
+        if let Some(rec) = a.recommendation.as_ref().filter(|r| !r.safe) {
+            out.notices.push(Notice {
+                span: Some(a.app.span.clone()),
+                message: format!(
+                    "{}: unsafe fix ({}): confirm first: {}",
+                    a.app.address,
+                    changes.join(", "),
+                    rec.confirm.join("; ")
+                ),
+            });
+        }
+    }
     out
+}
+
+/// The files tainted applications touch (their resource, settings, the origins of those and
+/// their module calls), each with the first such application's address.
+fn tainted_files(analyses: &[Analysis]) -> BTreeMap<&str, &str> {
+    let mut files: BTreeMap<&str, &str> = BTreeMap::new();
+    for a in analyses.iter().filter(|a| a.tainted()) {
+        let app = &a.app;
+        let pc = &app.parallelism;
+        let spans = [
+            pc.configuration_type.span(),
+            pc.parallelism.span(),
+            pc.parallelism_per_kpu.span(),
+            pc.auto_scaling_enabled.span(),
+        ];
+        let origins = [
+            pc.configuration_type.origin(),
+            pc.parallelism.origin(),
+            pc.parallelism_per_kpu.origin(),
+            pc.auto_scaling_enabled.origin(),
+        ];
+        let touched = std::iter::once(&app.span)
+            .chain(app.source.as_ref())
+            .chain(pc.block.as_ref())
+            .chain(spans.into_iter().flatten())
+            .chain(origins.into_iter().flatten().map(|o| &o.span))
+            .chain(app.module_calls.iter().map(|c| &c.span));
+        for span in touched {
+            files.entry(span.path()).or_insert(&app.address);
+        }
+    }
+    files
 }
 
 /// The settings `unpinned` would change and `pinned` keeps as written, by name.

@@ -13,13 +13,13 @@ type Place = (String, usize, usize, Option<Field>);
 /// then none of those applications' changes are made (a half-applied recommendation could be
 /// worse than none): their wishes become "keep", which can refuse others in turn. The notice
 /// names what each application needs there (its recommendation's value), or that it keeps the
-/// value and why.
+/// value and why. Returns the changes made for each application (by index).
 pub(super) fn resolve(
     analyses: &[Analysis],
     mut proposals: Vec<Proposal>,
     mut refused: BTreeSet<usize>,
     out: &mut Plan,
-) {
+) -> BTreeMap<usize, Vec<String>> {
     let mut reported: BTreeSet<Place> = BTreeSet::new();
     loop {
         for p in proposals.iter_mut().filter(|p| refused.contains(&p.app)) {
@@ -81,7 +81,9 @@ pub(super) fn resolve(
         refused.extend(newly);
     }
     let mut edits: BTreeMap<Place, (Field, Edit)> = BTreeMap::new();
+    let mut applied: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for p in proposals.into_iter().filter(|p| p.change) {
+        applied.entry(p.app).or_default().push(p.description.clone());
         let address = analyses[p.app].app.address.clone();
         let (_, edit) = edits.entry(p.key()).or_insert_with(|| {
             (
@@ -107,6 +109,7 @@ pub(super) fn resolve(
         ))
     });
     out.edits = edits.into_iter().map(|(_, e)| e).collect();
+    applied
 }
 
 /// The value written at a proposal's place, as it reads.

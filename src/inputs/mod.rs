@@ -2,6 +2,7 @@
 //! JSON syntax) for `eval`, and applications straight from plans and CloudFormation templates.
 
 pub mod attach;
+mod broken;
 pub mod cfn;
 pub mod declared;
 pub mod directives;
@@ -14,6 +15,7 @@ pub mod references;
 mod scan;
 pub mod terraform;
 pub mod tf_json;
+pub mod tfvars_directives;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
@@ -447,6 +449,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         }
     }
     load_installed_modules(&mut loaded);
+    broken::mark(&mut loaded, &callers);
 
     // Plans and CloudFormation templates, in parallel.
     let results: Vec<Inventory> = others
@@ -638,7 +641,11 @@ fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
     for name in names {
         match read_tfvars(&crate::discover::clean(&dir.join(&name))) {
             Ok(t) => out.push(t),
-            Err(e) => errors.push(e),
+            Err(e) => {
+                // Kept in its place: it may set any variable the files after it do not.
+                out.push(TfVars::broken(e.span.clone()));
+                errors.push(e);
+            }
         }
     }
     out
@@ -652,7 +659,11 @@ pub fn read_tfvars(path: &Path) -> Result<TfVars, InputError> {
     } else {
         hcl::parse_tfvars(&file)?
     };
-    Ok(TfVars { file, attrs })
+    Ok(TfVars {
+        file,
+        attrs,
+        broken: None,
+    })
 }
 
 /// The module directory key of Terraform read from standard input.

@@ -247,6 +247,11 @@ pub struct Application {
     /// Findings are located at `source` (the plan offset becomes a related location): with
     /// `--source-dir`, and when merged with the `.tf` application.
     pub located_at_source: bool,
+    /// Inputs that could contribute a value or setting to this application but failed to read
+    /// or parse (a `.tf` file of a module on its call path, a tfvars file or `--var-file` of its
+    /// root, its config file, a declaration attached to it), each at its error. A tainted
+    /// application is never priced, recommended or fixed ([`Application::tainted`]).
+    pub tainted_by: Vec<Span>,
 }
 
 impl Application {
@@ -266,7 +271,25 @@ impl Application {
             source: None,
             merged_with_source: false,
             located_at_source: false,
+            tainted_by: Vec::new(),
         }
+    }
+
+    /// Some input that could set one of its values failed to read or parse.
+    pub fn tainted(&self) -> bool {
+        !self.tainted_by.is_empty()
+    }
+
+    /// Adds an input that failed, once per file (the first error of a file says enough).
+    pub fn taint(&mut self, at: &Span) {
+        if !self.tainted_by.iter().any(|t| t.path() == at.path()) {
+            self.tainted_by.push(at.clone());
+        }
+    }
+
+    /// The files that taint it, each once, in the order they were found.
+    pub fn tainted_files(&self) -> Vec<&str> {
+        self.tainted_by.iter().map(Span::path).collect()
     }
 
     pub fn tag(&self, key: &str) -> Option<&Tag> {

@@ -41,6 +41,15 @@ fn error_line(span: &Span, severity: &str, message: &str, source: &str) -> Strin
     )
 }
 
+/// Text safe inside an XML processing instruction: no `?>`, no characters XML forbids.
+fn processing_instruction(s: &str) -> String {
+    let mut out = super::xml_text(s);
+    while out.contains("?>") {
+        out = out.replace("?>", "? >");
+    }
+    out
+}
+
 fn with_help(message: &str, help: Option<&str>) -> String {
     match help {
         Some(h) if !h.is_empty() => format!("{message}\nhelp: {h}"),
@@ -74,6 +83,14 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             s.push_str(&l);
         }
         s.push_str("  </file>\n");
+    }
+    // Checkstyle has no place for a result that is not in a file: a failed gate is stated in a
+    // processing instruction, which checkstyle readers (reviewdog, Jenkins) pass over.
+    for g in crate::gate::failed(&outcome.gates) {
+        s.push_str(&format!(
+            "  <?kpulint {}?>\n",
+            processing_instruction(&g.failure_line())
+        ));
     }
     s.push_str("</checkstyle>\n");
     out.write_all(s.as_bytes())

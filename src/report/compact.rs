@@ -41,6 +41,9 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             one_line(&f.message)
         )?;
     }
+    for g in crate::gate::failed(&outcome.gates) {
+        writeln!(out, "kpulint: {}", one_line(&g.failure_line()))?;
+    }
     Ok(())
 }
 

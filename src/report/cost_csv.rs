@@ -2,12 +2,15 @@
 //! says: CRLF line breaks, a header record, and fields holding a comma, a double quote or a line
 //! break enclosed in double quotes with inner quotes doubled. Numbers are plain (`2468.7`, no
 //! currency sign or grouping) so spreadsheets read them as numbers; an unknown value is empty.
+//! A row's `savings_usd` is its saving; `safe` says whether it is confirmed, and an unconfirmed
+//! one is repeated in `unconfirmed_savings_usd` with what to `confirm`. The total record's
+//! `savings_usd` counts only the confirmed savings, its `unconfirmed_savings_usd` the others.
 
 use std::io::{self, Write};
 
 use crate::cost::CostTable;
 
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 14] = [
     "application",
     "file",
     "line",
@@ -19,6 +22,9 @@ const HEADER: [&str; 11] = [
     "recommended_kpus",
     "recommended_monthly_cost_usd",
     "savings_usd",
+    "safe",
+    "unconfirmed_savings_usd",
+    "confirm",
 ];
 
 /// One field, quoted when RFC 4180 requires it.
@@ -59,6 +65,9 @@ pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
             opt(r.recommended_kpus),
             money(r.recommended_monthly_cost_usd),
             money(r.savings_usd),
+            opt(r.safe),
+            money(r.savings_usd.filter(|_| r.unconfirmed())),
+            r.confirm.join("; "),
         ]));
     }
     s.push_str(&record(&[
@@ -73,6 +82,9 @@ pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
         String::new(),
         money(Some(t.total.recommended_monthly_cost_usd)),
         money(Some(t.total.savings_usd)),
+        String::new(),
+        money(Some(t.total.unconfirmed_savings_usd)),
+        String::new(),
     ]));
     out.write_all(s.as_bytes())
 }

@@ -31,6 +31,11 @@ struct RowOut<'a> {
     recommended_kpus: Option<u64>,
     recommended_monthly_cost_usd: Option<serde_json::Value>,
     savings_usd: Option<serde_json::Value>,
+    /// The recommendation's `safe` (`null` without one).
+    safe: Option<bool>,
+    /// What to confirm before the saving is real (empty when safe).
+    confirm: &'a [String],
+    tainted_by: &'a [&'a str],
 }
 
 #[derive(Serialize)]
@@ -41,10 +46,13 @@ struct TotalOut {
     billed_kpus: u64,
     monthly_cost_usd: serde_json::Value,
     recommended_monthly_cost_usd: serde_json::Value,
+    /// Only the savings of safe recommendations.
     savings_usd: serde_json::Value,
+    /// The savings of unsafe ones, once what they name is confirmed.
+    unconfirmed_savings_usd: serde_json::Value,
 }
 
-fn row<'a>(r: &CostRow<'a>) -> RowOut<'a> {
+fn row<'a>(r: &'a CostRow<'a>) -> RowOut<'a> {
     RowOut {
         address: r.address,
         file: r.file,
@@ -57,6 +65,9 @@ fn row<'a>(r: &CostRow<'a>) -> RowOut<'a> {
         recommended_kpus: r.recommended_kpus,
         recommended_monthly_cost_usd: r.recommended_monthly_cost_usd.map(num),
         savings_usd: r.savings_usd.map(num),
+        safe: r.safe,
+        confirm: r.confirm,
+        tainted_by: &r.tainted_by,
     }
 }
 
@@ -72,6 +83,7 @@ pub fn render(t: &CostTable<'_>, errors: &[InputError], notices: &[Notice], out:
             monthly_cost_usd: num(t.total.monthly_cost_usd),
             recommended_monthly_cost_usd: num(t.total.recommended_monthly_cost_usd),
             savings_usd: num(t.total.savings_usd),
+            unconfirmed_savings_usd: num(t.total.unconfirmed_savings_usd),
         },
         errors: errors.iter().map(error).collect(),
         notices: notices.iter().map(notice).collect(),

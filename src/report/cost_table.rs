@@ -1,10 +1,10 @@
 //! The fleet cost table as text cells, shared by the human and Markdown renderers.
 
 use super::table::Table;
-use crate::cost::CostTable;
+use crate::cost::{CostRow, CostTable};
 use crate::rules::usd;
 
-pub const HEADER: [&str; 8] = [
+pub const HEADER: [&str; 9] = [
     "application",
     "file:line",
     "KPUs",
@@ -13,6 +13,7 @@ pub const HEADER: [&str; 8] = [
     "$/month today",
     "$/month recommended",
     "savings/month",
+    "safe",
 ];
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -23,19 +24,51 @@ fn money(v: Option<f64>) -> String {
     v.map(usd).unwrap_or_else(|| "—".into())
 }
 
-/// A saving; a negative one (the needs cost more than today) with a real minus sign.
-fn savings(v: Option<f64>) -> String {
-    v.map(|v| usd(v).replacen('-', "−", 1)).unwrap_or_else(|| "—".into())
+/// `¹`, `²`, … `¹⁰`: the mark of a footnote.
+pub fn superscript(n: usize) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    n.to_string()
+        .chars()
+        .filter_map(|c| c.to_digit(10).and_then(|d| DIGITS.get(d as usize)))
+        .collect()
 }
 
-/// One row per application (unsized ones say why in the binding column), then the total.
-pub fn table(t: &CostTable<'_>) -> Table {
-    let mut table = Table::new(&HEADER, &[false, false, true, true, false, true, true, true]);
+/// The rows' `safe` marks and, for each unsafe one, a footnote saying what to confirm first.
+pub struct Marked {
+    pub table: Table,
+    /// Rows before the total rows.
+    pub rows: usize,
+    pub footnotes: Vec<String>,
+}
+
+fn safe_cell(r: &CostRow<'_>, footnotes: &mut Vec<String>) -> String {
+    match r.safe {
+        Some(true) => "yes".into(),
+        Some(false) => {
+            footnotes.push(format!(
+                "{} {}: not a safe fix, confirm first: {}",
+                superscript(footnotes.len() + 1),
+                r.address,
+                r.confirm.join("; ")
+            ));
+            format!("no{}", superscript(footnotes.len()))
+        }
+        None => "—".into(),
+    }
+}
+
+/// One row per application (unsized ones say why in the binding column), then the total of
+/// the confirmed savings and the total of the unconfirmed ones.
+pub fn table(t: &CostTable<'_>) -> Marked {
+    let mut table = Table::new(&HEADER, &[false, false, true, true, false, true, true, true, false]);
+    let mut footnotes = Vec::new();
     for r in &t.rows {
         let binds = match (r.status, r.binding) {
+            _ if !r.tainted_by.is_empty() => "(input error)".to_string(),
             ("sized", b) => opt(b.map(|b| b.as_str())),
             (status, _) => format!("({})", status.replace('_', " ")),
         };
+        let safe = safe_cell(r, &mut footnotes);
         table.push(vec![
             r.address.to_string(),
             format!("{}:{}", r.file, r.line),
@@ -44,7 +77,8 @@ pub fn table(t: &CostTable<'_>) -> Table {
             binds,
             money(r.monthly_cost_usd),
             money(r.recommended_monthly_cost_usd),
-            savings(r.savings_usd),
+            money(r.savings_usd),
+            safe,
         ]);
     }
     let n = t.total.applications;
@@ -56,7 +90,27 @@ pub fn table(t: &CostTable<'_>) -> Table {
         String::new(),
         usd(t.total.monthly_cost_usd),
         usd(t.total.recommended_monthly_cost_usd),
-        savings(Some(t.total.savings_usd)),
+        usd(t.total.savings_usd),
+        "yes".into(),
     ]);
-    table
+    let unsafe_rows = t.rows.iter().filter(|r| r.unconfirmed()).count() as u64;
+    table.push(vec![
+        format!(
+            "unconfirmed savings ({unsafe_rows} application{}, not in the total)",
+            crate::rules::plural(unsafe_rows)
+        ),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        usd(t.total.unconfirmed_savings_usd),
+        "no".into(),
+    ]);
+    Marked {
+        table,
+        rows: t.rows.len(),
+        footnotes,
+    }
 }

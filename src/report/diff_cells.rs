@@ -5,12 +5,12 @@
 use crate::diff::{AppDelta, Change, Diff, Figures, SeverityCounts};
 use crate::lint::Finding;
 
-/// `$1,103.90`, `-$170.60`: as `check` prints money.
+/// `$1,103.90`, `−$170.60`: as `check` and `cost` print money.
 pub fn usd(cents: i64) -> String {
     crate::rules::usd_cents(cents)
 }
 
-/// `+$341.20`, `-$170.60`, `$0.00`.
+/// `+$341.20`, `−$170.60`, `$0.00`.
 pub fn signed_usd(cents: i64) -> String {
     if cents > 0 {
         format!("+{}", usd(cents))
@@ -74,16 +74,28 @@ pub fn summary(d: &Diff<'_>) -> String {
         clauses.push(format!("breaks {n} file{} (input error{} below)", plural(n), plural(n)));
     }
     let mut s = format!("This change {}.", join_and(&clauses));
-    if t.without_figures > 0 {
-        let n = t.without_figures as u64;
+    let is_are = |n: u64| if n == 1 { "is" } else { "are" };
+    let without = (t.without_figures - t.not_comparable) as u64;
+    if without > 0 {
         s.push_str(&format!(
-            " {n} application{} without KPU figures on a side {} not in the totals.",
+            " {without} application{} without KPU figures on a side {} not in the totals.",
+            plural(without),
+            is_are(without)
+        ));
+    }
+    let n = t.not_comparable as u64;
+    if n > 0 {
+        s.push_str(&format!(
+            " {n} application{} not comparable (input error: an input could not be read) {} not in the totals.",
             plural(n),
-            if n == 1 { "is" } else { "are" }
+            is_are(n)
         ));
     }
     s
 }
+
+/// The Δ cell of an application that cannot be compared.
+pub const NOT_COMPARABLE: &str = "not comparable (input error)";
 
 /// The table's column headers after "Application" and "Change".
 pub const COLUMNS: [&str; 8] = [
@@ -150,10 +162,11 @@ pub fn row(a: &AppDelta<'_>) -> Row {
             pair(a, |f| f.billed_kpus),
             pair(a, |f| f.running_storage_gb),
             pair(a, |f| f.monthly_cost_cents.map(usd)),
-            a.deltas
-                .monthly_cost_cents
-                .map(signed_usd)
-                .unwrap_or_else(|| "?".to_string()),
+            match a.deltas.monthly_cost_cents {
+                _ if !a.comparable => NOT_COMPARABLE.to_string(),
+                Some(c) => signed_usd(c),
+                None => "?".to_string(),
+            },
         ],
     }
 }
@@ -200,7 +213,7 @@ mod tests {
     fn money_prints_exact_cents_and_sign() {
         assert_eq!(usd(110_390), "$1,103.90");
         assert_eq!(usd(123_456_789), "$1,234,567.89");
-        assert_eq!(usd(-17_060), "-$170.60");
+        assert_eq!(usd(-17_060), "−$170.60");
         assert_eq!(usd(5), "$0.05");
         assert_eq!(signed_usd(34_120), "+$341.20");
         assert_eq!(signed_usd(0), "$0.00");

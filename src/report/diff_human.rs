@@ -48,6 +48,10 @@ pub fn render(d: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
     s.push_str(&format!("kpulint diff: {} → {}\n", d.labels.base, d.labels.head));
     s.push_str(&summary(d));
     s.push('\n');
+    for g in crate::gate::failed(&d.gates) {
+        s.push_str(&g.failure_line());
+        s.push('\n');
+    }
     s.push_str(&format!("Applications: {}.\n", counts_line(d)));
 
     let mut rows: Vec<Vec<String>> = Vec::new();

@@ -18,7 +18,7 @@ struct Doc<'a> {
     applications: Vec<AppOut<'a>>,
     findings: FindingsOut<'a>,
     notices: Vec<NoticeOut<'a>>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
@@ -86,6 +86,11 @@ struct AppOut<'a> {
     before: Option<FiguresOut>,
     after: Option<FiguresOut>,
     delta: DeltaOut,
+    /// `false` when an input of the application could not be read on a side: `delta` is then
+    /// `null` throughout (`not comparable (input error)`), never a saving.
+    comparable: bool,
+    /// Those inputs.
+    tainted_by: &'a [&'a str],
 }
 
 fn app<'a>(a: &'a AppDelta<'a>) -> AppOut<'a> {
@@ -98,6 +103,8 @@ fn app<'a>(a: &'a AppDelta<'a>) -> AppOut<'a> {
         before: a.before.as_ref().map(figures),
         after: a.after.as_ref().map(figures),
         delta: deltas(&a.deltas),
+        comparable: a.comparable,
+        tainted_by: &a.tainted_by,
     }
 }
 
@@ -128,6 +135,8 @@ struct Totals {
     after: Amounts,
     delta: Amounts,
     applications_without_figures: usize,
+    /// Of those, the applications with an input that could not be read on a side.
+    applications_not_comparable: usize,
 }
 
 #[derive(Serialize)]
@@ -156,13 +165,15 @@ struct AppCounts {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     text: String,
     applications: AppCounts,
     totals: Totals,
     introduced: Counts,
     resolved: Counts,
     new_input_errors: usize,
+    /// Every limit that decides the exit code 1, with the value found and whether it passed.
+    gates: &'a [crate::gate::Gate],
 }
 
 pub fn render(d: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -221,10 +232,12 @@ pub fn render(d: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
                     monthly_cost_usd: usd(t.delta_monthly_cost_cents()),
                 },
                 applications_without_figures: t.without_figures,
+                applications_not_comparable: t.not_comparable,
             },
             introduced: SeverityCounts::of(d.introduced.iter().copied()).into(),
             resolved: SeverityCounts::of(d.resolved.iter().map(|r| r.finding)).into(),
             new_input_errors: d.new_errors.len(),
+            gates: &d.gates,
         },
     };
     // `From` keeps an I/O error's kind: a closed pipe stays a closed pipe, which is not an error.

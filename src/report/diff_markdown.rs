@@ -118,15 +118,20 @@ pub fn render_with_limit(d: &Diff<'_>, limit: usize) -> String {
         text: String::new(),
         limit: limit.saturating_sub(RESERVE),
     };
-    // The marker is invisible: the summary is the first line a reviewer sees.
+    // The marker is invisible: a failed gate, then the summary, is the first a reviewer sees.
     c.line(MARKER);
+    for g in crate::gate::failed(&d.gates) {
+        c.line(&format!("❌ **{}**", escape(&g.failure_line())));
+        c.line("");
+    }
     c.line(&format!("**{}**", escape(&summary(d))));
     c.line("");
     c.line(&format!(
-        "{} → {}: {} applications: {}.",
+        "{} → {}: {} application{}: {}.",
         code(&d.labels.base),
         code(&d.labels.head),
         d.applications.len(),
+        crate::rules::plural(d.applications.len() as u64),
         counts_line(d)
     ));
 

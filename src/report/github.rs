@@ -77,6 +77,15 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             escape_data(&with_help(&f.message, Some(&f.help)))
         )?;
     }
+    // A failed gate is what failed the job: an annotation of its own, without a file.
+    for g in crate::gate::failed(&outcome.gates) {
+        writeln!(
+            out,
+            "::error title={}::{}",
+            escape_property(&format!("kpulint gate {}", g.name)),
+            escape_data(&g.failure_line())
+        )?;
+    }
     Ok(())
 }
 

@@ -247,6 +247,10 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
     if let Some(fix) = &outcome.fix {
         writeln!(out, "{}", super::fix_line(fix))?;
     }
+    // Which limit made the exit code 1, just above the summary line (which stays last).
+    for g in crate::gate::failed(&outcome.gates) {
+        writeln!(out, "{}", g.failure_line())?;
+    }
     writeln!(out, "{}", summary_line(outcome))
 }
 

@@ -22,7 +22,7 @@ struct Doc<'a> {
     findings: Streamed<'a, Finding, FindingOut<'a>>,
     errors: Streamed<'a, InputError, ErrorOut<'a>>,
     notices: Streamed<'a, Notice, NoticeOut<'a>>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 /// A JSON array written one element at a time, each converted as it is written: a report of
@@ -110,9 +110,12 @@ struct App<'a> {
     needed_kpus: Option<u64>,
     /// `null` when the region could not be evaluated.
     region: Option<&'a str>,
-    /// The region whose prices the costs use.
-    price_region: &'a str,
+    /// The region whose prices the costs use (`null`: none do, so the costs are unknown).
+    price_region: Option<&'a str>,
     monthly_cost_usd: Option<serde_json::Value>,
+    /// The inputs that could set one of its values but could not be read or parsed: while any
+    /// is listed, costs and recommendation are `null` and `--fix` leaves it as it is.
+    tainted_by: Vec<&'a str>,
     needs: Option<NeedsOut>,
     cost: Option<CostOut>,
     recommendation: Option<RecommendationOut<'a>>,
@@ -181,16 +184,7 @@ fn recommendation(r: &Recommendation) -> RecommendationOut<'_> {
     }
 }
 
-/// Whole numbers print without a fraction (`24`, not `24.0`).
-pub fn num(v: f64) -> serde_json::Value {
-    if v.fract() == 0.0 && v.abs() < 9e15 {
-        serde_json::Value::from(v as i64)
-    } else {
-        serde_json::Number::from_f64(v)
-            .map(serde_json::Value::Number)
-            .unwrap_or(serde_json::Value::Null)
-    }
-}
+pub use crate::units::json_number as num;
 
 fn known<T: Clone>(s: &Setting<T>) -> Option<T> {
     s.value().cloned()
@@ -268,8 +262,9 @@ fn app(a: &Analysis) -> App<'_> {
         max_parallelism_source: a.max_parallelism.as_ref().map(|d| d.source),
         needed_kpus: sized.and_then(|s| s.needed_kpus()),
         region: a.region.as_deref(),
-        price_region: &a.price_region,
+        price_region: a.price_region.as_deref(),
         monthly_cost_usd: sized.and_then(|s| s.monthly_cost_usd).map(num),
+        tainted_by: a.app.tainted_files(),
         needs: sized.map(|s| NeedsOut {
             storage_kpus: s.storage_kpus,
             compute_kpus: s.compute_kpus,
@@ -373,7 +368,7 @@ pub(crate) fn notice(n: &Notice) -> NoticeOut<'_> {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
     applications: usize,
     errors: usize,
@@ -383,10 +378,15 @@ struct Summary {
     input_errors: usize,
     monthly_cost_usd: serde_json::Value,
     recommended_monthly_cost_usd: serde_json::Value,
+    /// Only what `safe: true` recommendations save.
     savings_usd: serde_json::Value,
+    /// What the `safe: false` recommendations would save, once what they name is confirmed.
+    unconfirmed_savings_usd: serde_json::Value,
     /// With `--fix`: the findings the applied fixes resolved.
     #[serde(skip_serializing_if = "Option::is_none")]
     fixed: Option<usize>,
+    /// Every limit that decides the exit code 1, with the value found and whether it passed.
+    gates: &'a [crate::gate::Gate],
 }
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
@@ -410,7 +410,9 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             monthly_cost_usd: num(fleet.monthly_cost_usd),
             recommended_monthly_cost_usd: num(fleet.recommended_monthly_cost_usd),
             savings_usd: num(fleet.savings_usd),
+            unconfirmed_savings_usd: num(fleet.unconfirmed_savings_usd),
             fixed: outcome.fix.as_ref().map(|f| f.fixed),
+            gates: &outcome.gates,
         },
     };
     // `From` keeps an I/O error's kind: a closed pipe stays a closed pipe, which is not an error.

@@ -21,6 +21,8 @@
 //!   per-file test case.
 //! - `tests`, `failures` and `errors` count test cases: a case with an error counts as an
 //!   error, a case with failures and no error as a failure.
+//! - A gate that failed (`--fail-on`, `--baseline`, `--fail-on-empty`) is a failing test case of
+//!   a last suite, `kpulint gates`, saying which limit failed with which value.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -178,6 +180,8 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
         .values()
         .flat_map(|s| s.file_case.iter().chain(s.apps.iter().map(|i| &cases[*i])));
     let (tests, failures, errors) = tally(all);
+    let gates_failed = crate::gate::failed(&outcome.gates).count();
+    let (tests, failures) = (tests + gates_failed, failures + gates_failed);
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.push_str(&format!(
         "<testsuites name=\"kpulint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n"
@@ -195,6 +199,29 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
         }
         s.push_str("  </testsuite>\n");
     }
+    s.push_str(&gate_suite(&outcome.gates));
     s.push_str("</testsuites>\n");
     out.write_all(s.as_bytes())
+}
+
+/// The gates that failed, as a test suite of their own (none when every gate passed).
+fn gate_suite(gates: &[crate::gate::Gate]) -> String {
+    let failed: Vec<&crate::gate::Gate> = crate::gate::failed(gates).collect();
+    if failed.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "  <testsuite name=\"kpulint gates\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">\n",
+        n = failed.len()
+    );
+    for g in failed {
+        s.push_str(&format!(
+            "    <testcase name=\"{}\" classname=\"kpulint gates\">\n      <failure message=\"{}\" type=\"gate\">{}</failure>\n    </testcase>\n",
+            xml_attr(g.name),
+            xml_attr(&g.failure_line()),
+            xml_text(&format!("{}\nlimit: {}", g.failure_line(), g.limit))
+        ));
+    }
+    s.push_str("  </testsuite>\n");
+    s
 }

@@ -157,27 +157,36 @@ pub struct FleetCost {
     pub applications: usize,
     pub monthly_cost_usd: f64,
     pub recommended_monthly_cost_usd: f64,
+    /// What the `safe: true` recommendations save: confirmed by the declared needs.
     pub savings_usd: f64,
+    /// What the other recommendations would save once their confirm notes are checked.
+    pub unconfirmed_savings_usd: f64,
 }
 
 pub fn fleet_cost(analyses: &[crate::analysis::Analysis]) -> FleetCost {
     let mut f = FleetCost::default();
+    // Whole cents, so the two savings add up to today − recommended exactly.
+    let (mut now_cents, mut then_cents, mut unconfirmed_cents) = (0i64, 0i64, 0i64);
+    let cents = |usd: f64| (usd * 100.0).round() as i64;
     for a in analyses {
         let now = a.sizing.as_ref().ok().and_then(|s| s.monthly_cost_usd);
-        let then = a.recommendation.as_ref().and_then(|r| r.monthly_cost_usd);
-        if let (Some(now), Some(then)) = (now, then) {
+        let rec = a.recommendation.as_ref();
+        if let (Some(now), Some(then), Some(r)) = (now, rec.and_then(|r| r.monthly_cost_usd), rec) {
             f.applications += 1;
-            f.monthly_cost_usd += now;
-            f.recommended_monthly_cost_usd += then;
+            now_cents += cents(now);
+            then_cents += cents(then);
+            if !r.safe {
+                unconfirmed_cents += cents(now) - cents(then);
+            }
         }
     }
-    f.monthly_cost_usd = crate::sizing::round_cents(f.monthly_cost_usd);
-    f.recommended_monthly_cost_usd = crate::sizing::round_cents(f.recommended_monthly_cost_usd);
-    f.savings_usd = crate::sizing::round_cents(f.monthly_cost_usd - f.recommended_monthly_cost_usd);
+    f.monthly_cost_usd = now_cents as f64 / 100.0;
+    f.recommended_monthly_cost_usd = then_cents as f64 / 100.0;
+    f.unconfirmed_savings_usd = unconfirmed_cents as f64 / 100.0;
+    f.savings_usd = (now_cents - then_cents - unconfirmed_cents) as f64 / 100.0;
     f
 }
 
-/// 0: nothing at or above `--fail-on`; 1: such findings; 2: an input or config error.
 /// A notice as one line of text: `path:line:column: message`, or the message alone.
 pub fn notice_text(n: &crate::model::Notice) -> String {
     match &n.span {
@@ -233,14 +242,12 @@ pub fn fix_line(fix: &crate::fix::apply::FixReport) -> String {
     }
 }
 
-pub fn exit_code(outcome: &Outcome, fail_on: FailOn) -> i32 {
+/// 0: every gate passed (nothing at or above `--fail-on`, ...); 1: a gate failed; 2: an input
+/// or config error.
+pub fn exit_code(outcome: &Outcome) -> i32 {
     if !outcome.errors.is_empty() {
         2
-    } else if outcome
-        .findings
-        .iter()
-        .any(|f| f.suppressed.is_none() && fail_on.fails(f.severity))
-    {
+    } else if crate::gate::failed(&outcome.gates).next().is_some() {
         1
     } else {
         0

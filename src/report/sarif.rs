@@ -293,6 +293,14 @@ pub fn document(outcome: &Outcome, root: Option<&Path>) -> Value {
     if !notifications.is_empty() {
         invocation.insert("toolExecutionNotifications".into(), Value::Array(notifications));
     }
+    // The gates that decide the exit code, and which of them failed.
+    let failed: Vec<String> = crate::gate::failed(&outcome.gates).map(|g| g.failure_line()).collect();
+    if !failed.is_empty() {
+        invocation.insert("exitCodeDescription".into(), json!(failed.join("; ")));
+    }
+    if !outcome.gates.is_empty() {
+        invocation.insert("properties".into(), json!({ "gates": outcome.gates }));
+    }
     let srcroot = match root {
         Some(r) => json!({ "uri": file_uri(r, true) }),
         None => json!({ "description": text("the directory kpulint was run in") }),

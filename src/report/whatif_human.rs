@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::table::problems;
-use super::whatif_table::{figures, located, split, summary, COLUMNS};
+use super::whatif_table::{confirm_notes, figures, located, split, summary, COLUMNS};
 use crate::model::InputError;
 use crate::whatif::WhatIf;
 
@@ -24,6 +24,9 @@ pub fn render(w: &WhatIf<'_>, errors: &[InputError], out: &mut dyn Write) -> io:
         if let Some(d) = &a.delta {
             writeln!(out)?;
             write!(out, "{}", split(a, d).text("  ", None))?;
+            for note in confirm_notes(a) {
+                writeln!(out, "  {note}")?;
+            }
         }
         writeln!(out)?;
     }

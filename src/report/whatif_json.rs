@@ -66,8 +66,14 @@ struct ColumnOut {
     kpus: u64,
     billed_kpus: Option<u64>,
     running_storage_gb: u64,
-    price_region: String,
+    price_region: Option<String>,
     cost: Option<CostOut>,
+    /// A right-sized column: whether its recommendation is a safe fix, and what to confirm
+    /// first when it is not (absent for a configured column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safe: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confirm: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -110,7 +116,7 @@ fn delta(d: &Delta) -> DeltaOut {
     }
 }
 
-fn column(c: &Option<Column>) -> Option<ColumnOut> {
+fn column(c: &Option<Column>, right_sized: bool) -> Option<ColumnOut> {
     let c = c.as_ref()?;
     Some(ColumnOut {
         state_size_gb: c.state_size.map(|b| num((b.gb() * 1e6).round() / 1e6)),
@@ -129,6 +135,8 @@ fn column(c: &Option<Column>) -> Option<ColumnOut> {
         running_storage_gb: c.running_storage_gb,
         price_region: c.price_region.clone(),
         cost: c.cost.map(CostOut::from),
+        safe: right_sized.then(|| !c.unconfirmed()),
+        confirm: right_sized.then(|| c.confirm.clone()),
     })
 }
 
@@ -144,12 +152,12 @@ fn app<'a>(w: &'a AppWhatIf<'a>) -> AppOut<'a> {
         headline: &w.headline,
         changes: &w.changes,
         today: Pair {
-            configured: column(&w.today_configured),
-            right_sized: column(&w.today_right_sized),
+            configured: column(&w.today_configured, false),
+            right_sized: column(&w.today_right_sized, true),
         },
         scenario: Pair {
-            configured: column(&w.scenario_configured),
-            right_sized: column(&w.scenario_right_sized),
+            configured: column(&w.scenario_configured, false),
+            right_sized: column(&w.scenario_right_sized, true),
         },
         delta: w.delta.as_ref().map(delta),
     }

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::table::{markdown_cell, problems_markdown};
-use super::whatif_table::{figures, located, split, summary, COLUMNS};
+use super::whatif_table::{confirm_notes, figures, located, split, summary, COLUMNS};
 use crate::model::InputError;
 use crate::whatif::WhatIf;
 
@@ -33,6 +33,13 @@ pub fn render(w: &WhatIf<'_>, errors: &[InputError], out: &mut dyn Write) -> io:
         if let Some(d) = &a.delta {
             writeln!(out)?;
             write!(out, "{}", split(a, d).markdown(None))?;
+            let notes = confirm_notes(a);
+            if !notes.is_empty() {
+                writeln!(out)?;
+                for note in notes {
+                    writeln!(out, "{}<br>", markdown_cell(&note))?;
+                }
+            }
         }
     }
     write!(out, "{}", problems_markdown(errors, &w.notices))?;

@@ -34,10 +34,14 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
                 span: span.clone(),
                 label: "invalid parallelism".into(),
                 message: format!(
-                    "parallelism = {} {problem}; the application cannot be sized",
+                    "{} = {} {problem}; the application cannot be sized",
+                    super::setting_name(a, "parallelism"),
                     shown(*value, span)
                 ),
-                help: "set parallelism to a whole number of at least 1".into(),
+                help: format!(
+                    "set {} to a whole number of at least 1",
+                    super::setting_name(a, "parallelism")
+                ),
                 severity: None,
             });
         }
@@ -57,11 +61,15 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
                 span: span.clone(),
                 label: "must be a whole number from 1 to 8".into(),
                 message: format!(
-                    "parallelism_per_kpu = {} {problem}{}",
+                    "{} = {} {problem}{}",
+                    super::setting_name(a, "parallelism_per_kpu"),
                     shown(*value, span),
                     not_sized_note(a)
                 ),
-                help: format!("set parallelism_per_kpu to a whole number from 1 to {MAX_PARALLELISM_PER_KPU}"),
+                help: format!(
+                    "set {} to a whole number from 1 to {MAX_PARALLELISM_PER_KPU}",
+                    super::setting_name(a, "parallelism_per_kpu")
+                ),
                 severity: None,
             });
         }

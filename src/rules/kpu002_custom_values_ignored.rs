@@ -35,17 +35,18 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         ),
     ]
     .into_iter()
-    .filter_map(|(name, w)| w.then_some(name))
+    .filter_map(|(name, w)| w.then_some(super::setting_name(a, name)))
     .collect();
     if written.is_empty() {
         return Vec::new();
     }
     let list = written.join(", ");
+    let configuration_type = super::setting_name(a, "configuration_type");
     vec![Hit {
         span: span.clone(),
         label: "DEFAULT ignores the values below".into(),
         message: format!(
-            "configuration_type is \"DEFAULT\": the service ignores the {list} written here and runs parallelism 1, 1 per KPU, autoscaling on"
+            "{configuration_type} is \"DEFAULT\": the service ignores the {list} written here and runs parallelism 1, 1 per KPU, autoscaling on"
         ),
         help: help(a, &list),
         severity: None,

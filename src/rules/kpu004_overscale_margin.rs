@@ -15,7 +15,7 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
-    let (Ok(s), Some(rec)) = (&a.sizing, &a.recommendation) else {
+    let Ok(s) = &a.sizing else {
         return Vec::new();
     };
     let t = a.thresholds();
@@ -33,7 +33,18 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         return Vec::new();
     }
     let extra = s.kpus - needed;
-    let cost = extra as f64 * kpu_month_usd(&a.prices, t.hours_per_month);
+    let cost = match &a.prices {
+        Some(p) => format!(
+            "{} {}/month",
+            if extra == 1 { "costs" } else { "cost" },
+            usd(extra as f64 * kpu_month_usd(p, t.hours_per_month))
+        ),
+        None => format!(
+            "{} an unknown amount ({})",
+            if extra == 1 { "costs" } else { "cost" },
+            super::no_cost_why(a)
+        ),
+    };
     let mut why = Vec::new();
     if let (Some(k), Some(state)) = (s.storage_kpus, &a.state_size) {
         why.push(format!(
@@ -60,19 +71,23 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     }
     vec![Hit {
         span: parallelism_anchor(a),
-        label: format!("{} KPUs, {} needed", s.kpus, needed),
+        label: format!("{} KPU{}, {} needed", s.kpus, plural(s.kpus), needed),
         message: format!(
-            "parallelism {} buys {} KPUs, {} above the {} needed ({}): {} extra KPU{} {} {}/month; parallelism {} would fit",
+            "parallelism {} buys {} KPU{}, {} above the {} needed ({}): {} extra KPU{} {}{}",
             s.effective.parallelism,
             s.kpus,
+            plural(s.kpus),
             pct(margin),
             needed,
             why.join(", "),
             extra,
             plural(extra),
-            if extra == 1 { "costs" } else { "cost" },
-            usd(cost),
-            rec.parallelism
+            cost,
+            // A recommendation is withheld while an input is broken (the help says which).
+            a.recommendation
+                .as_ref()
+                .map(|r| format!("; parallelism {} would fit", r.parallelism))
+                .unwrap_or_default()
         ),
         help: recommendation_help(a).unwrap_or_default(),
         severity: None,

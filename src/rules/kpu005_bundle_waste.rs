@@ -2,7 +2,7 @@
 
 use super::{parallelism_anchor, pct, plural, usd, Hit, RuleMeta};
 use crate::analysis::Analysis;
-use crate::model::Severity;
+use crate::model::{InputFormat, Severity};
 use crate::recommend::storage_arithmetic;
 use crate::sizing::compute_month_usd;
 
@@ -38,18 +38,49 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         span: parallelism_anchor(a),
         label: format!("{disk_only} KPU{} bought only for disk", plural(disk_only)),
         message: format!(
-            "storage binds: {} of disk, but {need} needs only {compute}; {} of the {} KPUs' vCPU and memory is idle, and {disk_only} KPU{} bought only for disk cost {}/month in vCPU and memory",
+            "storage binds: {} of disk, but {need} needs only {compute}; {} of the {} KPUs' vCPU and memory is idle, and {disk_only} KPU{} bought only for disk {}",
             storage_arithmetic(state.value, t.storage_factor, storage),
             pct(waste),
             s.kpus,
             plural(disk_only),
-            usd(compute_month_usd(disk_only, &a.prices, t.hours_per_month))
+            match &a.prices {
+                Some(p) => format!(
+                    "cost {}/month in vCPU and memory",
+                    usd(compute_month_usd(disk_only, p, t.hours_per_month))
+                ),
+                None => format!("cost an unknown amount in vCPU and memory ({})", super::no_cost_why(a)),
+            }
         ),
         help: format!(
-            "only less state cures bundle waste (state TTL, fewer or smaller keyed states, DataStream unions instead of Table API joins): at {} GB or less the compute need binds; see what it would save with `kpulint what-if --state-size {}GB`; a higher parallelism_per_kpu does not help, its slots share the KPU's 50 GB",
+            "only less state cures bundle waste (state TTL, fewer or smaller keyed states, DataStream unions instead of Table API joins): at {} GB or less the compute need binds; see what it would save with `kpulint what-if {} --state-size {}`; a higher {} does not help, its slots share the KPU's 50 GB",
             crate::units::fmt_num(fits_gb),
-            crate::units::fmt_num(fits_gb.floor())
+            shell_word(&root(a)),
+            shell_word(&format!("{}={}GB", a.app.address, crate::units::fmt_num(fits_gb.floor()))),
+            super::setting_name(a, "parallelism_per_kpu")
         ),
         severity: None,
     }]
+}
+
+/// What `kpulint what-if` is pointed at to re-size this application alone: its root module
+/// directory (Terraform), or its file (plan, template).
+fn root(a: &Analysis) -> String {
+    let file = a.app.module_calls.first().map_or(a.app.span.path(), |c| c.span.path());
+    match a.app.format {
+        InputFormat::TerraformHcl | InputFormat::TerraformJson => match std::path::Path::new(file).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_string_lossy().into_owned(),
+            _ => ".".into(),
+        },
+        _ => file.to_string(),
+    }
+}
+
+/// A word as a POSIX shell reads it back: quoted when it holds anything but plain characters.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./=:@%+,".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }

@@ -13,12 +13,13 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis) -> Vec<Hit> {
-    let (Ok(s), Some(rec)) = (&a.sizing, &a.recommendation) else {
+    let Ok(s) = &a.sizing else {
         return Vec::new();
     };
     let quota = a.thresholds().kpu_quota;
     // Today's KPUs above the quota, or declared needs that no density fits within it.
-    if s.kpus <= quota && rec.kpus <= quota {
+    let needs_above_quota = a.recommendation.as_ref().filter(|r| r.kpus > quota);
+    if s.kpus <= quota && needs_above_quota.is_none() {
         return Vec::new();
     }
     let per = s.effective.parallelism_per_kpu;
@@ -31,7 +32,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         String::new()
     };
     // Never fewer KPUs than the declared needs: past the quota, the quota has to grow.
-    let help = if rec.kpus > quota {
+    let help = if let Some(rec) = a.recommendation.as_ref().filter(|r| r.kpus > quota) {
         // The densest parallelism_per_kpu needs the smallest increase (storage is not dense).
         let densest =
             crate::analysis::compute_kpus(&a.declarations(), MAX_PARALLELISM_PER_KPU, a.thresholds().target_margin)
@@ -55,7 +56,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             None => "request a KPU quota increase from AWS and set kpu_quota in .kpulint.hcl".into(),
         }
     };
-    if s.kpus <= quota {
+    if let Some(rec) = needs_above_quota.filter(|_| s.kpus <= quota) {
         let within = match &a.max_parallelism {
             Some(m) if rec.parallelism_per_kpu < MAX_PARALLELISM_PER_KPU => {
                 format!(

@@ -53,20 +53,21 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     }
     let restart = match &a.state_size {
         Some(state) => format!(
-            "about {} minutes of restart each (snapshot and restore of {} at {} GB/min)",
-            fmt_num(rescale_minutes(state.value.gb(), t.rescale_gb_per_minute)),
+            "about {} of restart each (snapshot and restore of {} at {} GB/min)",
+            super::minutes(rescale_minutes(state.value.gb(), t.rescale_gb_per_minute)),
             state.value,
             fmt_num(t.rescale_gb_per_minute)
         ),
         None => "a restart each, of unknown length (no state size declared)".into(),
     };
-    let path: Vec<String> = steps.iter().map(|q| format!("{} KPUs", kpus(*q, per))).collect();
+    let kpu_count = |n: u64| format!("{n} KPU{}", plural(n));
+    let path: Vec<String> = steps.iter().map(|q| kpu_count(kpus(*q, per))).collect();
     let events = if reached(q) {
         format!(
             "it relies on {} scale-up{} ({} → {}), {restart}",
             steps.len(),
             plural(steps.len() as u64),
-            format_args!("{} KPUs", s.kpus),
+            kpu_count(s.kpus),
             path.join(" → ")
         )
     } else {

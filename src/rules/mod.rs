@@ -1,7 +1,7 @@
 //! The rules: one file per rule, each a small pure function of an [`Analysis`].
 
 use crate::analysis::Analysis;
-use crate::model::Severity;
+use crate::model::{InputFormat, Origin, OriginKind, Severity};
 use crate::source::Span;
 
 pub mod kpu001_invalid_parallelism;
@@ -120,6 +120,9 @@ pub fn parallelism_anchor(a: &Analysis) -> Span {
 /// `--fix` applies of it when it is not a safe fix and what to confirm first, and the declared
 /// needs no configuration meets (KPU016). `None` when it changes nothing and nothing conflicts.
 pub fn recommendation_help(a: &Analysis) -> Option<String> {
+    if let Some(why) = withheld(a) {
+        return Some(why);
+    }
     let (Ok(s), Some(r)) = (&a.sizing, &a.recommendation) else {
         return None;
     };
@@ -174,19 +177,53 @@ pub fn recommendation_help(a: &Analysis) -> Option<String> {
 /// autoscaling flag whenever the one written differs: CUSTOM would make it apply).
 fn settings(a: &Analysis, s: &crate::analysis::Sizing, r: &crate::recommend::Recommendation) -> Vec<String> {
     let written_autoscaling = a.app.parallelism.auto_scaling_enabled.value().copied();
+    let pc = &a.app.parallelism;
+    // Terraform `name = value`; CloudFormation `Name to value`, or the parameter's Default
+    // when the property is a `Ref` to one (where `--fix` edits it).
+    let assign = |tf: &'static str, origin: Option<&Origin>, hcl: String, plain: String| {
+        let property = setting_name(a, tf);
+        if property == tf {
+            return format!("{tf} = {hcl}");
+        }
+        let parameter = origin
+            .filter(|o| o.kind == OriginKind::ParameterDefault)
+            .and_then(|o| o.label.strip_prefix("parameter ")?.strip_suffix(" default"));
+        match parameter {
+            Some(p) => format!("the `{p}` parameter's Default to {plain}"),
+            None => format!("{property} to {plain}"),
+        }
+    };
     let mut set = Vec::new();
     if r.custom && !s.custom {
-        set.push("configuration_type = \"CUSTOM\"".to_string());
+        set.push(assign(
+            "configuration_type",
+            pc.configuration_type.origin(),
+            "\"CUSTOM\"".into(),
+            "CUSTOM".into(),
+        ));
     }
     if r.parallelism != s.effective.parallelism || r.custom != s.custom {
-        set.push(format!("parallelism = {}", r.parallelism));
+        let v = r.parallelism.to_string();
+        set.push(assign("parallelism", pc.parallelism.origin(), v.clone(), v));
     }
     if r.parallelism_per_kpu != s.effective.parallelism_per_kpu || r.custom != s.custom {
-        set.push(format!("parallelism_per_kpu = {}", r.parallelism_per_kpu));
+        let v = r.parallelism_per_kpu.to_string();
+        set.push(assign(
+            "parallelism_per_kpu",
+            pc.parallelism_per_kpu.origin(),
+            v.clone(),
+            v,
+        ));
     }
     let switched = r.custom && !s.custom && written_autoscaling.is_some_and(|w| w != r.auto_scaling);
     if r.auto_scaling != s.effective.auto_scaling || switched {
-        set.push(format!("auto_scaling_enabled = {}", r.auto_scaling));
+        let v = r.auto_scaling.to_string();
+        set.push(assign(
+            "auto_scaling_enabled",
+            pc.auto_scaling_enabled.origin(),
+            v.clone(),
+            v,
+        ));
     }
     set
 }
@@ -218,6 +255,62 @@ pub fn settings_fixed_by(id: &str) -> crate::recommend::Pins {
     }
 }
 
+/// Why no recommendation is made for a sized application: a rejected declaration (its need is
+/// invalid) or an input that could not be read, each pointed at.
+pub fn withheld(a: &Analysis) -> Option<String> {
+    let at = |s: &Span| {
+        let l = s.location();
+        format!("{}:{}:{}", s.path(), l.line, l.column)
+    };
+    if let Some(d) = a.invalid_declarations.first() {
+        return Some(format!(
+            "no recommendation while the {} declaration at {} is invalid: fix it first (see the error there)",
+            d.key,
+            at(&d.span)
+        ));
+    }
+    let t = a.app.tainted_by.first()?;
+    Some(format!(
+        "no recommendation while {} has an input error: fix it at {} first",
+        t.path(),
+        at(t)
+    ))
+}
+
+/// Why an application's costs are unknown: the input that failed, or its unpriced region.
+pub fn no_cost_why(a: &Analysis) -> String {
+    if let Some(t) = a.app.tainted_by.first() {
+        format!("{} has an input error", t.path())
+    } else if let Some(r) = &a.unpriced_region {
+        format!("no prices for region {r}")
+    } else {
+        "no prices".into()
+    }
+}
+
+/// `1 minute`, `12.5 minutes`.
+pub fn minutes(m: f64) -> String {
+    let shown = crate::units::fmt_num(m);
+    let unit = if shown == "1" { "minute" } else { "minutes" };
+    format!("{shown} {unit}")
+}
+
+/// The name of a parallelism setting as the application's format writes it: Terraform's
+/// (`parallelism_per_kpu`), or CloudFormation's property (`ParallelismPerKPU`).
+pub fn setting_name(a: &Analysis, terraform: &'static str) -> &'static str {
+    let cfn = matches!(
+        a.app.format,
+        InputFormat::CloudformationJson | InputFormat::CloudformationYaml
+    );
+    match (cfn, terraform) {
+        (true, "configuration_type") => "ConfigurationType",
+        (true, "parallelism") => "Parallelism",
+        (true, "parallelism_per_kpu") => "ParallelismPerKPU",
+        (true, "auto_scaling_enabled") => "AutoScalingEnabled",
+        _ => terraform,
+    }
+}
+
 /// "s" when `n` is not 1.
 pub fn plural(n: u64) -> &'static str {
     if n == 1 {
@@ -227,14 +320,15 @@ pub fn plural(n: u64) -> &'static str {
     }
 }
 
-/// `$1,103.90`, `-$0.50`
+/// `$1,103.90`, `−$0.50`: a negative amount takes a real minus sign (U+2212), in every
+/// command's output (`check`, `cost`, `what-if`, `diff`).
 pub fn usd(v: f64) -> String {
     usd_cents((v * 100.0).round() as i64)
 }
 
 /// `$1,103.90` from a whole number of cents.
 pub fn usd_cents(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
+    let sign = if cents < 0 { "−" } else { "" };
     let abs = cents.unsigned_abs();
     let digits = (abs / 100).to_string();
     let mut grouped = String::new();
@@ -276,8 +370,8 @@ mod tests {
         assert_eq!(usd(1103.9), "$1,103.90");
         assert_eq!(usd(85.3), "$85.30");
         assert_eq!(usd(1234567.891), "$1,234,567.89");
-        assert_eq!(usd(-0.5), "-$0.50");
-        assert_eq!(usd(-170.6), "-$170.60");
+        assert_eq!(usd(-0.5), "−$0.50");
+        assert_eq!(usd(-170.6), "−$170.60");
         assert_eq!(pct(0.2), "20%");
         assert_eq!(pct(2.0 / 3.0), "66.67%");
     }

@@ -293,6 +293,33 @@ pub fn pos_after_in(path: &str, needle: &str) -> (u64, u64) {
     pos_after(&text, needle)
 }
 
+/// Files by relative path, with their bytes and modification time.
+pub type Files = std::collections::BTreeMap<String, (Vec<u8>, std::time::SystemTime)>;
+
+/// Every file under `dir` (but `.git`), by relative path, with its bytes and modification time.
+pub fn snapshot(dir: &Path) -> Files {
+    fn walk(base: &Path, dir: &Path, out: &mut Files) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n == ".git") {
+                continue;
+            }
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+                out.insert(rel, (std::fs::read(&path).unwrap(), modified));
+            }
+        }
+    }
+    let mut out = Files::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
 /// `(line, column)` of a finding or error.
 pub fn at(v: &Value) -> (u64, u64) {
     (v["line"].as_u64().unwrap(), v["column"].as_u64().unwrap())

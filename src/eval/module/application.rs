@@ -69,6 +69,9 @@ impl Instance<'_> {
             InputFormat::TerraformHcl
         };
         let mut app = Application::new(address, format, res.header.clone());
+        for broken in &self.taint {
+            app.taint(broken);
+        }
         app.module_calls = self.calls.clone();
         // The resource's own directives first (the most specific wins), then those of the
         // module calls it was reached through, innermost first.
@@ -91,7 +94,26 @@ impl Instance<'_> {
                     Some(("aws", Some(alias))) if self.calls.is_empty() => alias.to_string(),
                     _ => String::new(),
                 };
-                self.regions.get(&alias).cloned().unwrap_or_default()
+                match self.regions.get(&alias).cloned().unwrap_or_default() {
+                    // A provider block may sit in a file of the call path that was not read.
+                    Setting::Absent => match self.taint.iter().find(|t| is_terraform_file(t.path())) {
+                        Some(broken) => Setting::Unknown {
+                            span: res.header.clone(),
+                            reason: Unresolved {
+                                what: format!(
+                                    "the provider region may be set in {}, which could not be read or parsed",
+                                    broken.path()
+                                ),
+                                hint: {
+                                    let l = broken.location();
+                                    format!("fix the input error at {}:{}:{}", broken.path(), l.line, l.column)
+                                },
+                            },
+                        },
+                        None => Setting::Absent,
+                    },
+                    region => region,
+                }
             }
         };
         app.tags = self.tags(cx, body.attr("tags"), inv);
@@ -210,7 +232,31 @@ impl Instance<'_> {
                 *origin = self.origin_of(expr, cx);
             }
         }
-        s
+        self.unread_declaration(s)
+    }
+
+    /// A reference to a variable or local that no file of the module declares is unknown, not
+    /// invalid, when a file of the module could not be read: that file may declare it.
+    fn unread_declaration<T>(&self, s: Setting<T>) -> Setting<T> {
+        let Some(broken) = self.module.broken.first() else {
+            return s;
+        };
+        match s {
+            Setting::Invalid { span, message } if message.starts_with("reference to undeclared") => {
+                let l = broken.location();
+                Setting::Unknown {
+                    span,
+                    reason: Unresolved {
+                        what: format!(
+                            "{message}, and {} could not be read or parsed (it may declare it)",
+                            broken.path()
+                        ),
+                        hint: format!("fix the input error at {}:{}:{}", broken.path(), l.line, l.column),
+                    },
+                }
+            }
+            other => other,
+        }
     }
 
     fn tags(&self, cx: &Context, attr: Option<&Attr>, inv: &mut Inventory) -> Vec<Tag> {
@@ -304,6 +350,11 @@ pub(super) fn to_setting<T>(
             message: e.message,
         },
     }
+}
+
+/// A `.tf` or `.tf.json` file (not a var file).
+fn is_terraform_file(path: &str) -> bool {
+    path.ends_with(".tf") || path.ends_with(".tf.json")
 }
 
 pub(super) fn convert_string(v: &Value) -> Option<String> {

@@ -38,6 +38,9 @@ pub(super) struct Instance<'a> {
     pub(super) root_dir: PathBuf,
     /// Key of this module in `.terraform/modules/modules.json` (`a.b`).
     pub(super) key_prefix: String,
+    /// Inputs of this instance's call path that failed to read or parse: the root's var files
+    /// and callers, and the broken files of every module from the root to this one.
+    pub(super) taint: Vec<crate::source::Span>,
 }
 
 impl<'a> Instance<'a> {
@@ -282,6 +285,7 @@ impl<'a> Instance<'a> {
                 regions: self.regions.clone(),
                 root_dir: self.root_dir.clone(),
                 key_prefix: key.clone(),
+                taint: self.taint.iter().chain(&child.broken).cloned().collect(),
             };
             inst.run(inv, depth + 1);
         }

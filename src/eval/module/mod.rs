@@ -37,6 +37,20 @@ use variables::root_variables;
 pub struct TfVars {
     pub file: Arc<SourceFile>,
     pub attrs: Vec<Attr>,
+    /// The file could not be read or parsed (the error's location): it may set any variable,
+    /// so every variable it could set is unknown at its place in Terraform's precedence.
+    pub broken: Option<Span>,
+}
+
+impl TfVars {
+    /// A var file that failed to read or parse, at its error.
+    pub fn broken(at: Span) -> TfVars {
+        TfVars {
+            file: Arc::clone(&at.file),
+            attrs: Vec::new(),
+            broken: Some(at),
+        }
+    }
 }
 
 /// One directory of Terraform files: a module.
@@ -50,6 +64,12 @@ pub struct ModuleDir {
     /// Where `terraform init` recorded downloaded modules (`.terraform/modules/modules.json`):
     /// module key → directory.
     pub installed_modules: BTreeMap<String, PathBuf>,
+    /// Files of this directory that could not be read or parsed, each at its error: every
+    /// application evaluated through this module is tainted by them.
+    pub broken: Vec<Span>,
+    /// For a root: broken files of the directories that call it (found without parsing), which
+    /// may hold the call that would have made it a module rather than a root.
+    pub broken_callers: Vec<Span>,
 }
 
 impl ModuleDir {
@@ -169,6 +189,18 @@ fn evaluate_root(set: &ModuleSet, graph: &CallGraph, root: &PathBuf, inputs: &Va
     let (vars, origins) = root_variables(module, inputs, &mut errors);
     inv.errors.extend(errors);
     let regions = root_regions(module, &vars, &origins, &limits, &mut inv);
+    let cli_files = inputs.cli.iter().filter_map(|c| match c {
+        CliVar::File(t) => t.broken.as_ref(),
+        CliVar::Var { .. } => None,
+    });
+    let taint = module
+        .broken
+        .iter()
+        .chain(&module.broken_callers)
+        .chain(module.auto_tfvars.iter().filter_map(|t| t.broken.as_ref()))
+        .chain(cli_files)
+        .cloned()
+        .collect();
     let inst = Instance {
         set,
         graph,
@@ -183,6 +215,7 @@ fn evaluate_root(set: &ModuleSet, graph: &CallGraph, root: &PathBuf, inputs: &Va
         regions,
         root_dir: root.clone(),
         key_prefix: String::new(),
+        taint,
     };
     inst.run(&mut inv, 0);
     inv

@@ -18,6 +18,18 @@ pub(super) fn missing_var(name: &str) -> Value {
     )
 }
 
+/// The value of `var.NAME` when a var file that may set it could not be read or parsed.
+pub(super) fn unread_var(name: &str, broken: &Span) -> Value {
+    let l = broken.location();
+    Value::unknown(
+        format!(
+            "var.{name} may be set by {}, which could not be read or parsed",
+            broken.path()
+        ),
+        format!("fix the input error at {}:{}:{}", broken.path(), l.line, l.column),
+    )
+}
+
 /// A variable's `type` constraint, as far as conversion goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum VarType {
@@ -199,6 +211,15 @@ pub(super) fn root_variables(
                       vars: &mut BTreeMap<String, Value>,
                       origins: &mut BTreeMap<String, Origin>,
                       pending: &mut BTreeMap<String, Vec<InputError>>| {
+        if let Some(at) = &tfvars.broken {
+            // It may set any variable: each is unknown unless a later source sets it.
+            for name in declared.keys() {
+                vars.insert(name.to_string(), unread_var(name, at));
+                origins.remove(*name);
+                pending.remove(*name);
+            }
+            return;
+        }
         for attr in &tfvars.attrs {
             let Some(var) = declared.get(attr.name.as_str()) else {
                 continue;
