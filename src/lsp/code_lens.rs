@@ -20,7 +20,7 @@ pub fn title(a: &Analysis) -> String {
     };
     let kpus = format!("{} KPU{}", s.kpus, plural(s.kpus));
     let Some(cost) = s.monthly_cost_usd else {
-        return format!("{kpus} · cost unknown");
+        return format!("{kpus} · cost unknown: {}", super::hover::why_unpriced(a));
     };
     let advice = match &a.recommendation {
         Some(r) if r.changes(s) => match r.savings_usd {

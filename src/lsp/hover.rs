@@ -122,16 +122,23 @@ pub fn describe(a: &Analysis) -> String {
     }
     out.push_str(&format!("\n- running storage: {} GB", sizing.running_storage_gb));
     out.push_str(&format!("\n- needs: {}", needs(a, sizing)));
-    match sizing.monthly_cost_usd {
-        Some(cost) => out.push_str(&format!(
-            "\n- monthly cost: **{}** ({} prices)",
-            usd(cost),
-            a.price_region
-        )),
-        None => out.push_str("\n- monthly cost unknown"),
+    match (sizing.monthly_cost_usd, &a.price_region) {
+        (Some(cost), Some(region)) => out.push_str(&format!("\n- monthly cost: **{}** ({region} prices)", usd(cost))),
+        _ => out.push_str(&format!("\n- monthly cost unknown: {}", why_unpriced(a))),
     }
     out.push_str(&format!("\n- recommendation: {}", recommendation(a, sizing)));
     out
+}
+
+/// Why an application has no cost: a broken input, or a region without prices.
+pub fn why_unpriced(a: &Analysis) -> String {
+    if a.tainted() {
+        format!("{} has an input error", a.app.tainted_files().join(", "))
+    } else if let Some(region) = &a.unpriced_region {
+        format!("no prices for region {region}")
+    } else {
+        "the runtime is unknown".into()
+    }
 }
 
 fn needs(a: &Analysis, s: &crate::analysis::Sizing) -> String {
@@ -171,7 +178,13 @@ fn needs(a: &Analysis, s: &crate::analysis::Sizing) -> String {
 
 fn recommendation(a: &Analysis, s: &crate::analysis::Sizing) -> String {
     let Some(r) = &a.recommendation else {
-        return "none (nothing declared to size against)".into();
+        return if a.tainted() {
+            format!("none until {} reads without error", a.app.tainted_files().join(", "))
+        } else if a.needs_invalid() {
+            "none: a declaration is invalid".into()
+        } else {
+            "none".into()
+        };
     };
     if !r.changes(s) {
         return match recommendation_help(a) {
