@@ -172,12 +172,18 @@ fn analyse(unit: &Unit) -> UnitRun {
             run.all_fixes = crate::fix::apply::plan_outcome(&run.outcome, &roots, true);
         }
         UnitKind::VarFile => {
-            let path = PathBuf::from(shown(unit, &unit.id));
-            if let Err(e) = inputs::read_tfvars(&path) {
+            let parsed = buffer_or_file(unit).and_then(|file| {
+                if file.path.ends_with(".json") {
+                    inputs::tf_json::parse_tfvars_json(&file)
+                } else {
+                    inputs::hcl::parse_tfvars(&file)
+                }
+            });
+            if let Err(e) = parsed {
                 run.outcome.errors.push(e);
             }
         }
-        UnitKind::Config => match inputs::read_source(Path::new(&shown(unit, &unit.id))) {
+        UnitKind::Config => match buffer_or_file(unit) {
             Ok(file) => {
                 let (_, errors) = crate::config::parse_config(&file, &|name| crate::rules::by_id(name).map(|r| r.id));
                 run.outcome.errors.extend(errors);
@@ -186,6 +192,16 @@ fn analyse(unit: &Unit) -> UnitRun {
         },
     }
     run
+}
+
+/// A file checked on its own (a var file, a config): its buffer, also one not saved yet, else
+/// the file as the pipeline reads it.
+fn buffer_or_file(unit: &Unit) -> Result<Arc<SourceFile>, InputError> {
+    let shown = shown(unit, &unit.id);
+    match crate::overlay::text_of(&unit.id) {
+        Some(text) => Ok(SourceFile::new(shown, text)),
+        None => inputs::read_source(Path::new(&shown)),
+    }
 }
 
 /// The files a unit's run names: a template itself, or one Terraform file of each root
