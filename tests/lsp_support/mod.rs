@@ -82,7 +82,7 @@ pub fn apply_edits(text: &str, edits: &[Value], utf8: bool) -> String {
             )
         })
         .collect();
-    ranges.sort_by(|a, b| b.0.cmp(&a.0));
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut out = text.to_string();
     for (start, end, new) in ranges {
         out.replace_range(start..end, &new);
