@@ -12,9 +12,13 @@ use std::time::{Duration, Instant};
 
 fn nvim_version() -> Option<String> {
     let out = Command::new("nvim").arg("--version").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string())
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    })
 }
 
 /// Runs `nvim --headless` with the script until it exits (killed after a minute).
@@ -56,16 +60,7 @@ fn neovim_applies_the_preferred_code_action_and_writes_the_bytes_fix_writes() {
     eprintln!("end to end with {version}");
     let (_tmp, root) = lsp_support::workspace(&["state-heavy"]);
     let dir = root.join("state-heavy");
-    let expected = tempfile::tempdir().unwrap();
-    lsp_support::copy_tree(&dir, expected.path());
-    let fixed = Command::new(env!("CARGO_BIN_EXE_kpulint"))
-        .args(["--fix", "."])
-        .current_dir(expected.path())
-        .env("KPULINT_TODAY", "2026-11-26")
-        .output()
-        .unwrap();
-    assert_eq!(fixed.status.code(), Some(1), "KPU005 remains after --fix");
-
+    let expected = lsp_support::fixed_copy(&dir);
     let report = root.join("report.txt");
     let code = run_nvim(&dir.join("main.tf"), "KPU004", &report);
     let said = std::fs::read_to_string(&report).unwrap_or_else(|_| "(no report)".into());

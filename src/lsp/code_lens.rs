@@ -40,12 +40,7 @@ pub fn lenses(runs: &[(&Path, &UnitRun)], path: &Path, enc: Encoding) -> Vec<Cod
     let mut seen = std::collections::BTreeSet::new();
     for (folder, run) in runs {
         for a in &run.outcome.analyses {
-            let located = a
-                .app
-                .source
-                .as_ref()
-                .filter(|_| a.app.located_at_source)
-                .unwrap_or(&a.app.span);
+            let located = a.app.located();
             if absolute(folder, located.path()) != path || !seen.insert(a.app.address.clone()) {
                 continue;
             }

@@ -164,6 +164,8 @@ pub struct Server {
     published: HashMap<PathBuf, Vec<Diagnostic>>,
     next_request_id: i32,
     shutdown_requested: bool,
+    /// Unlocated notices already logged.
+    logged: BTreeSet<String>,
 }
 
 impl Server {
@@ -185,6 +187,7 @@ impl Server {
             published: HashMap::new(),
             next_request_id: 0,
             shutdown_requested: false,
+            logged: BTreeSet::new(),
         };
         for root in initial_folders(params) {
             server.add_folder(root);
@@ -467,9 +470,23 @@ impl Server {
                     state.good = Some(Arc::clone(&run));
                     state.good_diags = diags.clone();
                 }
+                let unlocated: Vec<String> = run
+                    .outcome
+                    .notices
+                    .iter()
+                    .filter(|n| n.span.is_none())
+                    .map(|n| n.message.clone())
+                    .collect();
                 state.latest = Some(run);
                 state.latest_diags = diags;
                 state.dirty = None;
+                // Notices without a place (a registry module not followed, prices of another
+                // region) go to the client's log, each once.
+                for message in unlocated {
+                    if self.logged.insert(message.clone()) {
+                        self.log(format!("kpulint: {message}"));
+                    }
+                }
                 self.republish(files);
                 self.answer_pending();
             }
@@ -539,10 +556,7 @@ impl Server {
     fn on_notification(&mut self, n: Notification) {
         match n.method.as_str() {
             "textDocument/didOpen" => {
-                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) else {
-                    return;
-                };
-                let Some(path) = uri_to_path(&p.text_document.uri) else {
+                let Some((p, path)) = document::<DidOpenTextDocumentParams>(n.params) else {
                     return;
                 };
                 self.folder_for(&path);
@@ -555,10 +569,7 @@ impl Server {
                 self.changed(&path, true);
             }
             "textDocument/didChange" => {
-                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else {
-                    return;
-                };
-                let Some(path) = uri_to_path(&p.text_document.uri) else {
+                let Some((p, path)) = document::<DidChangeTextDocumentParams>(n.params) else {
                     return;
                 };
                 self.docs
@@ -566,10 +577,7 @@ impl Server {
                 self.changed(&path, false);
             }
             "textDocument/didClose" => {
-                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
-                    return;
-                };
-                let Some(path) = uri_to_path(&p.text_document.uri) else {
+                let Some((_, path)) = document::<DidCloseTextDocumentParams>(n.params) else {
                     return;
                 };
                 self.docs.close(&path);
@@ -732,39 +740,49 @@ impl Server {
         .map_err(|e| e.to_string())
     }
 
-    fn editor(&self) -> (impl Fn(&Path) -> Option<i32> + '_, impl Fn(&Path) -> Option<Uri> + '_) {
-        (
-            move |p: &Path| self.docs.get(p).map(|d| d.version),
-            move |p: &Path| self.uri(p),
-        )
-    }
-
-    fn code_action(&self, req: &Request, path: &Path) -> Result<Value, String> {
-        let p: CodeActionParams = serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())?;
-        let (version, uri) = self.editor();
-        let editor = Editor {
+    /// Runs `f` with what the code actions need to know about the editor.
+    fn with_editor<R>(&self, f: impl FnOnce(&Editor) -> R) -> R {
+        let version = |p: &Path| self.docs.get(p).map(|d| d.version);
+        let uri = |p: &Path| self.uri(p);
+        f(&Editor {
             enc: self.enc,
             document_changes: self.caps.document_changes,
             disabled_support: self.caps.disabled_support,
             version: &version,
             uri: &uri,
-        };
+        })
+    }
+
+    fn code_action(&self, req: &Request, path: &Path) -> Result<Value, String> {
+        let p: CodeActionParams = serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())?;
         let runs = self.runs_for(path);
         let only = p.context.only.as_deref();
         let mut actions = Vec::new();
         if code_actions::wanted(only, &lsp_types::CodeActionKind::QUICKFIX) {
             let first = self.line_of(path, p.range.start).unwrap_or(1);
             let last = self.line_of(path, p.range.end).unwrap_or(first);
-            actions.extend(code_actions::quick_fixes(
-                &runs,
-                path,
-                (first, last),
-                &p.context.diagnostics,
-                &editor,
-            ));
+            // A client that sends no diagnostics back still gets the ones each fix resolves.
+            let on_lines = |d: &&Diagnostic| {
+                let line = d.range.start.line as usize + 1;
+                line >= first && line <= last
+            };
+            let diagnostics: Vec<Diagnostic> = if p.context.diagnostics.is_empty() {
+                self.published
+                    .get(path)
+                    .into_iter()
+                    .flatten()
+                    .filter(on_lines)
+                    .cloned()
+                    .collect()
+            } else {
+                p.context.diagnostics.clone()
+            };
+            actions.extend(
+                self.with_editor(|editor| code_actions::quick_fixes(&runs, path, (first, last), &diagnostics, editor)),
+            );
         }
         if code_actions::wanted(only, &FIX_ALL) {
-            actions.extend(code_actions::fix_all(&runs, path, &editor));
+            actions.extend(self.with_editor(|editor| code_actions::fix_all(&runs, path, editor)));
         }
         serde_json::to_value(actions).map_err(|e| e.to_string())
     }
@@ -781,17 +799,7 @@ impl Server {
         if p.command != APPLY_FIX_ALL {
             return Err(format!("unknown command {}", p.command));
         }
-        let action = {
-            let (version, uri) = self.editor();
-            let editor = Editor {
-                enc: self.enc,
-                document_changes: self.caps.document_changes,
-                disabled_support: self.caps.disabled_support,
-                version: &version,
-                uri: &uri,
-            };
-            code_actions::fix_all(&self.runs_for(path), path, &editor)
-        };
+        let action = self.with_editor(|editor| code_actions::fix_all(&self.runs_for(path), path, editor));
         if let Some(edit) = action.and_then(|a| a.edit) {
             self.next_request_id += 1;
             let req = Request::new(
@@ -805,6 +813,13 @@ impl Server {
         }
         Ok(Value::Null)
     }
+}
+
+/// A notification's parameters, with the path of its `textDocument`.
+fn document<T: serde::de::DeserializeOwned>(params: Value) -> Option<(T, PathBuf)> {
+    let uri: Uri = serde_json::from_value(params.pointer("/textDocument/uri")?.clone()).ok()?;
+    let path = uri_to_path(&uri)?;
+    Some((serde_json::from_value(params).ok()?, path))
 }
 
 /// The workspace folders of `initialize` (`workspaceFolders`, else `rootUri`, else

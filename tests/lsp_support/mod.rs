@@ -433,3 +433,18 @@ pub fn workspace(examples: &[&str]) -> (tempfile::TempDir, PathBuf) {
     }
     (tmp, root)
 }
+
+/// A copy of the folder `dir` after `kpulint --fix .` ran in it (exit 1: the examples keep a
+/// finding --fix cannot cure).
+pub fn fixed_copy(dir: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    copy_tree(dir, copy.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_kpulint"))
+        .args(["--fix", "."])
+        .current_dir(copy.path())
+        .env("KPULINT_TODAY", "2026-11-26")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    copy
+}
