@@ -166,6 +166,8 @@ pub struct Server {
     shutdown_requested: bool,
     /// Unlocated notices already logged.
     logged: BTreeSet<String>,
+    /// The analysis thread is gone.
+    stopped: bool,
 }
 
 impl Server {
@@ -188,6 +190,7 @@ impl Server {
             next_request_id: 0,
             shutdown_requested: false,
             logged: BTreeSet::new(),
+            stopped: false,
         };
         for root in initial_folders(params) {
             server.add_folder(root);
@@ -217,7 +220,10 @@ impl Server {
                     Ok(Message::Response(_)) => {}
                     Err(_) => return self.shutdown_requested,
                 },
-                recv(self.done) -> done => if let Ok(done) = done { self.on_done(done) },
+                recv(self.done) -> done => match done {
+                    Ok(done) => self.on_done(done),
+                    Err(_) => self.analysis_stopped(),
+                },
                 default(wait) => {}
             }
             self.schedule();
@@ -225,8 +231,21 @@ impl Server {
     }
 
     /// How long the loop may sleep: until the debounce ends when work waits, else long.
+    /// The analysis thread is gone (it cannot be, short of a bug): say so once and stop
+    /// waiting on it, answering requests from what there is.
+    fn analysis_stopped(&mut self) {
+        self.log("kpulint: the analysis thread stopped; diagnostics are no longer updated (restart the server)".into());
+        self.done = crossbeam_channel::never();
+        self.running = None;
+        self.stopped = true;
+        for state in self.units.values_mut() {
+            state.dirty = None;
+        }
+        self.answer_pending();
+    }
+
     fn wait(&self) -> Duration {
-        if self.running.is_none() && self.units.values().any(|u| u.dirty.is_some()) {
+        if !self.stopped && self.running.is_none() && self.units.values().any(|u| u.dirty.is_some()) {
             DEBOUNCE.saturating_sub(self.last_change.elapsed())
         } else {
             Duration::from_secs(3600)
@@ -382,7 +401,7 @@ impl Server {
         }
         self.generation += 1;
         let generation = self.generation;
-        for state in self.units.values_mut() {
+        for state in self.units.values_mut().filter(|_| !self.stopped) {
             if state.unit.reads(path) {
                 state.dirty = Some(generation);
             }
@@ -410,7 +429,7 @@ impl Server {
     /// Starts a job when units are dirty, nothing runs, and the debounce is over (or a
     /// request waits).
     fn schedule(&mut self) {
-        if self.running.is_some() {
+        if self.running.is_some() || self.stopped {
             return;
         }
         let dirty: Vec<&UnitState> = self.units.values().filter(|u| u.dirty.is_some()).collect();
@@ -443,6 +462,8 @@ impl Server {
         };
         if self.jobs.send(job).is_ok() {
             self.running = Some(Running { cancel });
+        } else {
+            self.analysis_stopped();
         }
     }
 

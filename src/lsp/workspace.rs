@@ -487,6 +487,24 @@ mod tests {
     }
 
     #[test]
+    fn roots_sharing_only_a_module_without_applications_stay_apart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        write(&root, "modules/tags/main.tf", "output \"tags\" {\n  value = {}\n}\n");
+        for app in ["a", "b"] {
+            write(
+                &root,
+                &format!("{app}/main.tf"),
+                &format!("module \"tags\" {{\n  source = \"../modules/tags\"\n}}\n{APP}"),
+            );
+        }
+        let units = Folder::scan(&root).units(&[]);
+        let roots: Vec<&[PathBuf]> = units.iter().map(|u| u.roots.as_slice()).collect();
+        assert_eq!(roots, [[root.join("a")], [root.join("b")]]);
+        assert!(units[0].reads(&root.join("modules/tags/main.tf")));
+    }
+
+    #[test]
     fn a_new_module_call_changes_the_units() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().canonicalize().unwrap();
