@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod documents;
 pub mod hover;
 pub mod positions;
+mod requests;
 pub mod server;
 pub mod workspace;
 
