@@ -20,6 +20,16 @@ seed cfn_json -name '*.json' ! -name '*.tf.json' ! -name 'plan.json'
 seed cfn_yaml \( -name '*.yaml' -o -name '*.yml' \)
 seed config -name '.kpulint.hcl'
 seed vars -name '*.tfvars'
+# fix: Terraform files, tfvars and templates, each as the first part (main.tf) and, after
+# NUL NUL, as the tfvars and the template.
+mkdir -p "$fuzz/corpus/fix"
+find "$root/examples" "$root/tests/fixtures" -type f \( -name '*.tf' -o -name '*.tfvars' \) | while read -r f; do
+  cp "$f" "$fuzz/corpus/fix/tf-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+  { printf '\0\0'; cat "$f"; } > "$fuzz/corpus/fix/tfvars-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+done
+find "$root/examples" "$root/tests/fixtures" -type f \( -name '*.yaml' -o -name '*.yml' \) | while read -r f; do
+  { printf '\0\0\0\0'; cat "$f"; } > "$fuzz/corpus/fix/yaml-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+done
 # Directives: the comment lines of every .tf file that carry one.
 mkdir -p "$fuzz/corpus/directives"
 find "$root/examples" "$root/tests/fixtures" -type f -name '*.tf' -exec grep -h 'kpulint' {} + \

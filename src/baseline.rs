@@ -29,7 +29,7 @@ pub struct Entry {
 
 /// Reads a baseline file; a missing or malformed one is an error (exit 2).
 pub fn read(path: &Path) -> Result<Baseline, InputError> {
-    let file = crate::inputs::read_source(path)?;
+    let file = crate::inputs::read_named_source(path)?;
     serde_json::from_str::<Baseline>(&file.text).map_err(|e| {
         let offset = file
             .line_start(e.line())

@@ -29,6 +29,9 @@ pub struct Callers {
     /// Linted paths to read under the name their caller gives them (`../../modules/flink`
     /// for `.`), so the module is one module, reached through its caller, not a second root.
     pub renamed: Vec<(PathBuf, PathBuf)>,
+    /// Files of the repository the search did not read (a FIFO, a link out of the repository),
+    /// and ignore files it could not read.
+    pub notices: Vec<Notice>,
 }
 
 /// The Terraform module directory a linted path stands for.
@@ -60,33 +63,52 @@ fn repo_root(dir: &Path) -> Option<PathBuf> {
 
 /// Every local module call in the repository: called directory (canonical) → calling files
 /// with the `source` they wrote.
-fn calls_in(root: &Path) -> BTreeMap<PathBuf, Vec<(PathBuf, String)>> {
+/// A file that is not read for what it is (a FIFO, a link out of the repository) is a notice.
+fn calls_in(root: &Path, notices: &mut Vec<Notice>) -> BTreeMap<PathBuf, Vec<(PathBuf, String)>> {
     let mut out: BTreeMap<PathBuf, Vec<(PathBuf, String)>> = BTreeMap::new();
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(true)
-        .git_ignore(true)
-        .require_git(false)
-        .add_custom_ignore_filename(".kpulintignore")
-        .filter_entry(|e| e.file_name() != ".terraform" && e.file_name() != "node_modules");
+    let (builder, rules, links) = crate::discover::walk_builder(root);
+    let mut buf = Vec::new();
     for entry in builder.build().filter_map(|e| e.ok()) {
         let path = entry.path();
-        if !matches!(FileKind::of(path), Some(FileKind::Tf | FileKind::TfJson)) {
+        if entry.file_type().is_none_or(|t| t.is_dir())
+            || !matches!(FileKind::of(path), Some(FileKind::Tf | FileKind::TfJson))
+        {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(path) else {
+        match crate::files::read_regular_into(path, &mut buf) {
+            Ok(()) => {}
+            Err(refused) if !refused.is_io() => {
+                notices.push(Notice {
+                    span: None,
+                    message: format!(
+                        "{} (while looking for the callers of the linted module)",
+                        refused.message(&display(&relative_to_cwd(
+                            &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+                        )))
+                    ),
+                });
+                continue;
+            }
+            Err(_) => continue,
+        }
+        let Ok(text) = std::str::from_utf8(&buf) else {
             continue;
         };
         if !text.contains("module") {
             continue;
         }
         let Some(dir) = path.parent() else { continue };
-        for src in quick_module_sources(&text).iter().filter(|s| is_local_source(s)) {
+        for src in quick_module_sources(text).iter().filter(|s| is_local_source(s)) {
             if let Ok(called) = local_source_dir(dir, src).canonicalize() {
                 out.entry(called).or_default().push((path.to_path_buf(), src.clone()));
             }
         }
     }
+    let notes = rules
+        .take_notices()
+        .into_iter()
+        .chain(links.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default());
+    notices.extend(notes.map(|message| Notice { span: None, message }));
     out
 }
 
@@ -119,7 +141,7 @@ pub fn find(paths: &[PathBuf]) -> Callers {
     }
     let mut files = BTreeSet::new();
     for (root, dirs) in by_root {
-        let calls = calls_in(&root);
+        let calls = calls_in(&root, &mut found.notices);
         for (path, dir) in dirs {
             let direct = calls.get(&dir).map(Vec::as_slice).unwrap_or(&[]);
             let Some((first_caller, source)) = direct.first() else {

@@ -124,9 +124,37 @@ pub struct EvalArgs {
     /// Read every input as this format instead of detecting it
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<ForcedFormat>,
-    /// Threads for walking, reading and parsing [default: available cores]
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Threads for walking, reading and parsing, at most 256 [default: available cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<u16>,
+    /// Largest file kpulint reads, e.g. 256MB, 1GB, 1GiB or a number of bytes; larger files are
+    /// not read (each is an error or a notice naming it) [default: 256MB]
+    #[arg(long, value_name = "SIZE", value_parser = parse_max_file_size)]
+    pub max_file_size: Option<u64>,
+}
+
+/// The most threads `--jobs` starts: more only add memory and contention (a repository is
+/// read at disk speed long before).
+pub const MAX_JOBS: u16 = 256;
+
+fn parse_jobs(s: &str) -> Result<u16, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=u64::from(MAX_JOBS)).contains(&n) => Ok(n as u16),
+        Ok(_) => Err(format!("--jobs takes 1 to {MAX_JOBS} threads")),
+        Err(_) => Err(format!("--jobs takes a number of threads, 1 to {MAX_JOBS}")),
+    }
+}
+
+/// `256MB`, `1GiB`, or a plain number of bytes.
+fn parse_max_file_size(s: &str) -> Result<u64, String> {
+    let bytes = match s.trim().parse::<u64>() {
+        Ok(n) => n as f64,
+        Err(_) => crate::units::parse_size(s).map_err(|e| e.to_string())?.0,
+    };
+    if bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err("--max-file-size takes a size of at least 1 byte, e.g. 256MB".into());
+    }
+    Ok(bytes as u64)
 }
 
 impl EvalArgs {
@@ -227,6 +255,18 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             return 2;
         }
     };
+    let eval = match &cli.command {
+        None => Some(&cli.check.eval),
+        Some(Command::Check(args)) => Some(&args.eval),
+        Some(Command::Diff(args)) => Some(&args.eval),
+        Some(Command::WhatIf(args)) => Some(&args.inputs.eval),
+        Some(Command::Cost(args)) => Some(&args.inputs.eval),
+        _ => None,
+    };
+    // The size cap holds for every file read from here on, var files and baselines included.
+    if let Some(eval) = eval {
+        crate::files::set_max_file_size(eval.max_file_size.unwrap_or(crate::files::DEFAULT_MAX_FILE_SIZE));
+    }
     let result = match cli.command {
         None => match subcommand_typo(&cli.check.paths) {
             Some(message) => Err(message),
@@ -423,7 +463,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
             let mut again = opts.clone();
             for v in &mut again.vars.cli {
                 if let CliVar::File(t) = v {
-                    if let Ok(fresh) = read_tfvars(std::path::Path::new(&t.file.path)) {
+                    if let Ok(fresh) = read_tfvars(std::path::Path::new(&t.file.path), true) {
                         *t = fresh;
                     }
                 }
@@ -553,7 +593,7 @@ pub(crate) fn var_inputs(
     for &(is_file, i) in order {
         if is_file {
             let Some(path) = var_files.get(i) else { continue };
-            match read_tfvars(path) {
+            match read_tfvars(path, true) {
                 Ok(t) => vars.cli.push(CliVar::File(t)),
                 Err(e) => {
                     // Kept in its place: every variable it could set is unknown.

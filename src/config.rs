@@ -724,7 +724,9 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     let mut dir = dir.canonicalize().ok()?;
     loop {
         let candidate = dir.join(CONFIG_FILE);
-        if candidate.is_file() {
+        // Whatever it is (a FIFO, a link to a device): reading it says why it cannot be read,
+        // rather than the config being skipped in silence.
+        if std::fs::symlink_metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
             return Some(candidate);
         }
         if dir.join(".git").exists() || !dir.pop() {

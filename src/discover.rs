@@ -1,10 +1,13 @@
 //! Finds the input files under the paths the user gave: ripgrep's parallel walker, honouring
-//! `.gitignore` inside git repositories and `.kpulintignore` everywhere, skipping hidden
-//! directories and `.terraform/`.
+//! `.gitignore` inside git repositories and `.kpulintignore` everywhere (read by
+//! [`IgnoreRules`], never by the walker), skipping hidden directories and `.terraform/`, and
+//! following symbolic links only inside the repository.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::files::ignore_rules::IgnoreRules;
 
 /// What a file is, judged by its name (content sniffing comes later).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,7 +28,8 @@ impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
         // Called for every entry of the tree: compare the name's ending in place, without
         // lowercasing a copy of it.
-        let name = path.file_name()?.to_str()?.as_bytes();
+        // The name's bytes: a name that is not valid UTF-8 is still a `.tf` file to Terraform.
+        let name = path.file_name()?.as_encoded_bytes();
         let ends = |suffix: &str| {
             name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
         };
@@ -161,16 +165,8 @@ pub fn walk<V: FileVisitor>(
         notices: Vec::new(),
     });
     for root in dirs {
-        let mut builder = ignore::WalkBuilder::new(root);
-        builder
-            .hidden(true)
-            .git_ignore(true)
-            .git_exclude(true)
-            .git_global(false)
-            .require_git(true)
-            .add_custom_ignore_filename(".kpulintignore")
-            .threads(threads)
-            .filter_entry(|e| e.file_name() != ".terraform" && e.file_name() != "node_modules");
+        let (mut builder, rules, link_notices) = walk_builder(root);
+        builder.threads(threads);
         let mut visitors = Visitors {
             root,
             new: &new,
@@ -178,10 +174,66 @@ pub fn walk<V: FileVisitor>(
             shared: &shared,
         };
         builder.build_parallel().visit(&mut visitors);
+        let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        shared.notices.extend(rules.take_notices());
+        shared
+            .notices
+            .append(&mut link_notices.lock().unwrap_or_else(PoisonError::into_inner));
     }
     let mut walked = shared.into_inner().unwrap_or_else(PoisonError::into_inner);
     walked.notices.sort();
+    walked.notices.dedup();
     walked
+}
+
+/// A walker of `root` as kpulint walks: hidden entries, `.terraform/` and `node_modules/`
+/// skipped; ignore files read by [`IgnoreRules`] (never by the walker itself, which would read
+/// a FIFO or `/dev/zero` without bound); symbolic links to folders followed when their target
+/// lies inside the repository (or the scanned folder), with loop detection; a link to a folder
+/// outside is not followed, with a notice (in the returned list) naming the link.
+pub fn walk_builder(root: &Path) -> (ignore::WalkBuilder, Arc<IgnoreRules>, Arc<Mutex<Vec<String>>>) {
+    let rules = Arc::new(IgnoreRules::new(root));
+    let notices: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(true)
+        .ignore(false)
+        .git_ignore(false)
+        .git_exclude(false)
+        .git_global(false)
+        .parents(false)
+        .follow_links(true);
+    let (filter_rules, filter_notices) = (Arc::clone(&rules), Arc::clone(&notices));
+    builder.filter_entry(move |e| {
+        if e.file_name() == ".terraform" || e.file_name() == "node_modules" {
+            return false;
+        }
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        if is_dir && e.path_is_symlink() {
+            let allowed = std::fs::canonicalize(e.path())
+                .map_err(crate::files::Refused::Io)
+                .and_then(|target| crate::files::link_allowed(e.path(), &target));
+            if let Err(refused) = allowed {
+                let shown = display(e.path());
+                let message = match refused {
+                    crate::files::Refused::LinkOutside { repository: true } => {
+                        format!("{shown} is a symbolic link to a folder outside the repository: not followed")
+                    }
+                    crate::files::Refused::LinkOutside { repository: false } => {
+                        format!("{shown} is a symbolic link to a folder outside the scanned folder: not followed")
+                    }
+                    other => other.message(&shown),
+                };
+                filter_notices
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(message);
+                return false;
+            }
+        }
+        !filter_rules.skips(e.path(), is_dir)
+    });
+    (builder, rules, notices)
 }
 
 /// Makes one [`Visitor`] per walker thread.
@@ -220,31 +272,23 @@ impl<V: FileVisitor> ignore::ParallelVisitor for Visitor<'_, V> {
         let e = match entry {
             Ok(e) => e,
             Err(e) => {
-                self.errors.push(walk_error(self.root, &e));
+                match link_notice(&e) {
+                    Some(Some(notice)) => self.notices.push(notice),
+                    Some(None) => {}
+                    None => self.errors.push(walk_error(self.root, &e)),
+                }
                 return ignore::WalkState::Continue;
             }
         };
-        let Some(file_type) = e.file_type() else {
+        // Symbolic links are followed (files, and folders inside the repository), so the type
+        // is the target's. Named pipes, devices and links out of the repository are refused
+        // when read, with a notice: opening one is checked, never blocking.
+        if e.file_type().is_none_or(|t| t.is_dir()) {
             return ignore::WalkState::Continue;
-        };
+        }
         let Some(kind) = FileKind::of(e.path()) else {
             return ignore::WalkState::Continue;
         };
-        // Symlinked files count (their target is read); symlinked directories are not
-        // followed, so a link cycle cannot loop the walk. Named pipes and other special files
-        // met while walking are not read (reading one could block).
-        let is_file = file_type.is_file()
-            || file_type.is_symlink()
-                && match std::fs::metadata(e.path()) {
-                    Ok(target) => target.is_file(),
-                    Err(err) => {
-                        self.notices.push(broken_link(e.path(), &err));
-                        false
-                    }
-                };
-        if !is_file {
-            return ignore::WalkState::Continue;
-        }
         // `./a/b.tf` → `a/b.tf`, as [`clean`] does, without a copy.
         let path = e.path().strip_prefix(".").unwrap_or(e.path());
         let first_time = self.seen.is_none_or(|seen| {
@@ -272,9 +316,8 @@ impl<V: FileVisitor> Drop for Visitor<'_, V> {
     }
 }
 
-/// A walk error at the path it concerns (a folder that cannot be listed, most often), not at
-/// the root the walk started from.
-fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
+/// The error a walk error wraps (in a path, a depth, a line number), and the innermost path.
+fn innermost(err: &ignore::Error) -> (Option<&Path>, &ignore::Error) {
     let mut inner = err;
     let mut path = None;
     loop {
@@ -284,9 +327,15 @@ fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
                 inner = err;
             }
             ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => inner = err,
-            _ => break,
+            _ => return (path, inner),
         }
     }
+}
+
+/// A walk error at the path it concerns (a folder that cannot be listed, most often), not at
+/// the root the walk started from.
+fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
+    let (path, inner) = innermost(err);
     match (path, inner) {
         (Some(p), ignore::Error::Io(io)) => WalkError {
             path: clean(p),
@@ -301,6 +350,27 @@ fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
             message: err.to_string(),
         },
     }
+}
+
+/// A walk error that is about a symbolic link: `Some(Some(notice))` for a dangling or looping
+/// link to a file kpulint reads or to a folder, `Some(None)` for one to a file it does not read
+/// (not mentioned), `None` for any other error.
+fn link_notice(err: &ignore::Error) -> Option<Option<String>> {
+    let (path, inner) = innermost(err);
+    if let ignore::Error::Loop { ancestor, child } = inner {
+        return Some(Some(format!(
+            "{} is a symbolic link to {}, a folder above it: not followed (a loop)",
+            display(child),
+            display(ancestor)
+        )));
+    }
+    let (Some(path), ignore::Error::Io(io)) = (path, inner) else {
+        return None;
+    };
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    Some(FileKind::of(path).is_some().then(|| broken_link(path, io)))
 }
 
 /// Why a symlinked input file was skipped: its target is missing, or it cannot be resolved
@@ -326,10 +396,12 @@ fn module_siblings(file: &Path) -> Vec<Candidate> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
+    // Anything but a folder: a FIFO or a link out of the repository is refused when read.
     entries
         .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
         .map(|e| e.path())
-        .filter(|p| p.is_file() && matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
+        .filter(|p| matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
         .map(|p| Candidate {
             kind: FileKind::of(&p),
             path: clean(&p),

@@ -16,6 +16,7 @@ pub mod date;
 pub mod diff;
 pub mod discover;
 pub mod eval;
+pub mod files;
 pub mod fix;
 pub mod gate;
 pub mod inputs;

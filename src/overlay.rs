@@ -1,9 +1,9 @@
 //! Unsaved editor buffers standing in for the files they edit (`kpulint lsp`).
 //!
 //! An [`Overlay`] maps file paths to texts. While one is installed ([`with`]), the one place
-//! the pipeline reads repository files consults it ([`text_of`]): a file that the reader
-//! would read anyway (a regular file within the size cap, no link out of the repository) is
-//! read from the overlay instead of the disk. The overlay never adds a file the reader would
+//! the pipeline reads repository files ([`crate::files`]) consults it ([`text_of`]): a file
+//! that the reader would read anyway (a regular file within the size cap, no link out of the
+//! repository) is read from the overlay instead of the disk. The overlay never adds a file the reader would
 //! not read, so an editor buffer cannot make kpulint read what a command-line run refuses.
 //!
 //! Without an installed overlay (every command-line run) the lookup is one uncontended read
@@ -89,6 +89,9 @@ pub fn text_of(path: &Path) -> Option<Arc<str>> {
 mod tests {
     use super::*;
 
+    /// The overlay is process-wide: tests that install one take turns.
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     #[test]
     fn relative_and_absolute_paths_find_the_same_buffer() {
         let mut o = Overlay::new("/work/repo");
@@ -101,10 +104,39 @@ mod tests {
         assert!(moved.get(Path::new("prod/main.tf")).is_some());
     }
 
+    /// A buffer replaces what a read would give, never what a read refuses.
+    #[cfg(unix)]
+    #[test]
+    fn buffers_are_read_only_where_the_file_would_be() {
+        let repo = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = repo.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        std::fs::write(root.join("main.tf"), "on disk").unwrap();
+        std::fs::write(outside.path().join("secret.tf"), "secret").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.tf"), root.join("link.tf")).unwrap();
+        let mut o = Overlay::new(&root);
+        o.insert(&root.join("main.tf"), Arc::from("buffer"));
+        o.insert(&root.join("link.tf"), Arc::from("buffer"));
+        o.insert(&root.join("unsaved.tf"), Arc::from("buffer"));
+        let _turn = INSTALLING.lock().unwrap_or_else(PoisonError::into_inner);
+        let (main, link, unsaved) = with(Arc::new(o), || {
+            (
+                crate::files::read_regular(&root.join("main.tf")),
+                crate::files::read_regular(&root.join("link.tf")),
+                crate::files::read_regular(&root.join("unsaved.tf")),
+            )
+        });
+        assert_eq!(main.unwrap(), b"buffer");
+        assert!(matches!(link, Err(crate::files::Refused::LinkOutside { .. })));
+        assert!(unsaved.is_err(), "a buffer with no file is not read");
+    }
+
     #[test]
     fn installed_only_while_running() {
         let mut o = Overlay::new("/nowhere");
         o.insert(Path::new("/nowhere/a.tf"), Arc::from("a"));
+        let _turn = INSTALLING.lock().unwrap_or_else(PoisonError::into_inner);
         let seen = with(Arc::new(o), || text_of(Path::new("/nowhere/a.tf")));
         assert_eq!(seen.as_deref(), Some("a"));
         assert!(text_of(Path::new("/nowhere/a.tf")).is_none());

@@ -76,8 +76,10 @@ fn display_config(path: &Path) -> String {
 
 /// Reads a config file. `roots` are the scanned paths: when one of them holds the config's
 /// whole directory, an ignore block that matched nothing is stale, not merely out of view.
-fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> Config {
-    let file = match inputs::read_source(path) {
+/// `named`: given with `--config` (read as named, so a pipe works); otherwise discovered, a
+/// file of the repository (a regular file, no link out of it).
+fn load_config(path: &Path, roots: &[PathBuf], named: bool, errors: &mut Vec<InputError>) -> Config {
+    let file = match inputs::read_source_as(path, display_config(path), named) {
         Ok(f) => f,
         Err(e) => {
             // Whatever it would set is unknown: every application it applies to is tainted.
@@ -89,7 +91,6 @@ fn load_config(path: &Path, roots: &[PathBuf], errors: &mut Vec<InputError>) -> 
             return cfg;
         }
     };
-    let file = SourceFile::new(display_config(path), Arc::clone(&file.text));
     let (mut cfg, errs) = config::parse_config(&file, &|name| rules::by_id(name).map(|r| r.id));
     cfg.broken = errs.first().map(|e| e.span.clone());
     errors.extend(errs);
@@ -162,12 +163,14 @@ pub fn run(opts: &RunOptions) -> Outcome {
         opts.paths.iter().map(|p| config_scope(p)).collect()
     };
 
+    crate::files::set_scan_roots(&paths);
     // A linted module that other modules of the repository call is evaluated through them.
     let callers = if opts.skip_caller_search {
         crate::callers::Callers::default()
     } else {
         crate::callers::find(&paths)
     };
+    out.notices.extend(callers.notices.iter().cloned());
     let mut walk_paths: Vec<PathBuf> = paths
         .iter()
         .map(|p| {
@@ -235,7 +238,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let explicit = opts
         .config
         .as_ref()
-        .map(|p| Arc::new(load_config(p, &paths, &mut out.errors)));
+        .map(|p| Arc::new(load_config(p, &paths, true, &mut out.errors)));
     let default = Arc::new(Config::default());
     let mut by_path: BTreeMap<PathBuf, Arc<Config>> = BTreeMap::new();
     let mut found_for_dir: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
@@ -255,7 +258,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
             Some(p) => Arc::clone(
                 by_path
                     .entry(p.clone())
-                    .or_insert_with(|| Arc::new(load_config(&p, &paths, errors))),
+                    .or_insert_with(|| Arc::new(load_config(&p, &paths, false, errors))),
             ),
             None => Arc::clone(&default),
         }
@@ -359,5 +362,10 @@ pub fn run(opts: &RunOptions) -> Outcome {
         key(a).cmp(&key(b))
     });
     out.notices.dedup_by(|a, b| a.message == b.message && a.span == b.span);
+    // A file refused both as a walked file and as a required input (a tfvars that is a FIFO)
+    // is reported once, as the error.
+    let errors: BTreeSet<&str> = out.errors.iter().map(|e| e.message.as_str()).collect();
+    out.notices
+        .retain(|n| n.span.is_some() || !errors.contains(n.message.as_str()));
     out
 }

@@ -175,7 +175,7 @@ impl SourceFile {
         let Some(kept) = &self.kept else {
             return Some(Cow::Borrowed(&self.text));
         };
-        let bytes = std::fs::read(&self.path).ok()?;
+        let bytes = crate::files::read_regular(std::path::Path::new(&self.path)).ok()?;
         // As when it was read: a UTF-8 byte-order mark is not part of the content.
         let content = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         let text = std::str::from_utf8(content).ok()?;

@@ -136,3 +136,102 @@ pub fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
     out.resize(n, &[][..]);
     out
 }
+
+/// The application of the `fix` target: declared needs well below its configuration, so a
+/// recommendation always changes it, through a variable a fuzzed `terraform.tfvars` may set.
+pub const FIX_APP: &str = r#"
+variable "fix_parallelism" {
+  type    = number
+  default = 6
+}
+
+# kpulint: state_size=20GB required_parallelism=1
+resource "aws_kinesisanalyticsv2_application" "fix" {
+  name                   = "fix"
+  runtime_environment    = "FLINK-1_20"
+  service_execution_role = "arn:aws:iam::123456789012:role/flink"
+
+  application_configuration {
+    flink_application_configuration {
+      parallelism_configuration {
+        configuration_type   = "CUSTOM"
+        auto_scaling_enabled = true
+        parallelism          = var.fix_parallelism
+        parallelism_per_kpu  = 2
+      }
+    }
+  }
+}
+"#;
+
+/// Every file under `dir` with its bytes, in path order.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for e in std::fs::read_dir(&d).expect("list the scratch directory").flatten() {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => pending.push(p),
+                Ok(_) => out.push((p.clone(), std::fs::read(&p).unwrap_or_default())),
+                Err(_) => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `--fix --unsafe-fixes` on `files` in a fresh directory, then the properties every fix must
+/// keep: the files it wrote parse as well as before (no new input error in them), a second
+/// `--fix` changes nothing (not one byte), and no temporary file is left behind.
+pub fn fix_round_trip(files: &[(&str, &[u8])]) {
+    let dir = scratch().join("fix");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("fix directory");
+    write(&dir, files);
+    let opts = RunOptions {
+        paths: vec![dir.clone()],
+        ..Default::default()
+    };
+    let first = run(&opts);
+    let errors_before: std::collections::BTreeSet<(String, String)> = first
+        .errors
+        .iter()
+        .map(|e| (e.span.path().to_string(), e.message.clone()))
+        .collect();
+    let fixed = kpulint::fix::apply::fix(first, &opts.paths, true, || run(&opts));
+    // Changes for applications with a finding, and (`--unsafe-fixes`) without one.
+    let changes: Vec<(String, Vec<String>)> = fixed
+        .fix
+        .map(|f| f.changes.into_iter().chain(f.without_finding).collect())
+        .unwrap_or_default();
+
+    let after = run(&opts);
+    for e in &after.errors {
+        let key = (e.span.path().to_string(), e.message.clone());
+        assert!(
+            !changes.iter().any(|(file, _)| file == &key.0) || errors_before.contains(&key),
+            "--fix wrote {} into something that no longer parses: {}\nchanges: {changes:?}",
+            key.0,
+            key.1
+        );
+    }
+    let written = snapshot(&dir);
+    let again = kpulint::fix::apply::fix(after, &opts.paths, true, || run(&opts));
+    let second: Vec<(String, Vec<String>)> = again
+        .fix
+        .map(|f| f.changes.into_iter().chain(f.without_finding).collect())
+        .unwrap_or_default();
+    assert!(
+        second.is_empty(),
+        "a second --fix changed {second:?} after the first changed {changes:?}"
+    );
+    assert!(snapshot(&dir) == written, "a second --fix changed bytes");
+    let leftovers: Vec<&PathBuf> = written
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.to_string_lossy().contains(".kpulint-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}

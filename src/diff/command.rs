@@ -96,7 +96,7 @@ pub fn diff(args: DiffArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     d.gates = gates(&d, args.fail_on, args.fail_on_cost_increase);
     let mut buf = Vec::new();
     match args.format {
-        DiffFormat::Human => diff_human::render(&d, &mut buf),
+        DiffFormat::Human => crate::report::escape::to_terminal(&mut buf, |o| diff_human::render(&d, o)),
         DiffFormat::Json => diff_json::render(&d, &mut buf),
         DiffFormat::Markdown => diff_markdown::render(&d, &mut buf),
     }

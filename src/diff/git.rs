@@ -83,10 +83,12 @@ pub fn resolve_commit(repository: &Path, reference: &str) -> Result<String, GitE
     }
 }
 
-/// A commit's files in a temporary directory, removed on drop.
+/// A commit's files in a temporary directory, removed on drop (and on SIGINT/SIGTERM, and by
+/// the next `diff --base` after a `kill -9`: see [`crate::files::cleanup`]).
 #[derive(Debug)]
 pub struct BaseTree {
     dir: tempfile::TempDir,
+    _registered: crate::files::cleanup::Registered,
 }
 
 impl BaseTree {
@@ -99,10 +101,16 @@ impl BaseTree {
 /// Checks out the files of `commit` of `repository` whose repository-relative path `wanted`
 /// accepts into a temporary directory.
 pub fn checkout(repository: &Path, commit: &str, wanted: impl Fn(&str) -> bool) -> Result<BaseTree, GitError> {
+    crate::files::cleanup::remove_stale_base_trees();
     let dir = tempfile::Builder::new()
-        .prefix("kpulint-base-")
+        .prefix(&format!(
+            "{}{}-",
+            crate::files::cleanup::BASE_TREE_PREFIX,
+            std::process::id()
+        ))
         .tempdir()
         .map_err(GitError::TempDir)?;
+    let registered = crate::files::cleanup::register_dir(dir.path());
     let index = dir.path().join("index");
     let tree = dir.path().join("tree");
     let command = |args: &[&OsStr]| {
@@ -157,5 +165,8 @@ pub fn checkout(repository: &Path, commit: &str, wanted: impl Fn(&str) -> bool) 
     // An empty `.git` marks the checkout's root, where config discovery stops walking up, as
     // it stops at the repository root in the working tree.
     std::fs::create_dir_all(tree.join(".git")).map_err(GitError::TempDir)?;
-    Ok(BaseTree { dir })
+    Ok(BaseTree {
+        dir,
+        _registered: registered,
+    })
 }

@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{diff, plan, splice, Edit, FixOptions, Plan};
+use super::splice::WriteError;
+use super::{diff, plan, transaction, Edit, FixOptions, Plan};
 use crate::model::{InputError, Notice};
 use crate::run::Outcome;
 use crate::source::SourceFile;
@@ -37,6 +38,10 @@ pub fn editable_in(roots: &[PathBuf]) -> impl Fn(&SourceFile) -> Result<(), Stri
     move |file: &SourceFile| {
         if file.path == "<stdin>" {
             return Err("is standard input".into());
+        }
+        // Shown lossily: the name printed is not the file's, so it cannot be opened by it.
+        if file.path.contains('\u{fffd}') {
+            return Err("has a name that is not valid UTF-8".into());
         }
         let Ok(path) = Path::new(&file.path).canonicalize() else {
             return Err("is not a file kpulint can write".into());
@@ -84,23 +89,119 @@ pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) ->
     plan(&outcome.analyses, &opts, &editable)
 }
 
-/// Writes the plan's edits. Returns the edits written, per file, and the files that could not
-/// be written.
-fn write(plan: &Plan) -> (Vec<(String, Vec<&Edit>)>, Vec<InputError>) {
-    let mut written_files = Vec::new();
-    let mut errors = Vec::new();
-    for (path, edits) in by_file(plan) {
-        let file = &edits[0].file;
-        let written = match file.whole_text() {
-            Some(original) => splice::write_file(Path::new(path), &original, &edits),
-            None => Err(splice::WriteError::Changed { path: path.to_string() }),
-        };
-        match written {
-            Ok(()) => written_files.push((path.to_string(), edits)),
-            Err(e) => errors.push(InputError::new(file.whole(), e.to_string())),
+/// The files of the plan in transactions: files that one application's fix edits are written
+/// together (and so are files linked through a shared edit).
+fn transactions<'p>(files: &BTreeMap<&'p str, Vec<&'p Edit>>) -> Vec<Vec<&'p str>> {
+    let paths: Vec<&str> = files.keys().copied().collect();
+    // Union-find over the files, joined through the applications their edits are for.
+    let mut parent: Vec<usize> = (0..paths.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut first_file_of_app: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, edits) in files.values().enumerate() {
+        for app in edits.iter().flat_map(|e| e.applications.iter()) {
+            let j = *first_file_of_app.entry(app.as_str()).or_insert(i);
+            let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+            parent[ri] = rj;
         }
     }
-    (written_files, errors)
+    let mut groups: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for (i, path) in paths.iter().enumerate() {
+        groups.entry(root(&mut parent, i)).or_default().push(path);
+    }
+    groups.into_values().collect()
+}
+
+/// What writing the plan did: the edits written, per file; the files that could not be
+/// written (errors); and those refused or held back with them (notices).
+struct Written<'p> {
+    files: Vec<(String, Vec<&'p Edit>)>,
+    errors: Vec<InputError>,
+    notices: Vec<Notice>,
+}
+
+/// Writes the plan's edits, one transaction per group of files ([`transactions`]): every file of
+/// a group is written, or none is.
+fn write(plan: &Plan) -> Written<'_> {
+    let files = by_file(plan);
+    let mut out = Written {
+        files: Vec::new(),
+        errors: Vec::new(),
+        notices: Vec::new(),
+    };
+    for group in transactions(&files) {
+        let mut staged = Vec::with_capacity(group.len());
+        let mut failed: Option<(&str, WriteError)> = None;
+        for &path in &group {
+            let edits = &files[path];
+            let result = match edits[0].file.whole_text() {
+                Some(original) => transaction::stage(Path::new(path), &original, edits),
+                None => Err(WriteError::Changed { path: path.to_string() }),
+            };
+            match result {
+                Ok(s) => staged.push(s),
+                Err(e) => {
+                    failed = Some((path, e));
+                    break;
+                }
+            }
+        }
+        if failed.is_none() {
+            if let Err((i, e)) = transaction::commit(&staged) {
+                failed = Some((group[i], e));
+            }
+        }
+        // Temporary files go now, whatever happened.
+        drop(staged);
+        let Some((bad, error)) = failed else {
+            for path in group {
+                out.files.push((path.to_string(), files[path].clone()));
+            }
+            continue;
+        };
+        for &path in group.iter().filter(|p| **p != bad) {
+            out.notices.push(Notice {
+                span: None,
+                message: WriteError::NotWritten {
+                    path: path.to_string(),
+                    failed: bad.to_string(),
+                }
+                .to_string(),
+            });
+        }
+        match error {
+            // A target kpulint must not write (not a regular file, read-only, hard-linked,
+            // another user's) is a note: nothing is wrong with the inputs.
+            WriteError::Refused { .. } => out.notices.push(Notice {
+                span: None,
+                message: error.to_string(),
+            }),
+            _ => out
+                .errors
+                .push(InputError::new(files[bad][0].file.whole(), error.to_string())),
+        }
+    }
+    out
+}
+
+/// Removes the temporary files an interrupted `--fix` left beside the files this run may edit.
+fn remove_stale_temps(outcome: &Outcome, plan: &Plan) {
+    let dirs: BTreeSet<PathBuf> = plan
+        .edits
+        .iter()
+        .map(|e| e.file.path.as_str())
+        .chain(outcome.analyses.iter().map(|a| a.app.span.path()))
+        .filter(|p| *p != "<stdin>")
+        .map(|p| Path::new(p).parent().map(Path::to_path_buf).unwrap_or_default())
+        .collect();
+    for dir in dirs {
+        crate::files::cleanup::remove_stale_temps(&dir);
+    }
 }
 
 /// The written changes, per file, split by whether any application an edit is for had an
@@ -133,7 +234,12 @@ fn split_by_finding(written: &[(String, Vec<&Edit>)], with_finding: &BTreeSet<&s
 /// with the plan's notices and a [`FixReport`].
 pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl FnOnce() -> Outcome) -> Outcome {
     let plan = plan_outcome(&outcome, roots, unsafe_fixes);
-    let (written, errors) = write(&plan);
+    remove_stale_temps(&outcome, &plan);
+    let Written {
+        files: written,
+        errors,
+        notices,
+    } = write(&plan);
     let with_finding: BTreeSet<&str> = outcome
         .findings
         .iter()
@@ -156,6 +262,7 @@ pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl 
     now.errors.extend(errors);
     // The notices of the plan say what was not fixed, and why: after the run's own notices.
     now.notices.extend(plan.notices);
+    now.notices.extend(notices);
     now.fix = Some(FixReport {
         fixed,
         changes,

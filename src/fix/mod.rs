@@ -17,6 +17,7 @@ mod insert;
 pub mod literal;
 mod shared;
 pub mod splice;
+pub mod transaction;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;

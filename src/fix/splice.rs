@@ -1,13 +1,9 @@
-//! Applying planned edits to a file's bytes, and writing the result atomically. Every byte
-//! outside the edited ranges is kept: comments, alignment, CRLF, trailing whitespace, a BOM.
+//! Applying planned edits to a file's text. Every byte outside the edited ranges is kept:
+//! comments, alignment, CRLF, trailing whitespace, a BOM. Writing is [`super::transaction`]'s.
 
-use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
 
 use super::Edit;
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// `text` with each edit's range replaced. Edits are sorted by position and do not overlap
 /// (insertions at one point keep their order).
@@ -33,82 +29,16 @@ pub enum WriteError {
     Changed { path: String },
     #[error("cannot write {path}: {source}")]
     Write { path: String, source: io::Error },
-}
-
-/// Applies `edits` (all to the file at `path`, whose text was read as `original`) and writes the
-/// result atomically: a temporary file in the same folder, with the file's permissions, renamed
-/// over it. A symbolic link is followed, so the link stays a link.
-pub fn write_file(path: &Path, original: &str, edits: &[&Edit]) -> Result<(), WriteError> {
-    let shown = path.display().to_string();
-    let read_err = |source| WriteError::Read {
-        path: shown.clone(),
-        source,
-    };
-    let target = fs::canonicalize(path).map_err(read_err)?;
-    let bytes = fs::read(&target).map_err(read_err)?;
-    let (bom, content) = match bytes.strip_prefix(BOM) {
-        Some(rest) => (BOM, rest),
-        None => (&b""[..], &bytes[..]),
-    };
-    if content != original.as_bytes() {
-        return Err(WriteError::Changed { path: shown });
-    }
-    let mut new = Vec::with_capacity(bytes.len() + 64);
-    new.extend_from_slice(bom);
-    new.extend_from_slice(splice(original, edits).as_bytes());
-    atomic_write(&target, &new).map_err(|source| WriteError::Write { path: shown, source })
-}
-
-fn temp_path(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    target.with_file_name(format!(".{name}.kpulint-{}.tmp", std::process::id()))
-}
-
-/// Replaces `target` with `bytes` so a reader sees the old file or the new one, never half.
-pub fn atomic_write(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let permissions = fs::metadata(target)?.permissions();
-    let tmp = temp_path(target);
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::set_permissions(&tmp, permissions)?;
-        fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    #[error("{path} is not edited: {why}")]
+    Refused { path: String, why: String },
+    #[error("{path} is not edited: it is part of one fix with {failed}, which could not be written")]
+    NotWritten { path: String, failed: String },
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::source::SourceFile;
-
-    #[test]
-    fn a_file_changed_since_it_was_read_is_not_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("main.tf");
-        std::fs::write(&path, "\u{feff}p = 12\n").unwrap();
-        let f = SourceFile::new("main.tf", "p = 12\n");
-        let e = Edit {
-            file: f.clone(),
-            range: 4..6,
-            text: "10".into(),
-            description: String::new(),
-            applications: Vec::new(),
-        };
-        write_file(&path, &f.text, &[&e]).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}p = 10\n".as_bytes());
-        // The same edit again: the file no longer holds the text it was planned on.
-        let err = write_file(&path, &f.text, &[&e]).unwrap_err();
-        assert!(matches!(err, WriteError::Changed { .. }), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}p = 10\n".as_bytes());
-    }
 
     #[test]
     fn splices_only_the_ranges() {

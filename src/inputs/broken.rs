@@ -74,16 +74,23 @@ fn modules_base(dir: &Path) -> Option<PathBuf> {
 }
 
 /// Records, on each loaded module, its `.tf` / `.tf.json` files that could not be read or
-/// parsed (from the errors reported so far): whatever they hold is missing from the module.
+/// parsed (from the errors reported so far), or were not read for what they are (a FIFO, a
+/// link out of the repository): whatever they hold is missing from the module.
 fn mark_broken_files(loaded: &mut Loaded) {
-    for e in &loaded.inventory.errors {
-        let path = Path::new(e.span.path());
-        if !is_terraform_path(e.span.path()) {
+    let unread = loaded
+        .inventory
+        .errors
+        .iter()
+        .map(|e| &e.span)
+        .chain(&loaded.skipped_terraform);
+    for span in unread {
+        let path = Path::new(span.path());
+        if !is_terraform_path(span.path()) {
             continue;
         }
         if let Some(m) = loaded.modules.dirs.get_mut(&parent_key(path)) {
-            if !m.broken.iter().any(|b| b.path() == e.span.path()) {
-                m.broken.push(e.span.clone());
+            if !m.broken.iter().any(|b| b.path() == span.path()) {
+                m.broken.push(span.clone());
             }
         }
     }

@@ -11,6 +11,7 @@ pub mod hcl_recover;
 pub mod json;
 pub mod plan;
 pub mod precheck;
+mod read;
 pub mod references;
 mod scan;
 pub mod terraform;
@@ -19,18 +20,17 @@ pub mod tfvars_directives;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::discover::{display, Candidate, Discovered, FileKind};
-use crate::eval::module::{
-    is_local_source, local_source_dir, normalize, CallGraph, DirSet, ModuleDir, ModuleSet, TfVars,
-};
+use crate::eval::module::{is_local_source, local_source_dir, normalize, CallGraph, DirSet, ModuleDir, ModuleSet};
 use crate::model::{InputError, Inventory, Notice, StrayDirective};
 use crate::source::SourceFile;
+use read::{auto_tfvars, source_from};
+pub use read::{is_auto_tfvars, read_named_source, read_source, read_source_as, read_tfvars};
 use scan::{Dirs, FileRef, RawDir, Scanner};
 use terraform::{TfFile, FLINK_RESOURCE};
 
@@ -71,46 +71,15 @@ pub struct Loaded {
     /// Every input variable the scanned (and followed) Terraform modules declare, parsed or not:
     /// a `--var` for a name outside this set is a typo.
     pub declared_variables: BTreeSet<String>,
+    /// Terraform files of the modules not read for what they are (a FIFO, a link out of the
+    /// repository; each is a notice): whatever they hold is missing from their module, as from
+    /// a file that could not be read, so the module's applications are tainted by them.
+    pub skipped_terraform: Vec<crate::source::Span>,
 }
 
-/// Reads a file (or stdin for `-`) as UTF-8.
-pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
-    let name = if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        display(path)
-    };
-    let mut bytes = Vec::new();
-    let read = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(path)
-            .and_then(|mut f| match crate::overlay::text_of(path) {
-                // An editor buffer stands in for the file it edits (`kpulint lsp`).
-                Some(text) if f.metadata()?.is_file() => {
-                    bytes.extend_from_slice(text.as_bytes());
-                    Ok(0)
-                }
-                _ => f.read_to_end(&mut bytes),
-            })
-            .map(|_| ())
-    };
-    if let Err(e) = read {
-        return Err(scan::cannot_read(name, &e));
-    }
-    // A UTF-8 byte-order mark is not part of the content.
-    let content = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
-    match String::from_utf8(content) {
-        Ok(text) => Ok(SourceFile::new(name, text)),
-        Err(e) => Err(scan::not_utf8(name, e.as_bytes(), e.utf8_error().valid_up_to())),
-    }
-}
-
-pub fn is_auto_tfvars(name: &str) -> bool {
-    name == "terraform.tfvars"
-        || name == "terraform.tfvars.json"
-        || name.ends_with(".auto.tfvars")
-        || name.ends_with(".auto.tfvars.json")
+/// The span naming a file that was not read.
+fn unread(path: &Path) -> crate::source::Span {
+    SourceFile::new(display(path), "").whole()
 }
 
 /// Local module sources written in a file, found without parsing (`source = "./x"`).
@@ -189,10 +158,12 @@ fn list_tf_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(or_cwd(dir)) else {
         return Vec::new();
     };
+    // Anything but a folder: a FIFO or a link out of the repository is refused when read.
     let mut out: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
         .map(|e| e.path())
-        .filter(|p| p.is_file() && matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
+        .filter(|p| matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
         .map(|p| crate::discover::clean(&p))
         .collect();
     out.sort();
@@ -242,13 +213,27 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     for mut scanner in scanners {
         loaded.files += scanner.files;
         loaded.inventory.errors.append(&mut scanner.errors);
+        loaded.inventory.notices.append(&mut scanner.notices);
+        loaded
+            .skipped_terraform
+            .extend(scanner.skipped.iter().map(|p| unread(p)));
         others.append(&mut scanner.others);
     }
     others.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Follow local module calls to directories outside the scanned paths.
-    let ModuleCalls { local: calls, remote } =
-        follow_calls(&mut dirs, opts, declared_names, &mut loaded.inventory.errors);
+    let mut skipped_followed = Vec::new();
+    let ModuleCalls { local: calls, remote } = follow_calls(
+        &mut dirs,
+        opts,
+        declared_names,
+        &mut loaded.inventory.errors,
+        &mut loaded.inventory.notices,
+        &mut skipped_followed,
+    );
+    loaded
+        .skipped_terraform
+        .extend(skipped_followed.iter().map(|p| unread(p)));
 
     loaded.declared_variables = dirs
         .iter()
@@ -264,13 +249,20 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
     // Only a scanned directory with registry or git calls can have downloaded modules to read;
     // a directory whose calls were downloaded is evaluated (they may hold a Flink application).
     // One `open` per directory, most of them failing: in parallel.
-    let installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = remote
+    let read: Vec<(PathBuf, Result<InstalledModules, Notice>)> = remote
         .par_iter()
         .map(|(k, _)| (k.clone(), installed_modules(k)))
-        .filter(|(_, inst)| !inst.is_empty())
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
+    let mut installed: BTreeMap<PathBuf, BTreeMap<String, PathBuf>> = BTreeMap::new();
+    for (k, inst) in read {
+        match inst {
+            Ok(inst) if !inst.is_empty() => {
+                installed.insert(k, inst);
+            }
+            Ok(_) => {}
+            Err(notice) => loaded.inventory.notices.push(notice),
+        }
+    }
     for k in installed.keys() {
         relevant.insert(k);
     }
@@ -527,6 +519,8 @@ fn follow_calls(
     opts: &ReadOptions,
     declared_names: bool,
     errors: &mut Vec<InputError>,
+    notices: &mut Vec<Notice>,
+    skipped: &mut Vec<PathBuf>,
 ) -> ModuleCalls {
     let callers: Vec<PathBuf> = dirs
         .iter()
@@ -556,6 +550,8 @@ fn follow_calls(
                     followed.followed(&p);
                 }
                 errors.append(&mut followed.errors);
+                notices.append(&mut followed.notices);
+                skipped.append(&mut followed.skipped);
                 dirs.add_followed(child.clone(), &mut followed);
                 queue.push(dir_calls(dirs, child.clone()));
             }
@@ -582,7 +578,19 @@ fn load_installed_modules(loaded: &mut Loaded) {
             ..ModuleDir::default()
         };
         for p in list_tf_files(&dir) {
-            let parsed = read_source(&p).and_then(|f| match FileKind::of(&p) {
+            // As when walking: a special file or a link out of the repository is a notice.
+            let read = crate::files::read_regular(&p);
+            if let Err(why) = &read {
+                if why.is_skipped() {
+                    loaded.inventory.notices.push(Notice {
+                        span: None,
+                        message: why.message(&display(&p)),
+                    });
+                    loaded.skipped_terraform.push(unread(&p));
+                    continue;
+                }
+            }
+            let parsed = source_from(&p, read).and_then(|f| match FileKind::of(&p) {
                 Some(FileKind::TfJson) => tf_json::parse_tf_json(&f),
                 _ => hcl::parse_tf(&f),
             });
@@ -596,13 +604,28 @@ fn load_installed_modules(loaded: &mut Loaded) {
 }
 
 /// `.terraform/modules/modules.json`: `{"Modules":[{"Key":"kda","Source":"...","Dir":"..."}]}`.
-pub(crate) fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
+/// Module keys (`a.b`) to the folders `terraform init` installed them in.
+pub(crate) type InstalledModules = BTreeMap<String, PathBuf>;
+
+/// A `modules.json` that is not a regular file (or too large, or a link out of the
+/// repository) is not read: `Err` holds the notice saying so.
+pub(crate) fn installed_modules(root: &Path) -> Result<InstalledModules, Notice> {
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return BTreeMap::new();
+    let bytes = match crate::files::read_regular(&path) {
+        Ok(bytes) => bytes,
+        Err(crate::files::Refused::Io(_)) => return Ok(BTreeMap::new()),
+        Err(refused) => {
+            return Err(Notice {
+                span: None,
+                message: format!(
+                    "{} (the modules `terraform init` installed there are not followed)",
+                    refused.message(&display(&path))
+                ),
+            })
+        }
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return BTreeMap::new();
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Ok(BTreeMap::new());
     };
     let mut out = BTreeMap::new();
     for m in json.get("Modules").and_then(|m| m.as_array()).into_iter().flatten() {
@@ -617,53 +640,7 @@ pub(crate) fn installed_modules(root: &Path) -> BTreeMap<String, PathBuf> {
         }
         out.insert(key.to_string(), normalize(&root.join(dir)));
     }
-    out
-}
-
-/// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order.
-fn auto_tfvars(dir: &Path, errors: &mut Vec<InputError>) -> Vec<TfVars> {
-    let Ok(entries) = std::fs::read_dir(or_cwd(dir)) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|n| is_auto_tfvars(n))
-        .collect();
-    names.sort_by_key(|n| {
-        (
-            !n.starts_with("terraform.tfvars"),
-            n.ends_with(".json") && n.starts_with("terraform"),
-            n.clone(),
-        )
-    });
-    let mut out = Vec::new();
-    for name in names {
-        match read_tfvars(&crate::discover::clean(&dir.join(&name))) {
-            Ok(t) => out.push(t),
-            Err(e) => {
-                // Kept in its place: it may set any variable the files after it do not.
-                out.push(TfVars::broken(e.span.clone()));
-                errors.push(e);
-            }
-        }
-    }
-    out
-}
-
-/// Reads a `.tfvars` or `.tfvars.json` file.
-pub fn read_tfvars(path: &Path) -> Result<TfVars, InputError> {
-    let file = read_source(path)?;
-    let attrs = if path.to_string_lossy().ends_with(".json") {
-        tf_json::parse_tfvars_json(&file)?
-    } else {
-        hcl::parse_tfvars(&file)?
-    };
-    Ok(TfVars {
-        file,
-        attrs,
-        broken: None,
-    })
+    Ok(out)
 }
 
 /// The module directory key of Terraform read from standard input.

@@ -6,15 +6,18 @@
 
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use memchr::memmem::Finder;
 
-use super::{cfn, declared, directives, precheck, quick_module_sources, read_source, ForcedFormat, ReadOptions};
+use super::{
+    cfn, declared, directives, precheck, quick_module_sources, read_named_source, read_source, ForcedFormat,
+    ReadOptions,
+};
 use crate::discover::{display, Candidate, FileKind, FileVisitor};
-use crate::model::InputError;
+use crate::files::Refused;
+use crate::model::{InputError, Notice};
 use crate::source::SourceFile;
 
 use super::terraform::FLINK_RESOURCE;
@@ -512,6 +515,11 @@ pub(super) struct Scanner<'o> {
     /// Plans, templates and unknown files to parse on their own.
     pub others: Vec<(Candidate, Arc<SourceFile>)>,
     pub errors: Vec<InputError>,
+    /// Walked files skipped for what they are (a FIFO, a link out of the repository...), and
+    /// file names that are not UTF-8.
+    pub notices: Vec<Notice>,
+    /// The Terraform files among those skipped: their modules are missing whatever they hold.
+    pub skipped: Vec<PathBuf>,
     /// Files read (or tried).
     pub files: usize,
 }
@@ -531,6 +539,8 @@ impl<'o> Scanner<'o> {
             plain_dirs: Vec::new(),
             others: Vec::new(),
             errors: Vec::new(),
+            notices: Vec::new(),
+            skipped: Vec::new(),
             files: 0,
         }
     }
@@ -549,9 +559,21 @@ impl<'o> Scanner<'o> {
     /// plan or template is kept to be parsed on its own.
     pub fn named(&mut self, cand: &Candidate) {
         self.files += 1;
-        let file = match read_source(&cand.path) {
-            Ok(f) => f,
-            Err(e) => return self.errors.push(e),
+        if cand.path.as_os_str() != "-" {
+            self.notices.extend(lossy_name_notice(&cand.path));
+        }
+        // Named on the command line: a pipe or device is read as named. A module sibling of a
+        // named file is a file of the repository found by listing its folder, as when walking.
+        let file = if cand.explicit {
+            match read_named_source(&cand.path) {
+                Ok(f) => f,
+                Err(e) => return self.errors.push(e),
+            }
+        } else {
+            match self.read_listed(&cand.path) {
+                Some(f) => f,
+                None => return,
+            }
         };
         let stdin = cand.path.as_os_str() == "-";
         match self.kind(cand.kind, stdin.then_some(&*file.text)) {
@@ -572,13 +594,38 @@ impl<'o> Scanner<'o> {
 
     /// Reads and scans the Terraform files of a directory reached through a module call.
     pub fn followed(&mut self, path: &Path) {
-        match read_source(path) {
-            Ok(f) => {
-                let k = FileKind::of(path).unwrap_or(FileKind::Tf);
-                let raw = RawFile::scan(path, k, &f.text, false, self.names, || Arc::clone(&f));
-                self.add(path, raw, false);
+        self.notices.extend(lossy_name_notice(path));
+        if let Some(f) = self.read_listed(path) {
+            let k = FileKind::of(path).unwrap_or(FileKind::Tf);
+            let raw = RawFile::scan(path, k, &f.text, false, self.names, || Arc::clone(&f));
+            self.add(path, raw, false);
+        }
+    }
+
+    /// A file not read for what it is: a notice, and for a Terraform file a gap in its module.
+    fn skip(&mut self, path: &Path, why: &Refused) {
+        self.notices.push(refused_notice(&display(path), why));
+        if matches!(FileKind::of(path), Some(FileKind::Tf | FileKind::TfJson)) {
+            self.skipped.push(path.to_path_buf());
+        }
+    }
+
+    /// Reads a file found by listing a folder (a module sibling of a named file, a file of a
+    /// module reached through a call): a special file or a link out of the repository is
+    /// skipped with a notice, as when walking; a file that cannot be read is an error.
+    fn read_listed(&mut self, path: &Path) -> Option<Arc<SourceFile>> {
+        match crate::files::read_regular(path) {
+            Err(why) if why.is_skipped() => {
+                self.skip(path, &why);
+                None
             }
-            Err(e) => self.errors.push(e),
+            read => match super::source_from(path, read) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    self.errors.push(e);
+                    None
+                }
+            },
         }
     }
 
@@ -616,12 +663,24 @@ impl FileVisitor for Scanner<'_> {
 
     fn file(&mut self, path: &Path, kind: FileKind) {
         self.files += 1;
+        self.notices.extend(lossy_name_notice(path));
         let mut buf = std::mem::take(&mut self.buf);
-        let read = read_into(path, &mut buf);
+        let read = crate::files::read_regular_into(path, &mut buf);
         let kind = self.kind(Some(kind), None);
+        // A walked file that is not a regular file or a link out of the repository is skipped
+        // with a notice; one too large or that cannot be read is an error.
+        if let Err(why) = &read {
+            if why.is_skipped() {
+                self.skip(path, why);
+                if buf.capacity() <= KEPT_BUFFER_BYTES {
+                    self.buf = buf;
+                }
+                return;
+            }
+        }
         match read
-            .map_err(|e| cannot_read(display(path), &e))
-            .and_then(|n| decode(path, &buf[..n]))
+            .map_err(|why| refused(display(path), &why))
+            .and_then(|()| decode(path, &buf))
         {
             Err(e) => self.errors.push(e),
             Ok(text) => {
@@ -651,34 +710,31 @@ impl FileVisitor for Scanner<'_> {
     }
 }
 
-/// Reads a file into `buf` (its bytes are `buf[..n]`): one `open`, `read`s until the end, no
-/// `stat` (the buffer is reused, so it rarely needs to grow).
-fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut f = std::fs::File::open(path)?;
-    // An editor buffer stands in for the file it edits (`kpulint lsp`).
-    if let Some(text) = crate::overlay::text_of(path).filter(|_| f.metadata().is_ok_and(|m| m.is_file())) {
-        buf.clear();
-        buf.extend_from_slice(text.as_bytes());
-        return Ok(buf.len());
-    }
-    let mut filled = 0;
-    loop {
-        if filled == buf.len() {
-            buf.resize((buf.len() * 2).max(64 * 1024), 0);
-        }
-        match f.read(&mut buf[filled..]) {
-            Ok(0) => return Ok(filled),
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+/// "cannot read NAME: ...", "NAME is a FIFO (named pipe), not a regular file: not read", at
+/// the start of an empty file of that name.
+pub(super) fn refused(name: String, why: &Refused) -> InputError {
+    let f = SourceFile::new(name.clone(), "");
+    InputError::new(f.whole(), why.message(&name))
+}
+
+/// A walked file that is not read for what it is (not for an I/O error): a notice.
+fn refused_notice(name: &str, why: &Refused) -> Notice {
+    Notice {
+        span: None,
+        message: why.message(name),
     }
 }
 
-/// "cannot read NAME: ...", at the start of an empty file of that name.
-pub(super) fn cannot_read(name: String, e: &std::io::Error) -> InputError {
-    let f = SourceFile::new(name.clone(), "");
-    InputError::new(f.whole(), format!("cannot read {name}: {e}"))
+/// The notice for a file whose name is not valid UTF-8: read (Terraform reads it), shown
+/// lossily, never edited.
+pub(super) fn lossy_name_notice(path: &Path) -> Option<Notice> {
+    path.to_str().is_none().then(|| Notice {
+        span: None,
+        message: format!(
+            "{}: the file name is not valid UTF-8 (shown with \u{fffd} for the bytes that are not); it is read, but --fix never edits it",
+            display(path)
+        ),
+    })
 }
 
 /// A file's bytes as text: without a UTF-8 byte-order mark (not part of the content), and

@@ -11,20 +11,25 @@
 
 use std::io::{self, Write};
 
+use super::escape::terminal_line;
 use crate::run::Outcome;
 use crate::source::Span;
 
-/// Line breaks in a message would start a new record: they become spaces.
+/// Line breaks in a message would start a new record: they become spaces. Every other
+/// character that would act on the terminal is shown escaped.
 fn one_line(s: &str) -> String {
-    s.split(['\n', '\r'])
+    let joined = s
+        .split(['\n', '\r'])
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    terminal_line(&joined).into_owned()
 }
 
+/// A path with every unsafe character, line breaks included, shown escaped.
 fn at(span: &Span) -> String {
     let l = span.location();
-    format!("{}:{}:{}", one_line(span.path()), l.line, l.column)
+    format!("{}:{}:{}", terminal_line(span.path()), l.line, l.column)
 }
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {

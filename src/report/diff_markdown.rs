@@ -43,17 +43,20 @@ impl Comment {
     }
 }
 
-/// Makes text safe inside a table cell or list item: no table breaks, no HTML.
+/// Text from the repository in a list item, heading or table cell: nothing live (no link,
+/// image, mention, HTML or formatting; see [`super::escape::markdown_text`]).
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\n', " ")
+    super::escape::markdown_text(s)
 }
 
-/// Code spans cannot hold a backtick; addresses and paths never should.
+/// An address, path or label, as written, in a code span (outside a table).
 fn code(s: &str) -> String {
-    format!("`{}`", escape(&s.replace('`', "'")))
+    super::escape::markdown_code(s, false)
+}
+
+/// [`code`] in a table cell.
+fn cell_code(s: &str) -> String {
+    super::escape::markdown_code(s, true)
 }
 
 fn icon(s: Severity) -> &'static str {
@@ -120,11 +123,13 @@ pub fn render_with_limit(d: &Diff<'_>, limit: usize) -> String {
     };
     // The marker is invisible: a failed gate, then the summary, is the first a reviewer sees.
     c.line(MARKER);
+    // kpulint's own sentences (limits from the command line, counts and dollars): written as
+    // they are, like the table's figures.
     for g in crate::gate::failed(&d.gates) {
-        c.line(&format!("❌ **{}**", escape(&g.failure_line())));
+        c.line(&format!("❌ **{}**", g.failure_line()));
         c.line("");
     }
-    c.line(&format!("**{}**", escape(&summary(d))));
+    c.line(&format!("**{}**", summary(d)));
     c.line("");
     c.line(&format!(
         "{} → {}: {} application{}: {}.",
@@ -141,10 +146,11 @@ pub fn render_with_limit(d: &Diff<'_>, limit: usize) -> String {
             let r = row(a);
             format!(
                 "| {}<br>{} | {} | {} |",
-                code(&r.application),
-                code(&r.location),
+                cell_code(&r.application),
+                cell_code(&r.location),
                 r.change,
-                r.cells.iter().map(|s| escape(s)).collect::<Vec<_>>().join(" | ")
+                // kpulint's own figures: nothing to escape.
+                r.cells.join(" | ")
             )
         })
         .collect();
@@ -172,7 +178,7 @@ pub fn render_with_limit(d: &Diff<'_>, limit: usize) -> String {
                 if s.is_empty() {
                     String::new()
                 } else {
-                    format!("**{}**", escape(s))
+                    format!("**{s}**")
                 }
             })
             .collect();

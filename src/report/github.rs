@@ -11,14 +11,20 @@
 
 use std::io::{self, Write};
 
+use super::escape::keeping_line_breaks;
 use super::slash_path;
 use crate::model::Severity;
 use crate::run::Outcome;
 use crate::source::Span;
 
-/// Escapes the message of a workflow command (the part after `::`).
+/// Escapes the message of a workflow command (the part after `::`). The runner prints the
+/// command to the job log too: characters that would act on a terminal (escape sequences,
+/// bidirectional overrides) are shown escaped first; line breaks become `%0A`.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    keeping_line_breaks(s)
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value (`file=`, `title=`): as [`escape_data`], plus `:` and `,`, which

@@ -10,6 +10,7 @@ use miette::{
     Severity as MSeverity, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::escape::{is_unsafe_char, terminal, terminal_line};
 use super::{counts, RenderOptions};
 use crate::lint::Finding;
 use crate::model::{InputError, Severity};
@@ -49,7 +50,7 @@ impl SourceCode for Quoted {
         // A run starts at a line start: columns are the file's; lines and offsets are shifted.
         // miette's line count is of the lines before the context's end, from the text's start.
         Ok(Box::new(MietteSpanContents::new_named(
-            file.path.clone(),
+            terminal_line(&file.path).into_owned(),
             inner.data(),
             SourceSpan::new((inner.span().offset() + window.start).into(), inner.span().len()),
             inner.line() + window.line,
@@ -115,43 +116,80 @@ fn severity(s: Severity) -> MSeverity {
 /// Lines longer than this (a one-line plan JSON) are not quoted: the location is printed instead.
 const MAX_QUOTED_LINE: usize = 300;
 
-fn on_long_line(span: &Span) -> bool {
+/// Whether a span's snippet cannot be quoted: its line is longer than [`MAX_QUOTED_LINE`], or
+/// the lines miette would show (the span's, and one on each side) hold a character that would
+/// act on the terminal (an escape sequence, a carriage return, a bidirectional override). Its
+/// location is printed instead, with the text escaped.
+fn unquotable(span: &Span) -> bool {
     let Some(window) = span.file.window(span.range()) else {
         return false;
     };
-    let at = span.start.saturating_sub(window.start);
-    let (Some(before), Some(after)) = (window.text.get(..at), window.text.get(at..)) else {
+    let text = window.text;
+    let at = span.start.saturating_sub(window.start).min(text.len());
+    let end_at = span.end.saturating_sub(window.start).clamp(at, text.len());
+    let (Some(before), Some(after)) = (text.get(..at), text.get(at..)) else {
         return false;
     };
     let start = before.rfind('\n').map_or(0, |i| i + 1);
-    let end = after.find('\n').map_or(window.text.len(), |i| at + i);
-    end - start > MAX_QUOTED_LINE
+    let end = after.find('\n').map_or(text.len(), |i| at + i);
+    if end - start > MAX_QUOTED_LINE {
+        return true;
+    }
+    // From the line before the span's first line to the line after its last.
+    let shown_start = text
+        .get(..start.saturating_sub(1))
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let after_end = text
+        .get(end_at..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end_at + i);
+    let shown_end = text
+        .get(after_end + 1..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| after_end + 1 + i);
+    let shown = text.get(shown_start..shown_end).unwrap_or("");
+    let mut chars = shown.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line_end = c == '\n' || c == '\t' || (c == '\r' && chars.peek() == Some(&'\n'));
+        if !line_end && is_unsafe_char(c) {
+            return true;
+        }
+    }
+    false
 }
 
 /// `  at plan.json:1:5321: 12` for a span that is not quoted.
 fn location_line(span: &Span) -> String {
     let l = span.location();
     let text: String = span.text().chars().take(80).collect();
-    format!("\n  at {}:{}:{}: {text}", span.path(), l.line, l.column)
+    format!(
+        "\n  at {}:{}:{}: {}",
+        terminal_line(span.path()),
+        l.line,
+        l.column,
+        terminal_line(&text)
+    )
 }
 
 /// A finding's diagnostic, and the notes for related locations not shown in its snippet.
 fn finding_diag(f: &Finding) -> (Diag, Vec<Diag>) {
-    let long = on_long_line(&f.span);
+    let long = unquotable(&f.span);
     let mut labels = if long {
         Vec::new()
     } else {
-        vec![label(&f.span, Some(f.label.clone()), true)]
+        vec![label(&f.span, Some(terminal(&f.label).into_owned()), true)]
     };
     let mut related = Vec::new();
     for r in &f.related {
         let near = !long && r.span.same_file(&f.span) && r.span.location().line.abs_diff(f.span.location().line) <= 4;
-        if near {
-            labels.push(label(&r.span, Some(r.message.clone()), false));
-        } else if on_long_line(&r.span) {
+        let r_message = terminal(&r.message).into_owned();
+        if near && !unquotable(&r.span) {
+            labels.push(label(&r.span, Some(r_message), false));
+        } else if unquotable(&r.span) {
             related.push(Diag {
                 code: None,
-                message: format!("{}{}", r.message, location_line(&r.span)),
+                message: format!("{r_message}{}", location_line(&r.span)),
                 severity: MSeverity::Advice,
                 help: None,
                 source: source_of(&r.span),
@@ -160,17 +198,17 @@ fn finding_diag(f: &Finding) -> (Diag, Vec<Diag>) {
         } else {
             related.push(Diag {
                 code: None,
-                message: r.message.clone(),
+                message: r_message.clone(),
                 severity: MSeverity::Advice,
                 help: None,
                 source: source_of(&r.span),
-                labels: vec![label(&r.span, Some(r.message.clone()), true)],
+                labels: vec![label(&r.span, Some(r_message), true)],
             });
         }
     }
-    let mut message = format!("{}[{}] {}", f.severity.as_str(), f.rule.id, f.message);
+    let mut message = format!("{}[{}] {}", f.severity.as_str(), f.rule.id, terminal(&f.message));
     if let Some(s) = &f.suppressed {
-        message = format!("{message} [suppressed: {}]", s.reason);
+        message = format!("{message} [suppressed: {}]", terminal(&s.reason));
     }
     if long {
         message.push_str(&location_line(&f.span));
@@ -179,7 +217,7 @@ fn finding_diag(f: &Finding) -> (Diag, Vec<Diag>) {
         code: None,
         message,
         severity: severity(f.severity),
-        help: Some(f.help.clone()),
+        help: Some(terminal(&f.help).into_owned()),
         source: source_of(&f.span),
         labels,
     };
@@ -187,17 +225,22 @@ fn finding_diag(f: &Finding) -> (Diag, Vec<Diag>) {
 }
 
 fn error_diag(e: &InputError) -> Diag {
-    // A file that could not be read has no text to quote: the message names it.
-    let labels = if e.span.file.is_empty() || on_long_line(&e.span) {
+    let mut message = format!("error: {}", terminal(&e.message));
+    // A file that could not be read has no text to quote: the message names it. A snippet
+    // that cannot be quoted gives way to the location.
+    let labels = if e.span.file.is_empty() {
+        Vec::new()
+    } else if unquotable(&e.span) {
+        message.push_str(&location_line(&e.span));
         Vec::new()
     } else {
         vec![label(&e.span, None, true)]
     };
     Diag {
         code: None,
-        message: format!("error: {}", e.message),
+        message,
         severity: MSeverity::Error,
-        help: e.help.clone(),
+        help: e.help.as_deref().map(|h| terminal(h).into_owned()),
         source: source_of(&e.span),
         labels,
     }

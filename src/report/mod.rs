@@ -11,6 +11,7 @@ mod diff_cells;
 pub mod diff_human;
 pub mod diff_json;
 pub mod diff_markdown;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -81,7 +82,7 @@ pub fn render_what_if(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        WhatIfFormat::Human => whatif_human::render(w, errors, out),
+        WhatIfFormat::Human => escape::to_terminal(out, |o| whatif_human::render(w, errors, o)),
         WhatIfFormat::Json => whatif_json::render(w, flags, errors, out),
         WhatIfFormat::Markdown => whatif_markdown::render(w, errors, out),
     }
@@ -91,7 +92,7 @@ pub fn render_what_if(
 pub fn render_cost(format: CostFormat, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let t = crate::cost::cost_table(&outcome.analyses);
     match format {
-        CostFormat::Human => cost_human::render(&t, &outcome.errors, &outcome.notices, out),
+        CostFormat::Human => escape::to_terminal(out, |o| cost_human::render(&t, &outcome.errors, &outcome.notices, o)),
         CostFormat::Json => cost_json::render(&t, &outcome.errors, &outcome.notices, out),
         CostFormat::Markdown => cost_markdown::render(&t, &outcome.errors, &outcome.notices, out),
         CostFormat::Csv => cost_csv::render(&t, out),
@@ -187,14 +188,21 @@ pub fn fleet_cost(analyses: &[crate::analysis::Analysis]) -> FleetCost {
     f
 }
 
-/// A notice as one line of text: `path:line:column: message`, or the message alone.
+/// A notice as one line of text for a terminal: `path:line:column: message`, or the message
+/// alone (unsafe characters shown escaped).
 pub fn notice_text(n: &crate::model::Notice) -> String {
     match &n.span {
         Some(s) => {
             let l = s.location();
-            format!("{}:{}:{}: {}", s.path(), l.line, l.column, n.message)
+            format!(
+                "{}:{}:{}: {}",
+                escape::terminal_line(s.path()),
+                l.line,
+                l.column,
+                escape::terminal(&n.message)
+            )
         }
-        None => n.message.clone(),
+        None => escape::terminal(&n.message).into_owned(),
     }
 }
 
@@ -206,7 +214,13 @@ pub fn fix_line(fix: &crate::fix::apply::FixReport) -> String {
     let files = |changes: &[(String, Vec<String>)]| -> String {
         changes
             .iter()
-            .map(|(file, changes)| format!("{file}: {}", changes.join(", ")))
+            .map(|(file, changes)| {
+                format!(
+                    "{}: {}",
+                    escape::terminal_line(file),
+                    escape::terminal(&changes.join(", "))
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     };

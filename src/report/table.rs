@@ -1,6 +1,7 @@
 //! Plain tables shared by the `what-if` and `cost` renderers: aligned text for terminals and
 //! GitHub-flavoured Markdown, plus errors and notices as one line each.
 
+use super::escape::{terminal, terminal_line};
 use crate::model::{InputError, Notice};
 
 /// A table: a header row and rows of cells; numeric columns are right-aligned.
@@ -105,44 +106,28 @@ impl Table {
     }
 }
 
-/// A cell's text with the characters Markdown tables give a meaning escaped.
+/// A cell's text with every character Markdown gives a meaning escaped (`$` too: GitHub reads
+/// `$…$` as inline math), and nothing GitHub would link: see [`super::escape::markdown_text`].
 pub fn markdown_cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            // `$` too: GitHub reads `$…$` as inline math.
-            '|' | '\\' | '`' | '*' | '_' | '<' | '>' | '[' | ']' | '$' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::markdown_text(s)
 }
 
-/// `error: file:line:col: message` / `note: file:line:col: message`, one line each.
+/// `error: file:line:col: message` / `note: file:line:col: message`, one line each, with
+/// unsafe characters shown escaped (Markdown escapes the lines again).
 pub fn problems(errors: &[InputError], notices: &[Notice]) -> Vec<String> {
     let mut out = Vec::new();
     for e in errors {
         let l = e.span.location();
         out.push(format!(
             "error: {}:{}:{}: {}",
-            e.span.path(),
+            terminal_line(e.span.path()),
             l.line,
             l.column,
-            e.message
+            terminal(&e.message)
         ));
     }
     for n in notices {
-        out.push(match &n.span {
-            Some(s) => {
-                let l = s.location();
-                format!("note: {}:{}:{}: {}", s.path(), l.line, l.column, n.message)
-            }
-            None => format!("note: {}", n.message),
-        });
+        out.push(format!("note: {}", super::notice_text(n)));
     }
     out
 }

@@ -14,8 +14,8 @@ pub fn render(w: &WhatIf<'_>, errors: &[InputError], out: &mut dyn Write) -> io:
         writeln!(out)?;
         writeln!(
             out,
-            "### `{}` ({})",
-            a.today.app.address.replace('`', "'"),
+            "### {} ({})",
+            super::escape::markdown_code(&a.today.app.address, false),
             markdown_cell(&located(a))
         )?;
         writeln!(out)?;

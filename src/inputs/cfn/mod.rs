@@ -21,7 +21,7 @@ use crate::model::{InputError, InputFormat, Inventory};
 use crate::source::SourceFile;
 use document::{load_json, Entry, Kind, Node};
 use resources::read_template;
-use yaml::load_yaml;
+use yaml::load_yaml_documents;
 
 pub const FLINK_TYPE: &str = "AWS::KinesisAnalyticsV2::Application";
 
@@ -46,8 +46,15 @@ pub fn parse_yaml(file: &Arc<SourceFile>, params: &Parameters) -> Inventory {
             return read_template(file, &root, InputFormat::CloudformationJson, params);
         }
     }
-    match load_yaml(file) {
-        Ok(root) => read_template(file, &root, InputFormat::CloudformationYaml, params),
+    // Every document is read: an application in the second one is linted too.
+    match load_yaml_documents(file) {
+        Ok(documents) => {
+            let mut inv = Inventory::default();
+            for root in &documents {
+                inv.extend(read_template(file, root, InputFormat::CloudformationYaml, params));
+            }
+            inv
+        }
         Err(e) => error_inventory(e),
     }
 }

@@ -464,9 +464,16 @@ mod tests {
     }
 
     #[test]
-    fn first_document_resource_conditions_and_json_templates() {
+    fn every_document_resource_conditions_and_json_templates() {
+        // Every document of a multi-document file is read, its errors too.
         let two_docs = format!("{}---\nResources: 3\n", with_parallelism("", "5"));
-        assert_eq!(known(&app(&yaml(&two_docs)).parallelism.parallelism), 5.0);
+        let inv = yaml(&two_docs);
+        assert_eq!(inv.applications.len(), 1);
+        assert_eq!(known(&inv.applications[0].parallelism.parallelism), 5.0);
+        assert_eq!(inv.errors.len(), 1);
+        assert!(inv.errors[0].message.contains("Resources must be a mapping"));
+        let second = format!("Resources: {{}}\n---\n---\n{}", with_parallelism("", "7"));
+        assert_eq!(known(&app(&yaml(&second)).parallelism.parallelism), 7.0);
 
         let src = "Parameters:\n  Deploy:\n    Type: String\n    Default: 'no'\n  Unset:\n    Type: String\nConditions:\n  Create: !Equals [!Ref Deploy, 'yes']\n  Maybe: !Equals [!Ref Unset, 'yes']\nResources:\n  A:\n    Type: AWS::KinesisAnalyticsV2::Application\n    Condition: Create\n  B:\n    Type: AWS::KinesisAnalyticsV2::Application\n    Condition: Maybe\n";
         let inv = yaml(src);

@@ -60,10 +60,18 @@ pub(super) fn tag_kind(tag: Option<&Tag>) -> TagKind {
     }
 }
 
-/// Loads the first document of a YAML file into the tree. Built from parser events with an
-/// explicit stack: `saphyr`'s recursive loader overflows a 2 MiB stack on a few thousand nested
-/// block collections, and its flow-only recursion limit does not catch them.
+/// Loads the first document of a YAML file into the tree.
+#[cfg(test)]
 pub(super) fn load_yaml(file: &Arc<SourceFile>) -> Result<Node, InputError> {
+    load_yaml_documents(file).map(|mut docs| docs.swap_remove(0))
+}
+
+/// Loads every document of a YAML file (`---` separates them; a file has at least one) into
+/// trees. Built from parser events with an explicit stack: `saphyr`'s recursive loader
+/// overflows a 2 MiB stack on a few thousand nested block collections, and its flow-only
+/// recursion limit does not catch them. Anchors are per document, as YAML defines them; the
+/// alias budget is for the whole file. Empty documents of a multi-document file are left out.
+pub(super) fn load_yaml_documents(file: &Arc<SourceFile>) -> Result<Vec<Node>, InputError> {
     let text: &str = &file.text;
     let mut bytes = CharToByte::new(file);
     let mut to_byte = |m: &saphyr_parser::Marker| bytes.byte(m);
@@ -71,7 +79,7 @@ pub(super) fn load_yaml(file: &Arc<SourceFile>) -> Result<Node, InputError> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut budget = ALIAS_BUDGET;
-    let mut root: Option<Node> = None;
+    let mut documents: Vec<Node> = Vec::new();
 
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
@@ -82,13 +90,11 @@ pub(super) fn load_yaml(file: &Arc<SourceFile>) -> Result<Node, InputError> {
         let end = to_byte(&span.end);
         let node = match event {
             Event::StreamEnd => break,
-            Event::DocumentEnd => {
-                if root.is_some() {
-                    break; // only the first document is the template
-                }
+            Event::DocumentStart(_) => {
+                anchors.clear();
                 continue;
             }
-            Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => continue,
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if stack.last().is_some_and(Frame::wants_key) {
                     return Err(InputError::new(
@@ -191,7 +197,7 @@ pub(super) fn load_yaml(file: &Arc<SourceFile>) -> Result<Node, InputError> {
             }
         };
         match stack.last_mut() {
-            None => root = Some(node),
+            None => documents.push(node),
             Some(frame) => match &mut frame.body {
                 FrameBody::Seq(items) => items.push(node),
                 FrameBody::Map { entries, key, .. } => {
@@ -206,12 +212,16 @@ pub(super) fn load_yaml(file: &Arc<SourceFile>) -> Result<Node, InputError> {
             },
         }
     }
-    root.ok_or_else(|| {
-        InputError::new(
+    if documents.len() > 1 {
+        documents.retain(|d| !matches!(d.kind, Kind::Null));
+    }
+    if documents.is_empty() {
+        return Err(InputError::new(
             file.whole(),
             format!("{} is empty, not a CloudFormation template", file.path),
-        )
-    })
+        ));
+    }
+    Ok(documents)
 }
 
 /// Converts the parser's character positions to byte offsets. Positions mostly move forward,

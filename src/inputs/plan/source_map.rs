@@ -93,10 +93,12 @@ impl Sources {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Vec::new();
         };
+        // Anything but a folder: a FIFO or a link out of the repository is refused when read.
         let mut out: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
             .map(|e| e.path())
-            .filter(|p| p.is_file() && matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
+            .filter(|p| matches!(FileKind::of(p), Some(FileKind::Tf | FileKind::TfJson)))
             .map(|p| clean(&p))
             .collect();
         // Override files (`override.tf`, `*_override.tf`) only amend blocks: look in them last.
@@ -142,10 +144,15 @@ impl Sources {
     }
 
     /// Where `terraform init` downloaded the module with this key (`a.b`), for a root.
-    fn installed(&mut self, root: &Path, key: &str) -> Option<PathBuf> {
+    fn installed(&mut self, root: &Path, key: &str, notices: &mut Vec<Notice>) -> Option<PathBuf> {
         self.installed
             .entry(root.to_path_buf())
-            .or_insert_with(|| crate::inputs::installed_modules(root))
+            .or_insert_with(|| {
+                crate::inputs::installed_modules(root).unwrap_or_else(|notice| {
+                    notices.push(notice);
+                    BTreeMap::new()
+                })
+            })
             .get(key)
             .cloned()
     }
@@ -188,7 +195,7 @@ pub(super) fn map_application(
         };
         dir = match module_source(call, &dir) {
             ModuleSource::Local(p) => p,
-            ModuleSource::Remote(src) => match sources.installed(root, &key) {
+            ModuleSource::Remote(src) => match sources.installed(root, &key, notices) {
                 Some(p) => p,
                 None => {
                     return Err(format!(
