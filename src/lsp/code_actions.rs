@@ -151,13 +151,20 @@ pub fn quick_fixes(
                 continue;
             };
             let address = a.app.address.as_str();
+            // The application's findings that a configuration change cures (not KPU005, 008,
+            // 009 or 016: less state, a declaration, a value, a max parallelism).
             let resolves: Vec<Diagnostic> = diagnostics
                 .iter()
                 .filter(|d| {
-                    d.data
-                        .clone()
-                        .and_then(|v| serde_json::from_value::<FindingData>(v).ok())
-                        .is_some_and(|data| data.application.as_deref() == Some(address))
+                    let cured = match &d.code {
+                        Some(lsp_types::NumberOrString::String(rule)) => crate::rules::settings_fixed_by(rule).any(),
+                        _ => false,
+                    };
+                    cured
+                        && d.data
+                            .clone()
+                            .and_then(|v| serde_json::from_value::<FindingData>(v).ok())
+                            .is_some_and(|data| data.application.as_deref() == Some(address))
                 })
                 .cloned()
                 .collect();
