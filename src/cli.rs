@@ -78,8 +78,10 @@ pub enum Command {
     /// What a change does to KPUs, cost and findings: `--base REF [PATH]...` or `OLD NEW`
     #[command(after_help = crate::diff::command::AFTER_HELP)]
     Diff(crate::diff::command::DiffArgs),
-    /// Run the language server (LSP 3.17 over standard input and output) for editors:
-    /// diagnostics on unsaved buffers, hover, quick fixes, cost lenses
+    /// Run the language server for editors (LSP 3.17 over standard input and output)
+    ///
+    /// Diagnostics on unsaved buffers, hover with KPUs and cost, quick fixes and
+    /// `source.fixAll.kpulint`, cost lenses.
     #[cfg(feature = "lsp")]
     #[command(after_help = LSP_AFTER_HELP)]
     Lsp,
