@@ -2,6 +2,8 @@
 //! half-typed values, hover, code actions and applying their edits, code lenses, watched files,
 //! workspace folders, shutdown and exit. Every workspace is a temporary copy of the examples.
 
+#![cfg(feature = "lsp")]
+
 mod lsp_support;
 
 use std::path::Path;

@@ -4,6 +4,8 @@
 //! `kpulint --fix`. The README's Neovim set-up is run as pasted too. `.ci/run` installs Neovim where it can; without `nvim` on PATH the test says
 //! so and checks nothing else.
 
+#![cfg(feature = "lsp")]
+
 mod lsp_support;
 
 use std::path::Path;
