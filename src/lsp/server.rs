@@ -307,7 +307,26 @@ impl Server {
         }
         let folder = Folder::scan(&root);
         self.folders.insert(root.clone(), folder);
+        self.lay_buffers(&root);
         self.rebuild_units(&root);
+    }
+
+    /// Lays the open documents of a folder over its scan of the disk.
+    fn lay_buffers(&mut self, root: &Path) {
+        let Some(folder) = self.folders.get_mut(root) else {
+            return;
+        };
+        for (path, doc) in self.docs.iter().filter(|(p, _)| p.starts_with(root)) {
+            match FileKind::of(path) {
+                Some(FileKind::Tf | FileKind::TfJson) => {
+                    folder.update_tf(path, Some(doc.content()));
+                }
+                Some(FileKind::Json | FileKind::Yaml) => {
+                    folder.update_template(path, Some(doc.content()));
+                }
+                _ => {}
+            }
+        }
     }
 
     fn remove_folder(&mut self, root: &Path) {
@@ -414,7 +433,7 @@ impl Server {
         if let Some(doc) = self.docs.get(path) {
             return Some(doc.content().to_string());
         }
-        crate::inputs::read_source(path).ok().map(|f| f.text.to_string())
+        super::workspace::disk_text(path)
     }
 
     fn cancel_running(&mut self) {
@@ -656,6 +675,7 @@ impl Server {
                     continue;
                 };
                 self.folders.insert(root.clone(), Folder::scan(&root));
+                self.lay_buffers(&root);
                 self.rebuild_units(&root);
                 self.changed(&path, false);
                 continue;

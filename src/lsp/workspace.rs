@@ -105,6 +105,21 @@ impl TfInfo {
     }
 }
 
+/// A file's text on disk, read as the pipeline reads files (a regular file within the size cap,
+/// no link out of the repository; without a byte-order mark), but never an editor buffer: the
+/// scan is of the disk, and the server lays the open documents over it. (A buffer read through
+/// the pipeline's reader would be the analysis thread's, while one runs.)
+pub fn disk_text(path: &Path) -> Option<String> {
+    let (mut file, len) = crate::files::open_regular(path).ok()?;
+    let mut bytes = Vec::new();
+    crate::files::read_capped(&mut file, &mut bytes, len).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    Some(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 /// Whether JSON or YAML text may hold a Flink application (a template or a plan).
 pub fn may_hold_application(text: &str) -> bool {
     text.contains(cfn::FLINK_TYPE) || text.contains(FLINK_RESOURCE)
@@ -138,14 +153,14 @@ impl FileVisitor for Collector<'_> {
         }
         // Read as the pipeline reads (regular files within the size cap), editor buffers
         // included.
-        let Ok(file) = inputs::read_source(path) else { return };
+        let Some(text) = disk_text(path) else { return };
         match kind {
             FileKind::Tf | FileKind::TfJson => {
-                let info = TfInfo::scan(path, &file.text);
+                let info = TfInfo::scan(path, &text);
                 self.mine.push((path.to_path_buf(), Some(info)));
             }
             _ => {
-                if may_hold_application(&file.text) {
+                if may_hold_application(&text) {
                     self.mine.push((path.to_path_buf(), None));
                 }
             }
@@ -162,7 +177,7 @@ impl FileVisitor for Collector<'_> {
 
 impl Folder {
     /// Walks `root` as `kpulint` walks a directory (ignore files, hidden and `.terraform`
-    /// folders skipped) and scans every Terraform, JSON and YAML file.
+    /// folders skipped) and scans every Terraform, JSON and YAML file as it is on disk.
     pub fn scan(root: &Path) -> Folder {
         let found = Mutex::new(Vec::new());
         let walked = crate::discover::walk(&[root.to_path_buf()], &[], 0, || Collector {
@@ -216,8 +231,8 @@ impl Folder {
                 .collect();
             files.sort();
             for path in files {
-                let Ok(file) = inputs::read_source(&path) else { continue };
-                let info = TfInfo::scan(&path, &file.text);
+                let Some(text) = disk_text(&path) else { continue };
+                let info = TfInfo::scan(&path, &text);
                 pending.extend(info.calls.iter().cloned());
                 self.tf.insert(normalize(&path), info);
             }
