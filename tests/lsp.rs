@@ -667,7 +667,7 @@ fn multi_root_workspaces_analyse_each_folder_from_its_own_root() {
 }
 
 #[test]
-fn exit_without_shutdown_is_an_error_and_unknown_requests_are_refused() {
+fn exit_without_shutdown_is_an_error_unknown_requests_are_refused_and_other_schemes_get_nothing() {
     let (_tmp, root) = workspace(&["clean"]);
     let (mut c, _) = Client::start(&[&root.join("clean")], true);
     let r = c.request(
@@ -675,6 +675,15 @@ fn exit_without_shutdown_is_an_error_and_unknown_requests_are_refused() {
         json!({ "textDocument": { "uri": "file:///x.tf" }, "position": { "line": 0, "character": 0 } }),
     );
     assert_eq!(r["error"]["code"], -32601);
+    // A buffer that is no file gets nothing, not an error.
+    let untitled = json!({ "uri": "untitled:Untitled-1" });
+    let r = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": untitled, "position": { "line": 0, "character": 0 } }),
+    );
+    assert_eq!(r["result"], Value::Null);
+    let r = c.request("textDocument/codeLens", json!({ "textDocument": untitled }));
+    assert_eq!(r["result"], json!([]));
     c.notify("exit", Value::Null);
     assert_eq!(c.wait().code(), Some(1));
 }

@@ -39,8 +39,12 @@ impl Server {
             }
         };
         let Some(path) = path else {
-            let e = Response::new_err(req.id, ErrorCode::InvalidParams as i32, "no file URI".into());
-            self.respond(e);
+            // Not a file (an untitled buffer, another scheme): nothing kpulint reads.
+            let nothing = match req.method.as_str() {
+                "textDocument/codeAction" | "textDocument/codeLens" => json!([]),
+                _ => Value::Null,
+            };
+            self.respond(Response::new_ok(req.id, nothing));
             return;
         };
         if self.fresh(&path) {
