@@ -13,6 +13,12 @@ seed() { # target, then find arguments
   done
 }
 seed hcl_module -name '*.tf'
+# Override files as the fourth part (after main.tf, the child module and terraform.tfvars), and
+# one that merges into the target's own application.
+find "$root/tests/fixtures" -type f \( -name '*override.tf' -o -name '*override.tf.json' \) | while read -r f; do
+  { printf '\0\0\0\0\0\0'; cat "$f"; } > "$fuzz/corpus/hcl_module/override-$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+done
+printf '\0\0\0\0\0\0provider "aws" {\n  region = "eu-west-2"\n}\nvariable "fuzz_parallelism" {\n  default = 6\n}\nresource "aws_kinesisanalyticsv2_application" "fuzz" {\n  application_configuration {\n    flink_application_configuration {\n      dynamic "parallelism_configuration" {\n        for_each = [1]\n        content {\n          configuration_type = "CUSTOM"\n          parallelism        = var.fuzz_parallelism\n        }\n      }\n    }\n  }\n}\n' > "$fuzz/corpus/hcl_module/override-app"
 seed precheck -name '*.tf'
 seed tf_json -name '*.tf.json'
 seed plan -name 'plan.json'
@@ -20,6 +26,8 @@ seed cfn_json -name '*.json' ! -name '*.tf.json' ! -name 'plan.json'
 seed cfn_yaml \( -name '*.yaml' -o -name '*.yml' \)
 seed config -name '.kpulint.hcl'
 seed vars -name '*.tfvars'
+seed hcl_objects \( -name '*.tf' -o -name '*.tfvars' \)
+seed plan_reader -name 'plan.json'
 # fix: Terraform files, tfvars and templates, each as the first part (main.tf) and, after
 # NUL NUL, as the tfvars and the template.
 mkdir -p "$fuzz/corpus/fix"

@@ -319,11 +319,11 @@ pub fn price_notices(a: &Analysis, said: &mut std::collections::BTreeSet<String>
             message: match &a.price_region {
                 Some(r) => format!(
                     "region of {} cannot be evaluated ({}): its costs use {r} prices (defaults.region)",
-                    a.app.address, reason.what
+                    a.app.instance, reason.what
                 ),
                 None => format!(
                     "region of {} cannot be evaluated ({}): its costs are unknown",
-                    a.app.address, reason.what
+                    a.app.instance, reason.what
                 ),
             },
         });
@@ -585,7 +585,7 @@ fn declarations(app: &Application, config: &Config, errors: &mut Vec<InputError>
             }
         }
     }
-    for d in config.applications_for(&app.address) {
+    for d in config.applications_for(&app.root, &app.address) {
         decl.state_size_rejected |= d.state_size_rejected && decl.state_size.is_none();
         fill(&mut decl.state_size, &d.state_size);
         fill(&mut decl.required_parallelism, &d.required_parallelism);
@@ -675,7 +675,7 @@ fn invalid_settings(app: &Application) -> Vec<(Span, String)> {
     let mut out = Vec::new();
     let mut add = |name: &str, s: Option<(&Span, &String)>| {
         if let Some((span, msg)) = s {
-            out.push((span.clone(), format!("{name} of {}: {msg}", app.address)));
+            out.push((span.clone(), format!("{name} of {}: {msg}", app.instance)));
         }
     };
     fn inv<T>(s: &Setting<T>) -> Option<(&Span, &String)> {
@@ -700,7 +700,7 @@ fn invalid_settings(app: &Application) -> Vec<(Span, String)> {
                 block.first_line(),
                 format!(
                     "parallelism_configuration of {} has no configuration_type: Terraform and CloudFormation require \"CUSTOM\" or \"DEFAULT\"",
-                    app.address
+                    app.instance
                 ),
             ));
         }
@@ -711,7 +711,7 @@ fn invalid_settings(app: &Application) -> Vec<(Span, String)> {
                 span.clone(),
                 format!(
                     "configuration_type of {} is \"{value}\": it must be \"CUSTOM\" or \"DEFAULT\"",
-                    app.address
+                    app.instance
                 ),
             ));
         }

@@ -22,6 +22,10 @@ pub struct Entry {
     pub rule: String,
     #[serde(default)]
     pub application: Option<String>,
+    /// The root of the application's instance ([`crate::model::Application::root`]). Entries
+    /// written before roots were recorded have none: they match the finding in every root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
     pub file: String,
     #[serde(default)]
     pub message: String,
@@ -40,8 +44,43 @@ pub fn read(path: &Path) -> Result<Baseline, InputError> {
     })
 }
 
-pub fn fingerprints(b: &Baseline) -> BTreeSet<String> {
-    b.findings.iter().map(|e| e.fingerprint.clone()).collect()
+/// What a baseline accepts. An entry with a root matches its instance's fingerprint; an entry
+/// without one (written before roots were recorded) matches the fingerprint it was written with
+/// ([`Finding::legacy_fingerprint`]), or the same rule, application and file in every root.
+#[derive(Debug, Clone, Default)]
+pub struct Accepted {
+    fingerprints: BTreeSet<String>,
+    rootless: BTreeSet<String>,
+    rootless_findings: BTreeSet<(String, String, String)>,
+}
+
+impl Accepted {
+    pub fn of(b: &Baseline) -> Accepted {
+        let mut accepted = Accepted::default();
+        for e in &b.findings {
+            if e.root.is_some() {
+                accepted.fingerprints.insert(e.fingerprint.clone());
+                continue;
+            }
+            accepted.rootless.insert(e.fingerprint.clone());
+            if let Some(app) = &e.application {
+                accepted
+                    .rootless_findings
+                    .insert((e.rule.clone(), app.clone(), e.file.clone()));
+            }
+        }
+        accepted
+    }
+
+    pub fn accepts(&self, f: &Finding) -> bool {
+        self.fingerprints.contains(&f.fingerprint)
+            || self.rootless.contains(&f.fingerprint)
+            || self.rootless.contains(&f.legacy_fingerprint)
+            || f.application.as_ref().is_some_and(|app| {
+                self.rootless_findings
+                    .contains(&(f.rule.id.to_string(), app.clone(), f.span.path().to_string()))
+            })
+    }
 }
 
 /// The baseline for the findings that are active now (suppressed ones need no entry).
@@ -53,6 +92,7 @@ pub fn from_findings(findings: &[Finding]) -> Baseline {
             fingerprint: f.fingerprint.clone(),
             rule: f.rule.id.to_string(),
             application: f.application.clone(),
+            root: f.root.clone(),
             file: f.span.path().to_string(),
             message: f.message.clone(),
         })
@@ -65,12 +105,22 @@ pub fn from_findings(findings: &[Finding]) -> Baseline {
     }
 }
 
-/// Entries of `old` that no current finding matches.
-pub fn stale<'a>(old: &'a Baseline, new: &Baseline) -> Vec<&'a Entry> {
-    let current: BTreeSet<&str> = new.findings.iter().map(|e| e.fingerprint.as_str()).collect();
+/// Entries of `old` that no current finding matches (an entry without a root that a finding
+/// still matches is not stale: rewriting the baseline records its root).
+pub fn stale<'a>(old: &'a Baseline, findings: &[Finding]) -> Vec<&'a Entry> {
+    let current: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.suppressed.as_ref().is_none_or(|s| s.by == SuppressedBy::Baseline))
+        .collect();
     old.findings
         .iter()
-        .filter(|e| !current.contains(e.fingerprint.as_str()))
+        .filter(|e| {
+            let one = Accepted::of(&Baseline {
+                version: old.version,
+                findings: vec![(*e).clone()],
+            });
+            !current.iter().any(|f| one.accepts(f))
+        })
         .collect()
 }
 

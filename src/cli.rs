@@ -110,10 +110,11 @@ pub struct EvalArgs {
     /// Use this config file instead of discovering .kpulint.hcl
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Set a Terraform variable (repeatable; later wins, as in Terraform)
+    /// Set a root module's Terraform variable in every scanned root that declares it
+    /// (repeatable; later wins, as in Terraform)
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
-    /// Read Terraform variables from a .tfvars or .tfvars.json file (repeatable)
+    /// Read Terraform variables from a .tfvars or .tfvars.json file, for every root (repeatable)
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
     /// Set a CloudFormation parameter (repeatable)
@@ -177,6 +178,7 @@ impl EvalArgs {
             source_dir: self.source_dir.clone(),
             jobs: self.jobs.map(usize::from),
             skip_caller_search: false,
+            instance_roots_from: None,
         }
     }
 }
@@ -444,7 +446,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     let (vars, parameters) = read_inputs(&args.eval, order, &mut pre_errors)?;
     let baseline = match &args.baseline {
         Some(path) => match baseline::read(path) {
-            Ok(b) => Some((crate::discover::display(path), baseline::fingerprints(&b))),
+            Ok(b) => Some((crate::discover::display(path), baseline::Accepted::of(&b))),
             Err(e) => {
                 pre_errors.push(e);
                 None
@@ -478,7 +480,7 @@ fn check(args: CheckArgs, order: Vec<(bool, usize)>) -> Result<i32, String> {
     if let Some(path) = &args.write_baseline {
         let new = baseline::from_findings(&outcome.findings);
         if let Ok(old) = baseline::read(path) {
-            for e in baseline::stale(&old, &new) {
+            for e in baseline::stale(&old, &outcome.findings) {
                 outcome.notices.push(Notice {
                     span: None,
                     message: format!(

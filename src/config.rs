@@ -10,6 +10,7 @@ use globset::{Glob, GlobMatcher};
 
 use crate::date::Date;
 use crate::eval::value::Value;
+use crate::identity::Selector;
 use crate::inputs::hcl::{parse_body, Lower};
 use crate::inputs::terraform::{Attr, BodyNode};
 use crate::model::{InputError, Severity};
@@ -102,7 +103,8 @@ impl Default for Thresholds {
 #[derive(Debug, Clone)]
 pub struct AppDecl {
     pub pattern: String,
-    matcher: GlobMatcher,
+    /// `ADDRESS` (every root's instance) or `ROOT:ADDRESS` (one root's), globs in both parts.
+    selector: Selector,
     /// The `application "pattern"` block header (KPU903 points here when it matches nothing).
     pub span: Span,
     /// Its `state_size` was written but rejected (a config error says why).
@@ -114,8 +116,9 @@ pub struct AppDecl {
 }
 
 impl AppDecl {
-    pub fn matches(&self, address: &str) -> bool {
-        self.pattern == address || self.matcher.is_match(address)
+    /// Whether the block applies to the instance of `address` reached from `root`.
+    pub fn matches(&self, root: &str, address: &str) -> bool {
+        self.selector.matches(root, address)
     }
 }
 
@@ -132,10 +135,14 @@ pub struct Prices {
     pub running_storage_gb_month_usd: f64,
 }
 
-/// `ignore { paths = [...], rules = [...], reason = "...", until = "YYYY-MM-DD" }`
+/// `ignore { paths = [...], applications = [...], rules = [...], reason = "...", until = "YYYY-MM-DD" }`
 #[derive(Debug, Clone)]
 pub struct IgnoreScope {
+    /// Globs over the finding's file and its application's root module directory, relative to
+    /// the config's directory.
     pub paths: Vec<GlobMatcher>,
+    /// `ADDRESS` or `ROOT:ADDRESS` patterns: the finding's application must match one.
+    pub applications: Vec<Selector>,
     pub rules: Vec<String>,
     pub reason: Option<String>,
     pub until: Option<Date>,
@@ -167,17 +174,26 @@ impl Config {
             .map(|f| Path::new(&f.path).parent().map(Path::to_path_buf).unwrap_or_default())
     }
 
-    /// The application blocks matching `address`, most specific first: the exact address, then
-    /// globs from the last written to the first. Each declared value comes from the first block
-    /// that has it, so a broad `"*"` block fills in only what narrower blocks leave out.
-    pub fn applications_for<'a>(&'a self, address: &'a str) -> impl Iterator<Item = &'a AppDecl> + 'a {
-        let exact = self.applications.iter().filter(move |a| a.pattern == address);
+    /// The application blocks matching the instance of `address` reached from `root`, most
+    /// specific first: the exact `ROOT:ADDRESS`, the exact address, then globs from the last
+    /// written to the first. Each declared value comes from the first block that has it, so a
+    /// broad `"*"` block fills in only what narrower blocks leave out.
+    pub fn applications_for<'a>(&'a self, root: &'a str, address: &'a str) -> impl Iterator<Item = &'a AppDecl> + 'a {
+        let exact = move |a: &&AppDecl| a.selector.is_exact(root, address);
+        let rooted = self
+            .applications
+            .iter()
+            .filter(move |a| exact(a) && a.selector.has_root());
+        let plain = self
+            .applications
+            .iter()
+            .filter(move |a| exact(a) && !a.selector.has_root());
         let globs = self
             .applications
             .iter()
             .rev()
-            .filter(move |a| a.pattern != address && a.matches(address));
-        exact.chain(globs)
+            .filter(move |a| !exact(a) && a.matches(root, address));
+        rooted.chain(plain).chain(globs)
     }
 }
 
@@ -474,7 +490,7 @@ impl P<'_> {
 
     fn application(&mut self, pattern: &str, span: &Span, body: &BodyNode) -> Option<AppDecl> {
         self.no_blocks(body);
-        let matcher = match address_glob(pattern) {
+        let selector = match Selector::parse(pattern) {
             Ok(m) => m,
             Err(e) => {
                 self.err(span, format!("invalid application pattern \"{pattern}\": {e}"), None);
@@ -483,7 +499,7 @@ impl P<'_> {
         };
         let mut decl = AppDecl {
             pattern: pattern.to_string(),
-            matcher,
+            selector,
             span: span.clone(),
             state_size_rejected: false,
             state_size: None,
@@ -621,6 +637,7 @@ impl P<'_> {
         self.no_blocks(body);
         let mut scope = IgnoreScope {
             paths: Vec::new(),
+            applications: Vec::new(),
             rules: Vec::new(),
             reason: None,
             until: None,
@@ -629,7 +646,7 @@ impl P<'_> {
         let mut ok = true;
         for attr in &body.attrs {
             match attr.name.as_str() {
-                "paths" | "rules" => {
+                "paths" | "applications" | "rules" => {
                     let Some(Value::List(items)) = self.value(attr) else {
                         self.err(
                             &attr.expr.span,
@@ -649,7 +666,19 @@ impl P<'_> {
                             ok = false;
                             continue;
                         };
-                        if attr.name == "paths" {
+                        if attr.name == "applications" {
+                            match Selector::parse(s) {
+                                Ok(sel) => scope.applications.push(sel),
+                                Err(e) => {
+                                    self.err(
+                                        &attr.expr.span,
+                                        format!("invalid application pattern \"{s}\": {e}"),
+                                        None,
+                                    );
+                                    ok = false;
+                                }
+                            }
+                        } else if attr.name == "paths" {
                             match Glob::new(s) {
                                 Ok(g) => scope.paths.push(g.compile_matcher()),
                                 Err(e) => {
@@ -684,7 +713,7 @@ impl P<'_> {
                 other => self.err(
                     &attr.name_span,
                     format!("unknown setting \"{other}\" in ignore block"),
-                    Some("known settings: paths, rules, reason, until".into()),
+                    Some("known settings: paths, applications, rules, reason, until".into()),
                 ),
             }
         }

@@ -7,6 +7,9 @@ use crate::analysis::{Analysis, Binding, NotSized};
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostRow<'a> {
     pub address: &'a str,
+    /// The application's root and identity ([`crate::model::Application::instance`]).
+    pub root: &'a str,
+    pub instance: &'a str,
     pub file: &'a str,
     pub line: usize,
     /// `sized`, `not_applicable`, `unresolved` or `invalid` (as in `check --format json`).
@@ -52,6 +55,8 @@ pub struct CostTotal {
 pub struct CostTable<'a> {
     pub rows: Vec<CostRow<'a>>,
     pub total: CostTotal,
+    /// The rows come from more than one root: the tables show a `root` column.
+    pub several_roots: bool,
 }
 
 pub fn status(a: &Analysis) -> &'static str {
@@ -68,6 +73,8 @@ fn row(a: &Analysis) -> CostRow<'_> {
     let r = a.recommendation.as_ref();
     CostRow {
         address: &a.app.address,
+        root: &a.app.root,
+        instance: &a.app.instance,
         file: a.app.span.path(),
         line: a.app.span.location().line,
         status: status(a),
@@ -95,8 +102,11 @@ pub fn cost_table(analyses: &[Analysis]) -> CostTable<'_> {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         };
-        by_savings.then_with(|| (a.file, a.line, a.address).cmp(&(b.file, b.line, b.address)))
+        by_savings.then_with(|| (a.file, a.line, a.address, a.root).cmp(&(b.file, b.line, b.address, b.root)))
     });
+    let several_roots = rows
+        .first()
+        .is_some_and(|first| rows.iter().any(|r| r.root != first.root));
     let fleet = crate::report::fleet_cost(analyses);
     let counted = rows
         .iter()
@@ -118,5 +128,6 @@ pub fn cost_table(analyses: &[Analysis]) -> CostTable<'_> {
             unconfirmed_savings_usd: fleet.unconfirmed_savings_usd,
         },
         rows,
+        several_roots,
     }
 }

@@ -19,6 +19,7 @@ pub mod eval;
 pub mod files;
 pub mod fix;
 pub mod gate;
+pub mod identity;
 pub mod inputs;
 pub mod lint;
 #[cfg(feature = "lsp")]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::date::Date;
-use crate::model::{Directive, DirectiveKind, DirectiveTarget, Setting, Severity, StrayDirective};
+use crate::model::{Directive, DirectiveKind, DirectiveTarget, OriginKind, Setting, Severity, StrayDirective};
 use crate::rules::suppression::{self, InlineSuppression, KPU900, KPU901, KPU902, KPU903};
 use crate::rules::{self, RuleMeta, CHECKS};
 use crate::source::Span;
@@ -18,6 +18,10 @@ use crate::source::Span;
 pub struct Related {
     pub span: Span,
     pub message: String,
+    /// Where the value of this setting (`parallelism`, ...) was written, when that is another
+    /// place than the attribute: a tfvars entry, a module argument, a variable default, a local.
+    /// The single-location formats annotate it too, so a change there is shown where it is.
+    pub value_of: Option<&'static str>,
 }
 
 /// Where a suppression was written.
@@ -68,18 +72,26 @@ pub struct Finding {
     pub help: String,
     /// The application's address (`None` for findings about suppressions in the config).
     pub application: Option<String>,
+    /// The application's root ([`crate::model::Application::root`]) and identity
+    /// ([`crate::model::Application::instance`]), as the application has them.
+    pub root: Option<String>,
+    pub instance: Option<String>,
     pub related: Vec<Related>,
     pub suppressed: Option<Suppressed>,
-    /// Stable across unrelated edits: rule, application, file and occurrence, no line numbers.
+    /// Stable across unrelated edits: rule, application instance (root and address), file and
+    /// occurrence, no line numbers.
     pub fingerprint: String,
+    /// The fingerprint as baselines written before instances had roots recorded it (the
+    /// address without the root): entries without a root are matched against it.
+    pub legacy_fingerprint: String,
 }
 
 /// Options that change which findings count.
 #[derive(Debug, Clone)]
 pub struct LintOptions {
     pub today: Date,
-    /// Fingerprints accepted by `--baseline`, with the baseline's path for the reason.
-    pub baseline: Option<(String, BTreeSet<String>)>,
+    /// What `--baseline` accepts, with the baseline's path for the reason.
+    pub baseline: Option<(String, crate::baseline::Accepted)>,
 }
 
 /// FNV-1a, 64 bit: a stable hash without a dependency.
@@ -111,25 +123,43 @@ fn configured_severity(config: &Config, rule: &RuleMeta) -> Option<Severity> {
 /// calls the application was reached through.
 fn related(a: &Analysis, span: &Span) -> Vec<Related> {
     let pc = &a.app.parallelism;
-    let origins = [
-        pc.parallelism.origin(),
-        pc.parallelism_per_kpu.origin(),
-        pc.auto_scaling_enabled.origin(),
-        pc.configuration_type.origin(),
-    ];
-    let spans = [
-        pc.parallelism.span(),
-        pc.parallelism_per_kpu.span(),
-        pc.auto_scaling_enabled.span(),
-        pc.configuration_type.span(),
+    let settings = [
+        ("parallelism", pc.parallelism.span(), pc.parallelism.origin()),
+        (
+            "parallelism_per_kpu",
+            pc.parallelism_per_kpu.span(),
+            pc.parallelism_per_kpu.origin(),
+        ),
+        (
+            "auto_scaling_enabled",
+            pc.auto_scaling_enabled.span(),
+            pc.auto_scaling_enabled.origin(),
+        ),
+        (
+            "configuration_type",
+            pc.configuration_type.span(),
+            pc.configuration_type.origin(),
+        ),
     ];
     let mut out = Vec::new();
-    for (s, o) in spans.iter().zip(origins) {
+    for (name, s, o) in settings {
         if let (Some(s), Some(o)) = (s, o) {
-            if *s == span && o.span != *span {
+            if s == span && o.span != *span {
+                // A value written in a file of the repository (not `--var`, the environment, or
+                // the .tf a plan was made from, which takes the finding's place instead).
+                let written = matches!(
+                    o.kind,
+                    OriginKind::VarFile
+                        | OriginKind::ModuleArgument
+                        | OriginKind::VariableDefault
+                        | OriginKind::Local
+                        | OriginKind::ParameterDefault
+                        | OriginKind::Mapping
+                );
                 out.push(Related {
                     span: o.span.clone(),
                     message: o.label.clone(),
+                    value_of: written.then_some(name),
                 });
             }
         }
@@ -138,6 +168,7 @@ fn related(a: &Analysis, span: &Span) -> Vec<Related> {
         out.push(Related {
             span: call.span.clone(),
             message: format!("reached through {}", call.address),
+            value_of: None,
         });
     }
     out
@@ -153,22 +184,24 @@ pub fn lint(analyses: &[Analysis], strays: &[(StrayDirective, Arc<Config>)], opt
     // hid a finding). A block whose paths were not linted this run is not "unused".
     let mut scopes: BTreeMap<(String, usize), (bool, bool)> = BTreeMap::new();
     let mut configs: BTreeMap<String, &Config> = BTreeMap::new();
+    let mut uses = SuppressionUses::new();
     for a in analyses {
         let config: &Config = &a.config;
         let config_key = config.file.as_ref().map(|f| f.path.clone()).unwrap_or_default();
         configs.insert(config_key.clone(), config);
         let mut app_findings = rule_findings(a, config);
-        let meta_findings = apply_inline_suppressions(a, config, &mut app_findings, opts.today);
+        let meta_findings = apply_inline_suppressions(a, config, &mut app_findings, &mut uses, opts.today);
         apply_config_ignores(a, config, &config_key, &mut app_findings, &mut scopes, opts.today);
         findings.extend(app_findings);
         findings.extend(meta_findings);
     }
     findings.extend(stale_config_ignores(&scopes, &configs, opts.today));
+    findings.extend(unused_inline_suppressions(uses));
 
     if let Some((path, accepted)) = &opts.baseline {
         for f in findings
             .iter_mut()
-            .filter(|f| f.suppressed.is_none() && accepted.contains(&f.fingerprint))
+            .filter(|f| f.suppressed.is_none() && accepted.accepts(f))
         {
             f.suppressed = Some(Suppressed::baseline(path));
         }
@@ -226,6 +259,7 @@ fn locate_at_source(a: &Analysis, span: &mut Span, related: &mut Vec<Related>) {
             Related {
                 span: plan,
                 message: in_plan.into(),
+                value_of: None,
             },
         );
     } else if let Some(header) = a.app.source.as_ref().filter(|_| span.same_file(&a.app.span)) {
@@ -241,6 +275,7 @@ fn locate_at_source(a: &Analysis, span: &mut Span, related: &mut Vec<Related>) {
             Related {
                 span: plan,
                 message: message.into(),
+                value_of: None,
             },
         );
     }
@@ -273,14 +308,18 @@ fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
         for hit in check(a) {
             let n = occurrences.entry(meta.id).or_default();
             *n += 1;
-            // The root module's call site tells apart two roots calling one shared module.
-            let root = a.app.module_calls.first().map(|c| c.span.path()).unwrap_or("");
-            let fp = fingerprint(&[meta.id, &a.app.address, hit.span.path(), root, &n.to_string()]);
+            // The root module's call site tells apart two roots calling one shared module; the
+            // instance names the root (the legacy fingerprint, without it, is what baselines
+            // written before held).
+            let call_site = a.app.module_calls.first().map(|c| c.span.path()).unwrap_or("");
+            let occurrence = n.to_string();
+            let fp = fingerprint(&[meta.id, &a.app.instance, hit.span.path(), call_site, &occurrence]);
+            let legacy_fp = fingerprint(&[meta.id, &a.app.address, hit.span.path(), call_site, &occurrence]);
             // Instances of a module call or of count/for_each share their source lines:
             // every format names which instance a finding is about.
-            let instance = a.app.address.contains('[') || a.app.address.starts_with("module.");
-            let message = if instance && !hit.message.contains(&a.app.address) {
-                format!("{}: {}", a.app.address, hit.message)
+            let shared = a.app.address.contains('[') || a.app.address.starts_with("module.");
+            let message = if shared && !hit.message.contains(&a.app.instance) {
+                format!("{}: {}", a.app.instance, hit.message)
             } else {
                 hit.message
             };
@@ -297,8 +336,11 @@ fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
                 message,
                 help: hit.help,
                 application: Some(a.app.address.clone()),
+                root: Some(a.app.root.clone()),
+                instance: Some(a.app.instance.clone()),
                 suppressed: None,
                 fingerprint: fp,
+                legacy_fingerprint: legacy_fp,
             });
         }
     }
@@ -307,7 +349,30 @@ fn rule_findings(a: &Analysis, config: &Config) -> Vec<Finding> {
 
 /// Applies the application's inline suppressions (comments, Metadata, `kpulint:ignore` tags)
 /// and returns the findings about the suppressions themselves (KPU900–KPU902).
-fn apply_inline_suppressions(a: &Analysis, config: &Config, app_findings: &mut [Finding], today: Date) -> Vec<Finding> {
+/// What each inline suppression (by its position) hid across every application it applies to:
+/// one in a module that several roots or instances share is unused only when it hides nothing
+/// in any of them. The KPU901 finding for the first application, to report when so.
+type SuppressionUses = BTreeMap<(String, usize), (Vec<String>, BTreeSet<&'static str>, Option<Finding>)>;
+
+/// KPU901 for the inline suppressions that listed a rule no application they apply to had.
+fn unused_inline_suppressions(uses: SuppressionUses) -> Vec<Finding> {
+    uses.into_values()
+        .filter_map(|(rules, used, report)| {
+            let unused: Vec<&str> = rules.iter().map(String::as_str).filter(|r| !used.contains(r)).collect();
+            let mut f = report.filter(|_| !unused.is_empty())?;
+            f.message = format!("suppression of {} matches no finding", unused.join(", "));
+            Some(f)
+        })
+        .collect()
+}
+
+fn apply_inline_suppressions(
+    a: &Analysis,
+    config: &Config,
+    app_findings: &mut [Finding],
+    uses: &mut SuppressionUses,
+    today: Date,
+) -> Vec<Finding> {
     let resolve = |name: &str| rules::by_id(name).map(|r| r.id);
     // Inline suppressions of this application.
     let inline: Vec<InlineSuppression> = a
@@ -374,23 +439,24 @@ fn apply_inline_suppressions(a: &Analysis, config: &Config, app_findings: &mut [
                     "fix the finding, or renew the suppression with a new until= date and reason".into(),
                 ));
             }
-        } else if s.rules.iter().any(|r| !used.contains(r.as_str())) {
-            // Each listed rule must earn its place: report the ones that hide nothing.
-            let unused: Vec<&str> = s
-                .rules
-                .iter()
-                .map(String::as_str)
-                .filter(|r| !used.contains(r))
-                .collect();
-            if let Some(sev) = rule_enabled(config, &KPU901) {
-                meta_findings.push(meta_finding(
-                    &KPU901,
-                    sev,
-                    &s.span,
-                    a,
-                    format!("suppression of {} matches no finding", unused.join(", ")),
-                    "remove the unused suppression".into(),
-                ));
+        } else {
+            // Each listed rule must earn its place in one of the applications the suppression
+            // applies to: the ones that hide nothing in any are reported at the end.
+            let entry = uses
+                .entry((s.span.path().to_string(), s.span.start))
+                .or_insert_with(|| (s.rules.clone(), BTreeSet::new(), None));
+            entry.1.extend(used);
+            if entry.2.is_none() {
+                entry.2 = rule_enabled(config, &KPU901).map(|sev| {
+                    meta_finding(
+                        &KPU901,
+                        sev,
+                        &s.span,
+                        a,
+                        String::new(),
+                        "remove the unused suppression".into(),
+                    )
+                });
             }
         }
     }
@@ -406,18 +472,28 @@ fn apply_config_ignores(
     scopes: &mut BTreeMap<(String, usize), (bool, bool)>,
     today: Date,
 ) {
-    // Config `ignore` blocks scoped by path.
+    // Config `ignore` blocks scoped by path (the finding's file, or the directory of the root
+    // module that reaches the application) and application.
     let base = config.base_dir();
+    let root_dir = (!a.app.root_dir.is_empty()).then(|| relative_to(&a.app.root_dir, base.as_deref()));
+    let in_root = |scope: &crate::config::IgnoreScope| {
+        root_dir.as_deref().is_some_and(|dir| {
+            let inside = format!("{}/", dir.trim_end_matches('/'));
+            scope.paths.iter().any(|g| g.is_match(dir) || g.is_match(&inside))
+        })
+    };
     for (i, scope) in config.ignores.iter().enumerate() {
         let (in_scope, used) = scopes.entry((config_key.to_string(), i)).or_insert((false, false));
         let expired = scope.until.is_some_and(|u| u < today);
         let app_file = relative_to(a.app.span.path(), base.as_deref());
-        *in_scope |= scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&app_file));
+        let root_ok = in_root(scope);
+        let app_ok = scope.applications.is_empty() || scope.applications.iter().any(|s| s.selects(&a.app));
+        *in_scope |= app_ok && (scope.paths.is_empty() || root_ok || scope.paths.iter().any(|g| g.is_match(&app_file)));
         for f in app_findings.iter_mut() {
             let rel = relative_to(f.span.path(), base.as_deref());
-            let path_ok = scope.paths.is_empty() || scope.paths.iter().any(|g| g.is_match(&rel));
+            let path_ok = scope.paths.is_empty() || root_ok || scope.paths.iter().any(|g| g.is_match(&rel));
             let rule_ok = scope.rules.is_empty() || scope.rules.iter().any(|r| r == f.rule.id);
-            if path_ok && rule_ok {
+            if app_ok && path_ok && rule_ok {
                 *used = true;
                 if !expired && f.suppressed.is_none() {
                     f.suppressed = Some(Suppressed {
@@ -499,9 +575,12 @@ fn meta_finding(
         message,
         help,
         application: Some(a.app.address.clone()),
+        root: Some(a.app.root.clone()),
+        instance: Some(a.app.instance.clone()),
         related: Vec::new(),
         suppressed: None,
-        fingerprint: fingerprint(&[rule.id, &a.app.address, span.path(), span.text()]),
+        fingerprint: fingerprint(&[rule.id, &a.app.instance, span.path(), span.text()]),
+        legacy_fingerprint: fingerprint(&[rule.id, &a.app.address, span.path(), span.text()]),
     }
 }
 
@@ -546,10 +625,14 @@ fn stray_finding(s: &StrayDirective, config: &Config) -> Option<Finding> {
         }
     };
     let severity = rule_enabled(config, rule)?;
+    let fp = fingerprint(&[rule.id, d.span.path(), d.span.text()]);
     Some(Finding {
         rule,
         severity,
-        fingerprint: fingerprint(&[rule.id, d.span.path(), d.span.text()]),
+        legacy_fingerprint: fp.clone(),
+        fingerprint: fp,
+        root: None,
+        instance: None,
         span: d.span.clone(),
         label: "attaches to nothing".into(),
         message,
@@ -564,17 +647,17 @@ fn stray_finding(s: &StrayDirective, config: &Config) -> Option<Finding> {
 /// when the run scanned the config's whole tree: a pre-commit run on a few files does not see
 /// the applications the other blocks are for.
 fn unmatched_application_blocks(analyses: &[Analysis]) -> Vec<Finding> {
-    let mut by_config: BTreeMap<String, (&Config, Vec<&str>)> = BTreeMap::new();
+    let mut by_config: BTreeMap<String, (&Config, Vec<&crate::model::Application>)> = BTreeMap::new();
     for a in analyses {
         let Some(file) = &a.config.file else { continue };
         by_config
             .entry(file.path.clone())
             .or_insert_with(|| (&a.config, Vec::new()))
             .1
-            .push(&a.app.address);
+            .push(&a.app);
     }
     let mut out = Vec::new();
-    for (config, addresses) in by_config.values() {
+    for (config, apps) in by_config.values() {
         let Some(severity) = config
             .whole_tree_scanned
             .then(|| rule_enabled(config, &KPU903))
@@ -583,18 +666,33 @@ fn unmatched_application_blocks(analyses: &[Analysis]) -> Vec<Finding> {
             continue;
         };
         for block in &config.applications {
-            if addresses.iter().any(|a| block.matches(a)) {
+            if apps.iter().any(|a| block.matches(&a.root, &a.address)) {
                 continue;
             }
-            let help = match crate::similar::closest(&block.pattern, addresses.iter().copied()) {
+            // A `ROOT:` pattern is compared with instances, a bare one with addresses.
+            let names = apps.iter().map(|a| {
+                if block.pattern.contains(':') && a.instance == a.address {
+                    format!("{}:{}", a.root, a.address)
+                } else if block.pattern.contains(':') {
+                    a.instance.clone()
+                } else {
+                    a.address.clone()
+                }
+            });
+            let names: Vec<String> = names.collect();
+            let help = match crate::similar::closest(&block.pattern, names.iter().map(String::as_str)) {
                 Some(near) => format!("did you mean `application \"{near}\"`?"),
                 None => "remove the block, or fix its pattern".into(),
             };
             let span = block.span.first_line();
+            let fp = fingerprint(&[KPU903.id, span.path(), &block.pattern]);
             out.push(Finding {
                 rule: &KPU903,
                 severity,
-                fingerprint: fingerprint(&[KPU903.id, span.path(), &block.pattern]),
+                legacy_fingerprint: fp.clone(),
+                fingerprint: fp,
+                root: None,
+                instance: None,
                 span,
                 label: "matches no application".into(),
                 message: format!(
@@ -612,10 +710,14 @@ fn unmatched_application_blocks(analyses: &[Analysis]) -> Vec<Finding> {
 }
 
 fn config_finding(rule: &'static RuleMeta, severity: Severity, span: Span, message: String, help: &str) -> Finding {
+    let fp = fingerprint(&[rule.id, span.path(), span.text()]);
     Finding {
         rule,
         severity,
-        fingerprint: fingerprint(&[rule.id, span.path(), span.text()]),
+        legacy_fingerprint: fp.clone(),
+        fingerprint: fp,
+        root: None,
+        instance: None,
         span,
         label: "this ignore block".into(),
         message,

@@ -22,7 +22,7 @@ pub struct RunOptions {
     pub vars: VarInputs,
     pub read: ReadOptions,
     pub today: Option<Date>,
-    pub baseline: Option<(String, BTreeSet<String>)>,
+    pub baseline: Option<(String, crate::baseline::Accepted)>,
     /// The `.tf` directory plans were made from (`--source-dir`), to locate their values.
     pub source_dir: Option<PathBuf>,
     /// `--jobs`: threads for walking, reading and parsing (`None`: the available cores).
@@ -30,6 +30,10 @@ pub struct RunOptions {
     /// Do not search the repository for the callers of the linted modules: the language
     /// server names each root module itself, with the modules it calls.
     pub skip_caller_search: bool,
+    /// What root modules are named relative to outside a repository (`None`: the linted
+    /// paths). The language server names its workspace folder, so that two roots it lints
+    /// together by naming a file of each are told apart as `kpulint` run in the folder does.
+    pub instance_roots_from: Option<Vec<PathBuf>>,
 }
 
 /// Everything one run found.
@@ -128,7 +132,7 @@ fn taint_notices(analyses: &[Analysis]) -> Vec<Notice> {
                 .entry(t.path())
                 .or_insert_with(|| (t, Vec::new()))
                 .1
-                .push(&a.app.address);
+                .push(&a.app.instance);
         }
     }
     by_input
@@ -210,6 +214,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let mut inventory = loaded.inventory;
     out.errors.extend(inputs::declared::undeclared_inputs(
         &loaded.declared_variables,
+        &loaded.roots,
         &inventory.declared_parameters,
         &opts.vars,
         &opts.read.parameters,
@@ -217,6 +222,10 @@ pub fn run(opts: &RunOptions) -> Outcome {
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
     inputs::plan::merge_with_source(&mut inventory.applications);
+    crate::identity::assign(
+        &mut inventory.applications,
+        opts.instance_roots_from.as_deref().unwrap_or(&paths),
+    );
     inventory.strays.extend(inputs::attach::unused_call_directives(
         &loaded.modules,
         &inventory.applications,
@@ -286,7 +295,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
                 span: Some(a.app.span.clone()),
                 message: format!(
                     "{} runs SQL-1_0, which has no Flink parallelism: not sized",
-                    a.app.address
+                    a.app.instance
                 ),
             });
         }
@@ -343,10 +352,11 @@ pub fn run(opts: &RunOptions) -> Outcome {
         .extend(explained.into_iter().map(|i| uncalled[i].notice.clone()));
 
     out.analyses.sort_by(|a, b| {
-        (a.app.span.path(), a.app.span.start, &a.app.address).cmp(&(
+        (a.app.span.path(), a.app.span.start, &a.app.address, &a.app.root).cmp(&(
             b.app.span.path(),
             b.app.span.start,
             &b.app.address,
+            &b.app.root,
         ))
     });
     out.errors

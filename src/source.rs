@@ -6,6 +6,10 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
+mod lines;
+
+use lines::LineIndex;
+
 /// One input file, held in memory for the whole run so findings can quote it.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -13,10 +17,12 @@ pub struct SourceFile {
     pub path: String,
     /// The whole text as read. Empty for a file compacted by [`SourceFile::compact`], which
     /// holds only some of its lines: read it through [`SourceFile::get`] and [`Span::text`].
-    pub text: Arc<str>,
+    /// Boxed, not shared: a `String` read from the file becomes it without a copy (a 500 MB plan
+    /// is not held twice while it is read).
+    pub text: Box<str>,
     /// The lines kept of a compacted file.
     kept: Option<Kept>,
-    /// Where lines start (in the kept text of a compacted file), computed on first use: most
+    /// Lines and columns (of the kept text of a compacted file), computed on first use: most
     /// files read are never quoted.
     lines: OnceLock<LineIndex>,
 }
@@ -53,61 +59,8 @@ pub struct Window<'a> {
     pub text: &'a str,
 }
 
-/// Every [`LINES_PER_MARK`]th line start of a text. A table of every line start costs 8 bytes
-/// a line for as long as the file is held (a third of a typical Terraform file's own size);
-/// this costs a quarter byte a line, and finding any line is a `memchr` over at most
-/// `LINES_PER_MARK` lines from the nearest mark.
-#[derive(Debug)]
-struct LineIndex {
-    /// Byte offsets of the starts of lines 0, `LINES_PER_MARK`, `2 * LINES_PER_MARK`, … (0-based).
-    marks: Vec<usize>,
-    line_count: usize,
-}
-
-const LINES_PER_MARK: usize = 32;
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut marks = vec![0];
-        let mut line_count = 1;
-        for newline in memchr::memchr_iter(b'\n', text.as_bytes()) {
-            if line_count % LINES_PER_MARK == 0 {
-                marks.push(newline + 1);
-            }
-            line_count += 1;
-        }
-        marks.shrink_to_fit();
-        LineIndex { marks, line_count }
-    }
-
-    /// Byte offset of the start of 0-based line `line`, if the text has that many lines.
-    fn start_of(&self, text: &str, line: usize) -> Option<usize> {
-        if line >= self.line_count {
-            return None;
-        }
-        let mark = *self.marks.get(line / LINES_PER_MARK)?;
-        match line % LINES_PER_MARK {
-            0 => Some(mark),
-            after_mark => memchr::memchr_iter(b'\n', text.as_bytes().get(mark..)?)
-                .nth(after_mark - 1)
-                .map(|newline| mark + newline + 1),
-        }
-    }
-
-    /// The 0-based line holding byte `offset` (at most the text's length), and its start.
-    fn line_of(&self, text: &str, offset: usize) -> (usize, usize) {
-        // `marks[0]` is 0, so at least one mark is at or before any offset.
-        let mark_index = self.marks.partition_point(|&start| start <= offset).saturating_sub(1);
-        let mark = self.marks.get(mark_index).copied().unwrap_or(0);
-        let between = text.as_bytes().get(mark..offset).unwrap_or_default();
-        let newlines = memchr::memchr_iter(b'\n', between).count();
-        let start = memchr::memrchr(b'\n', between).map_or(mark, |newline| mark + newline + 1);
-        (mark_index * LINES_PER_MARK + newlines, start)
-    }
-}
-
 impl SourceFile {
-    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Arc<Self> {
+    pub fn new(path: impl Into<String>, text: impl Into<Box<str>>) -> Arc<Self> {
         Arc::new(SourceFile {
             path: path.into(),
             text: text.into(),
@@ -158,7 +111,7 @@ impl SourceFile {
         }
         Some(Arc::new(SourceFile {
             path: self.path.clone(),
-            text: Arc::from(""),
+            text: Box::from(""),
             kept: Some(Kept {
                 text: kept_text.into_boxed_str(),
                 segments: segments.into_boxed_slice(),
@@ -239,6 +192,16 @@ impl SourceFile {
         })
     }
 
+    /// [`SourceFile::window`], and where its text starts in the held text.
+    fn held_window(&self, range: Range<usize>) -> Option<(Window<'_>, usize)> {
+        let w = self.window(range.clone())?;
+        let at = match &self.kept {
+            None => 0,
+            Some(_) => self.segment_at(range.start)?.0.at,
+        };
+        Some((w, at))
+    }
+
     /// The text of `range`, if it was kept and falls on character boundaries.
     pub fn get(&self, range: Range<usize>) -> Option<&str> {
         let w = self.window(range.clone())?;
@@ -247,11 +210,12 @@ impl SourceFile {
 
     /// The text from the start of the line holding `offset` up to it.
     pub fn line_before(&self, offset: usize) -> &str {
-        let Some(w) = self.window(offset..offset) else {
+        let Some((w, at)) = self.held_window(offset..offset) else {
             return "";
         };
-        let before = w.text.get(..offset - w.start).unwrap_or("");
-        before.rsplit('\n').next().unwrap_or("")
+        let held_offset = at + offset - w.start;
+        let start = self.lines().line_start_at(self.held(), held_offset).max(at);
+        self.held().get(start..held_offset).unwrap_or("")
     }
 
     /// 1-based line and 1-based column counted in characters (not bytes) for a byte offset.
@@ -264,18 +228,14 @@ impl SourceFile {
             Some(kept) => match self.segment_at(offset) {
                 Some((s, _)) => (s.at + offset - s.start, s.line - s.kept_line),
                 None => {
-                    let next = kept.segments.iter().find(|s| s.start > offset).or(kept.segments.last());
+                    let next = kept.segments.partition_point(|s| s.start <= offset);
+                    let next = kept.segments.get(next).or(kept.segments.last());
                     next.map_or((0, 0), |s| (s.at, s.line - s.kept_line))
                 }
             },
         };
-        let held = self.held();
-        let (line, start) = self.lines().line_of(held, held_offset);
-        let col = held
-            .get(start..held_offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(held_offset - start);
-        (line + left_out + 1, col + 1)
+        let (line, column) = self.lines().line_col(self.held(), held_offset);
+        (line + left_out + 1, column + 1)
     }
 
     /// Byte offset of a 1-based line and 0-based character column (YAML parsers count chars).
@@ -283,14 +243,19 @@ impl SourceFile {
         let Some(start) = self.line_start(line) else {
             return self.len();
         };
-        let Some(w) = self.window(start..start) else {
+        let Some((w, at)) = self.held_window(start..start) else {
             return self.len();
         };
-        let rest = w.text.get(start - w.start..).unwrap_or("");
-        rest.char_indices()
-            .nth(char_col)
-            .map(|(i, _)| start + i)
-            .unwrap_or(w.start + w.text.len())
+        let held_start = at + start - w.start;
+        let (held_line, _) = self.lines().line_col(self.held(), held_start);
+        let end = at + w.text.len();
+        match self
+            .lines()
+            .offset_of_column(self.held(), held_line, held_start, char_col, end)
+        {
+            Some(held) => w.start + held - at,
+            None => w.start + w.text.len(),
+        }
     }
 
     /// Byte offset of the start of a 1-based line (`None` for a line a compacted file left out).
@@ -313,6 +278,40 @@ impl SourceFile {
         }
         let held = self.lines().start_of(&kept.text, held_line)?;
         Some(segment.start + held - segment.at)
+    }
+
+    /// The whole lines around `range` in the run of lines holding it ([`SourceFile::window`]):
+    /// from `before` lines above its first line (and one more) to `after` lines below its last
+    /// (and one more), so a renderer counting context lines from the range finds them all,
+    /// without reading the rest of a long file.
+    pub fn lines_around(&self, range: Range<usize>, before: usize, after: usize) -> Option<Window<'_>> {
+        let (w, at) = self.held_window(range.clone())?;
+        let (held, index) = (self.held(), self.lines());
+        let end = at + w.text.len();
+        let (first_line, _) = index.line_col(held, at);
+        let (start_line, _) = index.line_col(held, at + range.start - w.start);
+        let (end_line, _) = index.line_col(held, at + range.end - w.start);
+        let from_line = start_line.saturating_sub(before.saturating_add(1)).max(first_line);
+        let from = index.start_of(held, from_line).unwrap_or(at).clamp(at, end);
+        let to = end_line
+            .checked_add(after.saturating_add(2))
+            .and_then(|line| index.start_of(held, line))
+            .map_or(end, |to| to.clamp(from, end));
+        Some(Window {
+            start: w.start + from - at,
+            line: w.line + from_line - first_line,
+            text: held.get(from..to)?,
+        })
+    }
+
+    /// How many carriage returns not followed by a line feed come before `offset`: a
+    /// renderer that counts them as line breaks numbers the lines after them that much higher.
+    /// A compacted file has none.
+    pub fn lone_returns_before(&self, offset: usize) -> usize {
+        if self.kept.is_some() {
+            return 0;
+        }
+        self.lines().lone_returns_before(offset)
     }
 
     pub fn line_count(&self) -> usize {
@@ -454,11 +453,11 @@ mod tests {
     }
 
     #[test]
-    fn lines_far_from_a_mark_are_found() {
+    fn lines_far_from_a_chunk_start_are_found() {
         // Lines of different lengths, blank ones, a trailing line without a newline, and more
-        // than three marks' worth: every offset's line and column, and every line's start, agree
+        // than three chunks' worth: every offset's line and column, and every line's start, agree
         // with a scan from the start of the text.
-        let text: String = (0..3 * LINES_PER_MARK + 7)
+        let text: String = (0..3 * lines::CHUNK_BYTES / 4 + 7)
             .map(|i| format!("{}\n", "é".repeat(i % 5)))
             .chain(["last".to_string()])
             .collect();

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use crate::analysis::{self, analyze_declared, Analysis, Binding};
 use crate::config::{DeclSource, Declared};
-use crate::model::{Notice, Setting};
+use crate::model::{Application, Notice, Setting};
 use crate::sizing::{self, MonthlyCost};
 use crate::units::Bytes;
 
@@ -246,7 +246,7 @@ pub fn what_if<'a>(analyses: &'a [Analysis], flags: &[Flag]) -> WhatIf<'a> {
         .collect();
     let unmatched = flags
         .iter()
-        .filter(|f| f.target.is_some() && !analyses.iter().any(|a| f.applies_to(&a.app.address)))
+        .filter(|f| f.target.is_some() && !analyses.iter().any(|a| f.applies_to(&a.app.root, &a.app.address)))
         .map(|f| {
             format!(
                 "{} {}: no application matches \"{}\"",
@@ -263,9 +263,12 @@ pub fn what_if<'a>(analyses: &'a [Analysis], flags: &[Flag]) -> WhatIf<'a> {
     }
 }
 
-/// The last flag of `kind` that applies to `address` (later flags win, as `--var` does).
-fn last<'f>(flags: &'f [Flag], kind: FlagKind, address: &str) -> Option<&'f Flag> {
-    flags.iter().rev().find(|f| f.kind == kind && f.applies_to(address))
+/// The last flag of `kind` that applies to `app` (later flags win, as `--var` does).
+fn last<'f>(flags: &'f [Flag], kind: FlagKind, app: &Application) -> Option<&'f Flag> {
+    flags
+        .iter()
+        .rev()
+        .find(|f| f.kind == kind && f.applies_to(&app.root, &app.address))
 }
 
 fn declared<T>(value: T, flag: &Flag) -> Declared<T> {
@@ -277,7 +280,7 @@ fn declared<T>(value: T, flag: &Flag) -> Declared<T> {
 }
 
 fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppWhatIf<'a> {
-    let address = a.app.address.as_str();
+    let address = a.app.instance.as_str();
     let mut decl = a.declarations();
     let mut app = a.app.clone();
     let mut config = None;
@@ -286,12 +289,12 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
 
     // State: --state-size replaces the declared size, then --state-scale multiplies it.
     let today_state = decl.state_size.as_ref().map(|d| d.value);
-    if let Some(f) = last(flags, FlagKind::StateSize, address) {
+    if let Some(f) = last(flags, FlagKind::StateSize, &a.app) {
         if let Change::StateSize(b) = f.change {
             decl.state_size = Some(declared(b, f));
         }
     }
-    if let Some(f) = last(flags, FlagKind::StateScale, address) {
+    if let Some(f) = last(flags, FlagKind::StateScale, &a.app) {
         if let Change::StateScale(k) = f.change {
             match &mut decl.state_size {
                 Some(d) => {
@@ -323,7 +326,7 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
             ));
         }
     }
-    if let Some(f) = last(flags, FlagKind::RequiredParallelism, address) {
+    if let Some(f) = last(flags, FlagKind::RequiredParallelism, &a.app) {
         if let Change::RequiredParallelism(n) = f.change {
             let old = decl.required_parallelism.as_ref().map(|d| d.value);
             if old != Some(n) {
@@ -345,7 +348,7 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
         FlagKind::ParallelismPerKpu,
         FlagKind::AutoScaling,
     ] {
-        let Some(f) = last(flags, kind, address) else { continue };
+        let Some(f) = last(flags, kind, &a.app) else { continue };
         configuration_flag = true;
         let span = f.span.clone();
         match f.change {
@@ -358,7 +361,7 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
             pc.configuration_type = Setting::known("CUSTOM".to_string(), f.span.clone());
         }
     }
-    if let Some(f) = last(flags, FlagKind::Region, address) {
+    if let Some(f) = last(flags, FlagKind::Region, &a.app) {
         if let Change::Region(r) = &f.change {
             app.region = Setting::known(r.clone(), f.span.clone());
             if a.region.as_deref() != Some(r.as_str()) {
@@ -366,7 +369,7 @@ fn apply<'a>(a: &'a Analysis, flags: &[Flag], notices: &mut Vec<Notice>) -> AppW
             }
         }
     }
-    if let Some(f) = last(flags, FlagKind::TargetMargin, address) {
+    if let Some(f) = last(flags, FlagKind::TargetMargin, &a.app) {
         if let Change::TargetMargin(m) = f.change {
             let old = a.thresholds().target_margin;
             let mut c = (*a.config).clone();

@@ -126,7 +126,7 @@ fn csv_quotes_commas_and_line_breaks() {
     let lines: Vec<&str> = r.stdout.split("\r\n").collect();
     assert_eq!(
         lines[2],
-        "aws_kinesisanalyticsv2_application.orders,examples/kpu009-unresolved-value/main.tf,9,unresolved,,,,,,,,,,"
+        "aws_kinesisanalyticsv2_application.orders,examples/kpu009-unresolved-value,examples/kpu009-unresolved-value/main.tf,9,unresolved,,,,,,,,,,"
     );
 }
 

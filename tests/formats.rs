@@ -479,10 +479,11 @@ fn github_lines_are_workflow_commands() {
     let out = run("github");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 5, "{out}");
-    assert!(lines[0].starts_with("::error file=my infra/broken.tf,line=4,col=19,"));
+    // Paths relative to the repository root (GitHub maps annotations from there).
+    assert!(lines[0].starts_with("::error file=tests/fixtures/formats/my infra/broken.tf,line=4,col=19,"));
     assert!(lines[0].contains(",title=kpulint::invalid HCL"));
     assert!(lines[1].starts_with(
-        "::warning file=my infra/main.tf,line=12,col=32,endLine=12,endColumn=54,title=KPU004 overscale-margin::"
+        "::warning file=tests/fixtures/formats/my infra/main.tf,line=12,col=32,endLine=12,endColumn=54,title=KPU004 overscale-margin::"
     ));
     assert!(lines[2].starts_with("::warning ") && lines[2].contains("title=KPU005 bundle-waste::"));
     assert!(lines[3].starts_with("::notice ") && lines[3].contains("title=KPU006 partial-kpu::"));
@@ -569,12 +570,12 @@ fn junit_parses_back() {
     assert_eq!(
         cases.keys().copied().collect::<Vec<_>>(),
         [
-            "aws_kinesisanalyticsv2_application.offers",
-            "aws_kinesisanalyticsv2_application.orders",
-            "aws_kinesisanalyticsv2_application.router"
+            "tests/fixtures/formats/my infra:aws_kinesisanalyticsv2_application.offers",
+            "tests/fixtures/formats/my infra:aws_kinesisanalyticsv2_application.orders",
+            "tests/fixtures/formats/my infra:aws_kinesisanalyticsv2_application.router"
         ]
     );
-    let offers = &cases["aws_kinesisanalyticsv2_application.offers"];
+    let offers = &cases["tests/fixtures/formats/my infra:aws_kinesisanalyticsv2_application.offers"];
     let types: Vec<&str> = offers.iter().map(|f| attr(*f, "type")).collect();
     assert_eq!(types, ["KPU004", "KPU005"]);
     assert!(
@@ -588,11 +589,11 @@ fn junit_parses_back() {
         "{body}"
     );
     assert!(
-        cases["aws_kinesisanalyticsv2_application.orders"].is_empty(),
+        cases["tests/fixtures/formats/my infra:aws_kinesisanalyticsv2_application.orders"].is_empty(),
         "a note is below --fail-on warning"
     );
     assert!(
-        cases["aws_kinesisanalyticsv2_application.router"].is_empty(),
+        cases["tests/fixtures/formats/my infra:aws_kinesisanalyticsv2_application.router"].is_empty(),
         "suppressed"
     );
     assert_eq!(

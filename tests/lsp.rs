@@ -87,7 +87,8 @@ fn diagnostics_carry_severity_rule_page_and_related_locations() {
     assert!(c.shutdown().success());
 }
 
-/// `envs/prod` and `envs/staging` call `modules/flink`; prod's values come from its tfvars.
+/// `envs/prod` and `envs/staging` call `modules/flink`; prod's parallelism (12) comes from its
+/// tfvars, staging's (16) is a module argument. Each needs 10.
 fn environments(root: &Path) {
     let module = root.join("modules/flink");
     std::fs::create_dir_all(&module).unwrap();
@@ -115,7 +116,7 @@ resource "aws_kinesisanalyticsv2_application" "this" {
 "#,
     )
     .unwrap();
-    for (env, p) in [("prod", "var.parallelism"), ("staging", "10")] {
+    for (env, p) in [("prod", "var.parallelism"), ("staging", "16")] {
         let dir = root.join("envs").join(env);
         std::fs::create_dir_all(&dir).unwrap();
         let vars = if env == "prod" {
@@ -141,18 +142,58 @@ fn a_tfvars_change_updates_the_shared_module_as_seen_from_prod_and_the_other_way
     let tfvars = root.join("envs/prod/terraform.tfvars");
     let (mut c, _) = Client::start(&[&root], true);
     let module_text = c.open(&module, 1);
-    // Prod's 12 KPUs are 20% above the 10 its state needs; staging's 10 are right.
+    // Prod's 12 KPUs are 20% above the 10 its state needs, staging's 16 60%: two findings at
+    // one place, each named by its root.
     let diags = c.diagnostics_until(&module, has_code("KPU004"));
-    let prod: Vec<&Value> = diags
+    let kpu004: Vec<&str> = diags
         .iter()
-        .filter(|d| {
-            d["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("module.flink.aws_kinesisanalyticsv2_application.this: parallelism 12")
+        .filter(|d| d["code"] == "KPU004")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(kpu004.len(), 2, "{diags:#?}");
+    assert!(kpu004[0].starts_with("envs/prod:module.flink.aws_kinesisanalyticsv2_application.this: parallelism 12"));
+    assert!(kpu004[1].starts_with("envs/staging:module.flink.aws_kinesisanalyticsv2_application.this: parallelism 16"));
+    // Each finding's fix edits its own root's value: prod's tfvars, staging's module argument.
+    let at = module_text.find("parallelism          = var").unwrap();
+    let r = c.code_actions(&module, &module_text, at, Some(&["quickfix"]));
+    let actions = r["result"].as_array().unwrap();
+    let fixes: Vec<(String, Vec<String>)> = actions
+        .iter()
+        .filter(|a| a["isPreferred"] == true)
+        .map(|a| {
+            let mut files: Vec<String> = edits_by_uri(&a["edit"]).into_keys().collect();
+            files.sort();
+            (
+                a["diagnostics"][0]["message"].as_str().unwrap()[..12].to_string(),
+                files,
+            )
         })
         .collect();
-    assert_eq!(prod.len(), 1, "{diags:#?}");
+    assert_eq!(
+        fixes,
+        [
+            (
+                "envs/prod:mo".to_string(),
+                vec![uri(&root.join("envs/prod/terraform.tfvars"))]
+            ),
+            (
+                "envs/staging".to_string(),
+                vec![uri(&root.join("envs/staging/main.tf"))]
+            ),
+        ],
+        "{actions:#?}"
+    );
+    let hover = hover_text(&c.hover(&module, &module_text, at));
+    assert!(
+        hover.contains("**envs/prod:module.flink.aws_kinesisanalyticsv2_application.this**"),
+        "{hover}"
+    );
+    assert!(
+        hover.contains("**envs/staging:module.flink.aws_kinesisanalyticsv2_application.this**"),
+        "{hover}"
+    );
+
+    let prod_finding = |d: &Value| d["code"] == "KPU004" && d["message"].as_str().unwrap().starts_with("envs/prod:");
     let text = c.open(&tfvars, 1);
     let at = text.find("12").unwrap();
     let text = c.change(&tfvars, 2, &text, at..at + 2, "20");
@@ -165,7 +206,10 @@ fn a_tfvars_change_updates_the_shared_module_as_seen_from_prod_and_the_other_way
         .any(|x| x["message"].as_str().unwrap().contains("parallelism 12")));
     let at = text.find("20").unwrap();
     c.change(&tfvars, 3, &text, at..at + 2, "10");
-    c.diagnostics_until(&module, |d| !d.iter().any(|x| x["code"] == "KPU004"));
+    let diags = c.diagnostics_until(&module, |d| !d.iter().any(prod_finding));
+    assert!(diags
+        .iter()
+        .any(|d| d["message"].as_str().unwrap().starts_with("envs/staging:")));
 
     // The other way round: a module that no longer creates an application leaves prod's
     // declaration above the call attached to nothing.
@@ -443,7 +487,7 @@ fn code_lens_shows_kpus_cost_and_savings_or_right_sized() {
     titles.sort();
     assert_eq!(titles.len(), 3, "{titles:?}");
     assert!(
-        titles[1].starts_with("14 KPUs · $1,274.50/month · save $341.20 · module.orders[\"prod\"]"),
+        titles[1].starts_with("14 KPUs · $1,274.50/month · save $341.20 · fleet:module.orders[\"prod\"]"),
         "{titles:?}"
     );
     assert!(c.shutdown().success());

@@ -83,7 +83,7 @@ fn cost_has_a_safe_column_and_both_totals_in_every_format() {
     );
     assert_eq!(
         lines[6],
-        format!("¹ aws_kinesisanalyticsv2_application.unsure: not a safe fix, confirm first: {CONFIRM}")
+        format!("¹ a:aws_kinesisanalyticsv2_application.unsure: not a safe fix, confirm first: {CONFIRM}")
     );
 
     let (_, doc) = repo.json(&["cost", "."]);
@@ -100,7 +100,7 @@ fn cost_has_a_safe_column_and_both_totals_in_every_format() {
     assert!(r.stdout.contains("| **\\$426.50** | **no** |"), "{}", r.stdout);
     assert!(
         r.stdout
-            .contains("¹ aws\\_kinesisanalyticsv2\\_application.unsure: not a safe fix"),
+            .contains("¹ a:aws\\_kinesisanalyticsv2\\_application.unsure: not a safe fix"),
         "{}",
         r.stdout
     );
@@ -179,7 +179,7 @@ fn unsafe_fixes_print_each_edit_with_what_to_confirm() {
     let r = repo.run(&["a", "--fix", "--unsafe-fixes", "--color", "never"]);
     assert!(
         r.stdout.contains(&format!(
-            "note: a/main.tf:2:1: aws_kinesisanalyticsv2_application.unsure: unsafe fix (parallelism 6 → 1): confirm first: {CONFIRM}"
+            "note: a/main.tf:2:1: a:aws_kinesisanalyticsv2_application.unsure: unsafe fix (parallelism 6 → 1): confirm first: {CONFIRM}"
         )),
         "{}",
         r.stdout
@@ -523,7 +523,7 @@ fn kpu005_help_names_the_application_and_its_root() {
     let (_, doc) = json_at_root(&["examples/fleet"]);
     let f = the_finding(&doc, "KPU005");
     let help = f["help"].as_str().unwrap();
-    let command = "kpulint what-if examples/fleet --state-size 'module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this=100GB'";
+    let command = "kpulint what-if examples/fleet --state-size 'examples/fleet:module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this=100GB'";
     assert!(help.contains(&format!("`{command}`")), "{help}");
     // The command it names re-sizes that application alone.
     let r = run(

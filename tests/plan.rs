@@ -164,6 +164,7 @@ fn stdin_gives_the_same_applications() {
                     let o = a.as_object_mut().unwrap();
                     assert!(o.remove("file").is_some());
                     o.remove("module_calls"); // .tf headers for the file, plan spans for stdin
+                    assert!(o.remove("root").is_some()); // a plan's root is its file
                     a
                 })
                 .collect()

@@ -216,7 +216,7 @@ fn machine_formats_name_the_instance() {
         c.args(["fleet", "--format", "compact"]);
         c
     });
-    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains("KPU004")).collect();
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains("warning[KPU004]")).collect();
     assert_eq!(lines.len(), 2, "{}", r.stdout);
     assert_ne!(lines[0], lines[1], "instances are told apart: {}", r.stdout);
     assert!(

@@ -12,7 +12,8 @@ use crate::whatif::{what_if as apply_scenario, Flag, FlagKind};
 
 pub const WHAT_IF_AFTER_HELP: &str = "\
 Every scenario flag is repeatable and takes VALUE (every application) or ADDR=VALUE, where ADDR
-is an application address or a glob (`module.orders*`); the last flag that matches wins.
+is an application address or a glob (`module.orders*`), in every root module, or ROOT:ADDRESS
+for one root's instance (`envs/prod:module.kda_flink.*`); the last flag that matches wins.
 --state-size replaces the declared state, then --state-scale multiplies it. --parallelism,
 --parallelism-per-kpu and --autoscaling change the configuration (and make it CUSTOM).
 

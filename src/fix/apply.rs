@@ -81,7 +81,7 @@ pub fn plan_outcome(outcome: &Outcome, roots: &[PathBuf], unsafe_fixes: bool) ->
     // A suppressed finding is a decision to keep what its own fix would change.
     let mut accepted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for f in outcome.findings.iter().filter(|f| f.suppressed.is_some()) {
-        if let Some(app) = &f.application {
+        if let Some(app) = &f.instance {
             accepted.entry(app.clone()).or_default().insert(f.rule.id.to_string());
         }
     }
@@ -244,7 +244,7 @@ pub fn fix(outcome: Outcome, roots: &[PathBuf], unsafe_fixes: bool, rerun: impl 
         .findings
         .iter()
         .filter(|f| f.suppressed.is_none())
-        .filter_map(|f| f.application.as_deref())
+        .filter_map(|f| f.instance.as_deref())
         .collect();
     let (changes, without_finding, applications_without_finding) = split_by_finding(&written, &with_finding);
     let (mut now, fixed) = if written.is_empty() {

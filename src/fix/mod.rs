@@ -34,7 +34,7 @@ pub struct FixOptions {
     /// Also apply the unsafe part of recommendations (`safe: false`).
     pub unsafe_fixes: bool,
     /// The rules whose findings on an application are suppressed (inline, config or baseline),
-    /// by address: the values those findings' own fixes would change are kept as written.
+    /// by instance: the values those findings' own fixes would change are kept as written.
     pub accepted: BTreeMap<String, BTreeSet<String>>,
 }
 
@@ -208,7 +208,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                 span: Some(a.app.span.clone()),
                 message: format!(
                     "{}: not fixed, nor any file it reads: {} has an input error ({}:{}), so its values may not be what was read; fix it first",
-                    a.app.address,
+                    a.app.instance,
                     broken.path(),
                     l.line,
                     l.column
@@ -226,7 +226,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                     span: Some(app.span.clone()),
                     message: format!(
                         "{} is read from a plan, which --fix never edits: fix the .tf and re-plan",
-                        app.address
+                        app.instance
                     ),
                 });
             }
@@ -235,7 +235,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
         // A suppressed finding keeps what its own fix would change; the rest still applies.
         let suppressed: Vec<&str> = opts
             .accepted
-            .get(&app.address)
+            .get(&app.instance)
             .into_iter()
             .flatten()
             .map(String::as_str)
@@ -266,7 +266,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                 span: Some(app.span.clone()),
                 message: format!(
                     "{}: {} {} suppressed, so its {} {} kept as written (remove the suppression to fix {})",
-                    app.address,
+                    app.instance,
                     suppressed.join(", "),
                     if suppressed.len() == 1 { "is" } else { "are" },
                     kept.join(" and "),
@@ -281,13 +281,13 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                 message: if wants_change {
                     format!(
                         "{}: only the safe part of its fix is applied; the rest is skipped (confirm first: {}); apply it with --unsafe-fixes",
-                        app.address,
+                        app.instance,
                         rec.confirm.join("; ")
                     )
                 } else {
                     format!(
                         "{}: unsafe fix skipped (confirm first: {}); apply it with --unsafe-fixes",
-                        app.address,
+                        app.instance,
                         rec.confirm.join("; ")
                     )
                 },
@@ -340,7 +340,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                 span: Some(app.span.clone()),
                 message: format!(
                     "{}: there is no {block} block to fix; add one by hand with {}",
-                    app.address,
+                    app.instance,
                     values.join(", ")
                 ),
             });
@@ -359,7 +359,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
             };
             let wish = Wish {
                 app: i,
-                address: &app.address,
+                instance: &app.instance,
                 format: app.format,
                 field,
                 wanted: if needed(field) { Some(wanted) } else { None },
@@ -392,7 +392,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                     span: Some(p.file.span(p.range.clone())),
                     message: format!(
                         "{}: not fixed: {} also holds values of {other}, which is not fixed (an input it reads has an error)",
-                        analyses[p.app].app.address,
+                        analyses[p.app].app.instance,
                         p.file.path
                     ),
                 });
@@ -408,7 +408,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
                 span: Some(a.app.span.clone()),
                 message: format!(
                     "{}: unsafe fix ({}): confirm first: {}",
-                    a.app.address,
+                    a.app.instance,
                     changes.join(", "),
                     rec.confirm.join("; ")
                 ),
@@ -419,7 +419,7 @@ pub fn plan(analyses: &[Analysis], opts: &FixOptions, editable: &dyn Fn(&SourceF
 }
 
 /// The files tainted applications touch (their resource, settings, the origins of those and
-/// their module calls), each with the first such application's address.
+/// their module calls), each with the first such application's instance.
 fn tainted_files(analyses: &[Analysis]) -> BTreeMap<&str, &str> {
     let mut files: BTreeMap<&str, &str> = BTreeMap::new();
     for a in analyses.iter().filter(|a| a.tainted()) {
@@ -444,7 +444,7 @@ fn tainted_files(analyses: &[Analysis]) -> BTreeMap<&str, &str> {
             .chain(origins.into_iter().flatten().map(|o| &o.span))
             .chain(app.module_calls.iter().map(|c| &c.span));
         for span in touched {
-            files.entry(span.path()).or_insert(&app.address);
+            files.entry(span.path()).or_insert(&app.instance);
         }
     }
     files
@@ -488,7 +488,7 @@ fn kept_settings(s: &crate::analysis::Sizing, unpinned: &Recommendation, pinned:
 /// What one application wants for one setting (`wanted: None`: keep it as it is).
 struct Wish<'a> {
     app: usize,
-    address: &'a str,
+    instance: &'a str,
     format: InputFormat,
     field: Field,
     wanted: Option<Value>,
@@ -518,7 +518,7 @@ impl Wish<'_> {
             span,
             message: format!(
                 "{}: {} {} → {} is not applied: {why}",
-                self.address,
+                self.instance,
                 self.name(),
                 value.shown(),
                 target.shown()
@@ -622,7 +622,7 @@ impl Wish<'_> {
                 span: Some(block.clone()),
                 message: format!(
                     "{}: `{assignment}` is not inserted: {why}; add it by hand",
-                    self.address
+                    self.instance
                 ),
             }),
         }
@@ -635,7 +635,7 @@ impl Wish<'_> {
                 span: Some(span),
                 message: format!(
                     "{}: {} cannot be evaluated, so it is not set to {}",
-                    self.address,
+                    self.instance,
                     self.name(),
                     wanted.shown()
                 ),

@@ -50,7 +50,7 @@ pub(super) fn resolve(
                 let first = group[0];
                 let wants: Vec<String> = group
                     .iter()
-                    .map(|p| format!("{} {}", analyses[p.app].app.address, p.need))
+                    .map(|p| format!("{} {}", analyses[p.app].app.instance, p.need))
                     .collect::<BTreeSet<_>>()
                     .into_iter()
                     .collect();
@@ -74,7 +74,7 @@ pub(super) fn resolve(
                 span: Some(analyses[*a].app.span.clone()),
                 message: format!(
                     "{}: none of its fixes are applied, as one of its values is shared with an application that needs another",
-                    analyses[*a].app.address
+                    analyses[*a].app.instance
                 ),
             });
         }
@@ -84,7 +84,7 @@ pub(super) fn resolve(
     let mut applied: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for p in proposals.into_iter().filter(|p| p.change) {
         applied.entry(p.app).or_default().push(p.description.clone());
-        let address = analyses[p.app].app.address.clone();
+        let address = analyses[p.app].app.instance.clone();
         let (_, edit) = edits.entry(p.key()).or_insert_with(|| {
             (
                 p.field,

@@ -2,9 +2,10 @@
 //! parameters), so a value given for any other name is reported as the typo it usually is:
 //! Terraform itself rejects `-var` for an undeclared variable.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
-use crate::discover::FileKind;
+use crate::discover::{display, FileKind};
 use crate::eval::module::{CliVar, VarInputs};
 use crate::model::InputError;
 use crate::similar::closest;
@@ -37,11 +38,73 @@ pub fn variable_names(text: &str, kind: FileKind) -> Vec<String> {
     }
 }
 
+/// The input variables of the scanned Terraform: a `--var` sets a root module's variable
+/// (Terraform rejects one the root does not declare); a called module's variables are set by
+/// the arguments of the block that calls it.
+#[derive(Debug, Default)]
+pub struct DeclaredVariables {
+    /// Scanned directories that no module read calls: directory key → names.
+    pub roots: BTreeMap<PathBuf, BTreeSet<String>>,
+    /// Called modules: directory key → names.
+    pub modules: BTreeMap<PathBuf, BTreeSet<String>>,
+}
+
+impl DeclaredVariables {
+    /// The variables of the directories read, by root (a scanned directory that no directory
+    /// read calls, `calls` being caller → called) and called module.
+    pub(super) fn of(dirs: &super::scan::Dirs, calls: &[(PathBuf, Vec<PathBuf>)]) -> DeclaredVariables {
+        let called: BTreeSet<&PathBuf> = calls.iter().flat_map(|(_, children)| children).collect();
+        let mut declared = DeclaredVariables::default();
+        for (k, d) in dirs.iter() {
+            let names: BTreeSet<String> = d.files(k).flat_map(|(_, f)| f.variables().iter().cloned()).collect();
+            if d.scanned && !called.contains(k) {
+                declared.roots.insert(k.clone(), names);
+            } else if !names.is_empty() {
+                declared.modules.insert(k.clone(), names);
+            }
+        }
+        declared
+    }
+
+    /// Every name some root declares.
+    fn root_names(&self) -> BTreeSet<String> {
+        self.roots.values().flatten().cloned().collect()
+    }
+
+    /// The called modules that declare `name`, as shown ("modules/kda_flink", "... and 2 more").
+    fn modules_declaring(&self, name: &str) -> Option<String> {
+        let modules: Vec<String> = self
+            .modules
+            .iter()
+            .filter(|(_, names)| names.contains(name))
+            .map(|(dir, _)| display(dir))
+            .collect();
+        let first = modules.first()?;
+        Some(match modules.len() {
+            1 => first.clone(),
+            n => format!("{first} (and {} more module{})", n - 1, if n == 2 { "" } else { "s" }),
+        })
+    }
+
+    /// When only a called module declares `name`: why a value given from outside (`via`:
+    /// `--var`, `a var file`) cannot set it — a module's variables are set by the calling block.
+    fn module_only(&self, name: &str, via: &str) -> Option<String> {
+        let module = self.modules_declaring(name)?;
+        Some(format!(
+            "no scanned root module declares it: module {module} declares \"{name}\", and a module's variables are set by the arguments of the calling module block, not by {via}"
+        ))
+    }
+}
+
 /// Input errors for `--var`, `--var-file` and `--parameter` names that nothing declares, each
-/// naming the closest declared name. `TF_VAR_*` values are not checked, as in Terraform (the
-/// environment is shared by every module).
+/// naming the closest declared name. A `--var` must name a variable some scanned root module
+/// declares (it sets it in each root that does); a `--var-file` is read for every evaluated
+/// root (`evaluated`), as `terraform plan -var-file` would in each, so its names are checked
+/// against each of them. `TF_VAR_*` values are not checked, as in Terraform (the environment is
+/// shared by every module).
 pub fn undeclared_inputs(
-    variables: &BTreeSet<String>,
+    variables: &DeclaredVariables,
+    evaluated: &[PathBuf],
     parameters: &BTreeSet<String>,
     vars: &VarInputs,
     cli_parameters: &Parameters,
@@ -54,30 +117,68 @@ pub fn undeclared_inputs(
         Some(near) => format!("did you mean {near}? (declared {what}: {})", list(declared)),
         None => format!("no scanned file declares any {what}"),
     };
+    let root_names = variables.root_names();
+    let help = |name: &str| {
+        let mut help = suggest(name, &root_names, "root variables");
+        if variables.modules_declaring(name).is_some() {
+            help.push_str(&format!(
+                "; to set the module's {name}, write `{name} = ...` in the `module` block that calls it"
+            ));
+        }
+        help
+    };
+    // The roots a var file is read for: the evaluated ones, or every root when none is.
+    let empty = BTreeSet::new();
+    let file_roots: Vec<(String, &BTreeSet<String>)> = if evaluated.is_empty() {
+        variables.roots.iter().map(|(k, v)| (display(k), v)).collect()
+    } else {
+        evaluated
+            .iter()
+            .map(|k| (display(k), variables.roots.get(k).unwrap_or(&empty)))
+            .collect()
+    };
     for cli in &vars.cli {
         match cli {
-            CliVar::Var { name, span, .. } if !variables.contains(name) => {
+            CliVar::Var { name, span, .. } if !root_names.contains(name) => {
                 // The `--var` source reads `name=value`: point at the name.
                 errors.push(
                     InputError::new(
                         span.file.span(0..name.len()),
-                        format!("--var {name}: no scanned module declares variable \"{name}\""),
+                        match variables.module_only(name, "--var") {
+                            None => format!("--var {name}: no scanned module declares variable \"{name}\""),
+                            Some(why) => format!("--var {name}: {why}"),
+                        },
                     )
-                    .with_help(suggest(name, variables, "variables")),
+                    .with_help(help(name)),
                 );
             }
             CliVar::File(tfvars) => {
-                for attr in tfvars.attrs.iter().filter(|a| !variables.contains(&a.name)) {
-                    errors.push(
-                        InputError::new(
-                            attr.name_span.clone(),
-                            format!(
+                for attr in &tfvars.attrs {
+                    let missing: Vec<&str> = file_roots
+                        .iter()
+                        .filter(|(_, names)| !names.contains(&attr.name))
+                        .map(|(root, _)| root.as_str())
+                        .collect();
+                    if missing.is_empty() && !file_roots.is_empty() {
+                        continue;
+                    }
+                    let message = if missing.len() == file_roots.len() {
+                        match variables.module_only(&attr.name, "a var file") {
+                            None => format!(
                                 "{} sets \"{}\", which no scanned module declares",
                                 tfvars.file.path, attr.name
                             ),
+                            Some(why) => format!("{} sets \"{}\", but {why}", tfvars.file.path, attr.name),
+                        }
+                    } else {
+                        format!(
+                            "{} sets \"{}\", which the root module {} does not declare (the var file is read for every root, as `terraform plan -var-file` would read it in each)",
+                            tfvars.file.path,
+                            attr.name,
+                            missing.join(", ")
                         )
-                        .with_help(suggest(&attr.name, variables, "variables")),
-                    );
+                    };
+                    errors.push(InputError::new(attr.name_span.clone(), message).with_help(help(&attr.name)));
                 }
             }
             CliVar::Var { .. } => {}

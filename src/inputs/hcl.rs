@@ -10,7 +10,8 @@ use hcl_edit::Span as _;
 
 use super::attach::AttachTarget;
 use super::directives::{CommentMap, CommentSyntax};
-use super::hcl_recover::{parse_recovering, terraform_rejects, Recovery};
+use super::hcl_objects::Root;
+use super::hcl_recover::{parse_in_chunks, parse_recovering, terraform_rejects, Recovery};
 use super::precheck;
 use super::terraform::{
     Attr, BlockNode, BodyNode, Local, ModuleCallDecl, Provider, Resource, TfFile, Variable, FLINK_RESOURCE,
@@ -29,7 +30,7 @@ pub struct ParsedBody {
 /// Parses HCL text into an `hcl_edit` body as Terraform reads it (see [`super::hcl_recover`]),
 /// turning a syntax error into an [`InputError`] at its exact position.
 pub fn parse_body(file: &Arc<SourceFile>) -> Result<ParsedBody, InputError> {
-    let (body, recovery) = parse_recovering(&file.text, hcl_edit::parser::parse_body).map_err(|e| {
+    let (body, recovery) = parse_recovering(&file.text, Root::Body, hcl_edit::parser::parse_body).map_err(|e| {
         let loc = e.location();
         let offset = loc.offset().min(file.text.len());
         InputError::new(point(file, offset), format!("invalid HCL: {}", e.message()))
@@ -200,8 +201,11 @@ fn parse_tf_in_groups(
         if end - group_start < GROUP_BYTES && end != text.len() {
             continue;
         }
-        let body = hcl_edit::parser::parse_body(text.get(group_start..end)?).ok()?;
-        lower_blocks(tf, blocks, &body, &Lower::at(file, group_start), comments);
+        let group = text.get(group_start..end)?;
+        let (body, recovery) = parse_in_chunks(group, Root::Body, hcl_edit::parser::parse_body).ok()?;
+        let mut lower = Lower::recovered(file, &recovery);
+        lower.offset = group_start;
+        lower_blocks(tf, blocks, &body, &lower, comments);
         group_start = end;
     }
     Some(())
@@ -369,7 +373,7 @@ pub fn parse_tfvars(file: &Arc<SourceFile>) -> Result<Vec<Attr>, InputError> {
 
 /// Parses one standalone expression (a `--var` value of a complex type).
 pub fn parse_expr(file: &Arc<SourceFile>) -> Result<Expr, InputError> {
-    parse_recovering(&file.text, hcl_edit::parser::parse_expr)
+    parse_recovering(&file.text, Root::Expression, hcl_edit::parser::parse_expr)
         .map(|(e, recovery)| Lower::recovered(file, &recovery).expr(&e))
         .map_err(|e| {
             let offset = e.location().offset().min(file.text.len());
@@ -384,12 +388,18 @@ pub struct Lower<'a> {
     pub offset: usize,
     /// What recovery rewrote in the parsed text, undone here.
     recovery: &'a Recovery,
+    /// Added to a position to find it in `recovery`: the text lowered may be a chunk of the
+    /// text recovery rewrote.
+    base: usize,
+    /// The large objects of the text lowered, parsed in chunks.
+    large: &'a std::collections::BTreeMap<usize, super::hcl_objects::LargeObject>,
 }
 
 /// Nothing rewritten.
 static NO_RECOVERY: Recovery = Recovery {
     renamed_keys: std::collections::BTreeMap::new(),
     big_numbers: std::collections::BTreeMap::new(),
+    large_objects: std::collections::BTreeMap::new(),
 };
 
 impl<'a> Lower<'a> {
@@ -398,6 +408,8 @@ impl<'a> Lower<'a> {
             file,
             offset: 0,
             recovery: &NO_RECOVERY,
+            base: 0,
+            large: &NO_RECOVERY.large_objects,
         }
     }
 
@@ -408,6 +420,8 @@ impl<'a> Lower<'a> {
             file,
             offset: 0,
             recovery,
+            base: 0,
+            large: &recovery.large_objects,
         }
     }
 
@@ -416,6 +430,8 @@ impl<'a> Lower<'a> {
             file,
             offset,
             recovery: &NO_RECOVERY,
+            base: 0,
+            large: &NO_RECOVERY.large_objects,
         }
     }
 
@@ -424,15 +440,21 @@ impl<'a> Lower<'a> {
     fn big_number(&self, e: &Expression) -> Option<Expr> {
         let Expression::Number(_) = e else { return None };
         let r = e.span()?;
-        let (_, &end) = self.recovery.big_numbers.range(r.start..r.end).next()?;
-        let negative = self.file.get(r.start..r.start + 1) == Some("-");
+        let (_, &end) = self
+            .recovery
+            .big_numbers
+            .range(r.start + self.base..r.end + self.base)
+            .next()?;
+        let end = end - self.base;
+        let start = r.start + self.offset;
+        let negative = self.file.get(start..start + 1) == Some("-");
         let n = if negative { f64::NEG_INFINITY } else { f64::INFINITY };
         Some(Expr::new(ExprKind::Number(n), self.span_of(Some(r.start..end))))
     }
 
     /// The original key of an object item whose key recovery renamed.
     fn renamed_key(&self, key: &hx::ObjectKey) -> Option<ObjectKey> {
-        let original = self.recovery.renamed_keys.get(&key.span()?.start)?;
+        let original = self.recovery.renamed_keys.get(&(key.span()?.start + self.base))?;
         if !original.starts_with('"') {
             return Some(ObjectKey::Ident(original.clone()));
         }
@@ -504,14 +526,31 @@ impl<'a> Lower<'a> {
             },
             Expression::String(s) => ExprKind::String(s.value().clone()),
             Expression::Array(items) => ExprKind::Tuple(items.iter().map(|i| self.expr(i)).collect()),
-            Expression::Object(obj) => ExprKind::Object(
-                obj.iter()
-                    .map(|(k, v)| {
-                        let key = self.renamed_key(k).unwrap_or_else(|| self.object_key(k));
-                        (key, self.expr(v.expr()))
-                    })
-                    .collect(),
-            ),
+            Expression::Object(obj) => {
+                // Items parsed in chunks first (an object with many items), then those parsed in
+                // place.
+                let mut items = Vec::new();
+                let large = e.span().and_then(|r| self.large.get(&r.start));
+                for chunk in large.iter().flat_map(|l| l.chunks.iter()) {
+                    let lower = Lower {
+                        file: self.file,
+                        offset: self.offset + chunk.shift,
+                        recovery: self.recovery,
+                        base: self.base + chunk.shift,
+                        large: chunk.large_objects(),
+                    };
+                    if let Some(obj) = chunk.object() {
+                        lower.object_items(obj, &mut items);
+                    }
+                }
+                let parsed_in_chunks = items.len();
+                self.object_items(obj, &mut items);
+                // Items left to the whole parse between chunks: in the order they are written.
+                if parsed_in_chunks > 0 && items.len() > parsed_in_chunks {
+                    items.sort_by_key(|(_, v)| v.span.start);
+                }
+                ExprKind::Object(items)
+            }
             Expression::StringTemplate(t) => self.template(t),
             Expression::HeredocTemplate(h) => self.template(&h.template),
             Expression::Parenthesis(p) => return self.expr(p.inner()),
@@ -598,6 +637,13 @@ impl<'a> Lower<'a> {
             })),
         };
         Expr::new(kind, span)
+    }
+
+    fn object_items(&self, obj: &hx::Object, out: &mut Vec<(ObjectKey, Expr)>) {
+        out.extend(obj.iter().map(|(k, v)| {
+            let key = self.renamed_key(k).unwrap_or_else(|| self.object_key(k));
+            (key, self.expr(v.expr()))
+        }));
     }
 
     fn object_key(&self, k: &hx::ObjectKey) -> ObjectKey {

@@ -26,6 +26,8 @@ use std::collections::BTreeMap;
 
 use hcl_edit::parser::Error;
 
+use super::hcl_objects::{parse_chunked, ChunkCache, LargeObject, Root, Tree};
+
 /// What was rewritten, for the lowering to undo.
 #[derive(Debug, Default, Clone)]
 pub struct Recovery {
@@ -35,6 +37,9 @@ pub struct Recovery {
     /// Byte ranges (start → end) of the digits of numbers beyond f64 range; each was parsed
     /// as a `0` at its start.
     pub big_numbers: BTreeMap<usize, usize>,
+    /// Objects with many items, by the offset of their `{`: parsed in chunks, their inside
+    /// blanked in the text parsed whole ([`super::hcl_objects`]).
+    pub large_objects: BTreeMap<usize, LargeObject>,
 }
 
 /// Re-parses after each repair at most this many times, and at most this many bytes in all, so
@@ -42,11 +47,17 @@ pub struct Recovery {
 const MAX_ATTEMPTS: usize = 256;
 const MAX_BYTES_PARSED: usize = 256 * 1024 * 1024;
 
-/// Parses `text` with `parse`, repairing the constructs above between attempts. The error, when
-/// there is one, is the first one left that is not one of them.
-pub fn parse_recovering<T>(text: &str, parse: impl Fn(&str) -> Result<T, Error>) -> Result<(T, Recovery), Error> {
+/// Parses `text` (a `root`) with `parse`, objects with many items in chunks, repairing the
+/// constructs above between attempts. The error, when there is one, is the first one left that
+/// is not one of them.
+pub fn parse_recovering<T: Tree>(
+    text: &str,
+    root: Root,
+    parse: impl Fn(&str) -> Result<T, Error>,
+) -> Result<(T, Recovery), Error> {
     let mut recovery = Recovery::default();
     let mut current: Cow<str> = Cow::Borrowed(text);
+    let mut chunks = ChunkCache::default();
     let mut rewritten = false;
     let mut parsed_bytes = 0usize;
     // The error to report: flattening newlines must not replace an error with a later-found
@@ -56,8 +67,11 @@ pub fn parse_recovering<T>(text: &str, parse: impl Fn(&str) -> Result<T, Error>)
     loop {
         attempts += 1;
         parsed_bytes = parsed_bytes.saturating_add(current.len());
-        let err = match parse(&current) {
-            Ok(v) => return Ok((v, recovery)),
+        let err = match parse_chunked(&current, root, &parse, &mut chunks) {
+            Ok((v, large_objects)) => {
+                recovery.large_objects = large_objects;
+                return Ok((v, recovery));
+            }
             Err(e) => e,
         };
         let offset = err.location().offset();
@@ -96,18 +110,16 @@ fn is_ident_continue(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
-/// Renames the object key starting at `offset` (an identifier or a quoted string without
-/// interpolation) to a same-length name found nowhere in the text. Returns the original text.
-fn rename_key(text: &mut String, offset: usize) -> Option<String> {
-    let b = text.as_bytes();
+/// The object key starting at `offset` that [`rename_key`] can rename (an identifier, or a quoted
+/// string without interpolation or line break): the byte range to overwrite and its end.
+fn renamable_key(b: &[u8], offset: usize) -> Option<(usize, usize, usize)> {
     let first = *b.get(offset)?;
-    // The byte range to overwrite: the identifier, or the inside of the quotes.
-    let (inner_start, inner_end, end) = if is_ident_start(first) {
+    if is_ident_start(first) {
         let mut end = offset + 1;
         while end < b.len() && is_ident_continue(b[end]) {
             end += 1;
         }
-        (offset, end, end)
+        Some((offset, end, end))
     } else if first == b'"' {
         let mut i = offset + 1;
         while i < b.len() && b[i] != b'"' {
@@ -121,10 +133,22 @@ fn rename_key(text: &mut String, offset: usize) -> Option<String> {
         if i >= b.len() || i == offset + 1 {
             return None;
         }
-        (offset + 1, i, i + 1)
+        Some((offset + 1, i, i + 1))
     } else {
-        return None;
-    };
+        None
+    }
+}
+
+/// Whether a repeated object key at `offset` is one [`rename_key`] can rename.
+pub(super) fn is_renamable_key(text: &str, offset: usize) -> bool {
+    renamable_key(text.as_bytes(), offset).is_some()
+}
+
+/// Renames the object key starting at `offset` (an identifier or a quoted string without
+/// interpolation) to a same-length name found nowhere in the text. Returns the original text.
+fn rename_key(text: &mut String, offset: usize) -> Option<String> {
+    // The byte range to overwrite: the identifier, or the inside of the quotes.
+    let (inner_start, inner_end, end) = renamable_key(text.as_bytes(), offset)?;
     let original = text.get(offset..end)?.to_string();
     let placeholder = (0u64..)
         .map(|n| placeholder(n, inner_end - inner_start))
@@ -433,15 +457,32 @@ fn line_ends_after(b: &[u8], mut i: usize) -> bool {
     }
 }
 
+/// Parses `text` (a `root`) with `parse`, objects with many items in chunks, and nothing else
+/// repaired.
+pub fn parse_in_chunks<T: Tree>(
+    text: &str,
+    root: Root,
+    parse: impl Fn(&str) -> Result<T, Error>,
+) -> Result<(T, Recovery), Error> {
+    let (value, large_objects) = parse_chunked(text, root, &parse, &mut ChunkCache::default())?;
+    Ok((
+        value,
+        Recovery {
+            large_objects,
+            ..Recovery::default()
+        },
+    ))
+}
+
 /// Whether the `$` or `%` at `i` in a quoted string opens `${` / `%{` (`$${` and `%%{` are
 /// escapes).
-fn opens_interpolation(b: &[u8], i: usize) -> bool {
+pub(super) fn opens_interpolation(b: &[u8], i: usize) -> bool {
     b.get(i + 1) == Some(&b'{') && !(i > 0 && b[i - 1] == b[i])
 }
 
 /// Whether `for` followed by a space, tab, newline or comment start begins at `i` after
 /// optional whitespace (hcl-edit's own test).
-fn starts_for(b: &[u8], mut i: usize) -> bool {
+pub(super) fn starts_for(b: &[u8], mut i: usize) -> bool {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
@@ -482,7 +523,7 @@ mod tests {
     use super::*;
 
     fn body(text: &str) -> Result<Recovery, String> {
-        parse_recovering(text, hcl_edit::parser::parse_body)
+        parse_recovering(text, Root::Body, hcl_edit::parser::parse_body)
             .map(|(_, r)| r)
             .map_err(|e| e.message().to_string())
     }
@@ -537,7 +578,7 @@ mod tests {
     #[test]
     fn real_errors_stay_where_they_are() {
         let text = "x = { a = 1, a = 2 }\ny = [1, 2\n";
-        let err = parse_recovering(text, hcl_edit::parser::parse_body).unwrap_err();
+        let err = parse_recovering(text, Root::Body, hcl_edit::parser::parse_body).unwrap_err();
         assert!(err.location().offset() > text.find('y').unwrap(), "{err}");
         assert!(body("x = { for k in m : k => }\n").is_err());
         assert!(body("x = 1e400e\n").is_err());

@@ -7,8 +7,10 @@ pub mod cfn;
 pub mod declared;
 pub mod directives;
 pub mod hcl;
+pub mod hcl_objects;
 pub mod hcl_recover;
 pub mod json;
+pub mod overrides;
 pub mod plan;
 pub mod precheck;
 mod read;
@@ -18,7 +20,7 @@ pub mod terraform;
 pub mod tf_json;
 pub mod tfvars_directives;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -68,9 +70,9 @@ pub struct Loaded {
     pub inventory: Inventory,
     /// Number of files read.
     pub files: usize,
-    /// Every input variable the scanned (and followed) Terraform modules declare, parsed or not:
-    /// a `--var` for a name outside this set is a typo.
-    pub declared_variables: BTreeSet<String>,
+    /// The input variables the scanned root modules and the modules they call declare, parsed
+    /// or not: `--var` and `--var-file` names are checked against the roots'.
+    pub declared_variables: declared::DeclaredVariables,
     /// Terraform files of the modules not read for what they are (a FIFO, a link out of the
     /// repository; each is a notice): whatever they hold is missing from their module, as from
     /// a file that could not be read, so the module's applications are tainted by them.
@@ -235,11 +237,7 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         .skipped_terraform
         .extend(skipped_followed.iter().map(|p| unread(p)));
 
-    loaded.declared_variables = dirs
-        .iter()
-        .flat_map(|(k, d)| d.files(k))
-        .flat_map(|(_, f)| f.variables().iter().cloned())
-        .collect();
+    loaded.declared_variables = declared::DeclaredVariables::of(&dirs, &calls);
 
     // A directory matters if it holds a Flink application or calls one that does.
     let mut relevant = KeySet::default();
@@ -441,6 +439,10 @@ pub fn load(found: &Discovered, opts: &ReadOptions, declared_names: bool, thread
         }
     }
     load_installed_modules(&mut loaded);
+    // Override files change what the other files say, as `terraform plan` reads them.
+    for module in loaded.modules.dirs.values_mut() {
+        overrides::apply(module, &mut loaded.inventory.errors);
+    }
     broken::mark(&mut loaded, &callers);
 
     // Plans and CloudFormation templates, in parallel.

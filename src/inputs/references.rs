@@ -42,6 +42,7 @@ pub fn names_in(text: &str) -> Vec<String> {
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let word_end = |from: usize| from + bytes[from..].iter().take_while(|b| ident(**b)).count();
     let mut out: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut i = 0;
     while i < bytes.len() {
         let starts_word = i == 0 || !(ident(bytes[i - 1]) || bytes[i - 1] == b'.');
@@ -76,7 +77,8 @@ pub fn names_in(text: &str) -> Vec<String> {
             format!("{prefix}{}", &text[after..end])
         };
         i = after;
-        if !out.contains(&name) {
+        // A set beside the list: a long value can name thousands of variables.
+        if seen.insert(name.clone()) {
             out.push(name);
         }
     }

@@ -678,34 +678,50 @@ impl FileVisitor for Scanner<'_> {
                 return;
             }
         }
+        // A buffer too large to be kept becomes the file's text, not a copy of it (a 500 MB
+        // plan would be held twice).
+        if read.is_ok() && buf.capacity() > KEPT_BUFFER_BYTES {
+            match into_text(path, buf) {
+                Err(e) => self.errors.push(e),
+                Ok(text) => {
+                    let file = SourceFile::new(display(path), text);
+                    self.scanned(path, kind, &file.text, || Arc::clone(&file));
+                }
+            }
+            return;
+        }
         match read
             .map_err(|why| refused(display(path), &why))
             .and_then(|()| decode(path, &buf))
         {
             Err(e) => self.errors.push(e),
-            Ok(text) => {
-                let source = || SourceFile::new(display(path), text);
-                match kind {
-                    Some(k @ (FileKind::Tf | FileKind::TfJson)) => {
-                        let raw = RawFile::scan(path, k, text, false, self.names, source);
-                        self.add(path, raw, false);
-                    }
-                    // Read per module; a walked one only has to be readable.
-                    Some(FileKind::TfVars) => {}
-                    _ if self.opts.forced.is_none() && !may_hold_application(text) => {}
-                    _ => {
-                        let cand = Candidate {
-                            path: path.to_path_buf(),
-                            kind,
-                            explicit: false,
-                        };
-                        self.others.push((cand, source()));
-                    }
-                }
-            }
+            Ok(text) => self.scanned(path, kind, text, || SourceFile::new(display(path), text)),
         }
         if buf.capacity() <= KEPT_BUFFER_BYTES {
             self.buf = buf;
+        }
+    }
+}
+
+impl Scanner<'_> {
+    /// A walked file read: scanned when it is Terraform, kept when it may hold an application.
+    fn scanned(&mut self, path: &Path, kind: Option<FileKind>, text: &str, source: impl FnOnce() -> Arc<SourceFile>) {
+        match kind {
+            Some(k @ (FileKind::Tf | FileKind::TfJson)) => {
+                let raw = RawFile::scan(path, k, text, false, self.names, source);
+                self.add(path, raw, false);
+            }
+            // Read per module; a walked one only has to be readable.
+            Some(FileKind::TfVars) => {}
+            _ if self.opts.forced.is_none() && !may_hold_application(text) => {}
+            _ => {
+                let cand = Candidate {
+                    path: path.to_path_buf(),
+                    kind,
+                    explicit: false,
+                };
+                self.others.push((cand, source()));
+            }
         }
     }
 }
@@ -742,6 +758,14 @@ pub(super) fn lossy_name_notice(path: &Path) -> Option<Notice> {
 fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<&'b str, InputError> {
     let content = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(content).map_err(|e| not_utf8(display(path), content, e.valid_up_to()))
+}
+
+/// [`decode`], keeping the bytes read as the text.
+fn into_text(path: &Path, mut bytes: Vec<u8>) -> Result<String, InputError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| not_utf8(display(path), e.as_bytes(), e.utf8_error().valid_up_to()))
 }
 
 /// "NAME is not valid UTF-8", at the first invalid byte.

@@ -162,6 +162,7 @@ fn analyse(unit: &Unit) -> UnitRun {
                     ..ReadOptions::default()
                 },
                 skip_caller_search: true,
+                instance_roots_from: Some(vec![PathBuf::from(".")]),
                 ..RunOptions::default()
             };
             run.outcome = crate::run::run(&opts);
@@ -199,7 +200,7 @@ fn analyse(unit: &Unit) -> UnitRun {
 fn buffer_or_file(unit: &Unit) -> Result<Arc<SourceFile>, InputError> {
     let shown = shown(unit, &unit.id);
     match crate::overlay::text_of(&unit.id) {
-        Some(text) => Ok(SourceFile::new(shown, text)),
+        Some(text) => Ok(SourceFile::new(shown, &*text)),
         None => inputs::read_source(Path::new(&shown)),
     }
 }

@@ -44,7 +44,7 @@ pub fn wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
     })
 }
 
-/// The edits of `plan` for `application`, if every file they touch still holds the text they
+/// The edits of `plan` for `application` (an instance), if every file they touch still holds the text they
 /// were computed on.
 fn fresh_edits<'r>(
     run: &'r UnitRun,
@@ -129,13 +129,13 @@ pub fn quick_fixes(
 ) -> Vec<CodeAction> {
     let mut wanted_apps: BTreeSet<String> = diagnostics
         .iter()
-        .filter_map(|d| serde_json::from_value::<FindingData>(d.data.clone()?).ok()?.application)
+        .filter_map(|d| serde_json::from_value::<FindingData>(d.data.clone()?).ok()?.instance)
         .collect();
     for (folder, run) in runs {
         for f in run.outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
             let (line, _) = f.span.file.line_col(f.span.start);
             if absolute(folder, f.span.path()) == path && line >= lines.0 && line <= lines.1 {
-                wanted_apps.extend(f.application.clone());
+                wanted_apps.extend(f.instance.clone());
             }
         }
     }
@@ -145,11 +145,14 @@ pub fn quick_fixes(
             .outcome
             .analyses
             .iter()
-            .filter(|a| wanted_apps.contains(&a.app.address))
+            .filter(|a| wanted_apps.contains(&a.app.instance))
         {
             let (Some(rec), Ok(sizing)) = (&a.recommendation, &a.sizing) else {
                 continue;
             };
+            // Applications are told apart by their instance (`envs/prod:module.x…`): a unit can
+            // run several roots whose modules give the same address.
+            let instance = a.app.instance.as_str();
             let address = a.app.address.as_str();
             // The application's findings that a configuration change cures (not KPU005, 008,
             // 009 or 016: less state, a declaration, a value, a max parallelism).
@@ -164,12 +167,12 @@ pub fn quick_fixes(
                         && d.data
                             .clone()
                             .and_then(|v| serde_json::from_value::<FindingData>(v).ok())
-                            .is_some_and(|data| data.application.as_deref() == Some(address))
+                            .is_some_and(|data| data.instance.as_deref() == Some(instance))
                 })
                 .cloned()
                 .collect();
-            let safe = fresh_edits(run, folder, &run.safe_fixes.edits, Some(address), editor);
-            let whole = fresh_edits(run, folder, &run.all_fixes.edits, Some(address), editor);
+            let safe = fresh_edits(run, folder, &run.safe_fixes.edits, Some(instance), editor);
+            let whole = fresh_edits(run, folder, &run.all_fixes.edits, Some(instance), editor);
             let mut offered = false;
             if let Some(edits) = &safe {
                 if let Some(edit) = workspace_edit(folder, edits, editor) {
@@ -219,12 +222,12 @@ pub fn quick_fixes(
                     .notices
                     .iter()
                     .chain(run.all_fixes.notices.iter())
-                    .filter(|n| n.message.contains(address))
+                    .filter(|n| n.message.contains(instance) || n.message.contains(address))
                     .map(|n| n.message.as_str())
                     .collect();
                 if let Some(reason) = reasons.first() {
                     actions.push(CodeAction {
-                        title: format!("kpulint: fix {address}"),
+                        title: format!("kpulint: fix {instance}"),
                         kind: Some(CodeActionKind::QUICKFIX),
                         diagnostics: Some(resolves),
                         disabled: Some(CodeActionDisabled {
@@ -250,7 +253,7 @@ pub fn fix_all(runs: &[(&Path, &UnitRun)], path: &Path, editor: &Editor) -> Opti
             .findings
             .iter()
             .filter(|f| f.suppressed.is_none() && absolute(folder, f.span.path()) == path)
-            .filter_map(|f| f.application.as_deref())
+            .filter_map(|f| f.instance.as_deref())
             .collect();
         for app in apps {
             if let Some(mine) = fresh_edits(run, folder, &run.safe_fixes.edits, Some(app), editor) {

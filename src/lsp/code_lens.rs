@@ -41,13 +41,13 @@ pub fn lenses(runs: &[(&Path, &UnitRun)], path: &Path, enc: Encoding) -> Vec<Cod
     for (folder, run) in runs {
         for a in &run.outcome.analyses {
             let located = a.app.located();
-            if absolute(folder, located.path()) != path || !seen.insert(a.app.address.clone()) {
+            if absolute(folder, located.path()) != path || !seen.insert(a.app.instance.clone()) {
                 continue;
             }
             let plain = a.app.module_calls.is_empty() && !a.app.address.ends_with(']');
             let mut text = title(a);
             if !plain {
-                text.push_str(&format!(" · {}", a.app.address));
+                text.push_str(&format!(" · {}", a.app.instance));
             }
             let mut range = span_range(&located.first_line(), enc);
             range.end = range.start;

@@ -22,6 +22,8 @@ pub const SOURCE: &str = "kpulint";
 /// What a finding's diagnostic carries for code actions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FindingData {
+    /// The application's identity (`envs/prod:module.x.aws_...this`, or its address).
+    pub instance: Option<String>,
     pub application: Option<String>,
     pub fingerprint: String,
 }
@@ -100,6 +102,7 @@ fn finding(folder: &Path, f: &Finding, enc: Encoding, uri: &dyn Fn(&Path) -> Opt
         message: message(&f.message, Some(&f.help)),
         related_information: (!related.is_empty()).then_some(related),
         data: serde_json::to_value(FindingData {
+            instance: f.instance.clone(),
             application: f.application.clone(),
             fingerprint: f.fingerprint.clone(),
         })

@@ -85,7 +85,7 @@ fn source<T>(d: &Declared<T>) -> String {
 
 /// Markdown describing one application.
 pub fn describe(a: &Analysis) -> String {
-    let mut out = format!("**{}**", a.app.address);
+    let mut out = format!("**{}**", a.app.instance);
     let sizing = match &a.sizing {
         Ok(s) => s,
         Err(why) => {
@@ -213,7 +213,7 @@ pub fn hover(runs: &[(&Path, &UnitRun)], path: &Path, line: usize) -> Option<Str
     let mut parts = Vec::new();
     for (folder, run) in runs {
         for a in &run.outcome.analyses {
-            if targets(folder, a, path, line) && seen.insert(a.app.address.clone()) {
+            if targets(folder, a, path, line) && seen.insert(a.app.instance.clone()) {
                 parts.push(describe(a));
             }
         }

@@ -225,6 +225,16 @@ pub struct Application {
     /// `aws_kinesisanalyticsv2_application.orders_join`, `module.x["prod"].aws_...this[0]`,
     /// or the CloudFormation logical id.
     pub address: String,
+    /// For Terraform: the root module directory that reaches it, as shown in output paths (set
+    /// by evaluation; empty otherwise).
+    pub root_dir: String,
+    /// The root module directory relative to the repository root (or to the scanned path
+    /// outside a repository), `.` for the repository root itself; a plan's or template's file.
+    /// Set once by [`crate::identity::assign`].
+    pub root: String,
+    /// The identity every output names it by: `envs/prod:module.x.aws_...this`, or the plain
+    /// address for the root `.`, a plan or a template ([`crate::identity::instance`]).
+    pub instance: String,
     pub format: InputFormat,
     /// The resource header: where findings go when no attribute is more exact.
     pub span: Span,
@@ -256,8 +266,12 @@ pub struct Application {
 
 impl Application {
     pub fn new(address: impl Into<String>, format: InputFormat, span: Span) -> Self {
+        let address: String = address.into();
         Application {
-            address: address.into(),
+            instance: address.clone(),
+            address,
+            root_dir: String::new(),
+            root: ".".into(),
             format,
             span,
             module_calls: Vec::new(),

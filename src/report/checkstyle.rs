@@ -12,7 +12,9 @@
 //!
 //! One `<file>` per file with input errors or active findings, in path order; in each, the
 //! input errors (`source="kpulint.input"`) and then the findings in their usual order. Notes
-//! are `severity="info"`. Suppressed findings and notices are left out.
+//! are `severity="info"`. A finding whose value is written in another file (a tfvars entry, a
+//! module argument, a variable default) adds an `info` entry there: "value for parallelism of
+//! ... set here". Suppressed findings and notices are left out.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -75,6 +77,16 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             &with_help(&f.message, Some(&f.help)),
             &format!("kpulint.{}", f.rule.id),
         ));
+        // A value written in another file: an `info` entry there too, so a reviewer of that
+        // file sees it.
+        for (span, note) in super::value_origins(f) {
+            files.entry(span.path()).or_default().push(error_line(
+                span,
+                "info",
+                &note,
+                &format!("kpulint.{}", f.rule.id),
+            ));
+        }
     }
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n");
     for (path, lines) in files {

@@ -6,8 +6,11 @@
 //! my infra/main.tf:12:32: warning[KPU004] parallelism 12 buys 12 KPUs, ...
 //! ```
 //!
-//! Input errors come first (as in human output), then findings in their usual order. Suppressed
-//! findings, notices and the summary are left out.
+//! Input errors come first (as in human output), then findings in their usual order. A finding
+//! whose value is written in another file (a tfvars entry, a module argument, a variable
+//! default) is followed by a related line there (`envs/prod/terraform.tfvars:4:21: note[KPU004]
+//! value for parallelism of envs/prod:module.x.aws_...this set here`). Suppressed findings,
+//! notices and the summary are left out.
 
 use std::io::{self, Write};
 
@@ -45,6 +48,10 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             f.rule.id,
             one_line(&f.message)
         )?;
+        // A value written in another file (a tfvars entry, a module argument): a line there too.
+        for (span, note) in super::value_origins(f) {
+            writeln!(out, "{}: note[{}] {}", at(span), f.rule.id, one_line(&note))?;
+        }
     }
     for g in crate::gate::failed(&outcome.gates) {
         writeln!(out, "kpulint: {}", one_line(&g.failure_line()))?;

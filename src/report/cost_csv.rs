@@ -51,41 +51,55 @@ fn money(v: Option<f64>) -> String {
 }
 
 pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut s = record(&HEADER.map(String::from));
+    // With more than one root, a `root` field after the application tells the instances apart.
+    let with_root = |fields: Vec<String>, root: &str| -> String {
+        let mut fields = fields;
+        if t.several_roots {
+            fields.insert(1, root.to_string());
+        }
+        record(&fields)
+    };
+    let mut s = with_root(HEADER.map(String::from).to_vec(), "root");
     for r in &t.rows {
-        s.push_str(&record(&[
-            r.address.to_string(),
-            r.file.to_string(),
-            r.line.to_string(),
-            r.status.to_string(),
-            opt(r.kpus),
-            opt(r.billed_kpus),
-            opt(r.binding.map(|b| b.as_str())),
-            money(r.monthly_cost_usd),
-            opt(r.recommended_kpus),
-            money(r.recommended_monthly_cost_usd),
-            money(r.savings_usd),
-            opt(r.safe),
-            money(r.savings_usd.filter(|_| r.unconfirmed())),
-            r.confirm.join("; "),
-        ]));
+        s.push_str(&with_root(
+            vec![
+                r.address.to_string(),
+                r.file.to_string(),
+                r.line.to_string(),
+                r.status.to_string(),
+                opt(r.kpus),
+                opt(r.billed_kpus),
+                opt(r.binding.map(|b| b.as_str())),
+                money(r.monthly_cost_usd),
+                opt(r.recommended_kpus),
+                money(r.recommended_monthly_cost_usd),
+                money(r.savings_usd),
+                opt(r.safe),
+                money(r.savings_usd.filter(|_| r.unconfirmed())),
+                r.confirm.join("; "),
+            ],
+            r.root,
+        ));
     }
-    s.push_str(&record(&[
-        "total".into(),
-        String::new(),
-        String::new(),
-        String::new(),
-        t.total.kpus.to_string(),
-        t.total.billed_kpus.to_string(),
-        String::new(),
-        money(Some(t.total.monthly_cost_usd)),
-        String::new(),
-        money(Some(t.total.recommended_monthly_cost_usd)),
-        money(Some(t.total.savings_usd)),
-        String::new(),
-        money(Some(t.total.unconfirmed_savings_usd)),
-        String::new(),
-    ]));
+    s.push_str(&with_root(
+        vec![
+            "total".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            t.total.kpus.to_string(),
+            t.total.billed_kpus.to_string(),
+            String::new(),
+            money(Some(t.total.monthly_cost_usd)),
+            String::new(),
+            money(Some(t.total.recommended_monthly_cost_usd)),
+            money(Some(t.total.savings_usd)),
+            String::new(),
+            money(Some(t.total.unconfirmed_savings_usd)),
+            String::new(),
+        ],
+        "",
+    ));
     out.write_all(s.as_bytes())
 }
 

@@ -21,6 +21,9 @@ struct Doc<'a> {
 #[derive(Serialize)]
 struct RowOut<'a> {
     address: &'a str,
+    /// The root module directory (or the plan or template) and `root:address`.
+    root: &'a str,
+    instance: &'a str,
     file: &'a str,
     line: usize,
     status: &'static str,
@@ -55,6 +58,8 @@ struct TotalOut {
 fn row<'a>(r: &'a CostRow<'a>) -> RowOut<'a> {
     RowOut {
         address: r.address,
+        root: r.root,
+        instance: r.instance,
         file: r.file,
         line: r.line,
         status: r.status,

@@ -48,7 +48,7 @@ fn safe_cell(r: &CostRow<'_>, footnotes: &mut Vec<String>) -> String {
             footnotes.push(format!(
                 "{} {}: not a safe fix, confirm first: {}",
                 superscript(footnotes.len() + 1),
-                r.address,
+                r.instance,
                 r.confirm.join("; ")
             ));
             format!("no{}", superscript(footnotes.len()))
@@ -60,7 +60,24 @@ fn safe_cell(r: &CostRow<'_>, footnotes: &mut Vec<String>) -> String {
 /// One row per application (unsized ones say why in the binding column), then the total of
 /// the confirmed savings and the total of the unconfirmed ones.
 pub fn table(t: &CostTable<'_>) -> Marked {
-    let mut table = Table::new(&HEADER, &[false, false, true, true, false, true, true, true, false]);
+    let right = [false, false, true, true, false, true, true, true, false];
+    let mut table = if t.several_roots {
+        // The same address in several roots: a `root` column after the application tells the
+        // instances apart.
+        let mut header = HEADER.to_vec();
+        header.insert(1, "root");
+        let mut right = right.to_vec();
+        right.insert(1, false);
+        Table::new(&header, &right)
+    } else {
+        Table::new(&HEADER, &right)
+    };
+    let with_root = |mut cells: Vec<String>, root: &str| {
+        if t.several_roots {
+            cells.insert(1, root.to_string());
+        }
+        cells
+    };
     let mut footnotes = Vec::new();
     for r in &t.rows {
         let binds = match (r.status, r.binding) {
@@ -69,45 +86,54 @@ pub fn table(t: &CostTable<'_>) -> Marked {
             (status, _) => format!("({})", status.replace('_', " ")),
         };
         let safe = safe_cell(r, &mut footnotes);
-        table.push(vec![
-            r.address.to_string(),
-            format!("{}:{}", r.file, r.line),
-            opt(r.kpus),
-            opt(r.billed_kpus),
-            binds,
-            money(r.monthly_cost_usd),
-            money(r.recommended_monthly_cost_usd),
-            money(r.savings_usd),
-            safe,
-        ]);
+        table.push(with_root(
+            vec![
+                r.address.to_string(),
+                format!("{}:{}", r.file, r.line),
+                opt(r.kpus),
+                opt(r.billed_kpus),
+                binds,
+                money(r.monthly_cost_usd),
+                money(r.recommended_monthly_cost_usd),
+                money(r.savings_usd),
+                safe,
+            ],
+            r.root,
+        ));
     }
     let n = t.total.applications;
-    table.push(vec![
-        format!("total ({n} application{})", crate::rules::plural(n as u64)),
-        String::new(),
-        t.total.kpus.to_string(),
-        t.total.billed_kpus.to_string(),
-        String::new(),
-        usd(t.total.monthly_cost_usd),
-        usd(t.total.recommended_monthly_cost_usd),
-        usd(t.total.savings_usd),
-        "yes".into(),
-    ]);
+    table.push(with_root(
+        vec![
+            format!("total ({n} application{})", crate::rules::plural(n as u64)),
+            String::new(),
+            t.total.kpus.to_string(),
+            t.total.billed_kpus.to_string(),
+            String::new(),
+            usd(t.total.monthly_cost_usd),
+            usd(t.total.recommended_monthly_cost_usd),
+            usd(t.total.savings_usd),
+            "yes".into(),
+        ],
+        "",
+    ));
     let unsafe_rows = t.rows.iter().filter(|r| r.unconfirmed()).count() as u64;
-    table.push(vec![
-        format!(
-            "unconfirmed savings ({unsafe_rows} application{}, not in the total)",
-            crate::rules::plural(unsafe_rows)
-        ),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        usd(t.total.unconfirmed_savings_usd),
-        "no".into(),
-    ]);
+    table.push(with_root(
+        vec![
+            format!(
+                "unconfirmed savings ({unsafe_rows} application{}, not in the total)",
+                crate::rules::plural(unsafe_rows)
+            ),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            usd(t.total.unconfirmed_savings_usd),
+            "no".into(),
+        ],
+        "",
+    ));
     Marked {
         table,
         rows: t.rows.len(),

@@ -259,9 +259,12 @@ mod tests {
                 message: format!("application {i} has no declared state size, {}", "so on ".repeat(20)),
                 help: String::new(),
                 application: Some(format!("aws_kinesisanalyticsv2_application.app{i}")),
+                root: Some(".".into()),
+                instance: Some(format!("aws_kinesisanalyticsv2_application.app{i}")),
                 related: Vec::new(),
                 suppressed: None,
                 fingerprint: format!("{i:016x}"),
+                legacy_fingerprint: format!("{i:016x}"),
             })
             .collect();
         Outcome {

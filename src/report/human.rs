@@ -28,8 +28,9 @@ struct Diag {
     labels: Vec<LabeledSpan>,
 }
 
-/// A file as miette reads it, named by its path: the whole text, or for a compacted file the
-/// kept run of lines holding the span, with the file's own offsets and line numbers.
+/// A file as miette reads it, named by its path: the lines around the span (miette counts
+/// lines from the start of the text it is given, so the whole text would make each snippet
+/// cost the file's length), with the file's own offsets and line numbers.
 struct Quoted(Arc<SourceFile>);
 
 impl SourceCode for Quoted {
@@ -41,21 +42,27 @@ impl SourceCode for Quoted {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = &self.0;
         let window = file
-            .window(span.offset()..span.offset() + span.len())
+            .lines_around(
+                span.offset()..span.offset() + span.len(),
+                context_lines_before,
+                context_lines_after,
+            )
             .ok_or(MietteError::OutOfBounds)?;
         let within = SourceSpan::new((span.offset() - window.start).into(), span.len());
         let inner = window
             .text
             .read_span(&within, context_lines_before, context_lines_after)?;
-        // A run starts at a line start: columns are the file's; lines and offsets are shifted.
-        // miette's line count is of the lines before the context's end, from the text's start.
+        // A window starts at a line start: columns are the file's; lines and offsets are shifted.
+        // miette's line count is of the lines before the context's end, from the text's start;
+        // it also counts a carriage return alone as a line break.
+        let lines_before = window.line + file.lone_returns_before(window.start);
         Ok(Box::new(MietteSpanContents::new_named(
             terminal_line(&file.path).into_owned(),
             inner.data(),
             SourceSpan::new((inner.span().offset() + window.start).into(), inner.span().len()),
-            inner.line() + window.line,
+            inner.line() + lines_before,
             inner.column(),
-            inner.line_count() + window.line,
+            inner.line_count() + lines_before,
         )))
     }
 }
@@ -127,11 +134,25 @@ fn unquotable(span: &Span) -> bool {
     let text = window.text;
     let at = span.start.saturating_sub(window.start).min(text.len());
     let end_at = span.end.saturating_sub(window.start).clamp(at, text.len());
-    let (Some(before), Some(after)) = (text.get(..at), text.get(at..)) else {
+    if !text.is_char_boundary(at) {
         return false;
+    }
+    // The line's ends are looked for no further than the longest line quoted: a line break
+    // not found within that distance makes the line too long.
+    let bytes = text.as_bytes();
+    let reach = MAX_QUOTED_LINE + 1;
+    let back = at.saturating_sub(reach);
+    let start = match memchr::memrchr(b'\n', bytes.get(back..at).unwrap_or_default()) {
+        Some(i) => back + i + 1,
+        None if back == 0 => 0,
+        None => return true,
     };
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    let end = after.find('\n').map_or(text.len(), |i| at + i);
+    let ahead = at.saturating_add(reach).min(bytes.len());
+    let end = match memchr::memchr(b'\n', bytes.get(at..ahead).unwrap_or_default()) {
+        Some(i) => at + i,
+        None if ahead == bytes.len() => bytes.len(),
+        None => return true,
+    };
     if end - start > MAX_QUOTED_LINE {
         return true;
     }
@@ -258,7 +279,10 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
         // A path (or address) is never wrapped: not at its hyphens, not when it is longer than
         // the line. Wrapping happens only at spaces.
         .with_break_words(false)
-        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        // Only at spaces: Unicode line breaking would break an instance after the `/` of its
+        // root (`envs/` + `prod:module...`), and a command in a help line with it.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let draw = |d: &Diag, out: &mut dyn Write| -> io::Result<()> {
         let mut s = String::new();
         handler
@@ -319,4 +343,50 @@ pub fn summary_line(outcome: &Outcome) -> String {
     }
     let files = outcome.files as u64;
     format!("{} in {files} file{}", parts.join(", "), plural(files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_read_around_a_span_are_those_read_from_the_whole_text() {
+        let long = "é".repeat(700);
+        let texts = [
+            "a = 1\nb = 2\nc = 3\n".to_string(),
+            "x".to_string(),
+            format!("{long}\n\n{long}x\r\n{long}\ry = 1\n"),
+            (0..60).map(|i| format!("line {i} {}\n", "日".repeat(i % 9))).collect(),
+            (0..30)
+                .map(|i| format!("{}\r{}\r\n", "a".repeat(i * 50), i))
+                .collect::<String>()
+                + "end",
+        ];
+        for text in texts {
+            let file = SourceFile::new("a.tf", text.as_str());
+            let quoted = Quoted(Arc::clone(&file));
+            let starts = (0..=text.len()).filter(|&o| text.is_char_boundary(o)).step_by(13);
+            for start in starts {
+                for len in [0, 1, 7, 90] {
+                    let end = file.ceil_char_boundary(start + len);
+                    let span = SourceSpan::new(start.into(), end - start);
+                    for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                        let want = text.as_str().read_span(&span, before, after);
+                        let got = quoted.read_span(&span, before, after);
+                        match (want, got) {
+                            (Ok(w), Ok(g)) => {
+                                let at = format!("{start}+{len} ({before}, {after})");
+                                assert_eq!(g.data(), w.data(), "{at}");
+                                assert_eq!(g.span(), w.span(), "{at}");
+                                assert_eq!(g.line(), w.line(), "{at}");
+                                assert_eq!(g.column(), w.column(), "{at}");
+                                assert_eq!(g.line_count(), w.line_count(), "{at}");
+                            }
+                            (w, g) => assert_eq!(w.is_ok(), g.is_ok(), "{start}+{len}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -78,6 +78,11 @@ struct ModuleCallOut<'a> {
 #[derive(Serialize)]
 struct App<'a> {
     address: &'a str,
+    /// The root module directory that reaches it, relative to the repository root (`.` for the
+    /// repository root); a plan's or template's file.
+    root: &'a str,
+    /// `root:address`, or the plain address for the root `.`, a plan or a template.
+    instance: &'a str,
     file: &'a str,
     line: usize,
     column: usize,
@@ -218,6 +223,8 @@ fn app(a: &Analysis) -> App<'_> {
     };
     App {
         address: &a.app.address,
+        root: &a.app.root,
+        instance: &a.app.instance,
         file: located.path(),
         line,
         column,
@@ -295,6 +302,9 @@ pub(crate) struct FindingOut<'a> {
     message: &'a str,
     help: &'a str,
     application: Option<&'a str>,
+    /// The application's root and instance, as in `applications[]` (`null` without one).
+    root: Option<&'a str>,
+    instance: Option<&'a str>,
     related: Vec<RelatedOut<'a>>,
     fingerprint: &'a str,
     suppressed: bool,
@@ -310,6 +320,8 @@ pub(crate) fn finding(f: &Finding) -> FindingOut<'_> {
         message: &f.message,
         help: &f.help,
         application: f.application.as_deref(),
+        root: f.root.as_deref(),
+        instance: f.instance.as_deref(),
         related: f
             .related
             .iter()

@@ -13,7 +13,8 @@
 //! ```
 //!
 //! - One `<testsuite>` per file that holds applications or input errors, in path order.
-//! - One `<testcase>` per application (name: its address, classname: its file). An application
+//! - One `<testcase>` per application (name: its instance, `envs/prod:module.x.aws_...this`, or
+//!   its address for the root `.`, a plan or a template; classname: its file). An application
 //!   passes unless it has an active finding at or above `--fail-on`; each such finding is a
 //!   `<failure>`. Findings below `--fail-on` and suppressed findings are left out.
 //! - Input errors are `<error>`s of a test case named after the file. Findings that belong to no
@@ -128,7 +129,7 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
     for a in &outcome.analyses {
         suites.entry(a.app.span.path()).or_default().apps.push(cases.len());
         cases.push(Case {
-            name: a.app.address.clone(),
+            name: a.app.instance.clone(),
             ..Case::default()
         });
     }
@@ -148,9 +149,9 @@ pub fn render(outcome: &Outcome, opts: &RenderOptions, out: &mut dyn Write) -> i
         if f.suppressed.is_some() || !opts.fail_on.fails(f.severity) {
             continue;
         }
-        // The application's test case: same address, preferably declared in the finding's file.
-        let app = f.application.as_deref().and_then(|addr| {
-            let same = |i: &usize| outcome.analyses[*i].app.address == addr;
+        // The application's test case: same instance, preferably declared in the finding's file.
+        let app = f.instance.as_deref().and_then(|instance| {
+            let same = |i: &usize| outcome.analyses[*i].app.instance == instance;
             let candidates: Vec<usize> = (0..outcome.analyses.len()).filter(same).collect();
             candidates
                 .iter()

@@ -313,6 +313,23 @@ fn xml_escape(s: &str, attr: bool) -> String {
 }
 
 /// A path as the CI formats write it: forward slashes on every platform.
+/// Where a finding's values were written in another file than the finding (a tfvars entry, a
+/// module argument, a variable default), each with the note the single-location formats
+/// (`github`, `compact`, `checkstyle`) put there, so a change to that file is annotated where
+/// it is: "value for parallelism of envs/prod:module.x.aws_...this set here".
+fn value_origins(f: &Finding) -> Vec<(&crate::source::Span, String)> {
+    let app = f
+        .instance
+        .as_deref()
+        .or(f.application.as_deref())
+        .unwrap_or("the application");
+    f.related
+        .iter()
+        .filter(|r| r.span.path() != f.span.path())
+        .filter_map(|r| Some((&r.span, format!("value for {} of {app} set here", r.value_of?))))
+        .collect()
+}
+
 fn slash_path(path: &str) -> String {
     if std::path::MAIN_SEPARATOR == '\\' {
         path.replace('\\', "/")

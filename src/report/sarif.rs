@@ -208,10 +208,16 @@ fn result(f: &Finding, rules: &[&RuleMeta], root: Option<&Path>) -> Value {
         format!("{}\nhelp: {}", f.message, f.help)
     };
     r.insert("message".into(), text(message));
-    r.insert(
-        "locations".into(),
-        json!([{ "physicalLocation": physical_location(&f.span, root) }]),
-    );
+    let mut location = Map::new();
+    location.insert("physicalLocation".into(), physical_location(&f.span, root));
+    if let Some(instance) = &f.instance {
+        // Which instance of a shared source line: the root module and the address.
+        location.insert(
+            "logicalLocations".into(),
+            json!([{ "fullyQualifiedName": instance, "kind": "resource" }]),
+        );
+    }
+    r.insert("locations".into(), json!([Value::Object(location)]));
     if !f.related.is_empty() {
         let related: Vec<Value> = f
             .related
@@ -241,7 +247,10 @@ fn result(f: &Finding, rules: &[&RuleMeta], root: Option<&Path>) -> Value {
         r.insert("suppressions".into(), json!([Value::Object(sup)]));
     }
     if let Some(app) = &f.application {
-        r.insert("properties".into(), json!({ "application": app }));
+        r.insert(
+            "properties".into(),
+            json!({ "application": app, "root": f.root, "instance": f.instance }),
+        );
     }
     Value::Object(r)
 }

@@ -10,7 +10,7 @@ use crate::whatif::WhatIf;
 
 pub fn render(w: &WhatIf<'_>, errors: &[InputError], out: &mut dyn Write) -> io::Result<()> {
     for a in &w.applications {
-        writeln!(out, "{} ({})", a.today.app.address, located(a))?;
+        writeln!(out, "{} ({})", a.today.app.instance, located(a))?;
         writeln!(out, "  {}", a.headline)?;
         if !a.changes.is_empty() {
             writeln!(out, "  scenario: {}", a.changes.join(", "))?;

@@ -31,6 +31,10 @@ struct FlagOut<'a> {
 #[derive(Serialize)]
 struct AppOut<'a> {
     address: &'a str,
+    /// The root module directory (or the plan or template), and `root:address` (the plain
+    /// address for the root `.`, a plan or a template).
+    root: &'a str,
+    instance: &'a str,
     file: &'a str,
     line: usize,
     column: usize,
@@ -144,6 +148,8 @@ fn app<'a>(w: &'a AppWhatIf<'a>) -> AppOut<'a> {
     let (line, column_no) = w.today.app.span.file.line_col(w.today.app.span.start);
     AppOut {
         address: &w.today.app.address,
+        root: &w.today.app.root,
+        instance: &w.today.app.instance,
         file: w.today.app.span.path(),
         line,
         column: column_no,

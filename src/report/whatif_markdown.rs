@@ -15,7 +15,7 @@ pub fn render(w: &WhatIf<'_>, errors: &[InputError], out: &mut dyn Write) -> io:
         writeln!(
             out,
             "### {} ({})",
-            super::escape::markdown_code(&a.today.app.address, false),
+            super::escape::markdown_code(&a.today.app.instance, false),
             markdown_cell(&located(a))
         )?;
         writeln!(out)?;

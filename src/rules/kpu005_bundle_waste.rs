@@ -55,7 +55,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
             "only less state cures bundle waste (state TTL, fewer or smaller keyed states, DataStream unions instead of Table API joins): at {} GB or less the compute need binds; see what it would save with `kpulint what-if {} --state-size {}`; a higher {} does not help, its slots share the KPU's 50 GB",
             crate::units::fmt_num(fits_gb),
             shell_word(&root(a)),
-            shell_word(&format!("{}={}GB", a.app.address, crate::units::fmt_num(fits_gb.floor()))),
+            shell_word(&format!("{}={}GB", a.app.instance, crate::units::fmt_num(fits_gb.floor()))),
             super::setting_name(a, "parallelism_per_kpu")
         ),
         severity: None,

@@ -26,15 +26,15 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     let how = match a.app.format {
         InputFormat::CloudformationJson => format!(
             "declare it in the resource's Metadata (`\"kpulint\": {{ \"state_size\": \"240GB\" }}`), a \"{TAG_STATE_SIZE}\" tag, or an `application \"{}\" {{ state_size = \"240GB\" }}` block in .kpulint.hcl",
-            a.app.address
+            a.app.instance
         ),
         InputFormat::TerraformJson | InputFormat::TerraformPlan => format!(
             "declare it with a \"{TAG_STATE_SIZE}\" tag or an `application \"{}\" {{ state_size = \"240GB\" }}` block in .kpulint.hcl",
-            a.app.address
+            a.app.instance
         ),
         _ => format!(
             "declare it with a `# kpulint: state_size=240GB` comment above the resource, a \"{TAG_STATE_SIZE}\" tag, or an `application \"{}\" {{ state_size = \"240GB\" }}` block in .kpulint.hcl",
-            a.app.address
+            a.app.instance
         ),
     };
     vec![Hit {
@@ -42,7 +42,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         label: "no declared state size".into(),
         message: format!(
             "{} has no declared state size, so its storage sizing cannot be checked",
-            a.app.address
+            a.app.instance
         ),
         help: how,
         severity: None,

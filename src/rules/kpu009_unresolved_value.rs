@@ -49,7 +49,7 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
         .map(|(name, span, reason)| Hit {
             span: span.clone(),
             label: "cannot be evaluated".into(),
-            message: format!("{name} of {} cannot be evaluated: {}", app.address, reason.what),
+            message: format!("{name} of {} cannot be evaluated: {}", app.instance, reason.what),
             help: if terraform && !reason.hint.contains("--var-file") && !reason.hint.starts_with("fix ") {
                 format!(
                     "{}; or make it a variable and pass --var NAME=VALUE or --var-file FILE",

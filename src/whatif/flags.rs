@@ -1,10 +1,9 @@
 //! The scenario flags of `kpulint what-if`: `--flag [ADDR=]VALUE`, each value checked before any
 //! file is read.
 
-use globset::GlobMatcher;
-
 use crate::analysis::{self, MAX_PLAUSIBLE_PARALLELISM};
 use crate::config::MAX_DECLARED_COUNT;
+use crate::identity::Selector;
 use crate::sizing;
 use crate::source::{SourceFile, Span};
 use crate::units::{parse_percentage, parse_size, Bytes};
@@ -67,11 +66,12 @@ pub struct Flag {
     pub kind: FlagKind,
     /// The text after the flag, as given.
     pub given: String,
-    /// The address or glob before `=`; `None`: every application.
+    /// The address or glob before `=` (`ROOT:ADDRESS` for one root's instance); `None`: every
+    /// application.
     pub target: Option<String>,
     /// The value after the target, as given.
     pub value: String,
-    matcher: Option<GlobMatcher>,
+    selector: Option<Selector>,
     pub change: Change,
     /// Where a declaration the flag replaces points to (the flag itself).
     pub(super) span: Span,
@@ -92,24 +92,25 @@ impl Flag {
         };
         let change = parse_value(kind, value).map_err(err)?;
         // Brackets match themselves (`module.x["prod"].*`): addresses hold them. A glob that
-        // does not compile is no glob.
-        let matcher = target.as_deref().and_then(|t| crate::config::address_glob(t).ok());
+        // does not compile is no glob: only the exact text then matches.
+        let selector = target.as_deref().and_then(|t| Selector::parse(t).ok());
         let file = SourceFile::new(format!("{} {given}", kind.flag()), given.to_string());
         Ok(Flag {
             kind,
             given: given.to_string(),
             target,
             value: value.to_string(),
-            matcher,
+            selector,
             change,
             span: file.span(0..file.text.len()),
         })
     }
 
-    pub fn applies_to(&self, address: &str) -> bool {
+    /// Whether the flag applies to the instance of `address` reached from `root`.
+    pub fn applies_to(&self, root: &str, address: &str) -> bool {
         match &self.target {
             None => true,
-            Some(t) => t == address || self.matcher.as_ref().is_some_and(|m| m.is_match(address)),
+            Some(t) => t == address || self.selector.as_ref().is_some_and(|s| s.matches(root, address)),
         }
     }
 }
@@ -207,25 +208,33 @@ mod tests {
     #[test]
     fn targets() {
         let all = Flag::parse(FlagKind::StateScale, "0.5").unwrap();
-        assert!(all.target.is_none() && all.applies_to("anything"));
+        assert!(all.target.is_none() && all.applies_to(".", "anything"));
         let glob = Flag::parse(FlagKind::StateScale, "module.orders*=0.24").unwrap();
         assert_eq!(glob.target.as_deref(), Some("module.orders*"));
-        assert!(glob.applies_to("module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
-        assert!(!glob.applies_to("aws_kinesisanalyticsv2_application.orders"));
+        assert!(glob.applies_to(".", "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(!glob.applies_to(".", "aws_kinesisanalyticsv2_application.orders"));
         let exact = Flag::parse(
             FlagKind::Parallelism,
             "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this=4",
         )
         .unwrap();
-        assert!(exact.applies_to("module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
-        assert!(!exact.applies_to("module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(exact.applies_to(".", "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(!exact.applies_to(".", "module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"));
         // Brackets in a glob match themselves, not a character class.
         let glob = Flag::parse(FlagKind::StateScale, "module.orders[\"prod\"].*=0.5").unwrap();
-        assert!(glob.applies_to("module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
-        assert!(!glob.applies_to("module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"));
-        assert!(!glob.applies_to("module.orderspx.aws_kinesisanalyticsv2_application.this"));
+        assert!(glob.applies_to(".", "module.orders[\"prod\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(!glob.applies_to(".", "module.orders[\"dev\"].aws_kinesisanalyticsv2_application.this"));
+        assert!(!glob.applies_to(".", "module.orderspx.aws_kinesisanalyticsv2_application.this"));
         let glob = Flag::parse(FlagKind::StateScale, "*[0]=0.5").unwrap();
-        assert!(glob.applies_to("aws_kinesisanalyticsv2_application.app[0]"));
-        assert!(!glob.applies_to("aws_kinesisanalyticsv2_application.app0"));
+        assert!(glob.applies_to(".", "aws_kinesisanalyticsv2_application.app[0]"));
+        assert!(!glob.applies_to(".", "aws_kinesisanalyticsv2_application.app0"));
+        // ROOT:ADDRESS selects one root's instance; a bare address every root's.
+        let app = "module.kda_flink.aws_kinesisanalyticsv2_application.this";
+        let prod = Flag::parse(FlagKind::StateSize, "envs/prod:module.kda_flink.*=100GB").unwrap();
+        assert_eq!(prod.target.as_deref(), Some("envs/prod:module.kda_flink.*"));
+        assert_eq!(prod.change, Change::StateSize(Bytes(100e9)));
+        assert!(prod.applies_to("envs/prod", app) && !prod.applies_to("envs/dev", app));
+        let both = Flag::parse(FlagKind::StateSize, "module.kda_flink.*=100GB").unwrap();
+        assert!(both.applies_to("envs/prod", app) && both.applies_to("envs/dev", app));
     }
 }

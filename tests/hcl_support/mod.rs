@@ -32,7 +32,9 @@ pub fn with_test_env(cmd: &mut Command, cwd: &Path) {
         .env("KPULINT_TODAY", "2026-11-26")
         .env("RUST_BACKTRACE", "0")
         .env_remove("CLICOLOR_FORCE")
-        .env_remove("FORCE_COLOR");
+        .env_remove("FORCE_COLOR")
+        // GitHub paths are relative to the workspace when one is set (as on GitHub's runners).
+        .env_remove("GITHUB_WORKSPACE");
 }
 
 /// What one run produced.

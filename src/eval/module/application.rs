@@ -69,6 +69,11 @@ impl Instance<'_> {
             InputFormat::TerraformHcl
         };
         let mut app = Application::new(address, format, res.header.clone());
+        app.root_dir = self
+            .set
+            .dirs
+            .get(&self.root_dir)
+            .map_or_else(|| crate::discover::display(&self.root_dir), |m| m.display.clone());
         for broken in &self.taint {
             app.taint(broken);
         }

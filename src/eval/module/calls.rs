@@ -1,7 +1,7 @@
 //! One module instance (the root or a module call's instance): evaluates its Flink resources and
 //! follows its module calls, binding each call's arguments to the called module's variables.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use super::graph::{display_dir, module_source, CallGraph, ModuleSource};
 use super::instances::{instances, repetition};
 use super::limits::{Limits, MAX_MODULE_DEPTH};
 use super::locals::LocalTable;
+use super::origin::Collections;
 use super::variables::{declared_value, default_value};
 use super::{ModuleDir, ModuleSet};
 use crate::inputs::terraform::{Attr, ModuleCallDecl, FLINK_RESOURCE};
@@ -23,6 +24,8 @@ pub(super) struct Instance<'a> {
     pub(super) set: &'a ModuleSet,
     pub(super) graph: &'a CallGraph,
     pub(super) limits: &'a Limits,
+    /// The `for_each` collections of the root's evaluation, parsed once each.
+    pub(super) collections: &'a Collections,
     pub(super) dir: PathBuf,
     pub(super) module: &'a ModuleDir,
     pub(super) vars: BTreeMap<String, Value>,
@@ -154,6 +157,12 @@ impl<'a> Instance<'a> {
         if !self.limits.admit(keys.len(), &call.header, inv) {
             return;
         }
+        // The call's arguments by name (the first of each, as `BodyNode::attr` finds it): looked
+        // up once per variable of the module and instance.
+        let mut args: HashMap<&str, &Attr> = HashMap::new();
+        for a in &call.body.attrs {
+            args.entry(a.name.as_str()).or_insert(a);
+        }
         for (inst_key, each, count_index) in keys {
             if self.limits.stopped.get() {
                 return;
@@ -173,12 +182,10 @@ impl<'a> Instance<'a> {
             for var in child.variables() {
                 // `nullable = false`: a null argument is as if none were given (Terraform then
                 // uses the default, and a variable without one may not be null).
-                let arg = call
-                    .body
-                    .attr(&var.name)
-                    .filter(|arg| var.nullable || !matches!(cx.eval(&arg.expr), Ok(Value::Null)));
+                let written = args.get(var.name.as_str()).copied();
+                let arg = written.filter(|arg| var.nullable || !matches!(cx.eval(&arg.expr), Ok(Value::Null)));
                 if arg.is_none() && !var.nullable && var.default.is_none() {
-                    if let Some(arg) = call.body.attr(&var.name) {
+                    if let Some(arg) = written {
                         inv.errors.push(InputError::new(
                             arg.expr.span.clone(),
                             format!(
@@ -219,7 +226,7 @@ impl<'a> Instance<'a> {
                             .origin_of(&arg.expr, &cx)
                             .or_else(|| {
                                 let label = format!("{} passed by {address}, written in", var.name);
-                                self.each_value_origin(&arg.expr, &cx, call.body.attr("for_each"), label)
+                                self.each_value_origin(&arg.expr, &cx, args.get("for_each").copied(), label)
                             })
                             .unwrap_or_else(|| Origin {
                                 span: arg.expr.span.clone(),
@@ -275,6 +282,7 @@ impl<'a> Instance<'a> {
                 set: self.set,
                 graph: self.graph,
                 limits: self.limits,
+                collections: self.collections,
                 dir: child_dir.clone(),
                 module: child,
                 vars,
@@ -304,7 +312,7 @@ impl<'a> Instance<'a> {
         let key = cx.each.as_ref()?.0.to_string_value()?;
         let collection = self.origin_of(&for_each?.expr, cx)?;
         let label = format!("{label} {}", collection.label);
-        super::origin::entry_origin(&collection, &key, &path, label)
+        super::origin::entry_origin(self.collections, &collection, &key, &path, label)
     }
 
     /// Where the value of a plain `var.x` / `local.x` reference was written.

@@ -185,6 +185,7 @@ fn evaluate_root(set: &ModuleSet, graph: &CallGraph, root: &PathBuf, inputs: &Va
     let mut inv = Inventory::default();
     let Some(module) = set.dirs.get(root) else { return inv };
     let limits = Limits::new();
+    let collections = origin::Collections::default();
     let mut errors = Vec::new();
     let (vars, origins) = root_variables(module, inputs, &mut errors);
     inv.errors.extend(errors);
@@ -205,6 +206,7 @@ fn evaluate_root(set: &ModuleSet, graph: &CallGraph, root: &PathBuf, inputs: &Va
         set,
         graph,
         limits: &limits,
+        collections: &collections,
         dir: root.clone(),
         module,
         vars,

@@ -7,13 +7,15 @@
 //! configuration simply omits (the service defaults apply, as in HCL) from one that is written but
 //! computed (unknown: reported by KPU009, never guessed).
 //!
-//! The JSON is parsed with `jsonc-parser` in strict mode, so every value keeps its byte span in the
-//! plan (usually one long line: line 1, exact column). Plans have no line numbers for the `.tf`
+//! The JSON is read with `jsonc-parser`'s scanner and grammar in strict mode, so every value keeps
+//! its byte span in the plan (usually one long line: line 1, exact column); only the parts read
+//! here are kept ([`reader`]). Plans have no line numbers for the `.tf`
 //! source, so [`map_to_source`] finds each resource in the `.tf` files it was planned from and
 //! records where each value is written.
 
 mod configuration;
 mod merge;
+pub mod reader;
 mod resources;
 mod source_map;
 #[cfg(test)]
@@ -42,19 +44,43 @@ pub fn looks_like(text: &str) -> bool {
 
 /// Reads the Managed Flink applications of a plan.
 pub fn parse(file: &Arc<SourceFile>) -> Inventory {
-    let mut inv = Inventory::default();
-    let root = match super::json::parse(file) {
-        Ok(v) => Some(v),
+    // Only what this reader reads is kept of the document ([`reader`]).
+    let root = match reader::read(&file.text) {
+        Ok(Some(mut v)) => {
+            reader::materialize(&file.text, &mut v);
+            v
+        }
+        Ok(None) => {
+            return Inventory {
+                errors: vec![InputError::new(
+                    file.whole(),
+                    format!("{} is empty: expected a JSON document", file.path),
+                )],
+                ..Inventory::default()
+            };
+        }
         Err(e) => {
-            inv.errors.push(e);
-            return inv;
+            let r = e.range;
+            return Inventory {
+                errors: vec![InputError::new(
+                    file.span(r.start..r.end.max(r.start)),
+                    format!("invalid JSON in {}: {}", file.path, e.message),
+                )],
+                ..Inventory::default()
+            };
         }
     };
+    from_document(file, &root)
+}
+
+/// The applications of a plan document (as [`reader`] keeps it, or whole).
+fn from_document(file: &Arc<SourceFile>, root: &Value) -> Inventory {
+    let mut inv = Inventory::default();
     let not_a_plan = |why: &str| {
         InputError::new(file.whole(), format!("{} is not a Terraform plan: {why}", file.path))
             .with_help("write one with `terraform show -json plan.out > plan.json`")
     };
-    let Some(doc) = root.as_ref().and_then(Value::as_object) else {
+    let Some(doc) = root.as_object() else {
         inv.errors.push(not_a_plan("it is not a JSON object"));
         return inv;
     };
@@ -118,11 +144,39 @@ pub fn parse(file: &Arc<SourceFile>) -> Inventory {
         config_root: configuration.and_then(|c| c.get_object("root_module")),
         providers: configuration.and_then(|c| c.get_object("provider_config")),
         variables: doc.get_object("variables"),
+        config_index: Default::default(),
+        provider_regions: Default::default(),
     };
     if let Some(root_module) = planned.get_object("root_module") {
         plan.module(root_module, &mut Vec::new(), &mut inv);
     }
     inv
+}
+
+/// How [`parse`] differs from reading the whole syntax tree with jsonc-parser, described (for
+/// tests and fuzzing): a different error, or different applications, settings, spans or errors
+/// read from a valid document.
+#[doc(hidden)]
+pub fn reader_difference(text: &str) -> Option<String> {
+    let file = SourceFile::new("plan.json", text);
+    let whole = super::json::parse(&file);
+    let read = reader::read(text);
+    match (&whole, &read) {
+        (Err(w), Err(r)) => {
+            let same_place = (w.span.start, w.span.end) == (r.range.start, r.range.end.max(r.range.start));
+            (!same_place || !w.message.ends_with(&r.message))
+                .then(|| format!("error {:?} {} / {:?} {}", w.span.range(), w.message, r.range, r.message))
+        }
+        (Ok(w), Ok(Some(_))) => {
+            let inv = |i: &Inventory| format!("{:?} {:?} {:?}", i.applications, i.errors, i.notices);
+            let (reference, read) = (inv(&from_document(&file, w)), inv(&parse(&file)));
+            (reference != read).then(|| format!("whole tree:\n{reference}\nreader:\n{read}"))
+        }
+        (w, r) => {
+            let agree = w.is_ok() == r.as_ref().is_ok_and(Option::is_some);
+            (!agree).then(|| format!("{w:?} / {r:?}"))
+        }
+    }
 }
 
 /// The elements of a JSON array property (nothing for anything else).

@@ -2,7 +2,8 @@
 //! depth) into [`Application`]s, with their settings, region and tags; and splits instance
 //! addresses into module calls, type and name.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jsonc_parser::ast::{Object, Value};
@@ -25,7 +26,15 @@ pub(super) struct Plan<'b, 'a> {
     pub(super) providers: Option<&'b Object<'a>>,
     /// Root module input variables: `{"region": {"value": "eu-west-2"}}`.
     pub(super) variables: Option<&'b Object<'a>>,
+    /// The resources of each configuration module looked in, by type and name (the first
+    /// managed one of each), so that finding each application's is not a scan of them all.
+    pub(super) config_index: RefCell<ConfigIndex<'b, 'a>>,
+    /// [`Plan::provider_region`] by provider configuration key.
+    pub(super) provider_regions: RefCell<HashMap<String, Setting<String>>>,
 }
+
+/// Configuration resources by module (its address in memory), then by type and name.
+pub(super) type ConfigIndex<'b, 'a> = HashMap<usize, HashMap<(&'b str, &'b str), &'b Object<'a>>>;
 
 impl<'b, 'a> Plan<'b, 'a> {
     pub(super) fn span(&self, r: jsonc_parser::common::Range) -> Span {
@@ -78,11 +87,20 @@ impl<'b, 'a> Plan<'b, 'a> {
         for m in &addr.modules {
             module = module.get_object("module_calls")?.get_object(m)?.get_object("module")?;
         }
-        array(module.get("resources")).filter_map(Value::as_object).find(|r| {
-            r.get_string("type").is_some_and(|t| t.value == addr.rtype)
-                && r.get_string("name").is_some_and(|n| n.value == addr.name)
-                && r.get_string("mode").is_none_or(|m| m.value == "managed")
-        })
+        let mut index = self.config_index.borrow_mut();
+        let by_name = index.entry(module as *const Object as usize).or_insert_with(|| {
+            let mut by_name = HashMap::new();
+            for r in array(module.get("resources")).filter_map(Value::as_object) {
+                if r.get_string("mode").is_some_and(|m| m.value != "managed") {
+                    continue;
+                }
+                if let (Some(t), Some(n)) = (r.get_string("type"), r.get_string("name")) {
+                    by_name.entry((t.value.as_ref(), n.value.as_ref())).or_insert(r);
+                }
+            }
+            by_name
+        });
+        by_name.get(&(addr.rtype.as_str(), addr.name.as_str())).copied()
     }
 
     pub(super) fn application(
@@ -157,6 +175,20 @@ impl<'b, 'a> Plan<'b, 'a> {
             .and_then(|c| c.get_string("provider_config_key"))
             .map(|k| k.value.as_ref())
             .unwrap_or("aws");
+        // The same for every resource of a provider: found once (looking a variable up is a
+        // scan of the variables).
+        if let Some(region) = self.provider_regions.borrow().get(key) {
+            return region.clone();
+        }
+        let region = self.provider_region(key);
+        self.provider_regions
+            .borrow_mut()
+            .insert(key.to_string(), region.clone());
+        region
+    }
+
+    /// The region of the provider configuration `key` (or the default `aws` one).
+    fn provider_region(&self, key: &str) -> Setting<String> {
         let Some(provider) = self
             .providers
             .and_then(|p| p.get_object(key).or_else(|| p.get_object("aws")))
@@ -232,9 +264,11 @@ impl<'b, 'a> Plan<'b, 'a> {
             out.push(Tag { key, value });
         }
         let unknown = root.unknown.and_then(|u| u.get_object(field));
+        // Keys already read: a set, not a scan of the tags for each marker.
+        let mut known_keys: HashSet<String> = out.iter().map(|t| t.key.clone()).collect();
         for prop in unknown.map(|o| o.properties.as_slice()).unwrap_or_default() {
             let key = prop.name.as_str();
-            if is_true(&prop.value) && !out.iter().any(|t| t.key == key) {
+            if is_true(&prop.value) && known_keys.insert(key.to_string()) {
                 out.push(Tag {
                     key: key.to_string(),
                     value: Setting::Unknown {
