@@ -6,7 +6,7 @@
 
 mod lsp_support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use lsp_support::{apply_edits, edits_by_uri, uri, workspace, Client};
 use serde_json::{json, Value};
@@ -26,6 +26,18 @@ fn has_code(code: &'static str) -> impl Fn(&[Value]) -> bool {
 
 fn hover_text(r: &Value) -> String {
     r["result"]["contents"]["value"].as_str().unwrap_or("").to_string()
+}
+
+/// A copy of `examples/state-heavy` with the server started on it (UTF-8 positions) and its
+/// `main.tf` open and analysed: the copy, the folder, the client and `main.tf`'s text.
+fn state_heavy() -> (tempfile::TempDir, PathBuf, Client, String) {
+    let (tmp, root) = workspace(&["state-heavy"]);
+    let dir = root.join("state-heavy");
+    let (mut c, _) = Client::start(&[&dir], true);
+    let main = dir.join("main.tf");
+    let text = c.open(&main, 1);
+    c.diagnostics_until(&main, has_code("KPU004"));
+    (tmp, dir, c, text)
 }
 
 #[test]
@@ -54,11 +66,8 @@ fn initialize_negotiates_the_position_encoding_and_advertises_the_features() {
 
 #[test]
 fn diagnostics_carry_severity_rule_page_and_related_locations() {
-    let (_tmp, root) = workspace(&["state-heavy"]);
-    let dir = root.join("state-heavy");
-    let (mut c, _) = Client::start(&[&dir], true);
+    let (_tmp, dir, mut c, _) = state_heavy();
     let main = dir.join("main.tf");
-    c.open(&main, 1);
     let diags = c.diagnostics_until(&main, has_code("KPU004"));
     assert_eq!(codes(&diags), ["KPU004", "KPU005"]);
     let d = diags.iter().find(|d| d["code"] == "KPU004").unwrap();
@@ -339,14 +348,8 @@ fn hover_shows_kpus_cost_needs_and_the_recommendation_wherever_the_application_i
 
 #[test]
 fn the_preferred_quick_fix_edits_where_fix_writes_and_clears_the_finding() {
-    let (_tmp, root) = workspace(&["state-heavy"]);
-    let dir = root.join("state-heavy");
-    let copy = tempfile::tempdir().unwrap();
-    lsp_support::copy_tree(&dir, copy.path());
-    let (mut c, _) = Client::start(&[&dir], true);
+    let (_tmp, dir, mut c, text) = state_heavy();
     let main = dir.join("main.tf");
-    let text = c.open(&main, 1);
-    c.diagnostics_until(&main, has_code("KPU004"));
     let at = text.find("parallelism          = var").unwrap();
     let r = c.code_actions(&main, &text, at, None);
     let actions = r["result"].as_array().unwrap();
@@ -373,16 +376,10 @@ fn the_preferred_quick_fix_edits_where_fix_writes_and_clears_the_finding() {
     // Executing the edit gives exactly the bytes `kpulint --fix` writes.
     let before = std::fs::read_to_string(&tfvars).unwrap();
     let after = apply_edits(&before, &edits[&uri(&tfvars)], c.utf8);
-    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_kpulint"))
-        .args(["--fix", "."])
-        .current_dir(copy.path())
-        .env("KPULINT_TODAY", "2026-11-26")
-        .output()
-        .unwrap();
-    assert_eq!(cli.status.code(), Some(1), "KPU005 remains");
+    let fixed = lsp_support::fixed_copy(&dir);
     assert_eq!(
         after,
-        std::fs::read_to_string(copy.path().join("terraform.tfvars")).unwrap()
+        std::fs::read_to_string(fixed.path().join("terraform.tfvars")).unwrap()
     );
     // The editor applies it to a buffer it opens: the finding goes.
     c.open_text(&tfvars, 1, &before);
@@ -601,13 +598,9 @@ fn every_kind_of_file_gets_its_errors_while_typing() {
 
 #[test]
 fn changes_are_debounced_and_the_last_text_wins() {
-    let (_tmp, root) = workspace(&["state-heavy"]);
-    let dir = root.join("state-heavy");
-    let (mut c, _) = Client::start(&[&dir], true);
+    let (_tmp, dir, mut c, _) = state_heavy();
     let tfvars = dir.join("terraform.tfvars");
     let main = dir.join("main.tf");
-    c.open(&main, 1);
-    c.diagnostics_until(&main, has_code("KPU004"));
     let text = c.open(&tfvars, 1);
     c.settle(std::time::Duration::from_millis(200));
     let published_before = c.notifications("textDocument/publishDiagnostics").len();
@@ -641,12 +634,8 @@ fn changes_are_debounced_and_the_last_text_wins() {
 
 #[test]
 fn config_and_other_files_changed_on_disk_are_read_again() {
-    let (_tmp, root) = workspace(&["state-heavy"]);
-    let dir = root.join("state-heavy");
-    let (mut c, _) = Client::start(&[&dir], true);
+    let (_tmp, dir, mut c, _) = state_heavy();
     let main = dir.join("main.tf");
-    c.open(&main, 1);
-    c.diagnostics_until(&main, has_code("KPU004"));
     assert!(
         c.notifications("client/registerCapability")
             .iter()

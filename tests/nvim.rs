@@ -12,6 +12,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Neovim's version, or `None` after saying the test is skipped.
+fn nvim_or_skip() -> Option<String> {
+    let version = nvim_version();
+    if version.is_none() {
+        eprintln!("SKIPPED: nvim is not on PATH; install Debian's `neovim` package (apt-get install neovim) to run the Neovim end-to-end tests");
+    }
+    version
+}
+
 fn nvim_version() -> Option<String> {
     let out = Command::new("nvim").arg("--version").output().ok()?;
     out.status.success().then(|| {
@@ -62,10 +71,7 @@ fn run_nvim(script: &str, env: &[(&str, &Path)]) -> Option<i32> {
 
 #[test]
 fn neovim_applies_the_preferred_code_action_and_writes_the_bytes_fix_writes() {
-    let Some(version) = nvim_version() else {
-        eprintln!("SKIPPED: nvim is not on PATH; install Debian's `neovim` package (apt-get install neovim) to run the Neovim end-to-end test");
-        return;
-    };
+    let Some(version) = nvim_or_skip() else { return };
     eprintln!("end to end with {version}");
     let (_tmp, root) = lsp_support::workspace(&["state-heavy"]);
     let dir = root.join("state-heavy");
@@ -96,10 +102,7 @@ fn neovim_applies_the_preferred_code_action_and_writes_the_bytes_fix_writes() {
 
 #[test]
 fn the_readme_neovim_set_up_works_as_pasted() {
-    let Some(version) = nvim_version() else {
-        eprintln!("SKIPPED: nvim is not on PATH; install Debian's `neovim` package (apt-get install neovim) to run the Neovim end-to-end test");
-        return;
-    };
+    let Some(version) = nvim_or_skip() else { return };
     eprintln!("README set-up with {version}");
     let (_tmp, root) = lsp_support::workspace(&["state-heavy"]);
     std::fs::create_dir(root.join(".git")).unwrap();

@@ -10,14 +10,8 @@
 local bin = os.getenv("KPULINT_BIN")
 local file = os.getenv("KPULINT_FILE")
 local code = os.getenv("KPULINT_CODE")
-local report = os.getenv("KPULINT_REPORT")
-
-local function finish(message)
-  local f = io.open(report, "w")
-  f:write(message)
-  f:close()
-  vim.cmd(message == "ok" and "qall!" or "cquit! 2")
-end
+local here = debug.getinfo(1, "S").source:sub(2):match("(.*/)")
+local finish = dofile(here .. "report.lua")
 
 local ok, err = pcall(function()
   vim.cmd("edit " .. vim.fn.fnameescape(file))

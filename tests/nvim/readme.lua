@@ -5,14 +5,8 @@
 -- Environment: KPULINT_README, KPULINT_FILE, KPULINT_REPORT (as in fix.lua). `kpulint` must be
 -- on PATH, as the set-up expects.
 
-local report = os.getenv("KPULINT_REPORT")
-
-local function finish(message)
-  local f = io.open(report, "w")
-  f:write(message)
-  f:close()
-  vim.cmd(message == "ok" and "qall!" or "cquit! 2")
-end
+local here = debug.getinfo(1, "S").source:sub(2):match("(.*/)")
+local finish = dofile(here .. "report.lua")
 
 local ok, err = pcall(function()
   local text = table.concat(vim.fn.readfile(os.getenv("KPULINT_README")), "\n")
