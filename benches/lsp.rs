@@ -11,6 +11,8 @@
 //! as editors send them) and waits for the diagnostics of its `main.tf` to show the new
 //! value; edits follow one another at once, so every latency includes the server's debounce.
 
+#[path = "../tests/hcl_support/mod.rs"]
+mod hcl_support;
 #[path = "../tests/lsp_support/mod.rs"]
 mod lsp_support;
 
@@ -26,26 +28,8 @@ fn write(path: &Path, text: &str) {
 }
 
 fn app(name: &str, parallelism: &str) -> String {
-    format!(
-        r#"# kpulint: state_size=20GB required_parallelism=2
-resource "aws_kinesisanalyticsv2_application" "{name}" {{
-  name                   = "{name}"
-  runtime_environment    = "FLINK-1_20"
-  service_execution_role = "arn:aws:iam::123456789012:role/{name}"
-
-  application_configuration {{
-    flink_application_configuration {{
-      parallelism_configuration {{
-        configuration_type   = "CUSTOM"
-        parallelism          = {parallelism}
-        parallelism_per_kpu  = 1
-        auto_scaling_enabled = false
-      }}
-    }}
-  }}
-}}
-"#
-    )
+    let decl = "# kpulint: state_size=20GB required_parallelism=2";
+    hcl_support::flink_app(name, decl, parallelism, "1", "false")
 }
 
 fn other_resources(n: usize) -> String {

@@ -4,6 +4,7 @@
 
 #![cfg(feature = "lsp")]
 
+mod hcl_support;
 mod lsp_support;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,17 @@ fn state_heavy() -> (tempfile::TempDir, PathBuf, Client, String) {
     let text = c.open(&main, 1);
     c.diagnostics_until(&main, has_code("KPU004"));
     (tmp, dir, c, text)
+}
+
+/// Copies of `examples`, one workspace folder holding them all, and `state-heavy/main.tf` open
+/// and analysed: the copy, the folder, the client and `main.tf`'s text.
+fn opened(examples: &[&str], utf8: bool) -> (tempfile::TempDir, PathBuf, Client, String) {
+    let (tmp, root) = workspace(examples);
+    let (mut c, _) = Client::start(&[&root], utf8);
+    let main = root.join("state-heavy/main.tf");
+    let text = c.open(&main, 1);
+    c.diagnostics_until(&main, has_code("KPU004"));
+    (tmp, root, c, text)
 }
 
 #[test]
@@ -101,28 +113,16 @@ fn diagnostics_carry_severity_rule_page_and_related_locations() {
 fn environments(root: &Path) {
     let module = root.join("modules/flink");
     std::fs::create_dir_all(&module).unwrap();
+    let app = hcl_support::flink_app(
+        "this",
+        "# kpulint: state_size=240GB required_parallelism=4",
+        "var.parallelism",
+        "1",
+        "false",
+    );
     std::fs::write(
         module.join("main.tf"),
-        r#"variable "parallelism" {}
-
-# kpulint: state_size=240GB required_parallelism=4
-resource "aws_kinesisanalyticsv2_application" "this" {
-  name                   = "orders"
-  runtime_environment    = "FLINK-1_20"
-  service_execution_role = "arn:aws:iam::123456789012:role/flink"
-
-  application_configuration {
-    flink_application_configuration {
-      parallelism_configuration {
-        configuration_type   = "CUSTOM"
-        parallelism          = var.parallelism
-        parallelism_per_kpu  = 1
-        auto_scaling_enabled = false
-      }
-    }
-  }
-}
-"#,
+        format!("variable \"parallelism\" {{}}\n\n{app}"),
     )
     .unwrap();
     for (env, p) in [("prod", "var.parallelism"), ("staging", "16")] {
@@ -282,11 +282,8 @@ fn a_half_typed_value_publishes_its_syntax_error_and_keeps_the_other_files_diagn
 
 #[test]
 fn hover_shows_kpus_cost_needs_and_the_recommendation_wherever_the_application_is_written() {
-    let (_tmp, root) = workspace(&["state-heavy", "formats"]);
-    let (mut c, _) = Client::start(&[&root], true);
+    let (_tmp, root, mut c, text) = opened(&["state-heavy", "formats"], true);
     let main = root.join("state-heavy/main.tf");
-    let text = c.open(&main, 1);
-    c.diagnostics_until(&main, has_code("KPU004"));
     let expect = |h: &str| {
         for part in [
             "aws_kinesisanalyticsv2_application.orders_join",
@@ -391,11 +388,8 @@ fn the_preferred_quick_fix_edits_where_fix_writes_and_clears_the_finding() {
 
 #[test]
 fn fix_all_applies_the_documents_safe_fixes_and_unsafe_fixes_say_what_to_confirm() {
-    let (_tmp, root) = workspace(&["state-heavy", "kpu007-kpu-quota"]);
-    let (mut c, _) = Client::start(&[&root], false);
+    let (_tmp, root, mut c, text) = opened(&["state-heavy", "kpu007-kpu-quota"], false);
     let main = root.join("state-heavy/main.tf");
-    let text = c.open(&main, 1);
-    c.diagnostics_until(&main, has_code("KPU004"));
     let r = c.code_actions(&main, &text, 0, Some(&["source.fixAll.kpulint"]));
     let actions = r["result"].as_array().unwrap();
     assert_eq!(actions.len(), 1, "{actions:#?}");
