@@ -7,7 +7,7 @@
 mod hcl_support;
 mod lsp_support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lsp_support::{apply_edits, edits_by_uri, uri, workspace, Client};
 use serde_json::{json, Value};
@@ -110,7 +110,9 @@ fn diagnostics_carry_severity_rule_page_and_related_locations() {
 
 /// `envs/prod` and `envs/staging` call `modules/flink`; prod's parallelism (12) comes from its
 /// tfvars, staging's (16) is a module argument. Each needs 10.
-fn environments(root: &Path) {
+fn environments() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
     let module = root.join("modules/flink");
     std::fs::create_dir_all(&module).unwrap();
     let app = hcl_support::flink_app(
@@ -140,13 +142,12 @@ fn environments(root: &Path) {
         .unwrap();
     }
     std::fs::write(root.join("envs/prod/terraform.tfvars"), "parallelism = 12\n").unwrap();
+    (tmp, root)
 }
 
 #[test]
 fn a_tfvars_change_updates_the_shared_module_as_seen_from_prod_and_the_other_way_round() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap();
-    environments(&root);
+    let (_tmp, root) = environments();
     let module = root.join("modules/flink/main.tf");
     let tfvars = root.join("envs/prod/terraform.tfvars");
     let (mut c, _) = Client::start(&[&root], true);
@@ -235,9 +236,7 @@ fn a_tfvars_change_updates_the_shared_module_as_seen_from_prod_and_the_other_way
 
 #[test]
 fn a_half_typed_value_publishes_its_syntax_error_and_keeps_the_other_files_diagnostics() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap();
-    environments(&root);
+    let (_tmp, root) = environments();
     let module = root.join("modules/flink/main.tf");
     let tfvars = root.join("envs/prod/terraform.tfvars");
     let (mut c, _) = Client::start(&[&root], true);
