@@ -537,8 +537,12 @@ fn multi_byte_characters_before_the_value_are_counted_in_the_negotiated_encoding
 #[test]
 fn every_kind_of_file_gets_its_errors_while_typing() {
     let (_tmp, root) = workspace(&["formats", "state-heavy"]);
+    // A JSON var file the root loads, and one nothing loads (checked on its own).
+    for name in ["extra.auto.tfvars.json", "prod.tfvars.json"] {
+        std::fs::write(root.join("state-heavy").join(name), "{\"flink_parallelism\": 12}\n").unwrap();
+    }
     let (mut c, _) = Client::start(&[&root], true);
-    let cases: [(&str, &str, &str); 7] = [
+    let cases: [(&str, &str, &str); 9] = [
         (
             "formats/terraform-hcl/main.tf",
             "parallelism          = 12",
@@ -564,6 +568,16 @@ fn every_kind_of_file_gets_its_errors_while_typing() {
             "state-heavy/terraform.tfvars",
             "flink_parallelism = 12",
             "flink_parallelism = ",
+        ),
+        (
+            "state-heavy/extra.auto.tfvars.json",
+            "\"flink_parallelism\": 12",
+            "\"flink_parallelism\": ",
+        ),
+        (
+            "state-heavy/prod.tfvars.json",
+            "\"flink_parallelism\": 12",
+            "\"flink_parallelism\": ",
         ),
         ("state-heavy/.kpulint.hcl", "", "defaults {\n  storage_factor = \n}\n"),
     ];

@@ -84,7 +84,8 @@ impl Server {
     fn line_of(&self, path: &Path, pos: lsp_types::Position) -> Option<usize> {
         let text = self.current_text(path)?;
         let offset = offset_of(&text, pos, self.enc);
-        Some(text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() + 1)
+        let before = text.as_bytes().get(..offset).unwrap_or_default();
+        Some(memchr::memchr_iter(b'\n', before).count() + 1)
     }
 
     fn hover(&self, req: &Request, path: &Path) -> Result<Value, String> {

@@ -30,7 +30,7 @@ use super::code_actions::FIX_ALL;
 use super::diagnostics;
 use super::documents::Documents;
 use super::positions::{path_to_uri, uri_to_path, Encoding};
-use super::workspace::{folder_of, implicit_folder, Folder, Unit};
+use super::workspace::{folder_of, implicit_folder, Folder, Unit, UnitKind};
 use crate::discover::FileKind;
 
 /// How long the server waits after a change before analysing, so a burst of keystrokes is
@@ -685,7 +685,35 @@ impl Server {
             }
             let created_or_deleted = event.typ != lsp_types::FileChangeType::CHANGED;
             self.changed(&path, created_or_deleted);
+            self.maybe_evidence(&path);
         }
+    }
+}
+
+impl Server {
+    /// A JSON file changed on disk that no unit reads as a template or var file may be one a
+    /// run reads by name from its configuration (an evidence file): every unit of its folder
+    /// runs again. Rare (the client reports files changed on disk only), and a run whose
+    /// results do not change publishes nothing.
+    fn maybe_evidence(&mut self, path: &Path) {
+        if FileKind::of(path) != Some(FileKind::Json) || self.stopped {
+            return;
+        }
+        let Some(root) = folder_of(self.folders.keys().map(PathBuf::as_path), path).map(Path::to_path_buf) else {
+            return;
+        };
+        if self.folders.get(&root).is_some_and(|f| f.templates.contains(path)) {
+            return;
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        for state in self.units.values_mut().filter(|u| u.unit.folder == root) {
+            if matches!(state.unit.kind, UnitKind::Module | UnitKind::Template) {
+                state.dirty = Some(generation);
+            }
+        }
+        self.last_change = Instant::now();
+        self.cancel_running();
     }
 }
 
