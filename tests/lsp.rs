@@ -386,6 +386,39 @@ fn the_preferred_quick_fix_edits_where_fix_writes_and_clears_the_finding() {
 }
 
 #[test]
+fn a_value_from_a_variable_default_is_fixed_in_the_default_as_fix_writes_it() {
+    let (_tmp, root) = workspace(&["state-heavy"]);
+    let dir = root.join("state-heavy");
+    // No tfvars entry: the parallelism is the variable's default.
+    std::fs::write(dir.join("terraform.tfvars"), "environment = \"prod\"\n").unwrap();
+    let variables = dir.join("variables.tf");
+    let declared = std::fs::read_to_string(&variables).unwrap().replace(
+        "  type        = number\n}\n\nvariable \"flink_parallelism_per_kpu\"",
+        "  type        = number\n  default     = 12\n}\n\nvariable \"flink_parallelism_per_kpu\"",
+    );
+    assert!(declared.contains("default     = 12"));
+    std::fs::write(&variables, &declared).unwrap();
+    let (mut c, _) = Client::start(&[&dir], true);
+    let main = dir.join("main.tf");
+    let text = c.open(&main, 1);
+    c.diagnostics_until(&main, has_code("KPU004"));
+    let at = text.find("parallelism          = var").unwrap();
+    let r = c.code_actions(&main, &text, at, Some(&["quickfix"]));
+    let actions = r["result"].as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let edits = edits_by_uri(&fix["edit"]);
+    assert_eq!(edits.keys().collect::<Vec<_>>(), [&uri(&variables)], "{fix:#}");
+    let after = apply_edits(&declared, &edits[&uri(&variables)], c.utf8);
+    let fixed = lsp_support::fixed_copy(&dir);
+    assert_eq!(after, std::fs::read_to_string(fixed.path().join("variables.tf")).unwrap());
+    assert!(after.contains("default     = 10"), "{after}");
+    assert!(c.shutdown().success());
+}
+
+#[test]
 fn fix_all_applies_the_documents_safe_fixes_and_unsafe_fixes_say_what_to_confirm() {
     let (_tmp, root, mut c, text) = opened(&["state-heavy", "kpu007-kpu-quota"], false);
     let main = root.join("state-heavy/main.tf");
