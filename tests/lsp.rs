@@ -25,6 +25,17 @@ fn has_code(code: &'static str) -> impl Fn(&[Value]) -> bool {
     move |d: &[Value]| d.iter().any(|x| x["code"] == code)
 }
 
+/// The preferred code action at byte `at` of `path` (`text`).
+fn preferred_fix(c: &mut Client, path: &std::path::Path, text: &str, at: usize) -> Value {
+    let r = c.code_actions(path, text, at, None);
+    let actions = r["result"].as_array().unwrap();
+    actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .cloned()
+        .unwrap_or_else(|| panic!("no preferred fix: {actions:#?}"))
+}
+
 fn hover_text(r: &Value) -> String {
     r["result"]["contents"]["value"].as_str().unwrap_or("").to_string()
 }
@@ -32,8 +43,14 @@ fn hover_text(r: &Value) -> String {
 /// A copy of `examples/state-heavy` with the server started on it (UTF-8 positions) and its
 /// `main.tf` open and analysed: the copy, the folder, the client and `main.tf`'s text.
 fn state_heavy() -> (tempfile::TempDir, PathBuf, Client, String) {
+    state_heavy_with(|_| {})
+}
+
+/// [`state_heavy`] with the copy changed by `prepare` before the server starts.
+fn state_heavy_with(prepare: impl FnOnce(&std::path::Path)) -> (tempfile::TempDir, PathBuf, Client, String) {
     let (tmp, root) = workspace(&["state-heavy"]);
     let dir = root.join("state-heavy");
+    prepare(&dir);
     let (mut c, _) = Client::start(&[&dir], true);
     let main = dir.join("main.tf");
     let text = c.open(&main, 1);
@@ -346,13 +363,7 @@ fn hover_shows_kpus_cost_needs_and_the_recommendation_wherever_the_application_i
 fn the_preferred_quick_fix_edits_where_fix_writes_and_clears_the_finding() {
     let (_tmp, dir, mut c, text) = state_heavy();
     let main = dir.join("main.tf");
-    let at = text.find("parallelism          = var").unwrap();
-    let r = c.code_actions(&main, &text, at, None);
-    let actions = r["result"].as_array().unwrap();
-    let fix = actions
-        .iter()
-        .find(|a| a["isPreferred"] == true)
-        .expect("a preferred fix");
+    let fix = preferred_fix(&mut c, &main, &text, text.find("parallelism          = var").unwrap());
     assert_eq!(fix["kind"], "quickfix");
     assert_eq!(fix["title"], "kpulint: flink_parallelism 12 → 10 in terraform.tfvars");
     // It cures KPU004; KPU005 on the same line stays (only less state cures it).
@@ -387,33 +398,29 @@ fn the_preferred_quick_fix_edits_where_fix_writes_and_clears_the_finding() {
 
 #[test]
 fn a_value_from_a_variable_default_is_fixed_in_the_default_as_fix_writes_it() {
-    let (_tmp, root) = workspace(&["state-heavy"]);
-    let dir = root.join("state-heavy");
     // No tfvars entry: the parallelism is the variable's default.
-    std::fs::write(dir.join("terraform.tfvars"), "environment = \"prod\"\n").unwrap();
+    let (_tmp, dir, mut c, text) = state_heavy_with(|dir| {
+        std::fs::write(dir.join("terraform.tfvars"), "environment = \"prod\"\n").unwrap();
+        let variables = dir.join("variables.tf");
+        let declared = std::fs::read_to_string(&variables).unwrap().replace(
+            "  type        = number\n}\n\nvariable \"flink_parallelism_per_kpu\"",
+            "  type        = number\n  default     = 12\n}\n\nvariable \"flink_parallelism_per_kpu\"",
+        );
+        assert!(declared.contains("default     = 12"));
+        std::fs::write(&variables, &declared).unwrap();
+    });
     let variables = dir.join("variables.tf");
-    let declared = std::fs::read_to_string(&variables).unwrap().replace(
-        "  type        = number\n}\n\nvariable \"flink_parallelism_per_kpu\"",
-        "  type        = number\n  default     = 12\n}\n\nvariable \"flink_parallelism_per_kpu\"",
-    );
-    assert!(declared.contains("default     = 12"));
-    std::fs::write(&variables, &declared).unwrap();
-    let (mut c, _) = Client::start(&[&dir], true);
+    let declared = std::fs::read_to_string(&variables).unwrap();
     let main = dir.join("main.tf");
-    let text = c.open(&main, 1);
-    c.diagnostics_until(&main, has_code("KPU004"));
-    let at = text.find("parallelism          = var").unwrap();
-    let r = c.code_actions(&main, &text, at, Some(&["quickfix"]));
-    let actions = r["result"].as_array().unwrap();
-    let fix = actions
-        .iter()
-        .find(|a| a["isPreferred"] == true)
-        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let fix = preferred_fix(&mut c, &main, &text, text.find("parallelism          = var").unwrap());
     let edits = edits_by_uri(&fix["edit"]);
     assert_eq!(edits.keys().collect::<Vec<_>>(), [&uri(&variables)], "{fix:#}");
     let after = apply_edits(&declared, &edits[&uri(&variables)], c.utf8);
     let fixed = lsp_support::fixed_copy(&dir);
-    assert_eq!(after, std::fs::read_to_string(fixed.path().join("variables.tf")).unwrap());
+    assert_eq!(
+        after,
+        std::fs::read_to_string(fixed.path().join("variables.tf")).unwrap()
+    );
     assert!(after.contains("default     = 10"), "{after}");
     assert!(c.shutdown().success());
 }
@@ -545,14 +552,7 @@ fn multi_byte_characters_before_the_value_are_counted_in_the_negotiated_encoding
         assert_eq!(related, &lsp_support::position(&vars, twelve, utf8));
         assert_eq!(related["character"], if utf8 { 45 } else { 38 });
         // The fix lands on the value, after the characters.
-        let r = c.code_actions(&main, &text, value, None);
-        let fix = r["result"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["isPreferred"] == true)
-            .cloned()
-            .unwrap();
+        let fix = preferred_fix(&mut c, &main, &text, value);
         let edits = edits_by_uri(&fix["edit"]);
         let after = apply_edits(&vars, &edits[&uri(&tfvars)], utf8);
         assert!(after.contains("flink_parallelism = /* é😀 ünïcødé */ 10\n"), "{after}");
