@@ -329,14 +329,18 @@ impl Server {
         }
     }
 
-    fn remove_folder(&mut self, root: &Path) {
-        self.folders.remove(root);
-        let gone: Vec<PathBuf> = self
-            .units
+    /// The units of the folder `root`.
+    fn unit_ids_of(&self, root: &Path) -> Vec<PathBuf> {
+        self.units
             .iter()
             .filter(|(_, u)| u.unit.folder == root)
             .map(|(k, _)| k.clone())
-            .collect();
+            .collect()
+    }
+
+    fn remove_folder(&mut self, root: &Path) {
+        self.folders.remove(root);
+        let gone = self.unit_ids_of(root);
         let mut files = BTreeSet::new();
         for id in gone {
             if let Some(u) = self.units.remove(&id) {
@@ -372,12 +376,7 @@ impl Server {
         self.generation += 1;
         let generation = self.generation;
         let mut files = BTreeSet::new();
-        let old: Vec<PathBuf> = self
-            .units
-            .iter()
-            .filter(|(_, u)| u.unit.folder == root)
-            .map(|(k, _)| k.clone())
-            .collect();
+        let old = self.unit_ids_of(root);
         for id in old {
             if !new.contains_key(&id) {
                 if let Some(u) = self.units.remove(&id) {
