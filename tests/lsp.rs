@@ -356,6 +356,24 @@ fn hover_shows_kpus_cost_needs_and_the_recommendation_wherever_the_application_i
             "{needle}: {h}"
         );
     }
+    // And in a JSON template.
+    let json_template = root.join("formats/cloudformation-json/template.json");
+    let jtext = c.open(&json_template, 1);
+    c.diagnostics_until(&json_template, has_code("KPU004"));
+    for needle in [
+        "\"Parallelism\": { \"Ref\"",
+        "\"ParallelismPerKPU\"",
+        "\"AutoScalingEnabled\"",
+        "\"OrdersJoin\"",
+        "\"Default\": 12",
+    ] {
+        let at = jtext.find(needle).unwrap_or_else(|| panic!("{needle}")) + 2;
+        let h = hover_text(&c.hover(&json_template, &jtext, at));
+        assert!(
+            h.contains("**OrdersJoin**") && h.contains("12 KPUs") && h.contains("$1,103.90"),
+            "{needle}: {h}"
+        );
+    }
     assert!(c.shutdown().success());
 }
 
