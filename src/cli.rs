@@ -84,7 +84,24 @@ pub enum Command {
     /// What a change does to KPUs, cost and findings: `--base REF [PATH]...` or `OLD NEW`
     #[command(after_help = crate::diff::command::AFTER_HELP)]
     Diff(crate::diff::command::DiffArgs),
+    /// Run the language server for editors (LSP 3.17 over standard input and output)
+    ///
+    /// Diagnostics on unsaved buffers, hover with KPUs and cost, quick fixes and
+    /// `source.fixAll.kpulint`, cost lenses.
+    #[cfg(feature = "lsp")]
+    #[command(after_help = LSP_AFTER_HELP)]
+    Lsp,
 }
+
+#[cfg(feature = "lsp")]
+const LSP_AFTER_HELP: &str = "\
+Started by the editor, not by hand: it speaks JSON-RPC on standard input and output.
+Set-up for Neovim, Helix, Emacs (eglot) and VS Code: see the README (\"In the editor\").
+
+Exit codes:
+  0  the editor sent shutdown, then exit
+  1  the editor exited without shutdown
+  2  the connection failed (no initialize)";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -172,6 +189,8 @@ impl EvalArgs {
             source_dir: self.source_dir.clone(),
             jobs: self.jobs.map(usize::from),
             evidence: self.evidence.clone(),
+            skip_caller_search: false,
+            instance_roots_from: None,
         }
     }
 }
@@ -303,6 +322,8 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             clap_complete::generate(shell, &mut Cli::command(), "kpulint", &mut buf);
             write_stdout(&buf).map(|_| 0)
         }
+        #[cfg(feature = "lsp")]
+        Some(Command::Lsp) => crate::lsp::serve().map(|clean| if clean { 0 } else { 1 }),
         Some(Command::Man) => {
             let mut buf = Vec::new();
             crate::man::render(&mut buf)

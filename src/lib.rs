@@ -24,9 +24,12 @@ pub mod gate;
 pub mod identity;
 pub mod inputs;
 pub mod lint;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod man;
 pub mod model;
 pub mod needs;
+pub mod overlay;
 pub mod recommend;
 pub mod report;
 pub mod rules;

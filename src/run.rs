@@ -29,6 +29,13 @@ pub struct RunOptions {
     pub jobs: Option<usize>,
     /// `--evidence`: evidence files and directories for every application.
     pub evidence: Vec<PathBuf>,
+    /// Do not search the repository for the callers of the linted modules: the language
+    /// server names each root module itself, with the modules it calls.
+    pub skip_caller_search: bool,
+    /// What root modules are named relative to outside a repository (`None`: the linted
+    /// paths). The language server names its workspace folder, so that two roots it lints
+    /// together by naming a file of each are told apart as `kpulint` run in the folder does.
+    pub instance_roots_from: Option<Vec<PathBuf>>,
 }
 
 /// Everything one run found.
@@ -164,7 +171,11 @@ pub fn run(opts: &RunOptions) -> Outcome {
 
     crate::files::set_scan_roots(&paths);
     // A linted module that other modules of the repository call is evaluated through them.
-    let callers = crate::callers::find(&paths);
+    let callers = if opts.skip_caller_search {
+        crate::callers::Callers::default()
+    } else {
+        crate::callers::find(&paths)
+    };
     out.notices.extend(callers.notices.iter().cloned());
     let mut walk_paths: Vec<PathBuf> = paths
         .iter()
@@ -213,7 +224,10 @@ pub fn run(opts: &RunOptions) -> Outcome {
     inputs::plan::map_to_source(&mut inventory, opts.source_dir.as_deref());
     inventory.extend(evaluate(&loaded.modules, &loaded.roots, &opts.vars));
     inputs::plan::merge_with_source(&mut inventory.applications);
-    crate::identity::assign(&mut inventory.applications, &paths);
+    crate::identity::assign(
+        &mut inventory.applications,
+        opts.instance_roots_from.as_deref().unwrap_or(&paths),
+    );
     inventory.strays.extend(inputs::attach::unused_call_directives(
         &loaded.modules,
         &inventory.applications,

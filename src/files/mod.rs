@@ -9,6 +9,9 @@
 //! - A path named on the command line may be a pipe or a device (`-`, `/dev/stdin`, process
 //!   substitution): it is read as named, within the same size cap.
 //!
+//! While the language server analyses, an editor's unsaved buffer is read in place of the
+//! file it edits ([`crate::overlay`]), after the same checks.
+//!
 //! [`cleanup`] removes the temporary files and folders kpulint creates when it is interrupted;
 //! [`ignore_rules`] reads `.gitignore` and `.kpulintignore` files under the same rules.
 
@@ -231,7 +234,21 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), Refused> {
 /// cap. See [`open_regular`].
 pub fn read_regular_into(path: &Path, buf: &mut Vec<u8>) -> Result<(), Refused> {
     let (mut file, len) = open_regular(path)?;
+    if let Some(text) = crate::overlay::text_of(path) {
+        return read_buffer(&text, buf);
+    }
     read_capped(&mut file, buf, len)
+}
+
+/// An editor buffer read in place of the file it edits (`kpulint lsp`, [`crate::overlay`]),
+/// once the file passed every check a read of it passes: within the size cap too.
+fn read_buffer(text: &str, buf: &mut Vec<u8>) -> Result<(), Refused> {
+    if text.len() as u64 > max_file_size() {
+        return Err(Refused::TooLarge { max: max_file_size() });
+    }
+    buf.clear();
+    buf.extend_from_slice(text.as_bytes());
+    Ok(())
 }
 
 /// Reads a regular file of the repository. See [`open_regular`].
@@ -266,7 +283,10 @@ pub fn read_named(path: &Path) -> Result<Vec<u8>, Refused> {
     if meta.is_file() && meta.len() > max_file_size() {
         return Err(Refused::TooLarge { max: max_file_size() });
     }
-    read_capped(&mut file, &mut buf, if meta.is_file() { meta.len() } else { 0 })?;
+    match crate::overlay::text_of(path) {
+        Some(text) if meta.is_file() => read_buffer(&text, &mut buf)?,
+        _ => read_capped(&mut file, &mut buf, if meta.is_file() { meta.len() } else { 0 })?,
+    }
     Ok(buf)
 }
 

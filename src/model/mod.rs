@@ -293,6 +293,15 @@ impl Application {
         }
     }
 
+    /// Where the application is reported: the `.tf` resource a plan application was planned
+    /// from when it is located there, else its own header.
+    pub fn located(&self) -> &Span {
+        self.source
+            .as_ref()
+            .filter(|_| self.located_at_source)
+            .unwrap_or(&self.span)
+    }
+
     /// Some input that could set one of its values failed to read or parse.
     pub fn tainted(&self) -> bool {
         !self.tainted_by.is_empty()

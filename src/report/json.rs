@@ -237,12 +237,7 @@ fn known<T: Clone>(s: &Setting<T>) -> Option<T> {
 
 fn app(a: &Analysis) -> App<'_> {
     // A plan application is located at the `.tf` resource it was planned from, when known.
-    let located = a
-        .app
-        .source
-        .as_ref()
-        .filter(|_| a.app.located_at_source)
-        .unwrap_or(&a.app.span);
+    let located = a.app.located();
     let (line, column) = located.file.line_col(located.start);
     let pc = &a.app.parallelism;
     let sized = a.sizing.as_ref().ok();
