@@ -732,6 +732,45 @@ fn config_and_other_files_changed_on_disk_are_read_again() {
     assert!(c.shutdown().success());
 }
 
+/// `examples/evidence` reads its evidence through `.kpulint.hcl`'s `evidence { paths }`: a file
+/// there removed, restored or rewritten on disk is read again.
+#[test]
+fn evidence_files_changed_on_disk_are_read_again() {
+    let (_tmp, root) = workspace(&["evidence"]);
+    let dir = root.join("evidence");
+    let (mut c, _) = Client::start(&[&dir], true);
+    let main = dir.join("main.tf");
+    c.open(&main, 1);
+    c.diagnostics_until(&main, |d| codes(d) == ["KPU004", "KPU013", "KPU013", "KPU014"]);
+    let watch = |c: &mut Client, path: &std::path::Path, typ: u8| {
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [ { "uri": uri(path), "type": typ } ] }),
+        )
+    };
+    // describe-application removed: the running configuration's drift (KPU014) goes.
+    let describe = dir.join("cloudwatch/describe-clicks.json");
+    let saved = std::fs::read(&describe).unwrap();
+    std::fs::remove_file(&describe).unwrap();
+    watch(&mut c, &describe, 3);
+    c.diagnostics_until(&main, |d| codes(d) == ["KPU004", "KPU013", "KPU013"]);
+    // Back, with another running parallelism: the drift names it.
+    let text = String::from_utf8(saved.clone()).unwrap();
+    assert!(text.contains("\"Parallelism\": 12"), "{text}");
+    std::fs::write(&describe, text.replace("\"Parallelism\": 12", "\"Parallelism\": 16")).unwrap();
+    watch(&mut c, &describe, 1);
+    let drift = |d: &[Value], running: &str| {
+        d.iter()
+            .any(|x| x["code"] == "KPU014" && x["message"].as_str().unwrap_or("").contains(running))
+    };
+    c.diagnostics_until(&main, |d| drift(d, "has Parallelism 16"));
+    // As exported: the drift is back.
+    std::fs::write(&describe, &saved).unwrap();
+    watch(&mut c, &describe, 2);
+    c.diagnostics_until(&main, |d| drift(d, "has Parallelism 12"));
+    assert!(c.shutdown().success());
+}
+
 #[test]
 fn multi_root_workspaces_analyse_each_folder_from_its_own_root() {
     let (_tmp, root) = workspace(&["state-heavy", "kpu007-kpu-quota"]);

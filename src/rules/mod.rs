@@ -297,8 +297,14 @@ pub fn no_cost_why(a: &Analysis) -> String {
     }
 }
 
-/// `1 minute`, `12.5 minutes`.
+/// `40 seconds`, `1 minute`, `12.5 minutes`: under a minute in whole seconds (a fraction of
+/// a minute reads badly).
 pub fn minutes(m: f64) -> String {
+    if (0.0..1.0).contains(&m) {
+        let seconds = (m * 60.0).round() as u64;
+        let unit = if seconds == 1 { "second" } else { "seconds" };
+        return format!("{seconds} {unit}");
+    }
     let shown = crate::units::fmt_num(m);
     let unit = if shown == "1" { "minute" } else { "minutes" };
     format!("{shown} {unit}")
@@ -357,6 +363,15 @@ pub fn pct(fraction: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn durations_under_a_minute_are_in_seconds() {
+        assert_eq!(super::minutes(0.0), "0 seconds");
+        assert_eq!(super::minutes(1.0 / 60.0), "1 second");
+        assert_eq!(super::minutes(2.0 / 3.0), "40 seconds");
+        assert_eq!(super::minutes(1.0), "1 minute");
+        assert_eq!(super::minutes(12.5), "12.5 minutes");
+    }
+
     use super::*;
 
     #[test]
