@@ -361,6 +361,56 @@ fn measured_compute_fills_an_undeclared_need_and_makes_the_cut_safe() {
     assert_eq!((r["parallelism"].as_u64(), r["safe"].as_bool()), (Some(4), Some(true)));
 }
 
+#[test]
+fn a_measured_compute_need_above_the_configuration_is_kpu011_as_a_warning() {
+    // ceil(14 KPUs × 18.71% ÷ 70%) = 4 KPUs of compute measured; parallelism 2 buys 2.
+    let repo = setup(
+        &[("orders", "# kpulint: state_size=20GB", "2", "false")],
+        &["v2-paginated.json"],
+    );
+    let (_, without) = repo.json(&["."]);
+    assert!(
+        findings(&without, "KPU011").is_empty(),
+        "no need known without evidence"
+    );
+    let (_, doc) = repo.json(&[".", "--evidence", "evidence/v2-paginated.json"]);
+    let f = the_finding(&doc, "KPU011");
+    assert_eq!(f["severity"], "warning", "{f:#}");
+    assert_eq!(
+        f["message"],
+        "parallelism 2 buys 2 KPUs, below the 4 KPUs the measured CPU needs (ceil(14 KPUs × 18.71% CPU p95 ÷ 70% target)), and autoscaling is off: its CPU runs above the 70% target at the measured load"
+    );
+    let r = recommendation(&doc, "orders");
+    assert_eq!((r["parallelism"].as_u64(), r["safe"].as_bool()), (Some(4), Some(true)));
+    // With autoscaling on it names the scale-ups, still a warning.
+    let repo = setup(
+        &[("orders", "# kpulint: state_size=20GB", "2", "true")],
+        &["v2-paginated.json"],
+    );
+    let (_, doc) = repo.json(&[".", "--evidence", "evidence/v2-paginated.json"]);
+    let f = the_finding(&doc, "KPU011");
+    assert_eq!(f["severity"], "warning");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("relies on 1 scale-up (2 KPUs → 4 KPUs)"),
+        "{f:#}"
+    );
+    // A declared need wins: required_parallelism=2 is met, the measurement is KPU013's business.
+    let repo = setup(
+        &[(
+            "orders",
+            "# kpulint: state_size=20GB required_parallelism=2",
+            "2",
+            "false",
+        )],
+        &["v2-paginated.json"],
+    );
+    let (_, doc) = repo.json(&[".", "--evidence", "evidence/v2-paginated.json"]);
+    assert!(findings(&doc, "KPU011").is_empty(), "{:#}", doc["findings"]);
+}
+
 fn repo_plain() -> Repo {
     setup(&[("orders", "", "14", "false")], &["v2-paginated.json"])
 }

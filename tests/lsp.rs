@@ -741,7 +741,9 @@ fn evidence_files_changed_on_disk_are_read_again() {
     let (mut c, _) = Client::start(&[&dir], true);
     let main = dir.join("main.tf");
     c.open(&main, 1);
-    c.diagnostics_until(&main, |d| codes(d) == ["KPU004", "KPU013", "KPU013", "KPU014"]);
+    c.diagnostics_until(&main, |d| {
+        codes(d) == ["KPU004", "KPU011", "KPU013", "KPU013", "KPU014"]
+    });
     let watch = |c: &mut Client, path: &std::path::Path, typ: u8| {
         c.notify(
             "workspace/didChangeWatchedFiles",
@@ -753,7 +755,7 @@ fn evidence_files_changed_on_disk_are_read_again() {
     let saved = std::fs::read(&describe).unwrap();
     std::fs::remove_file(&describe).unwrap();
     watch(&mut c, &describe, 3);
-    c.diagnostics_until(&main, |d| codes(d) == ["KPU004", "KPU013", "KPU013"]);
+    c.diagnostics_until(&main, |d| codes(d) == ["KPU004", "KPU011", "KPU013", "KPU013"]);
     // Back, with another running parallelism: the drift names it.
     let text = String::from_utf8(saved.clone()).unwrap();
     assert!(text.contains("\"Parallelism\": 12"), "{text}");

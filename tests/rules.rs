@@ -398,6 +398,8 @@ fn whole_examples_directory_reports_each_rule_in_its_own_directory() {
         // Evidence from CloudWatch and describe-application (its .kpulint.hcl reads it).
         ("evidence", "KPU004"),
         ("evidence", "KPU013"),
+        // click_enrichment: parallelism 8 below the 9 KPUs its measured CPU needs.
+        ("evidence", "KPU011"),
         ("evidence", "KPU014"),
         ("fleet", "KPU004"),
         ("fleet", "KPU005"),
