@@ -602,6 +602,37 @@ fn diff_lists_name_the_instance_a_change_introduces_a_finding_in() {
 }
 
 #[test]
+fn diff_of_two_directories_pairs_a_shared_modules_findings_by_root() {
+    // dev's KPU004 is cured (4 → 2); prod keeps one (8 → 16): resolved is dev's, not prod's.
+    let repo = Repo::new();
+    for (side, dev, prod) in [("old", 4, 8), ("new", 2, 16)] {
+        repo.copy_dir("tests/fixtures/instances/modules", &format!("{side}/modules"));
+        repo.copy_dir("tests/fixtures/instances/envs", &format!("{side}/envs"));
+        repo.write(
+            &format!("{side}/envs/dev/terraform.tfvars"),
+            &format!("flink_parallelism = {dev}\n"),
+        );
+        repo.write(
+            &format!("{side}/envs/prod/terraform.tfvars"),
+            &format!("flink_parallelism = {prod}\n"),
+        );
+    }
+    let (_, doc) = repo.json(&["diff", "old", "new"]);
+    let resolved = doc["findings"]["resolved"].as_array().unwrap();
+    assert_eq!(resolved.len(), 1, "{doc:#}");
+    assert_eq!(resolved[0]["instance"], format!("old/{DEV}"), "{doc:#}");
+    assert!(doc["findings"]["introduced"].as_array().unwrap().is_empty(), "{doc:#}");
+    // Applications carry their instance, relative to the compared root.
+    let instances: Vec<&str> = doc["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["instance"].as_str().unwrap())
+        .collect();
+    assert_eq!(instances, [DEV, PROD]);
+}
+
+#[test]
 fn a_directive_in_a_roots_tfvars_applies_to_that_roots_instance() {
     let repo = repo();
     repo.write(

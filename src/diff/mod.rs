@@ -141,6 +141,9 @@ pub struct AppDelta<'a> {
     pub comparable: bool,
     /// Those inputs, both sides together.
     pub tainted_by: Vec<&'a str>,
+    /// `ROOT:ADDRESS` with the root relative to the compared root (the address alone for a root
+    /// of `.`, a plan or a template), as `check` names instances.
+    pub instance: String,
 }
 
 /// Sums over the applications whose every difference is known.
@@ -287,10 +290,12 @@ fn unit(a: &Analysis, root: Option<&str>) -> String {
 }
 
 /// The key a finding is matched by. With the same paths on both sides it is the finding's own
-/// fingerprint (the one baselines record); with two roots it is the same hash over the path
-/// relative to the root and the finding's occurrence, so `old/main.tf` matches `new/main.tf`.
+/// fingerprint (the one baselines record); with two roots it is the same hash over the path and
+/// the instance's root module, both relative to the side's root, and the finding's occurrence,
+/// so `old/main.tf` matches `new/main.tf` and a shared module's finding seen from
+/// `old/envs/prod` matches the one seen from `new/envs/prod`, not `new/envs/dev`.
 fn finding_keys<'a>(findings: &'a [Finding], root: Option<&str>) -> Vec<(String, &'a Finding)> {
-    let mut seen: BTreeMap<(&str, Option<&str>, String), usize> = BTreeMap::new();
+    let mut seen: BTreeMap<(&str, Option<&str>, String, String), usize> = BTreeMap::new();
     findings
         .iter()
         .map(|f| {
@@ -298,11 +303,23 @@ fn finding_keys<'a>(findings: &'a [Finding], root: Option<&str>) -> Vec<(String,
                 None => f.fingerprint.clone(),
                 Some(_) => {
                     let rel = relative(f.span.path(), root);
+                    // Only a Terraform root directory tells instances apart (a plan's or a
+                    // template's root is its own file, which differs between the sides).
+                    let instance_root = match (&f.root, &f.instance) {
+                        (Some(r), Some(i)) if f.application.as_ref() != Some(i) => relative(r, root),
+                        _ => String::new(),
+                    };
                     let n = seen
-                        .entry((f.rule.id, f.application.as_deref(), rel.clone()))
+                        .entry((f.rule.id, f.application.as_deref(), rel.clone(), instance_root.clone()))
                         .or_default();
                     *n += 1;
-                    fingerprint(&[f.rule.id, f.application.as_deref().unwrap_or(""), &rel, &n.to_string()])
+                    fingerprint(&[
+                        f.rule.id,
+                        f.application.as_deref().unwrap_or(""),
+                        &rel,
+                        &instance_root,
+                        &n.to_string(),
+                    ])
                 }
             };
             (key, f)
@@ -365,7 +382,11 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
             let mut tainted_by: Vec<&'a str> = old.iter().chain(&new).flat_map(|a| a.app.tainted_files()).collect();
             tainted_by.sort_unstable();
             tainted_by.dedup();
+            let format = new
+                .or(old)
+                .map_or(crate::model::InputFormat::TerraformHcl, |a| a.app.format);
             applications.push(AppDelta {
+                instance: crate::identity::instance(&key.unit, &key.address, format),
                 key: key.clone(),
                 change,
                 before,

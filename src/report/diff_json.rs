@@ -80,6 +80,8 @@ struct AppOut<'a> {
     /// The root module directory (Terraform) or file (plan, template), relative to the
     /// compared root.
     root: &'a str,
+    /// `ROOT:ADDRESS` (the address alone for a root of `.`, a plan or a template).
+    instance: &'a str,
     file: &'a str,
     line: usize,
     change: &'static str,
@@ -97,6 +99,7 @@ fn app<'a>(a: &'a AppDelta<'a>) -> AppOut<'a> {
     AppOut {
         address: &a.key.address,
         root: &a.key.unit,
+        instance: &a.instance,
         file: a.span.path(),
         line: a.span.location().line,
         change: a.change.as_str(),
