@@ -706,6 +706,58 @@ fn override_files_merge_as_terraform_plan_merges_them() {
 }
 
 #[test]
+fn module_calls_pass_their_providers_regions_as_terraform_plan_does() {
+    // plan.json was made by Terraform 1.11.4 (aws provider 5.100.0) from tf/: three calls of a
+    // module, given `providers = { aws = aws.eu }`, nothing (the default is inherited), and
+    // `{ aws = aws, aws.dr = aws.syd }` with `provider = aws.dr` on the module's resource.
+    let plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("tests/fixtures/providers/plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(plan["terraform_version"], "1.11.4");
+    // The region of each planned application: its provider configuration's, in the plan.
+    let providers = &plan["configuration"]["provider_config"];
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for (call, c) in plan["configuration"]["root_module"]["module_calls"]
+        .as_object()
+        .unwrap()
+    {
+        for r in c["module"]["resources"].as_array().unwrap() {
+            let key = r["provider_config_key"].as_str().unwrap();
+            let region = providers[key]["expressions"]["region"]["constant_value"]
+                .as_str()
+                .unwrap();
+            expected.push((
+                format!("module.{call}.{}", r["address"].as_str().unwrap()),
+                region.to_string(),
+            ));
+        }
+    }
+    expected.sort();
+    assert_eq!(
+        expected.iter().map(|(_, r)| r.as_str()).collect::<Vec<_>>(),
+        ["eu-west-1", "eu-central-1", "ap-southeast-2"],
+        "dublin, frankfurt, sydney"
+    );
+    for path in ["tests/fixtures/providers/tf", "tests/fixtures/providers/plan.json"] {
+        let (_, doc) = json_at_root(&[path]);
+        assert!(doc["errors"].as_array().unwrap().is_empty(), "{doc:#}");
+        let mut got: Vec<(String, String)> = doc["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["address"].as_str().unwrap().to_string(),
+                    a["region"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "{path}");
+    }
+}
+
+#[test]
 fn an_override_block_without_a_base_is_an_input_error() {
     let repo = Repo::new();
     repo.write("main.tf", &simple_app("app", "4"));

@@ -20,7 +20,8 @@ use crate::model::{
 use crate::source::Span;
 
 /// The region of each `aws` provider configuration of the root: `""` for the default one,
-/// the alias for the others (`provider = aws.us` on a resource picks one).
+/// the alias for the others (`provider = aws.us` on a resource picks one). A module call passes
+/// them on by its `providers` map (`Instance::regions_passed`).
 pub(super) fn root_regions(
     module: &ModuleDir,
     vars: &BTreeMap<String, Value>,
@@ -95,9 +96,10 @@ impl Instance<'_> {
         app.region = match body.attr("region") {
             Some(a) => self.setting(cx, Some(&a.expr), convert_string, "a string"),
             None => {
-                // `provider = aws.us` picks the aliased configuration; modules inherit the default.
+                // `provider = aws.us` picks the aliased configuration: the root's, or in a module
+                // the one its call passed as `aws.us` (`providers = { aws.us = aws.X }`).
                 let alias = match body.attr("provider").and_then(|p| p.expr.as_reference()) {
-                    Some(("aws", Some(alias))) if self.calls.is_empty() => alias.to_string(),
+                    Some(("aws", Some(alias))) => alias.to_string(),
                     _ => String::new(),
                 };
                 match self.regions.get(&alias).cloned().unwrap_or_default() {

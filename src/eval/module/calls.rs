@@ -47,6 +47,48 @@ pub(super) struct Instance<'a> {
 }
 
 impl<'a> Instance<'a> {
+    /// The `aws` provider configurations a module call gives its module, as Terraform passes
+    /// them: the default one unless `providers = { aws = aws.eu }` names another, and each
+    /// `aws.ALIAS = aws.X` entry as the module's `aws.ALIAS`. What a `providers` entry names
+    /// and this module does not have is left out (its region is then not known here).
+    fn regions_passed(&self, call: &ModuleCallDecl) -> BTreeMap<String, Setting<String>> {
+        use crate::model::expr::{ExprKind, ObjectKey};
+        let Some(providers) = call.body.attr("providers") else {
+            let mut inherited = BTreeMap::new();
+            if let Some(default) = self.regions.get("") {
+                inherited.insert(String::new(), default.clone());
+            }
+            return inherited;
+        };
+        let mut passed = BTreeMap::new();
+        if let ExprKind::Object(entries) = &providers.expr.kind {
+            for (key, value) in entries {
+                let child_alias = match key {
+                    ObjectKey::Ident(name) if name == "aws" => Some(String::new()),
+                    ObjectKey::Expr(e) => match e.as_reference() {
+                        Some(("aws", alias)) => Some(alias.unwrap_or("").to_string()),
+                        _ => None,
+                    },
+                    ObjectKey::Ident(_) => None,
+                };
+                let parent_alias = match value.as_reference() {
+                    Some(("aws", alias)) => alias.unwrap_or("").to_string(),
+                    _ => continue,
+                };
+                if let (Some(child), Some(region)) = (child_alias, self.regions.get(&parent_alias)) {
+                    passed.insert(child, region.clone());
+                }
+            }
+        }
+        // Without an `aws` entry the module still gets the default provider.
+        if !passed.contains_key("") {
+            if let Some(default) = self.regions.get("") {
+                passed.insert(String::new(), default.clone());
+            }
+        }
+        passed
+    }
+
     pub(super) fn run(&self, inv: &mut Inventory, depth: usize) {
         if self.limits.stopped.get() {
             return;
@@ -290,7 +332,7 @@ impl<'a> Instance<'a> {
                 var_readers,
                 prefix: format!("{address}."),
                 calls,
-                regions: self.regions.clone(),
+                regions: self.regions_passed(call),
                 root_dir: self.root_dir.clone(),
                 key_prefix: key.clone(),
                 taint: self.taint.iter().chain(&child.broken).cloned().collect(),
