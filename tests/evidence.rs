@@ -746,6 +746,28 @@ fn evidence_for_an_unknown_application_is_a_notice() {
 }
 
 #[test]
+fn an_error_in_a_minified_evidence_file_is_located_on_its_one_line() {
+    let repo = setup(&[("orders", "", "14", "false")], &["v2-paginated.json"]);
+    // The export on one line (jq -c), a series with one value fewer than its timestamps.
+    let whole: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(FIXTURES).join("v2-paginated.json")).unwrap())
+            .unwrap();
+    let mut text = whole.to_string();
+    let values = text.rfind("\"Values\":[").unwrap() + "\"Values\":[".len();
+    let first_comma = values + text[values..].find(',').unwrap();
+    text.replace_range(values..=first_comma, "");
+    assert!(!text.contains('\n') && values > 2000, "past the 2000 characters quoted");
+    repo.write("evidence/min.json", &text);
+    let (code, doc) = repo.json(&[".", "--evidence", "evidence/min.json"]);
+    assert_eq!(code, 2, "{doc:#}");
+    let e = &doc["errors"][0];
+    assert!(e["message"].as_str().unwrap().contains("Timestamps but"), "{e:#}");
+    assert_eq!(e["line"], 1, "{e:#}");
+    let column = e["column"].as_u64().unwrap() as usize;
+    assert!(column > values && column <= text.len() + 1, "{e:#}");
+}
+
+#[test]
 fn a_malformed_evidence_file_is_an_input_error_at_the_file_and_the_rest_is_linted() {
     let repo = setup(
         &[("orders", "", "14", "false"), ("other", "", "3", "false")],

@@ -40,9 +40,17 @@ fn located(path: &str, at: Option<(usize, usize)>, line_text: Option<String>) ->
     let Some((line, column)) = at else {
         return SourceFile::new(path, "").whole();
     };
-    // The file is not kept: a stand-in with the error's line at its number and column.
+    // The file is not kept: a stand-in with the error's line at its number and column. The
+    // line is quoted cut at 2000 characters; past that (a minified export is one long line) it
+    // is padded so that the column stays the error's (up to a bound on the stand-in's size).
     let filler = "\n".repeat(line.saturating_sub(1));
-    let text = format!("{filler}{}\n", line_text.unwrap_or_default());
+    let mut line_text = line_text.unwrap_or_default();
+    let quoted = line_text.chars().count();
+    let wanted = column.saturating_sub(1).min(1 << 20);
+    if wanted > quoted {
+        line_text.extend(std::iter::repeat_n(' ', wanted - quoted));
+    }
+    let text = format!("{filler}{line_text}\n");
     let file = SourceFile::new(path, text);
     let start = filler.len();
     let in_line: usize = file
