@@ -69,6 +69,20 @@ fn opened(examples: &[&str], utf8: bool) -> (tempfile::TempDir, PathBuf, Client,
     (tmp, root, c, text)
 }
 
+/// A clean document is published too, with no diagnostics: the editor (and a client waiting
+/// for them) learns it was checked.
+#[test]
+fn a_clean_document_gets_an_empty_publication_when_opened() {
+    let (_tmp, root) = workspace(&["clean"]);
+    let dir = root.join("clean");
+    let (mut c, _) = Client::start(&[&dir], true);
+    let main = dir.join("main.tf");
+    c.open(&main, 1);
+    let d = c.diagnostics_until(&main, |_| true);
+    assert!(d.is_empty(), "{d:#?}");
+    assert!(c.shutdown().success());
+}
+
 #[test]
 fn initialize_negotiates_the_position_encoding_and_advertises_the_features() {
     let (_tmp, root) = workspace(&["clean"]);
@@ -740,10 +754,19 @@ fn evidence_files_changed_on_disk_are_read_again() {
     let dir = root.join("evidence");
     let (mut c, _) = Client::start(&[&dir], true);
     let main = dir.join("main.tf");
-    c.open(&main, 1);
+    let text = c.open(&main, 1);
     c.diagnostics_until(&main, |d| {
         codes(d) == ["KPU004", "KPU011", "KPU013", "KPU013", "KPU014"]
     });
+    // Hover gives the measured needs with their source, as the JSON report does.
+    let h = hover_text(&c.hover(&main, &text, text.find("parallelism          = 14").unwrap()));
+    for part in [
+        "storage 2 KPUs (measured: 9.92% of 14 KPUs × 50 GB = 69.44 GB of disk in use, kept below 80%)",
+        "compute 4 KPUs: measured CPU: ceil(14 KPUs × 18.71% CPU p95 ÷ 70% target) = 4 KPUs",
+    ] {
+        assert!(h.contains(part), "{part:?} missing from {h}");
+    }
+    assert!(!h.contains("undeclared"), "{h}");
     let watch = |c: &mut Client, path: &std::path::Path, typ: u8| {
         c.notify(
             "workspace/didChangeWatchedFiles",

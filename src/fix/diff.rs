@@ -74,7 +74,8 @@ pub fn unified(path: &str, text: &str, edits: &[&Edit]) -> String {
         return String::new();
     }
 
-    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    let (a, b) = (quoted_path("a/", path), quoted_path("b/", path));
+    let mut out = format!("--- {a}\n+++ {b}\n");
     let mut delta: isize = 0;
     let mut i = 0;
     while i < changes.len() {
@@ -131,8 +132,45 @@ fn push_line(out: &mut String, mark: char, line: &str) {
     }
 }
 
+/// `a/PATH` as git writes it: a name with a control or bidirectional character, a quote or a
+/// backslash is quoted C-style with such bytes in octal (what `git apply` reads back), so a
+/// hostile file name never reaches the terminal raw.
+fn quoted_path(prefix: &str, path: &str) -> String {
+    let special = |c: char| crate::report::escape::is_unsafe_char(c) || c == '"' || c == '\\';
+    if !path.chars().any(special) {
+        return format!("{prefix}{path}");
+    }
+    let mut out = format!("\"{prefix}");
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if special(c) => {
+                let mut buf = [0u8; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{byte:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hostile_names_are_quoted_as_git_quotes_them() {
+        assert_eq!(super::quoted_path("a/", "envs/prod/main.tf"), "a/envs/prod/main.tf");
+        assert_eq!(
+            super::quoted_path("b/", "x\u{1b}[31m\u{202e}\"q\\.tfvars"),
+            "\"b/x\\033[31m\\342\\200\\256\\\"q\\\\.tfvars\""
+        );
+    }
+
     use super::*;
     use crate::source::SourceFile;
 

@@ -143,11 +143,19 @@ pub fn why_unpriced(a: &Analysis) -> String {
 
 fn needs(a: &Analysis, s: &crate::analysis::Sizing) -> String {
     let mut parts = Vec::new();
-    match (&a.state_size, s.storage_kpus) {
-        (Some(d), Some(kpus)) => parts.push(format!(
+    let measured = a.needs();
+    match (&a.state_size, measured.measured_storage(), s.storage_kpus) {
+        (Some(d), _, Some(kpus)) => parts.push(format!(
             "storage {} (state size from the {})",
             crate::recommend::storage_arithmetic(d.value, a.thresholds().storage_factor, kpus),
             source(d)
+        )),
+        (None, Some(disk), _) => parts.push(format!(
+            "storage {} KPU{} (measured: {}, kept below {}%)",
+            disk.kpus,
+            plural(disk.kpus),
+            disk.usage(),
+            crate::units::fmt_num(crate::needs::measured::DISK_HEALTHY_FRACTION * 100.0)
         )),
         _ => parts.push("state size undeclared, storage not checked (KPU008)".into()),
     }
@@ -158,9 +166,15 @@ fn needs(a: &Analysis, s: &crate::analysis::Sizing) -> String {
     if let Some(d) = &a.required_kpus {
         compute.push(format!("required KPUs {} (from the {})", d.value, source(d)));
     }
+    if let Some(p) = measured.measured_parallelism() {
+        compute.push(format!("running parallelism {p} autoscaling raised (measured)"));
+    }
+    if let Some(c) = measured.measured_compute() {
+        compute.push(format!("measured CPU: {}", c.arithmetic()));
+    }
     match (compute.is_empty(), s.compute_kpus) {
         (false, Some(kpus)) => parts.push(format!("compute {kpus} KPU{}: {}", plural(kpus), compute.join(", "))),
-        _ => parts.push("no compute need declared".into()),
+        _ => parts.push("no compute need declared or measured".into()),
     }
     if let Some(d) = &a.max_parallelism {
         parts.push(format!("max parallelism {} (from the {})", d.value, source(d)));

@@ -560,7 +560,10 @@ impl Server {
             }
             let merged = diagnostics::merge(all);
             let before = self.published.get(&path);
-            if before == Some(&merged) || (before.is_none() && merged.is_empty()) {
+            // A file never published and still clean says nothing, unless it is an open
+            // document: its first run is published even when empty, so the editor (and a
+            // client waiting for diagnostics) knows it was checked.
+            if before == Some(&merged) || (before.is_none() && merged.is_empty() && self.docs.get(&path).is_none()) {
                 continue;
             }
             let Some(uri) = self.uri(&path) else { continue };
