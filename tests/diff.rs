@@ -372,10 +372,11 @@ fn a_base_that_does_not_parse_is_reported_as_the_base_and_the_rest_compared() {
         by_address(&doc, "aws_kinesisanalyticsv2_application.orders")["change"],
         "changed"
     );
-    assert_eq!(
-        by_address(&doc, "aws_kinesisanalyticsv2_application.fixed")["change"],
-        "added"
-    );
+    // Its file did not read in the base: it may have been there, so it is not added.
+    let fixed = by_address(&doc, "aws_kinesisanalyticsv2_application.fixed");
+    assert_eq!(fixed["change"], "changed");
+    assert_eq!(fixed["comparable"], false);
+    assert_eq!(fixed["tainted_by"], serde_json::json!(["b/main.tf"]));
 
     let human = repo.kpulint(".", &["diff", "--base", "main"]);
     assert!(
@@ -681,4 +682,196 @@ fn absolute_paths_and_linked_worktrees() {
         "main.tf"
     );
     assert_eq!(repo.git(&["worktree", "list"]).lines().count(), 2);
+}
+
+/// `a.tf` and `b.tf` in one root, each with an application that has a KPU004 warning, then the
+/// head truncates `b.tf`: its application may still be there, unread.
+fn truncated_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("a.tf", &app("orders", "6", "100GB", 2));
+    repo.write("b.tf", &app("clicks", "12", "100GB", 2));
+    repo.commit("base");
+    let b = std::fs::read(repo.path.join("b.tf")).unwrap();
+    std::fs::write(repo.path.join("b.tf"), &b[..200]).unwrap();
+    repo
+}
+
+#[test]
+fn an_application_whose_file_the_head_cannot_read_is_not_comparable_never_removed() {
+    let repo = truncated_repo();
+    let (code, doc) = repo.json(".", &["diff", "--base", "main"]);
+    assert_eq!(code, 1, "the change breaks b.tf: {doc:#}");
+    assert_eq!(doc["head"]["errors"][0]["file"], "b.tf", "{doc:#}");
+    let clicks = by_address(&doc, "aws_kinesisanalyticsv2_application.clicks");
+    assert_eq!(clicks["change"], "changed", "{clicks:#}");
+    assert_eq!(clicks["comparable"], false);
+    assert_eq!(clicks["tainted_by"], serde_json::json!(["b.tf"]));
+    assert!(clicks["delta"]["monthly_cost_usd"].is_null() && clicks["delta"]["kpus"].is_null());
+    let s = &doc["summary"];
+    assert_eq!(s["applications"]["removed"], 0, "{s:#}");
+    // b.tf is in orders' root too: it may set orders' values, so orders is not comparable either.
+    assert_eq!(s["totals"]["applications_not_comparable"], 2);
+    assert_eq!(s["totals"]["delta"]["kpus"], 0);
+    assert_eq!(s["totals"]["delta"]["monthly_cost_usd"], 0.0);
+    assert_eq!(
+        s["resolved"]["warnings"], 0,
+        "the unread warning is not resolved: {doc:#}"
+    );
+    assert!(doc["findings"]["resolved"].as_array().unwrap().is_empty());
+    let text = s["text"].as_str().unwrap();
+    assert!(!text.contains("removes") && !text.contains("resolves"), "{text}");
+    assert!(text.contains("2 applications not comparable (input error"), "{text}");
+
+    let human = repo.kpulint(".", &["diff", "--base", "main"]);
+    assert!(
+        human.stdout.contains("not comparable (input error)"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("removed  "), "{}", human.stdout);
+
+    // Both files broken: nothing to compare (exit 2), and still no saving or resolved finding.
+    let a = std::fs::read(repo.path.join("a.tf")).unwrap();
+    std::fs::write(repo.path.join("a.tf"), &a[..200]).unwrap();
+    let (code, doc) = repo.json(".", &["diff", "--base", "main"]);
+    assert_eq!(code, 2, "{doc:#}");
+    let s = &doc["summary"];
+    assert_eq!(s["applications"]["removed"], 0, "{s:#}");
+    assert_eq!(s["totals"]["applications_not_comparable"], 2);
+    assert_eq!(s["totals"]["delta"]["monthly_cost_usd"], 0.0);
+    assert!(doc["findings"]["resolved"].as_array().unwrap().is_empty(), "{doc:#}");
+}
+
+#[test]
+fn an_application_whose_file_the_base_cannot_read_is_not_added_nor_its_findings_introduced() {
+    let repo = Repo::new();
+    repo.write("a.tf", &app("orders", "4", "100GB", 4));
+    repo.write(
+        "b.tf",
+        "resource \"aws_kinesisanalyticsv2_application\" \"x\" {\n  name = \n",
+    );
+    repo.commit("broken b");
+    repo.write("b.tf", &app("clicks", "12", "100GB", 2));
+    let (code, doc) = repo.json(".", &["diff", "--base", "main"]);
+    assert_eq!(code, 0, "nothing the change introduces: {doc:#}");
+    let clicks = by_address(&doc, "aws_kinesisanalyticsv2_application.clicks");
+    assert_eq!(clicks["change"], "changed", "{clicks:#}");
+    assert_eq!(clicks["comparable"], false);
+    assert_eq!(clicks["tainted_by"], serde_json::json!(["b.tf"]));
+    assert_eq!(doc["summary"]["applications"]["added"], 0);
+    assert!(doc["findings"]["introduced"].as_array().unwrap().is_empty(), "{doc:#}");
+    assert_eq!(doc["summary"]["totals"]["delta"]["monthly_cost_usd"], 0.0);
+}
+
+/// Two applications in a region kpulint has no prices for, the head raising one of them.
+fn unpriced_repo() -> Repo {
+    let repo = Repo::new();
+    let provider = "provider \"aws\" {\n  region = \"eu-central-1\"\n}\n";
+    repo.write(
+        "main.tf",
+        &format!(
+            "{provider}{}{}",
+            app("orders", "6", "100GB", 6),
+            app("clicks", "6", "100GB", 6)
+        ),
+    );
+    repo.commit("base");
+    repo.write(
+        "main.tf",
+        &format!(
+            "{provider}{}{}",
+            app("orders", "8", "100GB", 8),
+            app("clicks", "6", "100GB", 6)
+        ),
+    );
+    repo
+}
+
+#[test]
+fn an_unpriced_region_counts_its_kpus_and_leaves_the_cost_unknown() {
+    let repo = unpriced_repo();
+    let (code, doc) = repo.json(".", &["diff", "--base", "main"]);
+    assert_eq!(code, 0, "{doc:#}");
+    let t = &doc["summary"]["totals"];
+    assert_eq!(t["before"]["kpus"], 12, "{t:#}");
+    assert_eq!(t["after"]["kpus"], 14);
+    assert_eq!(t["delta"]["billed_kpus"], 2);
+    assert_eq!(t["delta"]["running_storage_gb"], 100);
+    assert!(
+        t["before"]["monthly_cost_usd"].is_null() && t["delta"]["monthly_cost_usd"].is_null(),
+        "{t:#}"
+    );
+    assert_eq!(t["applications_without_figures"], 0);
+    assert_eq!(t["applications_without_cost"], 2);
+    let text = doc["summary"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(
+            "This change adds 2 KPUs (monthly cost unknown: 2 applications without prices for their region)"
+        ),
+        "{text}"
+    );
+    let human = repo.kpulint(".", &["diff", "--base", "main"]);
+    let total = human
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("total"))
+        .unwrap();
+    assert!(
+        total.contains("12 → 14") && total.contains('?') && !total.contains('$'),
+        "{total}"
+    );
+}
+
+#[test]
+fn a_cost_gate_on_an_unknown_cost_fails_closed_and_says_why() {
+    let repo = unpriced_repo();
+    let args = ["diff", "--base", "main", "--fail-on-cost-increase", "1%"];
+    let (code, doc) = repo.json(".", &args);
+    assert_eq!(code, 1, "{doc:#}");
+    let gate = doc["summary"]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "fail-on-cost-increase")
+        .unwrap();
+    assert_eq!(gate["passed"], false);
+    assert!(gate["value"].is_null());
+    let message = gate["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "--fail-on-cost-increase 1%: the monthly cost is unknown (2 applications without prices for their region"
+        ),
+        "{message}"
+    );
+    let human = repo.kpulint(".", &args);
+    assert_eq!(human.code, 1);
+    assert!(
+        human.stdout.contains(&format!("gate failed: {message}")),
+        "{}",
+        human.stdout
+    );
+    let mut md_args = args.to_vec();
+    md_args.extend(["--format", "markdown"]);
+    let md = repo.kpulint(".", &md_args);
+    assert!(
+        md.stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("the monthly cost is unknown"),
+        "{}",
+        md.stdout
+    );
+    // Priced through a fallback, the same change is measured and passes a loose limit.
+    repo.write(".kpulint.hcl", "defaults {\n  fallback_prices = \"us-east-1\"\n}\n");
+    repo.git(&["add", ".kpulint.hcl"]);
+    repo.git(&["commit", "-q", "-m", "fallback prices"]);
+    let (code, doc) = repo.json(".", &args);
+    assert_eq!(code, 1, "{doc:#}");
+    let message = doc["summary"]["gates"][1]["message"].as_str().unwrap();
+    assert!(message.contains("the monthly cost rises by"), "{message}");
+    let code = repo
+        .kpulint(".", &["diff", "--base", "main", "--fail-on-cost-increase", "1000%"])
+        .code;
+    assert_eq!(code, 0);
 }

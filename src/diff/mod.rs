@@ -163,6 +163,9 @@ pub struct Totals {
     pub without_figures: usize,
     /// Of those, the applications not comparable because an input could not be read.
     pub not_comparable: usize,
+    /// Applications in the KPU and storage sums whose monthly cost is unknown on a side (a
+    /// region without prices): the cost sums leave them out, so the cost totals are unknown.
+    pub without_cost: usize,
 }
 
 impl Totals {
@@ -177,6 +180,10 @@ impl Totals {
     }
     pub fn delta_monthly_cost_cents(&self) -> i64 {
         self.after_monthly_cost_cents - self.before_monthly_cost_cents
+    }
+    /// Whether the cost sums cover every application in the KPU sums.
+    pub fn cost_known(&self) -> bool {
+        self.without_cost == 0
     }
 }
 
@@ -345,6 +352,25 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
         apps.entry(key).or_default().1.push(a);
     }
 
+    // Files that could not be read on a side, relative to its root: an application defined
+    // there on the other side may be missing only because its file did not parse.
+    let broken_files = |side: Side<'a>| -> BTreeMap<String, &'a str> {
+        side.outcome
+            .errors
+            .iter()
+            .map(|e| (relative(e.span.path(), side.root), e.span.path()))
+            .collect()
+    };
+    let (base_broken, head_broken) = (broken_files(base), broken_files(head));
+    // The files an application is read from that are broken on the other side: its defining
+    // file and the files of the module calls that reach it.
+    let broken_on = |a: &'a Analysis, root: Option<&str>, broken: &BTreeMap<String, &'a str>| -> Vec<&'a str> {
+        std::iter::once(&a.app.span)
+            .chain(a.app.module_calls.iter().map(|c| &c.span))
+            .filter_map(|s| broken.get(&relative(s.path(), root)).copied())
+            .collect()
+    };
+
     let mut applications = Vec::new();
     let mut totals = Totals::default();
     for (key, (olds, news)) in apps {
@@ -358,8 +384,16 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
             };
             let before = old.map(figures);
             let after = new.map(figures);
-            let comparable = !before.iter().chain(&after).any(|f| f.tainted);
+            // An application on one side only whose file could not be read on the other is not
+            // added or removed: it may be there, unread.
+            let unread: Vec<&'a str> = match (old, new) {
+                (Some(o), None) => broken_on(o, base.root, &head_broken),
+                (None, Some(n)) => broken_on(n, head.root, &base_broken),
+                _ => Vec::new(),
+            };
+            let comparable = unread.is_empty() && !before.iter().chain(&after).any(|f| f.tainted);
             let change = match (&before, &after) {
+                _ if !unread.is_empty() => Change::Changed,
                 (None, _) => Change::Added,
                 (_, None) => Change::Removed,
                 (Some(b), Some(a)) if b != a || !comparable => Change::Changed,
@@ -380,6 +414,7 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
             };
             add_to_totals(&mut totals, b, a, &deltas);
             let mut tainted_by: Vec<&'a str> = old.iter().chain(&new).flat_map(|a| a.app.tainted_files()).collect();
+            tainted_by.extend(unread);
             tainted_by.sort_unstable();
             tainted_by.dedup();
             let format = new
@@ -417,9 +452,14 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
         .filter(|(_, f)| !active(f))
         .map(|(k, _)| k.as_str())
         .collect();
+    // A finding in a file that could not be read on the other side may be there, unread: it is
+    // neither introduced nor resolved.
+    let in_broken = |f: &Finding, root: Option<&str>, broken: &BTreeMap<String, &str>| {
+        broken.contains_key(&relative(f.span.path(), root))
+    };
     let introduced = head_keys
         .iter()
-        .filter(|(k, f)| active(f) && !base_active.contains(k.as_str()))
+        .filter(|(k, f)| active(f) && !base_active.contains(k.as_str()) && !in_broken(f, head.root, &base_broken))
         .map(|(_, f)| *f)
         .collect();
     // A finding gone because its application could not be read on a side is not resolved.
@@ -440,7 +480,12 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
     };
     let resolved = base_keys
         .iter()
-        .filter(|(k, f)| active(f) && !head_active.contains(k.as_str()) && !not_comparable(f))
+        .filter(|(k, f)| {
+            active(f)
+                && !head_active.contains(k.as_str())
+                && !not_comparable(f)
+                && !in_broken(f, base.root, &head_broken)
+        })
         .map(|(k, f)| Resolved {
             finding: f,
             now_suppressed: head_suppressed.contains(k.as_str()),
@@ -477,8 +522,10 @@ pub fn compare<'a>(base: Side<'a>, head: Side<'a>, labels: Labels, notices: Vec<
     }
 }
 
+/// KPUs and storage are summed whenever they are known; the cost only when it is known too
+/// (an unpriced application makes the cost totals unknown, never $0).
 fn add_to_totals(t: &mut Totals, before: Option<&Figures>, after: Option<&Figures>, d: &Deltas) {
-    if d.kpus.is_none() || d.billed_kpus.is_none() || d.running_storage_gb.is_none() || d.monthly_cost_cents.is_none() {
+    if d.kpus.is_none() || d.billed_kpus.is_none() || d.running_storage_gb.is_none() {
         t.without_figures += 1;
         return;
     }
@@ -489,6 +536,10 @@ fn add_to_totals(t: &mut Totals, before: Option<&Figures>, after: Option<&Figure
     t.after_billed_kpus += sum(after, |f| u64_i64(f.billed_kpus));
     t.before_running_storage_gb += sum(before, |f| u64_i64(f.running_storage_gb));
     t.after_running_storage_gb += sum(after, |f| u64_i64(f.running_storage_gb));
+    if d.monthly_cost_cents.is_none() {
+        t.without_cost += 1;
+        return;
+    }
     t.before_monthly_cost_cents += sum(before, cents_of);
     t.after_monthly_cost_cents += sum(after, cents_of);
 }
@@ -531,6 +582,22 @@ impl CostLimit {
     /// The `--fail-on-cost-increase` gate over the totals: the increase in the limit's unit
     /// (percent of the base's cost, or dollars per month), said with the amounts.
     pub fn gate(self, t: &Totals) -> crate::gate::Gate {
+        if !t.cost_known() {
+            // A gate that cannot measure fails closed: a CI job is never green on an unknown cost.
+            let n = t.without_cost;
+            return crate::gate::Gate {
+                name: "fail-on-cost-increase",
+                limit: self.shown(),
+                value: None,
+                passed: false,
+                message: format!(
+                    "--fail-on-cost-increase {}: the monthly cost is unknown ({n} application{} without prices for {} region: add a `prices` block to .kpulint.hcl or set `defaults.fallback_prices`)",
+                    self.shown(),
+                    crate::rules::plural(n as u64),
+                    if n == 1 { "its" } else { "their" }
+                ),
+            };
+        }
         let (before, after) = (t.before_monthly_cost_cents, t.after_monthly_cost_cents);
         let increase = after - before;
         let cents = crate::rules::usd_cents;

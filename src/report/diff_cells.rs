@@ -51,16 +51,23 @@ fn join_and(parts: &[String]) -> String {
 pub fn summary(d: &Diff<'_>) -> String {
     let t = &d.totals;
     let kpus = t.delta_billed_kpus();
-    let cost = signed_usd(t.delta_monthly_cost_cents());
+    let cost = if t.cost_known() {
+        format!("{}/month", signed_usd(t.delta_monthly_cost_cents()))
+    } else {
+        let n = t.without_cost as u64;
+        format!(
+            "monthly cost unknown: {n} application{} without prices for {} region",
+            plural(n),
+            if n == 1 { "its" } else { "their" }
+        )
+    };
     let mut clauses = vec![match kpus {
-        0 if t.delta_monthly_cost_cents() == 0 => "does not change the KPU count or the monthly cost".to_string(),
-        0 => format!("does not change the KPU count ({cost}/month)"),
-        n if n > 0 => format!("adds {n} KPU{} ({cost}/month)", plural(n.unsigned_abs())),
-        n => format!(
-            "removes {} KPU{} ({cost}/month)",
-            n.unsigned_abs(),
-            plural(n.unsigned_abs())
-        ),
+        0 if t.cost_known() && t.delta_monthly_cost_cents() == 0 => {
+            "does not change the KPU count or the monthly cost".to_string()
+        }
+        0 => format!("does not change the KPU count ({cost})"),
+        n if n > 0 => format!("adds {n} KPU{} ({cost})", plural(n.unsigned_abs())),
+        n => format!("removes {} KPU{} ({cost})", n.unsigned_abs(), plural(n.unsigned_abs())),
     }];
     match severities(SeverityCounts::of(d.introduced.iter().copied())) {
         Some(s) => clauses.push(format!("introduces {s}")),
@@ -185,8 +192,15 @@ pub fn total_cells(d: &Diff<'_>) -> [String; 8] {
             t.before_running_storage_gb.to_string(),
             t.after_running_storage_gb.to_string(),
         ),
-        arrow(usd(t.before_monthly_cost_cents), usd(t.after_monthly_cost_cents)),
-        signed_usd(t.delta_monthly_cost_cents()),
+        // Unknown when an application in the KPU sums has no price: `?`, as its row shows.
+        match t.cost_known() {
+            true => arrow(usd(t.before_monthly_cost_cents), usd(t.after_monthly_cost_cents)),
+            false => "?".to_string(),
+        },
+        match t.cost_known() {
+            true => signed_usd(t.delta_monthly_cost_cents()),
+            false => "?".to_string(),
+        },
     ]
 }
 

@@ -44,6 +44,15 @@ fn usd(cents: i64) -> serde_json::Value {
     json::num(cents as f64 / 100.0)
 }
 
+/// A cost total, `null` when an application in the sums has no price.
+fn known_usd(t: &crate::diff::Totals, cents: i64) -> serde_json::Value {
+    if t.cost_known() {
+        usd(cents)
+    } else {
+        serde_json::Value::Null
+    }
+}
+
 fn figures(f: &Figures) -> FiguresOut {
     FiguresOut {
         status: f.status,
@@ -140,6 +149,9 @@ struct Totals {
     applications_without_figures: usize,
     /// Of those, the applications with an input that could not be read on a side.
     applications_not_comparable: usize,
+    /// Applications in the KPU sums whose cost is unknown (a region without prices): the cost
+    /// totals are then `null`.
+    applications_without_cost: usize,
 }
 
 #[derive(Serialize)]
@@ -220,22 +232,23 @@ pub fn render(d: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
                     kpus: t.before_kpus,
                     billed_kpus: t.before_billed_kpus,
                     running_storage_gb: t.before_running_storage_gb,
-                    monthly_cost_usd: usd(t.before_monthly_cost_cents),
+                    monthly_cost_usd: known_usd(t, t.before_monthly_cost_cents),
                 },
                 after: Amounts {
                     kpus: t.after_kpus,
                     billed_kpus: t.after_billed_kpus,
                     running_storage_gb: t.after_running_storage_gb,
-                    monthly_cost_usd: usd(t.after_monthly_cost_cents),
+                    monthly_cost_usd: known_usd(t, t.after_monthly_cost_cents),
                 },
                 delta: Amounts {
                     kpus: t.delta_kpus(),
                     billed_kpus: t.delta_billed_kpus(),
                     running_storage_gb: t.delta_running_storage_gb(),
-                    monthly_cost_usd: usd(t.delta_monthly_cost_cents()),
+                    monthly_cost_usd: known_usd(t, t.delta_monthly_cost_cents()),
                 },
                 applications_without_figures: t.without_figures,
                 applications_not_comparable: t.not_comparable,
+                applications_without_cost: t.without_cost,
             },
             introduced: SeverityCounts::of(d.introduced.iter().copied()).into(),
             resolved: SeverityCounts::of(d.resolved.iter().map(|r| r.finding)).into(),
