@@ -90,7 +90,11 @@ impl CapConflict {
                 if n.what.starts_with("required parallelism") {
                     n.what.clone()
                 } else {
-                    format!("{} (parallelism {} even at 1 slot per KPU)", n.what, n.parallelism)
+                    // `the state (… → 20 KPUs)` takes the parallelism inside its parentheses.
+                    match n.what.strip_suffix(')') {
+                        Some(open) => format!("{open}, parallelism {} even at 1 slot per KPU)", n.parallelism),
+                        None => format!("{} (parallelism {} even at 1 slot per KPU)", n.what, n.parallelism),
+                    }
                 }
             })
             .collect();
@@ -422,13 +426,14 @@ impl<'a> Context<'a> {
         } else {
             layout::layout(&needs, &limits, current.parallelism_per_kpu)
                 .or_else(|| {
-                    // Only the safe part's floors can pass the max parallelism: lowering below
-                    // them is the unsafe part's to do.
-                    let unbounded = Limits {
-                        max_parallelism: None,
+                    // Only the safe part's floors can pass the max parallelism (today's
+                    // parallelism above it): lowering below them is the unsafe part's to do, and
+                    // the safe part goes no further from the cap than today.
+                    let today = Limits {
+                        max_parallelism: limits.max_parallelism.map(|m| m.max(current.parallelism)),
                         ..limits
                     };
-                    layout::layout(&needs, &unbounded, current.parallelism_per_kpu)
+                    layout::layout(&needs, &today, current.parallelism_per_kpu)
                 })
                 .unwrap_or(written)
         };
@@ -449,8 +454,13 @@ impl<'a> Context<'a> {
             && auto_scaling == sizing::SERVICE_DEFAULT.auto_scaling;
         let custom = self.s.custom || !as_default;
         if !self.any_need() {
-            reasons.push(if layout.parallelism >= current.parallelism {
+            reasons.push(if layout.parallelism == current.parallelism {
                 "no state size or compute need declared: the parallelism is kept".into()
+            } else if layout.parallelism > current.parallelism {
+                format!(
+                    "no state size or compute need declared: the parallelism is kept, raised from {} to {} to fill the last KPU's slots",
+                    current.parallelism, layout.parallelism
+                )
             } else {
                 format!(
                     "no state size or compute need declared: parallelism {} is above the declared max_parallelism {}, so it is lowered to {}",
@@ -468,12 +478,42 @@ impl<'a> Context<'a> {
         let written_ppk = self.s.effective.parallelism_per_kpu;
         let quota = self.t.kpu_quota;
         let k = layout.ppk;
+        // Only the safe part's floors keep a parallelism above the declared max parallelism.
+        let above_cap = self
+            .max_parallelism()
+            .filter(|m| layout.parallelism > *m && !self.pins.sizing);
+        if let Some(max) = above_cap {
+            let current = self.s.effective.parallelism;
+            let idle = layout.idle_slots();
+            reasons.push(format!(
+                "parallelism {} {} above the declared max_parallelism {max}: lowering it {}needs confirmation (--unsafe-fixes){}",
+                layout.parallelism,
+                if layout.parallelism < current { "is still" } else { "stays" },
+                if layout.parallelism < current { "further " } else { "" },
+                if idle > 0 {
+                    format!("; {idle} slot{} of the last KPU stay{} idle", plural(idle), if idle == 1 { "s" } else { "" })
+                } else {
+                    String::new()
+                }
+            ));
+        }
         if k > written_ppk {
             reasons.push(format!(
                 "parallelism_per_kpu {k}: the compute need fits the KPU quota of {quota} only with {k} slots per KPU"
             ));
         } else if k < written_ppk && !self.pins.sizing {
-            if let Some(max) = self.max_parallelism() {
+            if above_cap.is_some() {
+                let p = layout.parallelism;
+                let disk = needs.storage_kpus.unwrap_or(0).max(needs.kpus.unwrap_or(0));
+                reasons.push(if p.div_ceil(written_ppk) >= disk {
+                    format!("parallelism_per_kpu {k}: parallelism {p} fills every slot of {} KPUs", layout.kpus)
+                } else {
+                    format!(
+                        "parallelism_per_kpu {k}: parallelism {p} buys the {disk} KPUs the needs take only with at most {k} slot{} per KPU",
+                        plural(k)
+                    )
+                });
+            } else if let Some(max) = self.max_parallelism() {
                 reasons.push(format!(
                     "parallelism_per_kpu {k}: {} KPU{} fit max parallelism {max} only with at most {k} slot{} per KPU",
                     layout.kpus,

@@ -156,6 +156,68 @@ fn above_max_parallelism_without_a_need_is_lowered_only_as_an_unsafe_fix() {
 }
 
 #[test]
+fn the_safe_part_goes_no_further_above_max_parallelism_than_today() {
+    // Today's parallelism is above the declared cap and lowering it needs confirmation: the safe
+    // part used to fill the last KPU or keep the KPUs at today's density, and plain `--fix` wrote
+    // 107 → 160, 68 → 72, 147 → 150 ("the parallelism is kept") and 115 → 116.
+    // (declaration, parallelism, per KPU, what plain --fix leaves: parallelism, per KPU, autoscaling)
+    let cases = [
+        ("state_size=500GB max_parallelism=64", 107, 8, (107, 5, "true")),
+        ("state_size=5GB max_parallelism=16", 68, 6, (68, 6, "true")),
+        ("max_parallelism=100", 147, 5, (147, 5, "true")),
+        ("required_kpus=16 max_parallelism=32", 115, 2, (58, 1, "false")),
+    ];
+    for (decl, p, ppk, (fixed_p, fixed_ppk, fixed_autoscaling)) in cases {
+        let decl = format!("# kpulint: {decl}");
+        let cap: u64 = decl.rsplit("max_parallelism=").next().unwrap().parse().unwrap();
+        let repo = Repo::new();
+        repo.write("main.tf", &app_tf(&decl, &p.to_string(), &ppk.to_string(), "true"));
+        let (_, doc) = repo.json(&["."]);
+        let safe = &rec(&doc)["safe_part"];
+        let safe_p = safe["parallelism"].as_u64().unwrap();
+        assert!(
+            safe_p <= cap.max(p),
+            "{decl}: the safe part moves past the cap: {safe:#}"
+        );
+        assert_eq!(
+            (safe_p, &safe["parallelism_per_kpu"], &safe["safe"]),
+            (fixed_p, &fixed_ppk.into(), &true.into()),
+            "{decl}: {safe:#}"
+        );
+        let reasons: Vec<&str> = safe["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        let stays = if fixed_p == p {
+            format!("parallelism {p} stays above the declared max_parallelism {cap}")
+        } else {
+            format!("parallelism {fixed_p} is still above the declared max_parallelism {cap}")
+        };
+        assert!(reasons.iter().any(|r| r.starts_with(&stays)), "{decl}: {reasons:#?}");
+        if reasons.iter().any(|r| r.ends_with("the parallelism is kept")) {
+            assert_eq!(safe_p, p, "{decl}: a reason that disagrees with the value");
+        }
+        // Plain --fix writes the safe part, byte for byte, and KPU012 names no greater excess.
+        let (after, files) = fix(&repo, &[]);
+        assert_eq!(
+            files["main.tf"],
+            app_tf(&decl, &fixed_p.to_string(), &fixed_ppk.to_string(), fixed_autoscaling),
+            "{decl}"
+        );
+        assert_eq!(
+            the_finding(&after, "KPU012")["message"],
+            format!("parallelism {fixed_p} is above the declared max_parallelism {cap}: keyed state cannot be restored at it"),
+            "{decl}"
+        );
+        // A fixed point: a second plain --fix writes nothing.
+        let (_, again) = fix(&repo, &[]);
+        assert_eq!(again, files, "{decl}: the safe part is not a fixed point");
+    }
+}
+
+#[test]
 fn needs_above_max_parallelism_are_kpu016_and_are_not_sized_for() {
     let decl = "# kpulint: required_parallelism=150 max_parallelism=128";
     let repo = Repo::new();
@@ -191,7 +253,7 @@ fn needs_above_max_parallelism_are_kpu016_and_are_not_sized_for() {
     let (_, doc) = repo.json(&["."]);
     assert_eq!(
         the_finding(&doc, "KPU016")["message"],
-        "the declared needs cannot be met: the state (500 GB × 2.0 = 1000 GB → 20 KPUs) (parallelism 20 even \
+        "the declared needs cannot be met: the state (500 GB × 2.0 = 1000 GB → 20 KPUs, parallelism 20 even \
          at 1 slot per KPU) is above the declared max_parallelism 16, and keyed state cannot be rescaled above \
          it; no parallelism and parallelism_per_kpu meet both"
     );
