@@ -531,7 +531,8 @@ impl P<'_> {
         Some(decl)
     }
 
-    /// `"70%"`, or a number: a fraction up to 1 (`0.7`), else a percentage (`70`).
+    /// `"70%"`, as every percentage setting is written: a bare number is refused (is `1` one
+    /// percent or a hundred?).
     fn fraction(&mut self, attr: &Attr, max: f64) -> Option<f64> {
         let v = match self.value(attr)? {
             Value::String(s) => match parse_percentage(&s) {
@@ -541,8 +542,18 @@ impl P<'_> {
                     return None;
                 }
             },
-            Value::Number(n) if n > 1.0 => n / 100.0,
-            Value::Number(n) => n,
+            Value::Number(n) => {
+                let n = crate::units::fmt_num(n);
+                self.err(
+                    &attr.expr.span,
+                    format!(
+                        "{} must be a percentage written as a string, such as \"{n}%\" (a bare number is ambiguous: 1 could be 1% or 100%)",
+                        attr.name
+                    ),
+                    None,
+                );
+                return None;
+            }
             other => {
                 self.err(
                     &attr.expr.span,

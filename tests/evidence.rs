@@ -846,11 +846,17 @@ fn config_evidence_block_is_checked() {
     let repo = repo_plain();
     repo.write(
         ".kpulint.hcl",
-        "evidence {\n  paths = \"evidence\"\n  target_cpu_utilization = \"170%\"\n  colour = 1\n}\n",
+        "evidence {\n  paths = \"evidence\"\n  target_cpu_utilization = \"170%\"\n  tolerance = 1\n  colour = 1\n}\n",
     );
     let (code, doc) = repo.json(&["."]);
     assert_eq!(code, 2);
     let errors = error_messages(&doc);
+    assert!(
+        errors.iter().any(|e| e.contains(
+            "tolerance must be a percentage written as a string, such as \"1%\" (a bare number is ambiguous"
+        )),
+        "{errors:?}"
+    );
     assert!(errors.iter().any(|e| e.contains("paths must be a list")), "{errors:?}");
     assert!(
         errors
