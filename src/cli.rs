@@ -161,12 +161,18 @@ fn parse_jobs(s: &str) -> Result<u16, String> {
 
 /// `256MB`, `1GiB`, or a plain number of bytes.
 fn parse_max_file_size(s: &str) -> Result<u64, String> {
+    let digits = !s.trim().is_empty() && s.trim().bytes().all(|b| b.is_ascii_digit());
     let bytes = match s.trim().parse::<u64>() {
         Ok(n) => n as f64,
+        // All digits but no u64: a number of bytes too large, not a unit missing.
+        Err(_) if digits => f64::INFINITY,
         Err(_) => crate::units::parse_size(s).map_err(|e| e.to_string())?.0,
     };
-    if bytes < 1.0 || bytes > u64::MAX as f64 {
+    if bytes < 1.0 {
         return Err("--max-file-size takes a size of at least 1 byte, e.g. 256MB".into());
+    }
+    if bytes > 1e18 {
+        return Err(format!("--max-file-size {s} is too large: at most 1000 PB, e.g. 256MB"));
     }
     Ok(bytes as u64)
 }

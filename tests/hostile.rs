@@ -420,6 +420,15 @@ fn jobs_above_the_cap_are_a_usage_error() {
     assert!(r.stderr.contains("--jobs takes 1 to 256 threads"), "{}", r.stderr);
     let r = run_limited(repo.path(), &[".", "-j", "256", "-q"]);
     assert_eq!(r.code, 1, "{r:?}");
+    // A size cap beyond any number is too large, not a missing unit.
+    let r = run_limited(repo.path(), &[".", "--max-file-size", "99999999999999999999"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("--max-file-size 99999999999999999999 is too large: at most 1000 PB"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
