@@ -376,6 +376,28 @@ fn a_malformed_declaration_leaves_its_need_invalid_not_undeclared() {
 }
 
 #[test]
+fn an_unpriced_unconfirmed_cut_is_not_counted_among_the_unconfirmed_savings() {
+    // Only the state declared: the cut 6 → 1 needs confirming, and eu-central-1 has no prices.
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        &flink_app("app", "# kpulint: state_size=20GB", "6", "1", "false").replace(
+            "  name                   =",
+            "  region                 = \"eu-central-1\"\n  name                   =",
+        ),
+    );
+    let r = repo.run(&["cost", "."]);
+    assert!(
+        r.stdout
+            .contains("unconfirmed savings (0 applications, not in the total)"),
+        "{}",
+        r.stdout
+    );
+    let (_, doc) = repo.json(&["cost", "."]);
+    assert_eq!(doc["total"]["unconfirmed_savings_usd"], 0, "{doc:#}");
+}
+
+#[test]
 fn a_region_without_prices_has_unknown_costs_in_every_command() {
     let repo = Repo::new();
     let app_in = |region: &str, name: &str| {

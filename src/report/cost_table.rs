@@ -116,7 +116,12 @@ pub fn table(t: &CostTable<'_>) -> Marked {
         ],
         "",
     ));
-    let unsafe_rows = t.rows.iter().filter(|r| r.unconfirmed()).count() as u64;
+    // Only the rows whose saving is known are in the sum (a row without prices is not).
+    let unsafe_rows = t
+        .rows
+        .iter()
+        .filter(|r| r.unconfirmed() && r.savings_usd.is_some())
+        .count() as u64;
     table.push(with_root(
         vec![
             format!(
