@@ -36,6 +36,17 @@ pub fn field(s: &str) -> String {
     }
 }
 
+/// A name from the repository (an address, a file, a root): one that a spreadsheet would read
+/// as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first) gets a leading `'`, the
+/// usual defence against CSV formula injection; a hostile file name stays text.
+fn text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 fn record(fields: &[String]) -> String {
     let fields: Vec<String> = fields.iter().map(|f| field(f)).collect();
     format!("{}\r\n", fields.join(","))
@@ -55,7 +66,7 @@ pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
     let with_root = |fields: Vec<String>, root: &str| -> String {
         let mut fields = fields;
         if t.several_roots {
-            fields.insert(1, root.to_string());
+            fields.insert(1, text(root));
         }
         record(&fields)
     };
@@ -63,8 +74,8 @@ pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
     for r in &t.rows {
         s.push_str(&with_root(
             vec![
-                r.address.to_string(),
-                r.file.to_string(),
+                text(r.address),
+                text(r.file),
                 r.line.to_string(),
                 r.status.to_string(),
                 opt(r.kpus),
@@ -105,6 +116,13 @@ pub fn render(t: &CostTable<'_>, out: &mut dyn Write) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_a_spreadsheet_would_run_stay_text() {
+        assert_eq!(super::text("=HYPERLINK(\"x\").tf"), "'=HYPERLINK(\"x\").tf");
+        assert_eq!(super::text("-1+1.tf"), "'-1+1.tf");
+        assert_eq!(super::text("envs/prod/main.tf"), "envs/prod/main.tf");
+    }
+
     use super::*;
 
     #[test]
