@@ -24,15 +24,9 @@ pub fn check(a: &Analysis) -> Vec<Hit> {
     // against it is a warning, and says what the measurement was.
     let needs = a.needs();
     let measured = needs.measured_compute();
-    let required_parallelism = a
-        .required_parallelism
-        .as_ref()
-        .map(|r| r.value)
-        .or(needs.measured_parallelism());
-    let required_kpus = a.required_kpus.as_ref().map(|r| r.value).or(measured.map(|c| c.kpus));
     let is_measured = !a.compute_declared();
-    let short_parallelism = required_parallelism.filter(|r| p < *r);
-    let short_kpus = required_kpus.filter(|r| s.kpus < *r);
+    let short_parallelism = needs.required_parallelism().filter(|r| p < *r);
+    let short_kpus = needs.required_kpus().filter(|r| s.kpus < *r);
     let shortfall = match (short_parallelism, short_kpus) {
         (Some(r), _) if is_measured => {
             format!("parallelism {p} is below the running parallelism {r} (CurrentParallelism in describe-application)")

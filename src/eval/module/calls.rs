@@ -53,38 +53,33 @@ impl<'a> Instance<'a> {
     /// and this module does not have is left out (its region is then not known here).
     fn regions_passed(&self, call: &ModuleCallDecl) -> BTreeMap<String, Setting<String>> {
         use crate::model::expr::{ExprKind, ObjectKey};
-        let Some(providers) = call.body.attr("providers") else {
-            let mut inherited = BTreeMap::new();
-            if let Some(default) = self.regions.get("") {
-                inherited.insert(String::new(), default.clone());
-            }
-            return inherited;
-        };
         let mut passed = BTreeMap::new();
-        if let ExprKind::Object(entries) = &providers.expr.kind {
-            for (key, value) in entries {
-                let child_alias = match key {
-                    ObjectKey::Ident(name) if name == "aws" => Some(String::new()),
-                    ObjectKey::Expr(e) => match e.as_reference() {
-                        Some(("aws", alias)) => Some(alias.unwrap_or("").to_string()),
-                        _ => None,
-                    },
-                    ObjectKey::Ident(_) => None,
-                };
-                let parent_alias = match value.as_reference() {
-                    Some(("aws", alias)) => alias.unwrap_or("").to_string(),
-                    _ => continue,
-                };
-                if let (Some(child), Some(region)) = (child_alias, self.regions.get(&parent_alias)) {
-                    passed.insert(child, region.clone());
-                }
+        let entries = match call.body.attr("providers").map(|p| &p.expr.kind) {
+            Some(ExprKind::Object(entries)) => entries.as_slice(),
+            _ => &[],
+        };
+        for (key, value) in entries {
+            let child_alias = match key {
+                ObjectKey::Ident(name) if name == "aws" => Some(String::new()),
+                ObjectKey::Expr(e) => match e.as_reference() {
+                    Some(("aws", alias)) => Some(alias.unwrap_or("").to_string()),
+                    _ => None,
+                },
+                ObjectKey::Ident(_) => None,
+            };
+            let parent_alias = match value.as_reference() {
+                Some(("aws", alias)) => alias.unwrap_or(""),
+                _ => continue,
+            };
+            if let (Some(child), Some(region)) = (child_alias, self.regions.get(parent_alias)) {
+                passed.insert(child, region.clone());
             }
         }
-        // Without an `aws` entry the module still gets the default provider.
-        if !passed.contains_key("") {
-            if let Some(default) = self.regions.get("") {
-                passed.insert(String::new(), default.clone());
-            }
+        // Without a `providers` map the module inherits the default configuration; a map without
+        // an `aws` entry is one Terraform rejects when the module uses `aws`: the default is
+        // assumed there too.
+        if let (false, Some(default)) = (passed.contains_key(""), self.regions.get("")) {
+            passed.insert(String::new(), default.clone());
         }
         passed
     }
